@@ -1,0 +1,35 @@
+import { Command, CommanderError } from "commander";
+import { UserError } from "../core/index.js";
+import { registerPlanCommands } from "./plan.js";
+import { registerPolicyCommands } from "./policy.js";
+import { registerStatusCommand } from "./status.js";
+
+export function buildProgram(): Command {
+  const program = new Command("porteiro")
+    .description("Port 25 Management for ISPs and CSIRTs")
+    .version("0.1.0")
+    .showHelpAfterError("(add --help for usage)");
+  registerPlanCommands(program);
+  registerPolicyCommands(program);
+  registerStatusCommand(program);
+  return program;
+}
+
+/** Runs the command line; a user's mistake prints one line and exits 1, never a stack trace. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof UserError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`porteiro: internal error: ${(error as Error).message ?? String(error)}\n`);
+    if (process.env.PORTEIRO_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return 2;
+  }
+}

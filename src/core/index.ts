@@ -1,0 +1,30 @@
+export { AddressSet } from "./address-set.js";
+export { addDays, type Day, daysBetween, parseDay, today, tryParseDay } from "./date.js";
+export { type Diagnostic, DiagnosticsError, formatDiagnostic, type Severity, UserError } from "./errors.js";
+export { type FamilyMath, IPV4, IPV6 } from "./family.js";
+export { IntervalSet } from "./interval-set.js";
+export {
+  type Address,
+  compareAddresses,
+  type Family,
+  formatAddress,
+  formatIpv4,
+  formatIpv6,
+  parseAddress,
+  parseIpv4,
+  parseIpv6,
+} from "./ip.js";
+export {
+  comparePrefixes,
+  formatPrefix,
+  networkOf,
+  type Prefix,
+  type Prefix4,
+  type Prefix6,
+  parsePrefix,
+  prefixContains,
+  prefixContainsAddress,
+  prefixEnd,
+  prefixSize,
+} from "./prefix.js";
+export { PrefixTable, type Segment } from "./prefix-table.js";

@@ -1,0 +1,16 @@
+export { type LoadedPlan, loadPlan, parsePlan, readText } from "./load.js";
+export { nextChange, phaseOn } from "./phase.js";
+export { poolTable, spaceWhere } from "./space.js";
+export { type SpaceCount, summarizeSpace } from "./summary.js";
+export {
+  ACTIONS,
+  type Action,
+  type Phase,
+  type Plan,
+  type PlanException,
+  POOL_KINDS,
+  type Pool,
+  type PoolKind,
+  type Region,
+  type SourceRef,
+} from "./types.js";

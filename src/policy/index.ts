@@ -1,0 +1,9 @@
+export {
+  activeExceptions,
+  computePolicy,
+  type Policy,
+  type PolicyOptions,
+  type RegionPolicy,
+} from "./compute.js";
+export { type AddressState, diffPolicy, type PolicyChange } from "./diff.js";
+export { RENDERERS, type RenderedFile, type Renderer, type Rendering, rendererFor } from "./render/index.js";
