@@ -22,7 +22,9 @@ export function loadConfig(file: string): Config {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const first = doc.errors[0];
   if (first)
-    throw new UserError(`${file}:${first.linePos?.[0]?.line ?? 0}: YAML: ${first.message.split("\n")[0]}`);
+    throw new UserError(
+      `${file}:${lineCounter.linePos(first.pos[0]).line}: YAML: ${first.message.split("\n")[0]}`,
+    );
   const result = configSchema.safeParse(doc.toJS() ?? {});
   if (!result.success) {
     throw new DiagnosticsError(

@@ -44,7 +44,7 @@ export function parsePlan(text: string, file: string): LoadedPlan {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   for (const error of doc.errors) {
-    diagnostics.error(file, error.linePos?.[0]?.line ?? 0, `YAML: ${error.message.split("\n")[0]}`);
+    diagnostics.error(file, lineCounter.linePos(error.pos[0]).line, `YAML: ${error.message.split("\n")[0]}`);
   }
   diagnostics.throwIfErrors();
 

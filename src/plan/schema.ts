@@ -31,6 +31,13 @@ export const exceptionSchema = z.strictObject({
   until: dateText.optional(),
 });
 
+/** A list; a key left empty (`exceptions:` with nothing under it) is an empty list. */
+const list = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item, expect("must be a list"))
+    .nullish()
+    .transform((v) => v ?? []);
+
 const fileList = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (typeof v === "string" ? [v] : v));
@@ -41,12 +48,12 @@ export const planSchema = z.strictObject({
     asn: z.number().int().min(1).max(4294967295).optional(),
   }),
   action: z.enum(["reject", "drop"], expect("must be reject or drop")).default("reject"),
-  relays: z.array(z.string(expect("must be an address or prefix"))).default([]),
+  relays: list(z.string(expect("must be an address or prefix"))),
   allow_relays_on_25: z.boolean(expect("must be true or false")).default(true),
-  regions: z.array(z.unknown()).min(1, "needs at least one region"),
-  pools: z.array(z.unknown()).default([]),
+  regions: z.array(z.unknown(), expect("must be a list")).min(1, "needs at least one region"),
+  pools: list(z.unknown()),
   pools_csv: fileList.optional(),
-  exceptions: z.array(z.unknown()).default([]),
+  exceptions: list(z.unknown()),
 });
 
 export type PlanDocument = z.infer<typeof planSchema>;

@@ -1,0 +1,18 @@
+// Runs every test/**/*.test.ts with Node's test runner through tsx (Node 20's --test takes no globs).
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+
+const only = process.argv.slice(2);
+const files = readdirSync("test", { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith(".test.ts"))
+  .map((f) => join("test", f))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+if (files.length === 0) {
+  console.error(`no test files match ${only.join(" ")}`);
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ["--import", "tsx", "--test", ...files], { stdio: "inherit" });
+process.exit(result.status ?? 1);

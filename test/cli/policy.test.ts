@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { porteiro } from "./run.js";
+
+test("policy render prints the ruleset for the day", () => {
+  const result = porteiro([
+    "policy",
+    "render",
+    "--plan",
+    "examples/plan.yaml",
+    "--format",
+    "pbl",
+    "--at",
+    "2026-11-01",
+  ]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(
+    result.stdout,
+    [
+      "203.0.113.0/26",
+      "203.0.113.80/28",
+      "203.0.113.96/31",
+      "203.0.113.98/32",
+      "203.0.113.100/30",
+      "203.0.113.104/29",
+      "203.0.113.112/28",
+      "203.0.113.128/25",
+      "2001:db8:1000::/40",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("policy render --out writes every file of the format", () => {
+  const dir = mkdtempSync(join(tmpdir(), "porteiro-render-"));
+  const result = porteiro([
+    "policy",
+    "render",
+    "-c",
+    "examples/porteiro.yaml",
+    "--format",
+    "iptables",
+    "--out",
+    dir,
+  ]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(readdirSync(dir).sort(), ["porteiro.ipset", "porteiro.rules.v4", "porteiro.rules.v6"]);
+  assert.match(
+    readFileSync(join(dir, "porteiro.rules.v6"), "utf8"),
+    /^-A FORWARD -p tcp -m tcp --dport 25 -j porteiro-25$/m,
+  );
+});
+
+test("policy diff lists what the change window does", () => {
+  const result = porteiro([
+    "policy",
+    "diff",
+    "--plan",
+    "examples/plan.yaml",
+    "--from",
+    "2027-02-28",
+    "--to",
+    "2027-03-01",
+    "--format",
+    "csv",
+  ]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(
+    result.stdout,
+    "region,prefix,from,to,reason\nnorte,2001:db8:1000::/40,allowed,blocked,region norte goes from open to enforce\n",
+  );
+});
+
+test("status reports today's policy from the config", () => {
+  const result = porteiro(["status", "-c", "examples/porteiro.yaml", "--at", "2026-12-05"]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /Port-25 policy on 2026-12-05 \(action: reject\):/);
+  assert.match(result.stdout, /^blocked: 8 prefixes, 239 IPv4 addresses, 0 IPv6 \/64s$/m);
+});
