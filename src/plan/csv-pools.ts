@@ -1,4 +1,4 @@
-import { parsePrefix } from "../core/index.js";
+import { formatPrefix, parsePrefix } from "../core/index.js";
 import type { DiagnosticList } from "./diagnostics.js";
 import { parseKind } from "./kind.js";
 import type { Pool } from "./types.js";
@@ -69,7 +69,7 @@ export function parsePoolsCsv(text: string, file: string, diagnostics: Diagnosti
       prefix,
       kind,
       ...(region !== "" && { region }),
-      name: name === "" ? prefixText : name,
+      name: name === "" ? formatPrefix(prefix) : name,
       source: { file, line },
     });
   }

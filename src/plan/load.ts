@@ -129,7 +129,7 @@ export function parsePlan(text: string, file: string): LoadedPlan {
       prefix,
       kind,
       ...(item.region !== undefined && { region: item.region }),
-      name: item.name ?? item.prefix.trim(),
+      name: item.name ?? formatPrefix(prefix),
       source: { file, line: lineOf(["pools", i]) },
     });
   });
