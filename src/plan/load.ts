@@ -5,6 +5,7 @@ import type { ZodError, z } from "zod";
 import {
   type Day,
   type Diagnostic,
+  formatPrefix,
   type Prefix,
   parsePrefix,
   tryParseDay,
