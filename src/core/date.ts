@@ -10,7 +10,9 @@ export function tryParseDay(text: string): Day | undefined {
   const match = DAY.exec(text);
   if (!match) return undefined;
   const [, y, m, d] = match;
-  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0..99 as 1900..1999.
+  const date = new Date(0);
+  date.setUTCFullYear(Number(y), Number(m) - 1, Number(d));
   if (
     date.getUTCFullYear() !== Number(y) ||
     date.getUTCMonth() !== Number(m) - 1 ||

@@ -58,7 +58,7 @@ export function parseIpv6(text: string): bigint | undefined {
   let groups: number[] | undefined;
   if (gap < 0) {
     groups = parseGroups(text, true);
-    if (!groups || groups.length !== 8) return undefined;
+    if (groups?.length !== 8) return undefined;
   } else {
     if (text.indexOf("::", gap + 1) >= 0) return undefined;
     const head = parseGroups(text.slice(0, gap), false);
