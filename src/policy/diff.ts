@@ -36,26 +36,31 @@ export function diffPolicy(plan: Plan, from: Day, to: Day, region?: string): Pol
     const r2 = after.regions[i] as RegionPolicy;
     const s1 = stateSets(r1);
     const s2 = stateSets(r2);
+    // Addresses whose exception ends or begins move for that reason, whatever the phase does.
+    const ended = r1.space.difference(r1.dynamic).difference(r2.space.difference(r2.dynamic));
+    const begun = r2.space.difference(r2.dynamic).difference(r1.space.difference(r1.dynamic));
+    const phaseMove = `region ${r1.region.id} goes from ${r1.phase} to ${r2.phase}`;
     for (const a of STATES) {
       for (const b of STATES) {
         if (a === b) continue;
         const moved = s1[a].intersection(s2[b]);
-        if (moved.isEmpty) continue;
-        const reason =
-          r1.phase !== r2.phase
-            ? `region ${r1.region.id} goes from ${r1.phase} to ${r2.phase}`
-            : b === "allowed"
-              ? "an exception begins"
-              : "an exception ends";
-        changes.push({
-          region: r1.region.id,
-          from: a,
-          to: b,
-          phaseFrom: r1.phase,
-          phaseTo: r2.phase,
-          reason,
-          prefixes: moved.toPrefixes(),
-        });
+        const parts: [string, AddressSet][] = [
+          ["an exception ends", moved.intersection(ended)],
+          ["an exception begins", moved.intersection(begun)],
+          [phaseMove, moved.difference(ended).difference(begun)],
+        ];
+        for (const [reason, set] of parts) {
+          if (set.isEmpty) continue;
+          changes.push({
+            region: r1.region.id,
+            from: a,
+            to: b,
+            phaseFrom: r1.phase,
+            phaseTo: r2.phase,
+            reason,
+            prefixes: set.toPrefixes(),
+          });
+        }
       }
     }
   });
