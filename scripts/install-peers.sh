@@ -9,7 +9,7 @@ PEERS=(
   "iptables:iptables"
   "ipset:ipset"
   "ip:iproute2"
-  "socat:socat"
+  "unshare:util-linux"
   "python3:python3"
 )
 

@@ -87,22 +87,36 @@ export class IntervalSet<T extends number | bigint> {
   union(other: IntervalSet<T>): IntervalSet<T> {
     if (other.isEmpty) return this;
     if (this.isEmpty) return other;
-    const merged: [T, T][] = [];
+    // Merge the two sorted lists straight into the result, joining overlapping and adjacent ranges.
+    const { math } = this;
+    const starts: T[] = [];
+    const ends: T[] = [];
     let i = 0;
     let j = 0;
-    while (i < this.starts.length || j < other.starts.length) {
-      const takeThis =
-        j >= other.starts.length ||
-        (i < this.starts.length && (this.starts[i] as T) <= (other.starts[j] as T));
-      if (takeThis) {
-        merged.push([this.starts[i] as T, this.ends[i] as T]);
+    const n = this.starts.length;
+    const m = other.starts.length;
+    while (i < n || j < m) {
+      let start: T;
+      let end: T;
+      if (j >= m || (i < n && (this.starts[i] as T) <= (other.starts[j] as T))) {
+        start = this.starts[i] as T;
+        end = this.ends[i] as T;
         i++;
       } else {
-        merged.push([other.starts[j] as T, other.ends[j] as T]);
+        start = other.starts[j] as T;
+        end = other.ends[j] as T;
         j++;
       }
+      const last = ends.length - 1;
+      const lastEnd = ends[last] as T;
+      if (last >= 0 && (lastEnd === math.max || start <= math.next(lastEnd))) {
+        if (end > lastEnd) ends[last] = end;
+      } else {
+        starts.push(start);
+        ends.push(end);
+      }
     }
-    return IntervalSet.fromSortedRanges(this.math, merged);
+    return new IntervalSet(math, starts, ends);
   }
 
   /** Addresses in this set and not in `other`. */
@@ -173,22 +187,17 @@ export class IntervalSet<T extends number | bigint> {
    * (largest aligned block that fits) is minimal because ranges are maximal.
    */
   toBlocks(): { start: T; length: number }[] {
-    const { math } = this;
-    const blocks: { start: T; length: number }[] = [];
-    for (let i = 0; i < this.starts.length; i++) {
-      let start = this.starts[i] as T;
-      const end = this.ends[i] as T;
-      for (;;) {
-        let hostBits = math.trailingZeros(start);
-        while (hostBits > 0 && math.blockEnd(start, math.bits - hostBits) > end) hostBits--;
-        const length = math.bits - hostBits;
-        blocks.push({ start, length });
-        const blockEnd = math.blockEnd(start, length);
-        if (blockEnd >= end) break;
-        start = math.next(blockEnd);
-      }
-    }
-    return blocks;
+    // Each block is the largest one both aligned at `start` and no bigger than what is left of
+    // the range: 2^min(trailing zeros of start, floor(log2(end - start + 1))) addresses.
+    if (this.math.family === 4)
+      return blocks4(this.starts as readonly number[], this.ends as readonly number[]) as {
+        start: T;
+        length: number;
+      }[];
+    return blocks6(this.starts as readonly bigint[], this.ends as readonly bigint[]) as {
+      start: T;
+      length: number;
+    }[];
   }
 
   /** Builds from ranges sorted by start; overlapping and adjacent ones are merged. */
@@ -207,6 +216,88 @@ export class IntervalSet<T extends number | bigint> {
     }
     return new IntervalSet(math, starts, ends);
   }
+
+  /**
+   * Like fromSortedRanges, from parallel lists of range starts (ascending) and inclusive ends,
+   * so a caller building many ranges need not allocate a pair for each. The lists are copied.
+   */
+  static fromSortedBounds<T extends number | bigint>(
+    math: FamilyMath<T>,
+    rangeStarts: readonly T[],
+    rangeEnds: readonly T[],
+  ): IntervalSet<T> {
+    const starts: T[] = [];
+    const ends: T[] = [];
+    for (let i = 0; i < rangeStarts.length; i++) {
+      const start = rangeStarts[i] as T;
+      const end = rangeEnds[i] as T;
+      if (start > end) continue;
+      const last = ends.length - 1;
+      const lastEnd = ends[last] as T;
+      if (last >= 0 && (lastEnd === math.max || start <= math.next(lastEnd))) {
+        if (end > lastEnd) ends[last] = end;
+      } else {
+        starts.push(start);
+        ends.push(end);
+      }
+    }
+    return new IntervalSet(math, starts, ends);
+  }
+}
+
+/** 2^k for k in 0..32, exact. */
+const POW2 = Array.from({ length: 33 }, (_, k) => 2 ** k);
+
+function blocks4(starts: readonly number[], ends: readonly number[]): { start: number; length: number }[] {
+  const blocks: { start: number; length: number }[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    let start = starts[i] as number;
+    const end = ends[i] as number;
+    for (;;) {
+      // `start & -start` isolates the lowest set bit (ToInt32 keeps the low 32 bits exactly).
+      const aligned = start === 0 ? 32 : 31 - Math.clz32(start & -start);
+      const size = end - start + 1;
+      const fits = size >= 4294967296 ? 32 : 31 - Math.clz32(size);
+      const hostBits = Math.min(aligned, fits);
+      blocks.push({ start, length: 32 - hostBits });
+      const blockEnd = start + (POW2[hostBits] as number) - 1;
+      if (blockEnd >= end) break;
+      start = blockEnd + 1;
+    }
+  }
+  return blocks;
+}
+
+/** floor(log2(value)) for 0 < value < 2^128. */
+function log2Floor(value: bigint): number {
+  let k = Math.floor(Math.log2(Number(value)));
+  // Number() rounds to 53 bits, so the estimate may be one too high or (rarely) too low.
+  if (k > 127) k = 127;
+  if (1n << BigInt(k) > value) k--;
+  else if (k < 127 && 1n << BigInt(k + 1) <= value) k++;
+  return k;
+}
+
+/** end - start of the whole IPv6 space: its size, 2^128, does not fit log2Floor's domain. */
+const IPV6_LAST = (1n << 128n) - 1n;
+
+function blocks6(starts: readonly bigint[], ends: readonly bigint[]): { start: bigint; length: number }[] {
+  const blocks: { start: bigint; length: number }[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    let start = starts[i] as bigint;
+    const end = ends[i] as bigint;
+    for (;;) {
+      const aligned = start === 0n ? 128 : log2Floor(start & -start);
+      const fits = end - start === IPV6_LAST ? 128 : log2Floor(end - start + 1n);
+      const hostBits = Math.min(aligned, fits);
+      blocks.push({ start, length: 128 - hostBits });
+      if (hostBits === 128) break;
+      const blockEnd = start + (1n << BigInt(hostBits)) - 1n;
+      if (blockEnd >= end) break;
+      start = blockEnd + 1n;
+    }
+  }
+  return blocks;
 }
 
 function max<T extends number | bigint>(a: T, b: T): T {

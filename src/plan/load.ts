@@ -137,7 +137,9 @@ export function parsePlan(text: string, file: string): LoadedPlan {
   for (const csv of top.pools_csv ?? []) {
     const csvFile = resolve(dirname(file), csv);
     const csvText = diagnostics.attempt(file, lineOf(["pools_csv"]), () => readText(csvFile));
-    if (csvText !== undefined) pools.push(...parsePoolsCsv(csvText, csvFile, diagnostics));
+    // A loop, not push(...rows): spreading 100,000+ rows overflows the call stack.
+    if (csvText !== undefined)
+      for (const pool of parsePoolsCsv(csvText, csvFile, diagnostics)) pools.push(pool);
   }
 
   const exceptions: PlanException[] = [];

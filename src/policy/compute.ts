@@ -59,32 +59,79 @@ export function activeExceptions(plan: Plan, day: Day): PlanException[] {
   return plan.exceptions.filter((e) => e.until === undefined || day <= e.until);
 }
 
+/** Range starts and inclusive ends of one family, in ascending order. */
+interface Bounds<T extends number | bigint> {
+  readonly starts: T[];
+  readonly ends: T[];
+}
+
+interface Space {
+  readonly v4: Bounds<number>;
+  readonly v6: Bounds<bigint>;
+}
+
+const newSpace = (): Space => ({ v4: { starts: [], ends: [] }, v6: { starts: [], ends: [] } });
+
+const toSet = (space: Space): AddressSet =>
+  new AddressSet(
+    IntervalSet.fromSortedBounds(IPV4, space.v4.starts, space.v4.ends),
+    IntervalSet.fromSortedBounds(IPV6, space.v6.starts, space.v6.ends),
+  );
+
 export function computePolicy(plan: Plan, day: Day, options: PolicyOptions = {}): Policy {
   const regions = selectRegions(plan, options.region);
   const table = options.table ?? poolTable(plan);
   const exceptions = activeExceptions(plan, day);
   const excepted = AddressSet.fromPrefixes(exceptions.map((e) => e.prefix));
 
-  // One pass over the flattened pools; segments come out sorted, so each region's ranges do too.
-  const ranges = new Map<string, { v4: [number, number][]; v6: [bigint, bigint][] }>();
-  for (const region of regions) ranges.set(region.id, { v4: [], v6: [] });
-  for (const { start, end, value } of table.segments4()) {
-    if (value.kind === "dynamic" && value.region !== undefined)
-      ranges.get(value.region)?.v4.push([start, end]);
+  // Where each dynamic run goes: its region's own space, the space of all selected regions, and
+  // the enforced or observed space when its region is in that phase. The union over regions is
+  // built here, in the same pass, rather than region by region afterwards; (A ∪ B) − E equals
+  // (A − E) ∪ (B − E), and an interval set has one form, so the result is the same.
+  interface Target {
+    readonly own: Space;
+    enforce: boolean;
+    observe: boolean;
   }
-  for (const { start, end, value } of table.segments6()) {
-    if (value.kind === "dynamic" && value.region !== undefined)
-      ranges.get(value.region)?.v6.push([start, end]);
-  }
+  const phases = regions.map((region) => phaseOn(region, day));
+  const targets = new Map<string, Target>();
+  regions.forEach((region, i) => {
+    const target = targets.get(region.id) ?? { own: newSpace(), enforce: false, observe: false };
+    if (phases[i] === "enforce") target.enforce = true;
+    if (phases[i] === "observe") target.observe = true;
+    targets.set(region.id, target);
+  });
+  const all = newSpace();
+  const enforced = newSpace();
+  const observedSpace = newSpace();
+  const add = <T extends number | bigint>(bounds: Bounds<T>, start: T, end: T) => {
+    bounds.starts.push(start);
+    bounds.ends.push(end);
+  };
+  // One pass over the flattened pools; runs come out sorted, so every list above does too.
+  table.eachSegment4((start, end, value) => {
+    if (value.kind !== "dynamic" || value.region === undefined) return;
+    const target = targets.get(value.region);
+    if (!target) return;
+    add(target.own.v4, start, end);
+    add(all.v4, start, end);
+    if (target.enforce) add(enforced.v4, start, end);
+    if (target.observe) add(observedSpace.v4, start, end);
+  });
+  table.eachSegment6((start, end, value) => {
+    if (value.kind !== "dynamic" || value.region === undefined) return;
+    const target = targets.get(value.region);
+    if (!target) return;
+    add(target.own.v6, start, end);
+    add(all.v6, start, end);
+    if (target.enforce) add(enforced.v6, start, end);
+    if (target.observe) add(observedSpace.v6, start, end);
+  });
 
-  const regionPolicies = regions.map((region): RegionPolicy => {
-    const own = ranges.get(region.id) ?? { v4: [], v6: [] };
-    const space = new AddressSet(
-      IntervalSet.fromSortedRanges(IPV4, own.v4),
-      IntervalSet.fromSortedRanges(IPV6, own.v6),
-    );
+  const regionPolicies = regions.map((region, i): RegionPolicy => {
+    const space = toSet((targets.get(region.id) as Target).own);
     const dynamic = space.difference(excepted);
-    const phase = phaseOn(region, day);
+    const phase = phases[i] as Phase;
     return {
       region,
       phase,
@@ -95,16 +142,14 @@ export function computePolicy(plan: Plan, day: Day, options: PolicyOptions = {})
     };
   });
 
-  const unionOf = (pick: (r: RegionPolicy) => AddressSet) =>
-    regionPolicies.reduce((all, r) => all.union(pick(r)), AddressSet.EMPTY);
   return {
     day,
     plan,
     regions: regionPolicies,
     exceptions,
     relays: plan.allowRelaysOn25 ? AddressSet.fromPrefixes(plan.relays) : AddressSet.EMPTY,
-    blocked: unionOf((r) => r.blocked),
-    observed: unionOf((r) => r.observed),
-    dynamic: unionOf((r) => r.dynamic),
+    blocked: toSet(enforced).difference(excepted),
+    observed: toSet(observedSpace).difference(excepted),
+    dynamic: toSet(all).difference(excepted),
   };
 }

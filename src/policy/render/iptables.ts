@@ -5,6 +5,11 @@ import type { RenderedFile, Renderer } from "./types.js";
 
 const CHAIN = "porteiro-25";
 const SET_NAMES = ["relays", "blocked", "observed"] as const;
+/**
+ * One fixed cap for every load: `create -exist` refuses a set whose options changed, so the
+ * cap must not follow the entry count. Hash sets allocate as they fill, not up to the cap.
+ */
+const MAX_ENTRIES = 1 << 24;
 
 function setName(kind: (typeof SET_NAMES)[number], family: 4 | 6): string {
   return `porteiro-${kind}${family}`;
@@ -38,7 +43,7 @@ function ipsetFile(policy: Policy): string {
     for (const family of [4, 6] as const) {
       const name = setName(kind, family);
       const entries = ipsetEntries(prefixes, family);
-      const options = `hash:net family ${family === 4 ? "inet" : "inet6"} maxelem ${Math.max(1 << 20, entries.length)}`;
+      const options = `hash:net family ${family === 4 ? "inet" : "inet6"} maxelem ${MAX_ENTRIES}`;
       lines.push(`create ${name} ${options} -exist`);
       lines.push(`create ${name}.new ${options} -exist`);
       lines.push(`flush ${name}.new`);
