@@ -4,6 +4,10 @@ import { type LoadedPlan, loadPlan, nextChange, phaseOn, summarizeSpace } from "
 import { dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
 
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 function regionRows(loaded: LoadedPlan, day: Day) {
   return loaded.plan.regions.map((region) => ({
     id: region.id,
@@ -48,8 +52,8 @@ export function describePlan(loaded: LoadedPlan, day: Day, format: OutputFormat)
   }
   const asn = plan.isp.asn === undefined ? "" : ` (AS${plan.isp.asn})`;
   return [
-    `${plan.file}: ok — ${plan.isp.name}${asn}: ${plan.pools.length} pools, ${plan.regions.length} regions, ` +
-      `${plan.relays.length} relays, ${plan.exceptions.length} exceptions, ${loaded.warnings.length} warnings`,
+    `${plan.file}: ok — ${plan.isp.name}${asn}: ${count(plan.pools.length, "pool")}, ${count(plan.regions.length, "region")}, ` +
+      `${count(plan.relays.length, "relay")}, ${count(plan.exceptions.length, "exception")}, ${count(loaded.warnings.length, "warning")}`,
     "",
     "Address space (each address counted once, in its most specific pool):",
     table([
