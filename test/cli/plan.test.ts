@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../helpers/tmp.js";
 import { porteiro, STACK_LINE } from "./run.js";
 
 test("plan check summarises the reference plan", () => {
@@ -29,8 +29,8 @@ test("plan check --format json", () => {
   assert.equal(summary.space.find((s: { kind: string }) => s.kind === "infrastructure").ipv4_addresses, 64);
 });
 
-test("a bad plan prints file:line errors, exits 1 and shows no stack trace", () => {
-  const dir = mkdtempSync(join(tmpdir(), "porteiro-cli-"));
+test("a bad plan prints file:line errors, exits 1 and shows no stack trace", (t) => {
+  const dir = tempDir(t, "cli");
   const file = join(dir, "plan.yaml");
   writeFileSync(
     file,

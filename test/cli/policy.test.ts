@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { tempDir } from "../helpers/tmp.js";
 import { porteiro } from "./run.js";
 
 test("policy render prints the ruleset for the day", () => {
@@ -34,8 +34,8 @@ test("policy render prints the ruleset for the day", () => {
   );
 });
 
-test("policy render --out writes every file of the format", () => {
-  const dir = mkdtempSync(join(tmpdir(), "porteiro-render-"));
+test("policy render --out writes every file of the format", (t) => {
+  const dir = tempDir(t, "render");
   const result = porteiro([
     "policy",
     "render",

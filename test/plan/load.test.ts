@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { DiagnosticsError, formatDiagnostic, formatPrefix } from "../../src/core/index.js";
 import { loadPlan, parsePlan } from "../../src/plan/index.js";
+import { tempDir } from "../helpers/tmp.js";
 
 const HEAD = `isp: { name: Test ISP }
 regions:
@@ -179,8 +179,8 @@ exceptions:
 });
 
 describe("pools from CSV", () => {
-  test("pools_csv files are read relative to the plan, with file:line errors", () => {
-    const dir = mkdtempSync(join(tmpdir(), "porteiro-plan-"));
+  test("pools_csv files are read relative to the plan, with file:line errors", (t) => {
+    const dir = tempDir(t, "plan");
     writeFileSync(
       join(dir, "pools.csv"),
       'prefix,kind,region,name\n203.0.113.0/24,dynamic,sul,"adsl, poa"\n# comment\n\n203.0.113.64/28,static,,\n2001:db8::/32,dynamic,sul\n',

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseDay } from "../../src/core/index.js";
 import { loadPlan } from "../../src/plan/index.js";
 import { computePolicy, rendererFor } from "../../src/policy/index.js";
 import { requireNetns, requirePeers } from "../helpers/peers.js";
+import { tempDir } from "../helpers/tmp.js";
 
 const iptables = rendererFor("iptables");
 
@@ -23,7 +23,7 @@ test("the rules files pass iptables-restore --test and the loader script loads a
   const { plan } = loadPlan("examples/plan.yaml");
   for (const day of ["2026-09-01", "2026-11-15", "2027-03-15"]) {
     const rendering = iptables.render(computePolicy(plan, parseDay(day)));
-    const dir = mkdtempSync(join(tmpdir(), "porteiro-ipt-"));
+    const dir = tempDir(t, "ipt");
     for (const file of rendering.files) writeFileSync(join(dir, file.name), file.content);
     writeFileSync(join(dir, "load.sh"), rendering.stdout);
     const result = isolated(
