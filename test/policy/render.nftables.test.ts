@@ -14,17 +14,16 @@ const nftables = rendererFor("nftables");
 
 /** Runs `nft -c -f` in a private network namespace, so nothing on the host changes. */
 function nftCheck(ruleset: string): { status: number | null; stderr: string } {
-  const file = join(mkdtempSync(join(tmpdir(), "porteiro-nft-")), "porteiro.nft");
-  writeFileSync(file, ruleset);
-  const result = spawnSync(
-    "unshare",
-    ["--net", "sh", "-c", `nft -c -f ${file} && nft -f ${file} && nft -f ${file}`],
-    {
-      encoding: "utf8",
-      timeout: 30_000,
-    },
-  );
-  return { status: result.status, stderr: result.stderr };
+  const dir = mkdtempSync(join(tmpdir(), "porteiro-nft-"));
+  try {
+    const file = join(dir, "porteiro.nft");
+    writeFileSync(file, ruleset);
+    const script = `nft -c -f ${file} && nft -f ${file} && nft -f ${file}`;
+    const result = spawnSync("unshare", ["--net", "sh", "-c", script], { encoding: "utf8", timeout: 30_000 });
+    return { status: result.status, stderr: result.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 test("the reference plan renders a ruleset that nft accepts, loads and reloads, on every phase", (t) => {
