@@ -5,6 +5,8 @@ import { type Prefix, prefixEnd } from "./prefix.js";
 
 /** A set of IPv4 and IPv6 addresses: one interval set per family. */
 export class AddressSet {
+  private prefixes: readonly Prefix[] | undefined;
+
   constructor(
     readonly v4: IntervalSet<number>,
     readonly v6: IntervalSet<bigint>,
@@ -58,11 +60,17 @@ export class AddressSet {
       : this.v6.overlapsRange(prefix.start, prefixEnd(prefix));
   }
 
-  /** The minimal CIDR list covering exactly this set: IPv4 ascending, then IPv6 ascending. */
-  toPrefixes(): Prefix[] {
-    const out: Prefix[] = [];
-    for (const { start, length } of this.v4.toBlocks()) out.push({ family: 4, start, length });
-    for (const { start, length } of this.v6.toBlocks()) out.push({ family: 6, start, length });
-    return out;
+  /**
+   * The minimal CIDR list covering exactly this set: IPv4 ascending, then IPv6 ascending.
+   * Kept once computed (the set is immutable): renderers ask for it more than once.
+   */
+  toPrefixes(): readonly Prefix[] {
+    if (!this.prefixes) {
+      const out: Prefix[] = [];
+      for (const { start, length } of this.v4.toBlocks()) out.push({ family: 4, start, length });
+      for (const { start, length } of this.v6.toBlocks()) out.push({ family: 6, start, length });
+      this.prefixes = out;
+    }
+    return this.prefixes;
   }
 }

@@ -219,13 +219,17 @@ export class IntervalSet<T extends number | bigint> {
 
   /**
    * Like fromSortedRanges, from parallel lists of range starts (ascending) and inclusive ends,
-   * so a caller building many ranges need not allocate a pair for each. The lists are copied.
+   * so a caller building many ranges need not allocate a pair for each. Lists already in the
+   * set's own form (non-empty ranges, neither overlapping nor adjacent) are kept as they are,
+   * not copied: the caller hands them over and must not change them afterwards.
    */
   static fromSortedBounds<T extends number | bigint>(
     math: FamilyMath<T>,
-    rangeStarts: readonly T[],
-    rangeEnds: readonly T[],
+    rangeStarts: T[],
+    rangeEnds: T[],
   ): IntervalSet<T> {
+    if (rangeStarts.length === rangeEnds.length && isCanonical(math, rangeStarts, rangeEnds))
+      return new IntervalSet(math, rangeStarts, rangeEnds);
     const starts: T[] = [];
     const ends: T[] = [];
     for (let i = 0; i < rangeStarts.length; i++) {
@@ -243,6 +247,22 @@ export class IntervalSet<T extends number | bigint> {
     }
     return new IntervalSet(math, starts, ends);
   }
+}
+
+/** True when the ranges are non-empty, ascending, and neither overlap nor touch. */
+function isCanonical<T extends number | bigint>(
+  math: FamilyMath<T>,
+  starts: readonly T[],
+  ends: readonly T[],
+): boolean {
+  for (let i = 0; i < starts.length; i++) {
+    if ((starts[i] as T) > (ends[i] as T)) return false;
+    if (i > 0) {
+      const previousEnd = ends[i - 1] as T;
+      if (previousEnd === math.max || (starts[i] as T) <= math.next(previousEnd)) return false;
+    }
+  }
+  return true;
 }
 
 /** 2^k for k in 0..32, exact. */
@@ -268,13 +288,16 @@ function blocks4(starts: readonly number[], ends: readonly number[]): { start: n
   return blocks;
 }
 
+/** 2^k as a bigint for k in 0..128, so the IPv6 loop below shifts nothing. */
+const POW2_BIG = Array.from({ length: 129 }, (_, k) => 1n << BigInt(k));
+
 /** floor(log2(value)) for 0 < value < 2^128. */
 function log2Floor(value: bigint): number {
   let k = Math.floor(Math.log2(Number(value)));
   // Number() rounds to 53 bits, so the estimate may be one too high or (rarely) too low.
   if (k > 127) k = 127;
-  if (1n << BigInt(k) > value) k--;
-  else if (k < 127 && 1n << BigInt(k + 1) <= value) k++;
+  if ((POW2_BIG[k] as bigint) > value) k--;
+  else if (k < 127 && (POW2_BIG[k + 1] as bigint) <= value) k++;
   return k;
 }
 
@@ -292,9 +315,9 @@ function blocks6(starts: readonly bigint[], ends: readonly bigint[]): { start: b
       const hostBits = Math.min(aligned, fits);
       blocks.push({ start, length: 128 - hostBits });
       if (hostBits === 128) break;
-      const blockEnd = start + (1n << BigInt(hostBits)) - 1n;
-      if (blockEnd >= end) break;
-      start = blockEnd + 1n;
+      const next = start + (POW2_BIG[hostBits] as bigint);
+      if (next > end) break;
+      start = next;
     }
   }
   return blocks;

@@ -73,8 +73,10 @@ export function parseIpv6(text: string): bigint | undefined {
 
 /** Formats IPv6 in the RFC 5952 canonical form. */
 export function formatIpv6(value: bigint): string {
+  // One bigint-to-hex conversion, then plain string work: 8 bigint shifts per address are slow.
+  const digits = value.toString(16).padStart(32, "0");
   const groups: number[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn));
+  for (let i = 0; i < 32; i += 4) groups.push(Number.parseInt(digits.slice(i, i + 4), 16));
   let bestStart = -1;
   let bestLength = 1;
   for (let i = 0; i < 8; ) {

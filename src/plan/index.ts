@@ -1,6 +1,6 @@
 export { type LoadedPlan, loadPlan, parsePlan, readText } from "./load.js";
 export { nextChange, phaseOn } from "./phase.js";
-export { poolTable, spaceWhere } from "./space.js";
+export { poolTable } from "./space.js";
 export { type SpaceCount, summarizeSpace } from "./summary.js";
 export {
   ACTIONS,

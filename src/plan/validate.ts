@@ -1,25 +1,26 @@
 import { AddressSet, formatPrefix, type Prefix } from "../core/index.js";
 import type { DiagnosticList } from "./diagnostics.js";
 import { poolTable } from "./space.js";
-import type { Plan, Pool, SourceRef } from "./types.js";
+import type { Plan, Pool } from "./types.js";
 
 /**
- * Remembers where each prefix was first seen. Keys are numbers for IPv4 (start * 64 + length is
- * exact) and bigints for IPv6, not strings: plans may hold hundreds of thousands of pools.
+ * Remembers where each prefix was first seen. IPv4 keys are numbers (start * 64 + length is
+ * exact); IPv6 keys are hex text, since V8 hashes a bigint by its low 64 bits only, which are
+ * zero for most IPv6 prefixes.
  */
 class PrefixMap<V> {
   private readonly v4 = new Map<number, V>();
-  private readonly v6 = new Map<bigint, V>();
+  private readonly v6 = new Map<string, V>();
 
   get(prefix: Prefix): V | undefined {
     return prefix.family === 4
       ? this.v4.get(prefix.start * 64 + prefix.length)
-      : this.v6.get((prefix.start << 8n) | BigInt(prefix.length));
+      : this.v6.get(`${prefix.start.toString(16)}/${prefix.length}`);
   }
 
   set(prefix: Prefix, value: V): void {
     if (prefix.family === 4) this.v4.set(prefix.start * 64 + prefix.length, value);
-    else this.v6.set((prefix.start << 8n) | BigInt(prefix.length), value);
+    else this.v6.set(`${prefix.start.toString(16)}/${prefix.length}`, value);
   }
 }
 
@@ -40,14 +41,17 @@ export function checkPlan(plan: Plan, relayLines: readonly number[], diagnostics
   }
   const known = [...regionLines.keys()].join(", ");
 
-  const seen = new PrefixMap<SourceRef>();
-  for (const pool of plan.pools) {
+  // The pool table lists the pools that repeat an earlier one's prefix (by position in the plan).
+  const table = poolTable(plan);
+  const repeats = table.repeats();
+  plan.pools.forEach((pool, i) => {
     const { file, line } = pool.source;
-    const first = seen.get(pool.prefix);
-    if (first) {
+    const firstIndex = repeats.get(i);
+    if (firstIndex !== undefined) {
+      const first = (plan.pools[firstIndex] as Pool).source;
       const where = first.file === file ? `line ${first.line}` : `${first.file}:${first.line}`;
       diagnostics.error(file, line, `duplicate prefix ${formatPrefix(pool.prefix)} (first at ${where})`);
-    } else seen.set(pool.prefix, pool.source);
+    }
     if (pool.region === undefined) {
       if (pool.kind === "dynamic") {
         diagnostics.error(file, line, `dynamic pool ${formatPrefix(pool.prefix)} needs a region`);
@@ -55,10 +59,9 @@ export function checkPlan(plan: Plan, relayLines: readonly number[], diagnostics
     } else if (!regionLines.has(pool.region)) {
       diagnostics.error(file, line, `unknown region "${pool.region}"; the plan's regions are ${known}`);
     }
-  }
+  });
 
   // "Overlaps dynamic space" asks the table directly rather than building that space.
-  const table = poolTable(plan);
   plan.relays.forEach((relay, i) => {
     if (table.someIn(relay, isDynamic)) {
       diagnostics.error(
@@ -69,9 +72,9 @@ export function checkPlan(plan: Plan, relayLines: readonly number[], diagnostics
     }
   });
 
-  const anyDynamic = AddressSet.fromPrefixes(
-    plan.pools.filter((p) => p.kind === "dynamic").map((p) => p.prefix),
-  );
+  // Where dynamic pools are at all, most specific or not: only needed for an exception outside
+  // dynamic space (an exception inside it overlaps some dynamic pool), so built only then.
+  let anyDynamic: AddressSet | undefined;
   const exceptionLines = new PrefixMap<number>();
   for (const exception of plan.exceptions) {
     const { file, line } = exception.source;
@@ -79,13 +82,17 @@ export function checkPlan(plan: Plan, relayLines: readonly number[], diagnostics
     if (first !== undefined) {
       diagnostics.warn(file, line, `exception ${formatPrefix(exception.prefix)} repeats line ${first}`);
     } else exceptionLines.set(exception.prefix, line);
+    if (table.someIn(exception.prefix, isDynamic)) continue;
+    anyDynamic ??= AddressSet.fromPrefixes(
+      plan.pools.filter((p) => p.kind === "dynamic").map((p) => p.prefix),
+    );
     if (!anyDynamic.overlapsPrefix(exception.prefix)) {
       diagnostics.warn(
         file,
         line,
         `exception ${formatPrefix(exception.prefix)} is outside every dynamic pool; it has no effect`,
       );
-    } else if (!table.someIn(exception.prefix, isDynamic)) {
+    } else {
       diagnostics.warn(
         file,
         line,

@@ -1,4 +1,4 @@
-import { AddressSet, type Day, IntervalSet, IPV4, IPV6, type PrefixTable, UserError } from "../core/index.js";
+import { AddressSet, type Day, UserError } from "../core/index.js";
 import {
   type Phase,
   type Plan,
@@ -40,8 +40,6 @@ export interface Policy {
 export interface PolicyOptions {
   /** Restrict the policy to one region. */
   readonly region?: string;
-  /** A pool table already built for the plan, to skip rebuilding it for each day. */
-  readonly table?: PrefixTable<Pool>;
 }
 
 function selectRegions(plan: Plan, regionId: string | undefined): readonly Region[] {
@@ -59,77 +57,44 @@ export function activeExceptions(plan: Plan, day: Day): PlanException[] {
   return plan.exceptions.filter((e) => e.until === undefined || day <= e.until);
 }
 
-/** Range starts and inclusive ends of one family, in ascending order. */
-interface Bounds<T extends number | bigint> {
-  readonly starts: T[];
-  readonly ends: T[];
-}
-
-interface Space {
-  readonly v4: Bounds<number>;
-  readonly v6: Bounds<bigint>;
-}
-
-const newSpace = (): Space => ({ v4: { starts: [], ends: [] }, v6: { starts: [], ends: [] } });
-
-const toSet = (space: Space): AddressSet =>
-  new AddressSet(
-    IntervalSet.fromSortedBounds(IPV4, space.v4.starts, space.v4.ends),
-    IntervalSet.fromSortedBounds(IPV6, space.v6.starts, space.v6.ends),
-  );
-
 export function computePolicy(plan: Plan, day: Day, options: PolicyOptions = {}): Policy {
   const regions = selectRegions(plan, options.region);
-  const table = options.table ?? poolTable(plan);
+  const table = poolTable(plan);
   const exceptions = activeExceptions(plan, day);
   const excepted = AddressSet.fromPrefixes(exceptions.map((e) => e.prefix));
 
-  // Where each dynamic run goes: its region's own space, the space of all selected regions, and
-  // the enforced or observed space when its region is in that phase. The union over regions is
-  // built here, in the same pass, rather than region by region afterwards; (A ∪ B) − E equals
-  // (A − E) ∪ (B − E), and an interval set has one form, so the result is the same.
-  interface Target {
-    readonly own: Space;
-    enforce: boolean;
-    observe: boolean;
-  }
+  // A region's space: where its dynamic pools are the most specific pool. The table splits its
+  // runs by region, and again for all selected regions and by phase: the unions over regions
+  // come straight from the table rather than region by region, and since (A ∪ B) − E equals
+  // (A − E) ∪ (B − E) and an interval set has one form, the result is the same.
   const phases = regions.map((region) => phaseOn(region, day));
-  const targets = new Map<string, Target>();
+  const slots = new Map<string, number>();
+  const enforcing: boolean[] = [];
+  const observing: boolean[] = [];
   regions.forEach((region, i) => {
-    const target = targets.get(region.id) ?? { own: newSpace(), enforce: false, observe: false };
-    if (phases[i] === "enforce") target.enforce = true;
-    if (phases[i] === "observe") target.observe = true;
-    targets.set(region.id, target);
+    let slot = slots.get(region.id);
+    if (slot === undefined) {
+      slot = slots.size;
+      slots.set(region.id, slot);
+      enforcing.push(false);
+      observing.push(false);
+    }
+    if (phases[i] === "enforce") enforcing[slot] = true;
+    if (phases[i] === "observe") observing[slot] = true;
   });
-  const all = newSpace();
-  const enforced = newSpace();
-  const observedSpace = newSpace();
-  const add = <T extends number | bigint>(bounds: Bounds<T>, start: T, end: T) => {
-    bounds.starts.push(start);
-    bounds.ends.push(end);
+  const slotOf = (pool: Pool): number =>
+    pool.kind === "dynamic" && pool.region !== undefined ? (slots.get(pool.region) ?? -1) : -1;
+  const own = table.partition(slots.size, slotOf);
+  const [all] = table.partition(1, (pool) => (slotOf(pool) < 0 ? -1 : 0));
+  const inPhase = (phase: boolean[]) => (pool: Pool) => {
+    const slot = slotOf(pool);
+    return slot >= 0 && phase[slot] ? 0 : -1;
   };
-  // One pass over the flattened pools; runs come out sorted, so every list above does too.
-  table.eachSegment4((start, end, value) => {
-    if (value.kind !== "dynamic" || value.region === undefined) return;
-    const target = targets.get(value.region);
-    if (!target) return;
-    add(target.own.v4, start, end);
-    add(all.v4, start, end);
-    if (target.enforce) add(enforced.v4, start, end);
-    if (target.observe) add(observedSpace.v4, start, end);
-  });
-  table.eachSegment6((start, end, value) => {
-    if (value.kind !== "dynamic" || value.region === undefined) return;
-    const target = targets.get(value.region);
-    if (!target) return;
-    add(target.own.v6, start, end);
-    add(all.v6, start, end);
-    if (target.enforce) add(enforced.v6, start, end);
-    if (target.observe) add(observedSpace.v6, start, end);
-  });
+  const [enforced] = table.partition(1, inPhase(enforcing));
+  const [observedSpace] = table.partition(1, inPhase(observing));
 
   const regionPolicies = regions.map((region, i): RegionPolicy => {
-    const space = toSet((targets.get(region.id) as Target).own);
+    const space = own[slots.get(region.id) as number] as AddressSet;
     const dynamic = space.difference(excepted);
     const phase = phases[i] as Phase;
     return {
@@ -148,8 +113,8 @@ export function computePolicy(plan: Plan, day: Day, options: PolicyOptions = {})
     regions: regionPolicies,
     exceptions,
     relays: plan.allowRelaysOn25 ? AddressSet.fromPrefixes(plan.relays) : AddressSet.EMPTY,
-    blocked: toSet(enforced).difference(excepted),
-    observed: toSet(observedSpace).difference(excepted),
-    dynamic: toSet(all).difference(excepted),
+    blocked: (enforced as AddressSet).difference(excepted),
+    observed: (observedSpace as AddressSet).difference(excepted),
+    dynamic: (all as AddressSet).difference(excepted),
   };
 }

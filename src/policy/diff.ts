@@ -1,5 +1,5 @@
 import type { AddressSet, Day, Prefix } from "../core/index.js";
-import { type Phase, type Plan, poolTable } from "../plan/index.js";
+import type { Phase, Plan } from "../plan/index.js";
 import { computePolicy, type RegionPolicy } from "./compute.js";
 
 /** What the policy does to TCP/25 from an address of dynamic space. */
@@ -28,9 +28,9 @@ function stateSets(r: RegionPolicy): Record<AddressState, AddressSet> {
 
 /** The prefixes whose port-25 treatment differs between two days, per region and transition. */
 export function diffPolicy(plan: Plan, from: Day, to: Day, region?: string): PolicyChange[] {
-  const table = poolTable(plan);
-  const before = computePolicy(plan, from, { table, ...(region !== undefined && { region }) });
-  const after = computePolicy(plan, to, { table, ...(region !== undefined && { region }) });
+  const options = region === undefined ? {} : { region };
+  const before = computePolicy(plan, from, options);
+  const after = computePolicy(plan, to, options);
   const changes: PolicyChange[] = [];
   before.regions.forEach((r1, i) => {
     const r2 = after.regions[i] as RegionPolicy;

@@ -31,7 +31,7 @@ const FINAL_SEQUENCE = 2_000_000_000;
  * IPv6 entries end with `sequence N`, as the IOS command references write them.
  */
 function entries(policy: Policy, family: 4 | 6): string[] {
-  const of = (prefixes: Prefix[]) => prefixes.filter((p) => p.family === family);
+  const of = (prefixes: readonly Prefix[]) => prefixes.filter((p) => p.family === family);
   const numbered = (sequence: number, entry: string) =>
     family === 4 ? ` ${sequence} ${entry}` : ` ${entry} sequence ${sequence}`;
   const lines = [
@@ -39,7 +39,7 @@ function entries(policy: Policy, family: 4 | 6): string[] {
     numbered(FINAL_SEQUENCE, family === 4 ? "permit ip any any" : "permit ipv6 any any"),
   ];
   let sequence = 0;
-  const section = (title: string, prefixes: Prefix[], entry: (address: string) => string) => {
+  const section = (title: string, prefixes: readonly Prefix[], entry: (address: string) => string) => {
     if (prefixes.length === 0) return;
     lines.push(comment(title));
     for (const p of prefixes) {

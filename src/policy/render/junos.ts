@@ -88,7 +88,7 @@ export const junosRenderer: Renderer = {
   format: "junos",
   summary: "Juniper Junos (load replace): policy-options prefix lists and porteiro-25 firewall filters",
   render(policy: Policy) {
-    const prefixes: Record<Kind, Prefix[]> = {
+    const prefixes: Record<Kind, readonly Prefix[]> = {
       relays: policy.relays.toPrefixes(),
       blocked: policy.blocked.toPrefixes(),
       observed: policy.observed.toPrefixes(),
