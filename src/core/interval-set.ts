@@ -25,7 +25,11 @@ export class IntervalSet<T extends number | bigint> {
     const sorted = [...ranges]
       .filter(([s, e]) => s <= e)
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    return IntervalSet.fromSortedRanges(math, sorted);
+    return IntervalSet.fromSortedBounds(
+      math,
+      sorted.map((r) => r[0]),
+      sorted.map((r) => r[1]),
+    );
   }
 
   get rangeCount(): number {
@@ -200,26 +204,9 @@ export class IntervalSet<T extends number | bigint> {
     }[];
   }
 
-  /** Builds from ranges sorted by start; overlapping and adjacent ones are merged. */
-  static fromSortedRanges<T extends number | bigint>(math: FamilyMath<T>, sorted: [T, T][]): IntervalSet<T> {
-    const starts: T[] = [];
-    const ends: T[] = [];
-    for (const [start, end] of sorted) {
-      const last = ends.length - 1;
-      const lastEnd = ends[last] as T;
-      if (last >= 0 && (lastEnd === math.max || start <= math.next(lastEnd))) {
-        if (end > lastEnd) ends[last] = end;
-      } else {
-        starts.push(start);
-        ends.push(end);
-      }
-    }
-    return new IntervalSet(math, starts, ends);
-  }
-
   /**
-   * Like fromSortedRanges, from parallel lists of range starts (ascending) and inclusive ends,
-   * so a caller building many ranges need not allocate a pair for each. Lists already in the
+   * Builds from parallel lists of range starts (ascending) and inclusive ends; overlapping and
+   * adjacent ranges are merged, and a caller building many ranges need not allocate a pair for each. Lists already in the
    * set's own form (non-empty ranges, neither overlapping nor adjacent) are kept as they are,
    * not copied: the caller hands them over and must not change them afterwards.
    */

@@ -1,38 +1,20 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { parseDay, parsePrefix } from "../../src/core/index.js";
 import { loadPlan, parsePlan } from "../../src/plan/index.js";
 import { computePolicy, rendererFor } from "../../src/policy/index.js";
 import { aclAddress, wildcardMask } from "../../src/policy/render/ios.js";
+import {
+  assertGolden,
+  DROP_PLAN as DROP,
+  goldenCases,
+  REFERENCE_PLAN as REFERENCE,
+  renderWith,
+} from "../helpers/golden.js";
 
 const ios = rendererFor("ios");
-const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
-const REFERENCE = path("../../examples/plan.yaml");
-const DROP = path("../fixtures/plan-drop-norelays.yaml");
-
-const CASES = [
-  { plan: REFERENCE, day: "2026-09-01", golden: "ios-2026-09-01.cfg" },
-  { plan: REFERENCE, day: "2026-11-15", golden: "ios-2026-11-15.cfg" },
-  { plan: REFERENCE, day: "2027-03-15", golden: "ios-2027-03-15.cfg" },
-  { plan: DROP, day: "2026-11-15", golden: "ios-drop-2026-11-15.cfg" },
-  { plan: DROP, day: "2026-12-15", golden: "ios-drop-2026-12-15.cfg" },
-];
-
-function render(planFile: string, day: string): string {
-  return ios.render(computePolicy(loadPlan(planFile).plan, parseDay(day))).stdout;
-}
-
-/** Compares with the golden file, or rewrites it when UPDATE_GOLDEN=1. */
-function assertGolden(name: string, actual: string): void {
-  const file = path(`../fixtures/golden/${name}`);
-  if (process.env.UPDATE_GOLDEN === "1") {
-    writeFileSync(file, actual);
-    return;
-  }
-  assert.equal(actual, readFileSync(file, "utf8"), `${name} changed; rerun with UPDATE_GOLDEN=1 if intended`);
-}
+const CASES = goldenCases("ios", "cfg");
+const { render } = renderWith("ios");
 
 const V4 = "(any|host \\d+\\.\\d+\\.\\d+\\.\\d+|\\d+\\.\\d+\\.\\d+\\.\\d+ \\d+\\.\\d+\\.\\d+\\.\\d+)";
 const V6 = "(any|host [0-9a-f:]+|[0-9a-f:]+/\\d+)";

@@ -1,41 +1,19 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { formatPrefix, parseDay } from "../../src/core/index.js";
-import { loadPlan, parsePlan } from "../../src/plan/index.js";
+import { loadPlan } from "../../src/plan/index.js";
 import { computePolicy, rendererFor } from "../../src/policy/index.js";
+import {
+  assertGolden,
+  DROP_PLAN as DROP,
+  goldenCases,
+  REFERENCE_PLAN as REFERENCE,
+  renderWith,
+} from "../helpers/golden.js";
 
 const junos = rendererFor("junos");
-const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
-const REFERENCE = path("../../examples/plan.yaml");
-const DROP = path("../fixtures/plan-drop-norelays.yaml");
-
-const CASES = [
-  { plan: REFERENCE, day: "2026-09-01", golden: "junos-2026-09-01.conf" },
-  { plan: REFERENCE, day: "2026-11-15", golden: "junos-2026-11-15.conf" },
-  { plan: REFERENCE, day: "2027-03-15", golden: "junos-2027-03-15.conf" },
-  { plan: DROP, day: "2026-11-15", golden: "junos-drop-2026-11-15.conf" },
-  { plan: DROP, day: "2026-12-15", golden: "junos-drop-2026-12-15.conf" },
-];
-
-function render(planFile: string, day: string): string {
-  return junos.render(computePolicy(loadPlan(planFile).plan, parseDay(day))).stdout;
-}
-
-function renderText(planText: string, day: string): string {
-  return junos.render(computePolicy(parsePlan(planText, "p.yaml").plan, parseDay(day))).stdout;
-}
-
-/** Compares with the golden file, or rewrites it when UPDATE_GOLDEN=1. */
-function assertGolden(name: string, actual: string): void {
-  const file = path(`../fixtures/golden/${name}`);
-  if (process.env.UPDATE_GOLDEN === "1") {
-    writeFileSync(file, actual);
-    return;
-  }
-  assert.equal(actual, readFileSync(file, "utf8"), `${name} changed; rerun with UPDATE_GOLDEN=1 if intended`);
-}
+const CASES = goldenCases("junos", "conf");
+const { render, renderText } = renderWith("junos");
 
 /** The configuration after the one leading comment, which must open first and close exactly once. */
 function body(config: string): string {

@@ -1,42 +1,20 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { formatPrefix, parseDay } from "../../src/core/index.js";
-import { loadPlan, parsePlan } from "../../src/plan/index.js";
+import { loadPlan } from "../../src/plan/index.js";
 import { computePolicy, rendererFor } from "../../src/policy/index.js";
 import { routerosString } from "../../src/policy/render/routeros.js";
+import {
+  assertGolden,
+  DROP_PLAN as DROP,
+  goldenCases,
+  REFERENCE_PLAN as REFERENCE,
+  renderWith,
+} from "../helpers/golden.js";
 
 const routeros = rendererFor("routeros");
-const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
-const REFERENCE = path("../../examples/plan.yaml");
-const DROP = path("../fixtures/plan-drop-norelays.yaml");
-
-const CASES = [
-  { plan: REFERENCE, day: "2026-09-01", golden: "routeros-2026-09-01.rsc" },
-  { plan: REFERENCE, day: "2026-11-15", golden: "routeros-2026-11-15.rsc" },
-  { plan: REFERENCE, day: "2027-03-15", golden: "routeros-2027-03-15.rsc" },
-  { plan: DROP, day: "2026-11-15", golden: "routeros-drop-2026-11-15.rsc" },
-  { plan: DROP, day: "2026-12-15", golden: "routeros-drop-2026-12-15.rsc" },
-];
-
-function render(planFile: string, day: string): string {
-  return routeros.render(computePolicy(loadPlan(planFile).plan, parseDay(day))).stdout;
-}
-
-function renderText(planText: string, day: string): string {
-  return routeros.render(computePolicy(parsePlan(planText, "p.yaml").plan, parseDay(day))).stdout;
-}
-
-/** Compares with the golden file, or rewrites it when UPDATE_GOLDEN=1. */
-function assertGolden(name: string, actual: string): void {
-  const file = path(`../fixtures/golden/${name}`);
-  if (process.env.UPDATE_GOLDEN === "1") {
-    writeFileSync(file, actual);
-    return;
-  }
-  assert.equal(actual, readFileSync(file, "utf8"), `${name} changed; rerun with UPDATE_GOLDEN=1 if intended`);
-}
+const CASES = goldenCases("routeros", "rsc");
+const { render, renderText } = renderWith("routeros");
 
 /** Every line of a script is a comment, blank, or one of the commands the renderer writes. */
 const COMMAND =
