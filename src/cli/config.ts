@@ -47,3 +47,10 @@ export function planPath(options: { plan?: string; config?: string }): string {
   if (options.config) return loadConfig(options.config).plan;
   throw new UserError("no plan given; use --plan FILE or -c porteiro.yaml");
 }
+
+/** The data folder named by `--data`, or else by the config file, or else ./data. */
+export function dataDir(options: { data?: string; config?: string }): string {
+  if (options.data) return options.data;
+  if (options.config) return loadConfig(options.config).data;
+  return "data";
+}

@@ -3,6 +3,7 @@ import { UserError } from "../core/index.js";
 import { registerPlanCommands } from "./plan.js";
 import { registerPolicyCommands } from "./policy.js";
 import { registerStatusCommand } from "./status.js";
+import { registerUsersCommands } from "./users.js";
 
 export function buildProgram(): Command {
   const program = new Command("porteiro")
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
   registerPlanCommands(program);
   registerPolicyCommands(program);
   registerStatusCommand(program);
+  registerUsersCommands(program);
   return program;
 }
 

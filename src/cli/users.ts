@@ -1,0 +1,129 @@
+import type { Command } from "commander";
+import { openStore } from "../store/index.js";
+import { UserStore } from "../submission/index.js";
+import { dataDir } from "./config.js";
+import { outputFormatOption } from "./options.js";
+import { csvField, type OutputFormat, table, toJson } from "./output.js";
+import { readPassword } from "./stdin.js";
+
+interface StoreOptions {
+  data?: string;
+  config?: string;
+}
+
+function withUsers<T>(options: StoreOptions, work: (users: UserStore) => T): T {
+  const db = openStore(dataDir(options));
+  try {
+    return work(new UserStore(db));
+  } finally {
+    db.close();
+  }
+}
+
+async function withUsersAsync<T>(options: StoreOptions, work: (users: UserStore) => Promise<T>): Promise<T> {
+  const db = openStore(dataDir(options));
+  try {
+    return await work(new UserStore(db));
+  } finally {
+    db.close();
+  }
+}
+
+function storeOptions(command: Command): Command {
+  return command
+    .option("--data <dir>", "data folder holding porteiro.db (default: from -c, else ./data)")
+    .option("-c, --config <file>", "porteiro.yaml naming the data folder");
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerUsersCommands(program: Command): void {
+  const users = program
+    .command("users")
+    .description("submission accounts: who may send on 587/465, and as which senders")
+    .addHelpText(
+      "after",
+      "\nPasswords are read from standard input (or typed at a hidden prompt), never from argv.",
+    );
+
+  storeOptions(users.command("add"))
+    .description("create an account; the password is the first line of standard input")
+    .argument("<address>", "the account's address, also its login")
+    .option(
+      "--sender <pattern>",
+      "another address it may send as; *@example.net for a whole domain (repeatable)",
+      collect,
+      [],
+    )
+    .addHelpText(
+      "after",
+      "\nExample:\n  printf '%s\\n' \"$PASSWORD\" | porteiro users add ana@example.net --data data --sender '*@example.net'",
+    )
+    .action(async (address: string, options: StoreOptions & { sender: string[] }) => {
+      const password = await readPassword(`password for ${address}: `);
+      const user = await withUsersAsync(options, (store) => store.add(address, password, options.sender));
+      process.stdout.write(
+        `added ${user.address}${user.senders.length ? ` (may also send as ${user.senders.join(", ")})` : ""}\n`,
+      );
+    });
+
+  storeOptions(users.command("remove"))
+    .description("delete an account")
+    .argument("<address>")
+    .action((address: string, options: StoreOptions) => {
+      withUsers(options, (store) => store.remove(address));
+      process.stdout.write(`removed ${address.toLowerCase()}\n`);
+    });
+
+  storeOptions(users.command("passwd"))
+    .description("set a new password, read from standard input")
+    .argument("<address>")
+    .action(async (address: string, options: StoreOptions) => {
+      const password = await readPassword(`new password for ${address}: `);
+      await withUsersAsync(options, (store) => store.setPassword(address, password));
+      process.stdout.write(`password changed for ${address.toLowerCase()}\n`);
+    });
+
+  for (const [name, suspended, verb] of [
+    ["suspend", true, "suspended"],
+    ["resume", false, "resumed"],
+  ] as const) {
+    storeOptions(users.command(name))
+      .description(
+        suspended ? "refuse the account's logins until it is resumed" : "allow a suspended account again",
+      )
+      .argument("<address>")
+      .action((address: string, options: StoreOptions) => {
+        withUsers(options, (store) => store.setSuspended(address, suspended));
+        process.stdout.write(`${verb} ${address.toLowerCase()}\n`);
+      });
+  }
+
+  storeOptions(users.command("list"))
+    .description("list the accounts with their state and allowed senders")
+    .option("--format <format>", "table, json or csv", outputFormatOption, "table")
+    .action((options: StoreOptions & { format: OutputFormat }) => {
+      const list = withUsers(options, (store) => store.list());
+      const rows = list.map((u) => ({
+        address: u.address,
+        state: u.suspended ? "suspended" : "active",
+        senders: u.senders,
+        created_at: u.createdAt,
+      }));
+      if (options.format === "json") process.stdout.write(`${toJson(rows)}\n`);
+      else if (options.format === "csv") {
+        const lines = ["address,state,senders,created_at"];
+        for (const r of rows)
+          lines.push([r.address, r.state, r.senders.join(" "), r.created_at].map(csvField).join(","));
+        process.stdout.write(`${lines.join("\n")}\n`);
+      } else if (rows.length === 0) process.stdout.write("no users\n");
+      else {
+        process.stdout.write(
+          `${table([
+            ["address", "state", "also sends as", "created"],
+            ...rows.map((r) => [r.address, r.state, r.senders.join(", ") || "-", r.created_at.slice(0, 10)]),
+          ])}\n`,
+        );
+      }
+    });
+}

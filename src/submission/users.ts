@@ -1,0 +1,126 @@
+import { UserError } from "../core/index.js";
+import type { Store } from "../store/index.js";
+import { parseMailbox, parseSenderPattern, senderMatches } from "./address.js";
+import { decoyHash, hashPassword, verifyPassword } from "./password.js";
+
+export interface SubmissionUser {
+  readonly address: string;
+  readonly suspended: boolean;
+  /** Patterns besides the user's own address that it may use in MAIL FROM. */
+  readonly senders: readonly string[];
+  readonly createdAt: string;
+}
+
+interface UserRow {
+  address: string;
+  password_hash: string;
+  suspended: number;
+  created_at: string;
+}
+
+/** Submission accounts in the store: scrypt hashes, suspension, allowed senders. */
+export class UserStore {
+  constructor(private readonly db: Store) {}
+
+  async add(
+    addressText: string,
+    password: string,
+    senderTexts: readonly string[] = [],
+  ): Promise<SubmissionUser> {
+    const address = parseMailbox(addressText);
+    const senders = senderTexts.map(parseSenderPattern);
+    checkPassword(password);
+    const hash = await hashPassword(password);
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      if (this.row(address)) throw new UserError(`user ${address} already exists`);
+      this.db
+        .prepare(
+          "INSERT INTO submission_users (address, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        )
+        .run(address, hash, now, now);
+      const insert = this.db.prepare(
+        "INSERT OR IGNORE INTO submission_senders (address, pattern) VALUES (?, ?)",
+      );
+      for (const pattern of senders) insert.run(address, pattern);
+    })();
+    return this.require(address);
+  }
+
+  remove(addressText: string): void {
+    const address = parseMailbox(addressText);
+    const result = this.db.prepare("DELETE FROM submission_users WHERE address = ?").run(address);
+    if (result.changes === 0) throw new UserError(`no user ${address}`);
+  }
+
+  async setPassword(addressText: string, password: string): Promise<void> {
+    const address = this.require(addressText).address;
+    checkPassword(password);
+    const hash = await hashPassword(password);
+    this.db
+      .prepare("UPDATE submission_users SET password_hash = ?, updated_at = ? WHERE address = ?")
+      .run(hash, new Date().toISOString(), address);
+  }
+
+  setSuspended(addressText: string, suspended: boolean): void {
+    const address = this.require(addressText).address;
+    this.db
+      .prepare("UPDATE submission_users SET suspended = ?, updated_at = ? WHERE address = ?")
+      .run(suspended ? 1 : 0, new Date().toISOString(), address);
+  }
+
+  get(addressText: string): SubmissionUser | undefined {
+    const row = this.row(addressText.trim().toLowerCase());
+    return row ? this.toUser(row) : undefined;
+  }
+
+  list(): SubmissionUser[] {
+    const rows = this.db.prepare("SELECT * FROM submission_users ORDER BY address").all() as UserRow[];
+    return rows.map((row) => this.toUser(row));
+  }
+
+  /**
+   * The user when the password is right and the account not suspended. An unknown user costs
+   * the same scrypt work as a known one, so response time does not reveal which accounts exist.
+   */
+  async authenticate(addressText: string, password: string): Promise<SubmissionUser | undefined> {
+    const row = this.row(addressText.trim().toLowerCase());
+    const ok = await verifyPassword(row?.password_hash ?? (await decoyHash()), password);
+    if (!row || !ok || row.suspended) return undefined;
+    return this.toUser(row);
+  }
+
+  private require(addressText: string): SubmissionUser {
+    const user = this.get(addressText);
+    if (!user) throw new UserError(`no user ${addressText.trim().toLowerCase()}`);
+    return user;
+  }
+
+  private row(address: string): UserRow | undefined {
+    return this.db.prepare("SELECT * FROM submission_users WHERE address = ?").get(address) as
+      | UserRow
+      | undefined;
+  }
+
+  private toUser(row: UserRow): SubmissionUser {
+    const senders = (
+      this.db
+        .prepare("SELECT pattern FROM submission_senders WHERE address = ? ORDER BY pattern")
+        .all(row.address) as {
+        pattern: string;
+      }[]
+    ).map((r) => r.pattern);
+    return { address: row.address, suspended: row.suspended === 1, senders, createdAt: row.created_at };
+  }
+}
+
+/** May this user put `mailFrom` in MAIL FROM? Its own address or one of its patterns. */
+export function maySendAs(user: SubmissionUser, mailFrom: string): boolean {
+  const address = mailFrom.toLowerCase();
+  return address === user.address || user.senders.some((pattern) => senderMatches(pattern, address));
+}
+
+function checkPassword(password: string): void {
+  if (password.length < 8) throw new UserError("the password must have at least 8 characters");
+  if (password.length > 1024) throw new UserError("the password must have at most 1024 characters");
+}
