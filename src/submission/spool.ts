@@ -1,0 +1,275 @@
+import { randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { join } from "node:path";
+import type { Store } from "../store/index.js";
+
+export interface Envelope {
+  /** The authenticated user who submitted the message. */
+  readonly username: string;
+  /** MAIL FROM; empty for a delivery status notification. */
+  readonly mailFrom: string;
+  readonly recipients: readonly string[];
+  readonly clientAddress: string;
+}
+
+export type RecipientState = "queued" | "delivered" | "bounced" | "expired";
+
+export interface SpooledMessage {
+  readonly id: string;
+  readonly username: string;
+  readonly mailFrom: string;
+  readonly size: number;
+  readonly clientAddress: string;
+  readonly receivedAt: string;
+  readonly held: boolean;
+  readonly holdReason: string | null;
+}
+
+export interface SpooledRecipient {
+  readonly messageId: string;
+  readonly recipient: string;
+  readonly state: RecipientState;
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+  readonly lastError: string | null;
+}
+
+/** A message being written: bytes go to a temp file; nothing is visible until commit(). */
+export interface SpoolWriter {
+  write(chunk: Buffer): Promise<void>;
+  /** Makes the message durable and indexed; after this returns the client may hear 250. */
+  commit(envelope: Envelope, hold?: string): Promise<SpooledMessage>;
+  /** Drops the temp file (a refused or broken transaction). */
+  abort(): Promise<void>;
+}
+
+interface MessageRow {
+  id: string;
+  username: string;
+  mail_from: string;
+  size: number;
+  client_address: string;
+  received_at: string;
+  held: number;
+  hold_reason: string | null;
+}
+
+interface RecipientRow {
+  message_id: string;
+  recipient: string;
+  state: RecipientState;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+}
+
+/**
+ * The durable hand-off between accepting and delivering, shaped like Postfix's queue: a message
+ * is written to tmp/, fsync'd, renamed into the spool folder (the folder fsync'd too), then
+ * indexed in SQLite with a row per recipient, all before the server answers 250. A crash at any
+ * point leaves either no trace of the message or a complete, indexed one.
+ */
+export class Spool {
+  readonly dir: string;
+  private readonly tmp: string;
+
+  constructor(
+    private readonly db: Store,
+    dataDir: string,
+  ) {
+    this.dir = join(dataDir, "spool");
+    this.tmp = join(this.dir, "tmp");
+    mkdirSync(this.tmp, { recursive: true });
+  }
+
+  /**
+   * Clears what a crash left behind: temp files (no client was told 250) and spool files that
+   * never got their index rows (renamed, but the transaction was cut before commit).
+   */
+  recover(): { tempFiles: number; orphans: number } {
+    let tempFiles = 0;
+    for (const file of readdirSync(this.tmp)) {
+      rmSync(join(this.tmp, file), { force: true });
+      tempFiles++;
+    }
+    const known = new Set(
+      (this.db.prepare("SELECT id FROM spool_messages").all() as { id: string }[]).map((r) => r.id),
+    );
+    let orphans = 0;
+    for (const file of readdirSync(this.dir)) {
+      if (!file.endsWith(".eml")) continue;
+      if (!known.has(file.slice(0, -4))) {
+        rmSync(join(this.dir, file), { force: true });
+        orphans++;
+      }
+    }
+    return { tempFiles, orphans };
+  }
+
+  async create(): Promise<SpoolWriter> {
+    const id = `${Date.now().toString(36)}${randomBytes(9).toString("base64url")}`;
+    const tempPath = join(this.tmp, `${id}.eml`);
+    const finalPath = this.pathOf(id);
+    const handle = await open(tempPath, "wx", 0o600);
+    let size = 0;
+    let closed = false;
+    const close = async () => {
+      if (!closed) {
+        closed = true;
+        await handle.close();
+      }
+    };
+    return {
+      write: async (chunk) => {
+        await handle.write(chunk);
+        size += chunk.length;
+      },
+      abort: async () => {
+        await close();
+        rmSync(tempPath, { force: true });
+      },
+      commit: async (envelope, hold) => {
+        await handle.sync();
+        await close();
+        renameSync(tempPath, finalPath);
+        fsyncDirectory(this.dir);
+        const now = new Date().toISOString();
+        this.db.transaction(() => {
+          this.db
+            .prepare(
+              `INSERT INTO spool_messages (id, username, mail_from, size, client_address, received_at, held, hold_reason)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(
+              id,
+              envelope.username,
+              envelope.mailFrom,
+              size,
+              envelope.clientAddress,
+              now,
+              hold ? 1 : 0,
+              hold ?? null,
+            );
+          const insert = this.db.prepare(
+            `INSERT OR IGNORE INTO spool_recipients (message_id, recipient, next_attempt_at, updated_at) VALUES (?, ?, ?, ?)`,
+          );
+          for (const recipient of envelope.recipients) insert.run(id, recipient, now, now);
+        })();
+        return this.message(id) as SpooledMessage;
+      },
+    };
+  }
+
+  pathOf(id: string): string {
+    return join(this.dir, `${id}.eml`);
+  }
+
+  message(id: string): SpooledMessage | undefined {
+    const row = this.db.prepare("SELECT * FROM spool_messages WHERE id = ?").get(id) as
+      | MessageRow
+      | undefined;
+    return row ? toMessage(row) : undefined;
+  }
+
+  messages(): SpooledMessage[] {
+    return (this.db.prepare("SELECT * FROM spool_messages ORDER BY received_at").all() as MessageRow[]).map(
+      toMessage,
+    );
+  }
+
+  recipients(id: string): SpooledRecipient[] {
+    return (
+      this.db
+        .prepare("SELECT * FROM spool_recipients WHERE message_id = ? ORDER BY recipient")
+        .all(id) as RecipientRow[]
+    ).map(toRecipient);
+  }
+
+  /** Queued recipients of messages not on hold whose next attempt is due, oldest first. */
+  due(now: Date, limit: number): SpooledRecipient[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT r.* FROM spool_recipients r JOIN spool_messages m ON m.id = r.message_id
+           WHERE r.state = 'queued' AND m.held = 0 AND r.next_attempt_at <= ?
+           ORDER BY r.next_attempt_at LIMIT ?`,
+        )
+        .all(now.toISOString(), limit) as RecipientRow[]
+    ).map(toRecipient);
+  }
+
+  /** Records one delivery attempt's outcome for a recipient. */
+  record(
+    messageId: string,
+    recipient: string,
+    outcome: { state: RecipientState; error?: string; nextAttemptAt?: Date },
+  ): void {
+    const now = new Date().toISOString();
+    this.db
+      .prepare(
+        `UPDATE spool_recipients SET state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, updated_at = ?
+         WHERE message_id = ? AND recipient = ?`,
+      )
+      .run(
+        outcome.state,
+        outcome.error ?? null,
+        (outcome.nextAttemptAt ?? new Date()).toISOString(),
+        now,
+        messageId,
+        recipient,
+      );
+  }
+
+  /** Puts a message on hold or releases it. */
+  setHeld(id: string, reason: string | null): void {
+    this.db
+      .prepare("UPDATE spool_messages SET held = ?, hold_reason = ? WHERE id = ?")
+      .run(reason ? 1 : 0, reason, id);
+  }
+
+  /** Deletes a message whose recipients are all finished, or any message when `force`. */
+  remove(id: string, force = false): boolean {
+    const open = this.db
+      .prepare("SELECT COUNT(*) AS n FROM spool_recipients WHERE message_id = ? AND state = 'queued'")
+      .get(id) as { n: number };
+    if (open.n > 0 && !force) return false;
+    const removed = this.db.prepare("DELETE FROM spool_messages WHERE id = ?").run(id).changes > 0;
+    rmSync(this.pathOf(id), { force: true });
+    return removed;
+  }
+}
+
+/** A rename is durable only once the folder holding it is fsync'd. */
+function fsyncDirectory(dir: string): void {
+  const fd = openSync(dir, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function toMessage(row: MessageRow): SpooledMessage {
+  return {
+    id: row.id,
+    username: row.username,
+    mailFrom: row.mail_from,
+    size: row.size,
+    clientAddress: row.client_address,
+    receivedAt: row.received_at,
+    held: row.held === 1,
+    holdReason: row.hold_reason,
+  };
+}
+
+function toRecipient(row: RecipientRow): SpooledRecipient {
+  return {
+    messageId: row.message_id,
+    recipient: row.recipient,
+    state: row.state,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+  };
+}
