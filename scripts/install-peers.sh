@@ -11,12 +11,17 @@ PEERS=(
   "ip:iproute2"
   "unshare:util-linux"
   "python3:python3"
+  "swaks:swaks"
+  "openssl:openssl"
+  "postfix:postfix"
 )
 
 missing=()
 for peer in "${PEERS[@]}"; do
   command -v "${peer%%:*}" >/dev/null 2>&1 || missing+=("${peer##*:}")
 done
+# swaks speaks TLS through Perl's Net::SSLeay, which Debian only recommends.
+perl -MNet::SSLeay -e1 >/dev/null 2>&1 || missing+=("libnet-ssleay-perl")
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-peers: all peers present"
@@ -31,4 +36,9 @@ fi
 echo "install-peers: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# Postfix's package would set up the system's own mail server; "No configuration" leaves it without
+# a main.cf, so it never starts. The tests run private instances (test/helpers/postfix.ts).
+if [[ " ${missing[*]} " == *" postfix "* ]]; then
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -3,10 +3,12 @@ import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { DiagnosticsError, UserError } from "../core/index.js";
 import { readText } from "../plan/index.js";
+import { type SubmissionConfig, submissionConfigSchema } from "../submission/index.js";
 
 const configSchema = z.strictObject({
   plan: z.string().min(1).default("plan.yaml"),
   data: z.string().min(1).default("data"),
+  submission: submissionConfigSchema,
 });
 
 /** porteiro.yaml with its relative paths resolved against the folder that holds it. */
@@ -14,6 +16,8 @@ export interface Config {
   readonly file: string;
   readonly plan: string;
   readonly data: string;
+  /** The `submission:` section, its certificate paths resolved like the others. */
+  readonly submission: SubmissionConfig;
 }
 
 export function loadConfig(file: string): Config {
@@ -38,7 +42,17 @@ export function loadConfig(file: string): Config {
     );
   }
   const base = dirname(file);
-  return { file, plan: resolve(base, result.data.plan), data: resolve(base, result.data.data) };
+  const { submission } = result.data;
+  return {
+    file,
+    plan: resolve(base, result.data.plan),
+    data: resolve(base, result.data.data),
+    submission: {
+      ...submission,
+      ...(submission.cert ? { cert: resolve(base, submission.cert) } : {}),
+      ...(submission.key ? { key: resolve(base, submission.key) } : {}),
+    },
+  };
 }
 
 /** The plan file named by `--plan`, or else by the config file. */

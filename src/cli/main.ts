@@ -2,7 +2,9 @@ import { Command, CommanderError } from "commander";
 import { UserError } from "../core/index.js";
 import { registerPlanCommands } from "./plan.js";
 import { registerPolicyCommands } from "./policy.js";
+import { registerQueueCommands } from "./queue.js";
 import { registerStatusCommand } from "./status.js";
+import { registerSubmissionCommands } from "./submission.js";
 import { registerUsersCommands } from "./users.js";
 
 export function buildProgram(): Command {
@@ -12,7 +14,9 @@ export function buildProgram(): Command {
     .showHelpAfterError("(add --help for usage)");
   registerPlanCommands(program);
   registerPolicyCommands(program);
+  registerQueueCommands(program);
   registerStatusCommand(program);
+  registerSubmissionCommands(program);
   registerUsersCommands(program);
   return program;
 }

@@ -3,7 +3,6 @@ export { addDays, type Day, daysBetween, parseDay, today, tryParseDay } from "./
 export { type Diagnostic, DiagnosticsError, formatDiagnostic, type Severity, UserError } from "./errors.js";
 export { type FamilyMath, IPV4, IPV6 } from "./family.js";
 export { IntervalSet } from "./interval-set.js";
-export { createLogger, type Logger } from "./log.js";
 export {
   type Address,
   compareAddresses,
@@ -15,6 +14,7 @@ export {
   parseIpv4,
   parseIpv6,
 } from "./ip.js";
+export { createLogger, type Logger } from "./log.js";
 export {
   comparePrefixes,
   formatPrefix,

@@ -1,5 +1,14 @@
 export { parseMailbox, parseSenderPattern, senderMatches } from "./address.js";
 export {
+  defaultSubmissionConfig,
+  type Endpoint,
+  parseEndpoint,
+  type SubmissionConfig,
+  submissionConfigSchema,
+} from "./config.js";
+export { type Delivery, type DeliveryOptions, startDelivery } from "./delivery.js";
+export { type SubmissionOptions, type SubmissionService, startSubmission } from "./server.js";
+export {
   type Envelope,
   type RecipientState,
   Spool,
@@ -7,4 +16,5 @@ export {
   type SpooledRecipient,
   type SpoolWriter,
 } from "./spool.js";
+export { type Certificate, loadCertificate } from "./tls.js";
 export { maySendAs, type SubmissionUser, UserStore } from "./users.js";

@@ -221,6 +221,27 @@ export class Spool {
       );
   }
 
+  /** Makes queued recipients due now, of one message or of all; returns how many. */
+  retryNow(id?: string, now = new Date()): number {
+    const sql = `UPDATE spool_recipients SET next_attempt_at = ?, updated_at = ? WHERE state = 'queued'`;
+    const at = now.toISOString();
+    return id === undefined
+      ? this.db.prepare(sql).run(at, at).changes
+      : this.db.prepare(`${sql} AND message_id = ?`).run(at, at, id).changes;
+  }
+
+  /** Messages with no recipient left to try: delivery ended but the message was not yet removed. */
+  finished(): string[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT m.id FROM spool_messages m WHERE NOT EXISTS
+           (SELECT 1 FROM spool_recipients r WHERE r.message_id = m.id AND r.state = 'queued')`,
+        )
+        .all() as { id: string }[]
+    ).map((row) => row.id);
+  }
+
   /** Puts a message on hold or releases it. */
   setHeld(id: string, reason: string | null): void {
     this.db

@@ -20,6 +20,11 @@ export const PEER_PACKAGES: Readonly<Record<string, string>> = {
   "ip6tables-save": "iptables",
   ipset: "ipset",
   python3: "python3",
+  swaks: "swaks",
+  openssl: "openssl",
+  postfix: "postfix",
+  postconf: "postfix",
+  "smtp-sink": "postfix",
   unshare: "util-linux",
 };
 

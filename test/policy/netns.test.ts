@@ -676,8 +676,10 @@ async function checkDate(
     const blocked = count("block", family);
     const observed = count("observe", family);
     if (naive.action === "reject") {
-      // One SYN per refused connect, answered at once by the reset: exactly that many packets.
-      assert.equal(counters.blocked[family], blocked, `IPv${family} blocked-rule packets on ${day}`);
+      // One SYN per refused connect, answered by the reset; on a loaded machine a reset that comes
+      // after the client's first retransmission timer meets a second SYN.
+      assert.ok(counters.blocked[family] >= blocked, `IPv${family} blocked-rule packets on ${day}`);
+      assert.ok(counters.blocked[family] <= 2 * blocked, `IPv${family} blocked-rule packets on ${day}`);
     } else {
       // A dropped SYN may be sent again before the client gives up.
       assert.ok(counters.blocked[family] >= blocked, `IPv${family} blocked-rule packets on ${day}`);

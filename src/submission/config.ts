@@ -1,0 +1,115 @@
+import { isIP } from "node:net";
+import { z } from "zod";
+import { UserError } from "../core/index.js";
+
+export interface Endpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** `HOST:PORT`, with an IPv6 host in brackets (`[::1]:2587`); port 0 picks a free one. */
+export function parseEndpoint(text: string): Endpoint {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text.trim());
+  const host = match?.[1] ?? match?.[2];
+  const port = Number(match?.[3]);
+  if (!match || !host || port > 65535 || (match[1] !== undefined && isIP(host) !== 6)) {
+    throw new UserError(`"${text}" is not HOST:PORT (an IPv6 host goes in brackets: [::1]:2587)`);
+  }
+  return { host, port };
+}
+
+const endpoint = z.string().transform((text, ctx) => {
+  try {
+    return parseEndpoint(text);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const count = z.number().int().positive();
+const seconds = z.number().positive();
+
+/** The `submission:` section of porteiro.yaml; every key has a default fit for a small ISP. */
+export const submissionConfigSchema = z
+  .strictObject({
+    /** Our name in the greeting, Received lines and generated Message-IDs. */
+    hostname: z.string().min(1).optional(),
+    /** STARTTLS listener (587 in production). */
+    listen: endpoint.prefault("127.0.0.1:2587"),
+    /** Implicit-TLS listener (465 in production, RFC 8314). */
+    listen_tls: endpoint.prefault("127.0.0.1:2465"),
+    /** PEM files; without them a self-signed pair is generated under DATA/tls/. */
+    cert: z.string().min(1).optional(),
+    key: z.string().min(1).optional(),
+    /** The ISP's outbound MTA; without it mail goes straight to each domain's MX. */
+    smarthost: z
+      .strictObject({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535).default(25),
+        secure: z.boolean().default(false),
+        user: z.string().optional(),
+        pass: z.string().optional(),
+      })
+      .optional(),
+    /** Resolver servers and port for direct MX delivery (tests point these at loopback). */
+    mx: z
+      .strictObject({ servers: z.array(z.string().min(1)).optional(), port: z.number().int().optional() })
+      .optional(),
+    delivery_concurrency: count.optional(),
+    /** How long a message may stay queued before it bounces, in hours (default 5 days). */
+    queue_lifetime_hours: seconds.default(120),
+    max_message_size: count.default(25 * 1024 * 1024),
+    max_recipients: count.default(100),
+    max_connections: count.default(1000),
+    max_connections_per_ip: count.default(20),
+    /** Seconds a client may stay silent while we wait for a command or message bytes. */
+    idle_timeout: seconds.default(60),
+    /** Seconds a shutdown waits for transactions in flight. */
+    shutdown_grace: seconds.default(30),
+    /** Look up the client's reverse DNS name for the Received line (bounded to 1.5 s). */
+    reverse_lookup: z.boolean().default(true),
+    auth_lockout: z
+      .strictObject({
+        /** Failures within `window` minutes that lock a user or an IP out. */
+        failures: count.default(5),
+        window: seconds.default(15),
+        /** First lock in minutes; each further lock doubles it, up to `max_lock`. */
+        lock: seconds.default(1),
+        max_lock: seconds.default(24 * 60),
+        /** Milliseconds added to each failed answer per recent failure, capped at 10 s. */
+        failure_delay_ms: z.number().int().min(0).default(1000),
+      })
+      .prefault({}),
+    /** Per-user sending limits, keyed on the authenticated user. */
+    limits: z
+      .strictObject({
+        messages_per_minute: count.default(30),
+        messages_per_hour: count.default(300),
+        messages_per_day: count.default(1000),
+        recipients_per_minute: count.default(100),
+        recipients_per_hour: count.default(1000),
+        recipients_per_day: count.default(3000),
+      })
+      .prefault({}),
+    /** Signs of a compromised account, and what to do with its mail. */
+    hold: z
+      .strictObject({
+        /** `hold`: accept and keep the mail for an operator; `refuse`: answer 451. */
+        action: z.enum(["hold", "refuse"]).default("hold"),
+        /** Times a user may hit a sending limit within `window` minutes before being flagged. */
+        limit_hits: count.default(3),
+        /** Distinct recipient domains within `window` minutes that flag a user. */
+        distinct_domains: count.default(50),
+        window: seconds.default(60),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export type SubmissionConfig = z.output<typeof submissionConfigSchema>;
+
+/** The defaults alone, for a run without porteiro.yaml. */
+export function defaultSubmissionConfig(): SubmissionConfig {
+  return submissionConfigSchema.parse(undefined);
+}

@@ -1,0 +1,316 @@
+import type { Logger } from "../core/log.js";
+import { finishMessage } from "./finish.js";
+import { MailRouter, RouteError } from "./mx.js";
+import { retryDelay } from "./retry.js";
+import { type RecipientOutcome, recipientOutcomes, unanswered } from "./smtp-outcome.js";
+import type { Spool, SpooledMessage, SpooledRecipient } from "./spool.js";
+import { type Destination, TransportPool } from "./transports.js";
+
+export interface DeliveryOptions {
+  readonly spool: Spool;
+  /** Our name: EHLO, and Reporting-MTA of the DSNs. */
+  readonly hostname: string;
+  /** When set, every message goes here; otherwise to each recipient domain's MX. */
+  readonly smarthost?: { host: string; port: number; secure?: boolean; user?: string; pass?: string };
+  /** DNS servers for MX look-ups (default: the system's) and the port MX hosts listen on (25). */
+  readonly mx?: { servers?: string[]; port?: number };
+  /** Sessions in flight over all destinations (default 20). */
+  readonly concurrency?: number;
+  /** Sessions in flight to one destination: a recipient domain, or the smarthost (default 5). */
+  readonly connectionsPerDestination?: number;
+  /** How long a message may stay queued before its recipients expire (default 5 days). */
+  readonly lifetimeMs?: number;
+  /** How often the spool is checked for retries that came due (default 5 s). */
+  readonly pollMs?: number;
+  /** How long stop() waits for sessions in flight (default 30 s). */
+  readonly stopTimeoutMs?: number;
+  readonly logger: Logger;
+}
+
+export interface Delivery {
+  /** Looks at the spool now (a message was just committed). */
+  kick(): void;
+  /** Lets the sessions in flight finish (bounded), then closes every connection. */
+  stop(): Promise<void>;
+}
+
+const FIVE_DAYS_MS = 5 * 24 * 3_600_000;
+/** RFC 5321 §4.5.3.1.8: every server takes at least 100 recipients per transaction. */
+const RECIPIENTS_PER_TRANSACTION = 100;
+/** Addresses tried for one domain per attempt, over all its MX hosts. */
+const ADDRESSES_PER_ATTEMPT = 5;
+/** Due recipients read per scan, per session allowed: enough to fill the free sessions. */
+const ROWS_PER_SESSION = 5;
+
+/** The recipients of one message that go to one destination in one SMTP transaction. */
+interface Job {
+  readonly messageId: string;
+  /** The recipient domain, or "" when everything goes to the smarthost. */
+  readonly domain: string;
+  readonly recipients: SpooledRecipient[];
+}
+
+const keyOf = (r: { messageId: string; recipient: string }) => `${r.messageId}\0${r.recipient}`;
+const domainOf = (address: string) => address.slice(address.lastIndexOf("@") + 1).toLowerCase();
+
+/** Starts the worker that moves spooled messages to the smarthost or to the recipients' MX. */
+export function startDelivery(options: DeliveryOptions): Delivery {
+  const worker = new DeliveryWorker(options);
+  worker.start();
+  return { kick: () => worker.kick(), stop: () => worker.stop() };
+}
+
+class DeliveryWorker {
+  private readonly spool: Spool;
+  private readonly logger: Logger;
+  private readonly router: MailRouter | undefined;
+  private readonly pool: TransportPool;
+  private readonly concurrency: number;
+  private readonly perDestination: number;
+  /** Jobs in flight per recipient domain ("" for the smarthost), like Postfix's per-nexthop limit. */
+  private readonly active = new Map<string, number>();
+  private readonly lifetimeMs: number;
+  private readonly inFlight = new Set<string>();
+  private readonly jobs = new Set<Promise<void>>();
+  /** Messages whose DSN and removal are under way, so that no two paths send the same DSN. */
+  private readonly finishing = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private scheduled = false;
+  private scanning = false;
+  private rescan = false;
+  private stopped = false;
+
+  constructor(private readonly options: DeliveryOptions) {
+    this.spool = options.spool;
+    this.logger = options.logger;
+    this.router = options.smarthost ? undefined : new MailRouter(options.mx?.servers);
+    this.concurrency = Math.max(1, options.concurrency ?? 20);
+    this.perDestination = Math.max(1, options.connectionsPerDestination ?? 5);
+    this.lifetimeMs = options.lifetimeMs ?? FIVE_DAYS_MS;
+    this.pool = new TransportPool({
+      hostname: options.hostname,
+      connectionsPerDestination: this.perDestination,
+      idleMs: 60_000,
+    });
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.pool.closeIdle();
+      this.track(this.finishLeftovers());
+      this.kick();
+    }, this.options.pollMs ?? 5000);
+    this.track(this.finishLeftovers());
+    this.kick();
+  }
+
+  kick(): void {
+    // Kicks in a burst (a job ending, a message committed) share one scan.
+    if (this.stopped || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.scan();
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    let expire: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      expire = setTimeout(resolve, this.options.stopTimeoutMs ?? 30_000);
+    });
+    await Promise.race([Promise.allSettled([...this.jobs]), deadline]);
+    clearTimeout(expire);
+    // A session cut here was not recorded as delivered, so the next worker sends it again.
+    if (this.jobs.size > 0)
+      this.logger.warn({ sessions: this.jobs.size }, "stopping with deliveries in flight");
+    this.pool.close(this.jobs.size > 0);
+  }
+
+  /**
+   * Finishes messages that are fully decided but still spooled: a crash came between the last
+   * outcome and the removal, or spooling the DSN failed (a full disk) and is tried again.
+   */
+  private async finishLeftovers(): Promise<void> {
+    for (const id of this.spool.finished()) {
+      if (this.stopped) return;
+      await this.finish(id);
+    }
+  }
+
+  private async finish(id: string): Promise<void> {
+    if (this.finishing.has(id)) return;
+    this.finishing.add(id);
+    try {
+      if (await finishMessage(this.spool, id, this.options.hostname, this.logger)) this.kick();
+    } finally {
+      this.finishing.delete(id);
+    }
+  }
+
+  /** Starts jobs for due recipients while there is room; one scan at a time. */
+  private scan(): void {
+    if (this.stopped) return;
+    if (this.scanning) {
+      this.rescan = true;
+      return;
+    }
+    this.scanning = true;
+    try {
+      do {
+        this.rescan = false;
+        if (this.jobs.size >= this.concurrency) break;
+        const due = this.spool
+          .due(new Date(), this.concurrency * ROWS_PER_SESSION + this.inFlight.size)
+          .filter((r) => !this.inFlight.has(keyOf(r)));
+        for (const job of this.group(due)) {
+          if (this.jobs.size >= this.concurrency) break;
+          // A busy destination waits its turn without holding up the others.
+          if ((this.active.get(job.domain) ?? 0) < this.perDestination) this.launch(job);
+        }
+      } while (this.rescan && !this.stopped);
+    } catch (error) {
+      this.logger.error({ err: error }, "delivery scan failed");
+    } finally {
+      this.scanning = false;
+    }
+  }
+
+  private group(due: readonly SpooledRecipient[]): Job[] {
+    const jobs = new Map<string, SpooledRecipient[]>();
+    for (const recipient of due) {
+      const domain = this.options.smarthost ? "" : domainOf(recipient.recipient);
+      const key = `${recipient.messageId}\0${domain}`;
+      const list = jobs.get(key) ?? [];
+      list.push(recipient);
+      jobs.set(key, list);
+    }
+    return [...jobs.values()].flatMap((list) => {
+      const first = list[0] as SpooledRecipient;
+      const domain = this.options.smarthost ? "" : domainOf(first.recipient);
+      const chunks: Job[] = [];
+      for (let i = 0; i < list.length; i += RECIPIENTS_PER_TRANSACTION) {
+        chunks.push({
+          messageId: first.messageId,
+          domain,
+          recipients: list.slice(i, i + RECIPIENTS_PER_TRANSACTION),
+        });
+      }
+      return chunks;
+    });
+  }
+
+  private launch(job: Job): void {
+    for (const r of job.recipients) this.inFlight.add(keyOf(r));
+    this.active.set(job.domain, (this.active.get(job.domain) ?? 0) + 1);
+    this.track(
+      this.deliver(job).finally(() => {
+        for (const r of job.recipients) this.inFlight.delete(keyOf(r));
+        const left = (this.active.get(job.domain) ?? 1) - 1;
+        if (left > 0) this.active.set(job.domain, left);
+        else this.active.delete(job.domain);
+      }),
+    );
+  }
+
+  private track(work: Promise<void>): void {
+    const job: Promise<void> = work
+      .catch((error) => this.logger.error({ err: error }, "delivery job failed"))
+      .finally(() => {
+        this.jobs.delete(job);
+        this.kick();
+      });
+    this.jobs.add(job);
+  }
+
+  private async deliver(job: Job): Promise<void> {
+    const message = this.spool.message(job.messageId);
+    if (!message || message.held) return;
+    const addresses = job.recipients.map((r) => r.recipient);
+    let outcomes: RecipientOutcome[];
+    try {
+      outcomes = await this.send(message, addresses, await this.destinations(job.domain));
+    } catch (error) {
+      if (!(error instanceof RouteError)) throw error;
+      const kind = error.permanent ? "failed" : "deferred";
+      outcomes = addresses.map((recipient) => ({ recipient, kind, reply: error.message }));
+    }
+    this.record(message, job.recipients, outcomes);
+    await this.finish(message.id);
+  }
+
+  private async destinations(domain: string): Promise<Destination[]> {
+    const smarthost = this.options.smarthost;
+    if (smarthost) {
+      // Credentials never travel in plain text: with AUTH and no implicit TLS, STARTTLS is required.
+      return [{ ...smarthost, requireTLS: Boolean(smarthost.user) && !smarthost.secure }];
+    }
+    const hosts = await (this.router as MailRouter).route(domain);
+    const port = this.options.mx?.port ?? 25;
+    return hosts
+      .flatMap((host) => host.addresses.map((address) => ({ host: address, port, servername: host.name })))
+      .slice(0, ADDRESSES_PER_ATTEMPT);
+  }
+
+  /** Tries the destinations in order until one answers; only the remote 250 makes a delivery. */
+  private async send(
+    message: SpooledMessage,
+    recipients: string[],
+    destinations: readonly Destination[],
+  ): Promise<RecipientOutcome[]> {
+    let outcomes: RecipientOutcome[] = recipients.map((recipient) => ({
+      recipient,
+      kind: "deferred",
+      reply: "no destination to try",
+    }));
+    for (const destination of destinations) {
+      try {
+        const info = await this.pool.get(destination).sendMail({
+          envelope: { from: message.mailFrom, to: recipients },
+          // Streamed from the spool file, so the bytes go out exactly as they were accepted.
+          raw: { path: this.spool.pathOf(message.id) },
+        });
+        return recipientOutcomes(recipients, { info });
+      } catch (error) {
+        outcomes = recipientOutcomes(recipients, { error: error as Error });
+        if (!unanswered(error as Error)) return outcomes;
+        this.logger.info(
+          { id: message.id, host: destination.servername ?? destination.host, err: (error as Error).message },
+          "no answer, trying the next host",
+        );
+      }
+    }
+    return outcomes;
+  }
+
+  private record(
+    message: SpooledMessage,
+    recipients: readonly SpooledRecipient[],
+    outcomes: RecipientOutcome[],
+  ) {
+    const now = Date.now();
+    const expiresAt = Date.parse(message.receivedAt) + this.lifetimeMs;
+    for (const outcome of outcomes) {
+      const before = recipients.find((r) => r.recipient === outcome.recipient);
+      const attempts = (before?.attempts ?? 0) + 1;
+      let state: "delivered" | "bounced" | "expired" | "queued";
+      let nextAttemptAt: Date | undefined;
+      if (outcome.kind === "delivered") state = "delivered";
+      else if (outcome.kind === "failed") state = "bounced";
+      else if (now >= expiresAt) state = "expired";
+      else {
+        state = "queued";
+        // The last retry lands on the expiry time, so an expired message is reported on time.
+        nextAttemptAt = new Date(Math.min(now + retryDelay(attempts), expiresAt));
+      }
+      this.spool.record(message.id, outcome.recipient, { state, error: outcome.reply, nextAttemptAt });
+      this.logger.info(
+        { id: message.id, to: outcome.recipient, state, attempts, reply: outcome.reply, next: nextAttemptAt },
+        "delivery attempt",
+      );
+    }
+  }
+}

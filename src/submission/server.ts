@@ -1,0 +1,328 @@
+import type { AddressInfo } from "node:net";
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
+import { type Logger, UserError } from "../core/index.js";
+import { parseMailbox } from "./address.js";
+import { AuthLockout } from "./auth-lockout.js";
+import { clientKey } from "./client-key.js";
+import type { Endpoint, SubmissionConfig } from "./config.js";
+import { ConnectionLimits } from "./connection-limits.js";
+import { missingFields, receivedField } from "./headers.js";
+import { receiveMessage } from "./receive-message.js";
+import { SendingLimits } from "./sending-limits.js";
+import type { Spool, SpooledMessage, SpoolWriter } from "./spool.js";
+import { maySendAs, type UserStore } from "./users.js";
+
+export interface SubmissionOptions {
+  readonly config: SubmissionConfig;
+  readonly hostname: string;
+  readonly tls: { readonly cert: Buffer; readonly key: Buffer };
+  readonly spool: Spool;
+  readonly users: UserStore;
+  readonly logger: Logger;
+  /** Called once a message is durable and indexed, e.g. to wake delivery. */
+  readonly onQueued?: (message: SpooledMessage) => void;
+}
+
+export interface SubmissionService {
+  /** Where the listeners are bound (port 0 in the config becomes the port picked). */
+  readonly starttls: Endpoint;
+  readonly implicitTls: Endpoint;
+  /** Stops accepting, lets messages being received finish (bounded), closes the rest. */
+  stop(): Promise<void>;
+}
+
+/** A reply the client sees: the SMTP code, and the RFC 3463 enhanced code leading the text. */
+function reply(code: number, text: string): Error & { responseCode: number } {
+  return Object.assign(new Error(text), { responseCode: code });
+}
+
+/**
+ * The authenticated submission service (RFC 6409, RFC 8314): a STARTTLS listener and an
+ * implicit-TLS one, AUTH only inside TLS, MAIL FROM limited to the user's own addresses, and
+ * every accepted message durable in the spool before the client hears 250.
+ */
+export async function startSubmission(options: SubmissionOptions): Promise<SubmissionService> {
+  const { config, hostname, spool, users, logger } = options;
+  const connections = new ConnectionLimits({
+    total: config.max_connections,
+    perIp: config.max_connections_per_ip,
+  });
+  const lockout = new AuthLockout({
+    failures: config.auth_lockout.failures,
+    windowMs: config.auth_lockout.window * 60_000,
+    lockMs: config.auth_lockout.lock * 60_000,
+    maxLockMs: config.auth_lockout.max_lock * 60_000,
+    failureDelayMs: config.auth_lockout.failure_delay_ms,
+  });
+  const sending = new SendingLimits({
+    messages: {
+      perMinute: config.limits.messages_per_minute,
+      perHour: config.limits.messages_per_hour,
+      perDay: config.limits.messages_per_day,
+    },
+    recipients: {
+      perMinute: config.limits.recipients_per_minute,
+      perHour: config.limits.recipients_per_hour,
+      perDay: config.limits.recipients_per_day,
+    },
+    limitHits: config.hold.limit_hits,
+    distinctDomains: config.hold.distinct_domains,
+    flagWindowMs: config.hold.window * 60_000,
+  });
+  let stopping = false;
+  let receiving = 0;
+  let idle: (() => void) | undefined;
+
+  const onConnect: SMTPServerOptions["onConnect"] = (session, callback) => {
+    const refusal = stopping
+      ? "service shutting down"
+      : connections.admit(session.id, clientKey(session.remoteAddress));
+    if (refusal) {
+      logger.warn({ session: session.id, client: session.remoteAddress, refusal }, "connection refused");
+      return callback(reply(421, `4.7.0 ${hostname} ${refusal}`));
+    }
+    // Until TLS is up AUTH is neither offered nor accepted, so no password crosses in clear.
+    session.disabledCommands = session.secure ? [] : ["AUTH"];
+    callback();
+  };
+
+  const onSecure: SMTPServerOptions["onSecure"] = (_socket, session, callback) => {
+    session.disabledCommands = [];
+    callback();
+  };
+
+  const onAuth: SMTPServerOptions["onAuth"] = (auth, session, callback) => {
+    const username = auth.username ?? "";
+    const client = session.remoteAddress;
+    const locked = lockout.lockedUntil(username, clientKey(client));
+    if (locked) {
+      logger.warn(
+        { session: session.id, client, username, until: new Date(locked) },
+        "login while locked out",
+      );
+      return callback(reply(454, "4.7.0 Too many failed logins; try again later"));
+    }
+    users.authenticate(username, auth.password ?? "").then(
+      (user) => {
+        if (user) {
+          lockout.succeed(username);
+          logger.info({ session: session.id, client, user: user.address, method: auth.method }, "login");
+          return callback(null, { user: user.address });
+        }
+        const delay = lockout.fail(username, clientKey(client));
+        logger.warn({ session: session.id, client, username, method: auth.method }, "login failed");
+        setTimeout(() => callback(reply(535, "5.7.8 Authentication credentials invalid")), delay).unref();
+      },
+      (error: Error) => {
+        logger.error({ session: session.id, err: error }, "login check failed");
+        callback(reply(454, "4.7.0 Temporary authentication failure"));
+      },
+    );
+  };
+
+  const onMailFrom: SMTPServerOptions["onMailFrom"] = (address, session, callback) => {
+    const user = session.user ? users.get(session.user as string) : undefined;
+    if (!user) return callback(reply(530, "5.7.0 Authentication required"));
+    if (user.suspended) return callback(reply(550, "5.7.1 Account suspended"));
+    if (!maySendAs(user, address.address)) {
+      logger.warn({ session: session.id, user: user.address, mailFrom: address.address }, "sender refused");
+      return callback(reply(550, `5.7.1 Sender address <${address.address}> not owned by ${user.address}`));
+    }
+    const limit = sending.messageRefusal(user.address);
+    if (limit) return callback(limitReply(session.id, user.address, limit));
+    const suspicion = config.hold.action === "refuse" ? sending.suspicion(user.address, []) : undefined;
+    if (suspicion) return callback(heldReply(session.id, user.address, suspicion));
+    callback();
+  };
+
+  const limitReply = (sessionId: string, username: string, limit: string) => {
+    logger.warn({ session: sessionId, user: username, limit }, "sending limit reached");
+    return reply(451, `4.7.1 Sending limit reached (${limit}); try again later`);
+  };
+
+  const heldReply = (sessionId: string, username: string, suspicion: string) => {
+    logger.warn({ session: sessionId, user: username, suspicion }, "message refused: account held");
+    return reply(451, `4.7.1 Account held for review (${suspicion}); try again later`);
+  };
+
+  const onRcptTo: SMTPServerOptions["onRcptTo"] = (address, session, callback) => {
+    try {
+      parseMailbox(address.address);
+    } catch {
+      return callback(reply(501, `5.1.3 Bad recipient address syntax <${address.address}>`));
+    }
+    const pending = session.envelope.rcptTo.length;
+    if (pending >= config.max_recipients) {
+      return callback(reply(452, `4.5.3 Too many recipients; at most ${config.max_recipients} per message`));
+    }
+    const limit = sending.recipientRefusal(session.user as string, pending);
+    if (limit) return callback(limitReply(session.id, session.user as string, limit));
+    callback();
+  };
+
+  const onData: SMTPServerOptions["onData"] = (stream, session, callback) => {
+    receiving++;
+    accept(stream, session)
+      .then(
+        (text) => callback(null, text),
+        (error: Error) => callback(error),
+      )
+      .finally(() => {
+        receiving--;
+        if (receiving === 0) idle?.();
+      });
+  };
+
+  const accept = async (
+    stream: Parameters<NonNullable<SMTPServerOptions["onData"]>>[0],
+    session: SMTPServerSession,
+  ): Promise<string> => {
+    const username = session.user as string;
+    const recipients = session.envelope.rcptTo.map((r) => r.address);
+    const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
+    // The spool id exists only at commit, after the Received line is written; the log links the two.
+    const traceId = `${session.id}.${session.transaction}`;
+    let writer: SpoolWriter | undefined;
+    try {
+      writer = await spool.create();
+      const date = new Date();
+      const prefix = (headerBlock: string) =>
+        receivedField({
+          helo: session.hostNameAppearsAs || "unknown",
+          ...(session.clientHostname.startsWith("[") ? {} : { reverseName: session.clientHostname }),
+          clientAddress: session.remoteAddress,
+          hostname,
+          protocol: `ESMTP${session.secure ? "S" : ""}A`,
+          id: traceId,
+          username,
+          recipients,
+          ...(session.tlsOptions
+            ? { tls: { version: session.tlsOptions.version, cipher: session.tlsOptions.name } }
+            : {}),
+          date,
+        }) + missingFields(headerBlock, hostname, date);
+      const received = await receiveMessage(stream, writer, prefix);
+      if (!received.ok) {
+        await writer.abort();
+        logger.warn({ session: session.id, user: username, reason: received.reason }, "message refused");
+        throw received.reason === "size"
+          ? reply(552, `5.3.4 Message exceeds the fixed maximum size of ${config.max_message_size} bytes`)
+          : reply(554, "5.6.0 Bare CR or LF in message; lines must end with CRLF (RFC 5321 2.3.8)");
+      }
+      const suspicion = sending.suspicion(username, recipients);
+      if (suspicion && config.hold.action === "refuse") {
+        await writer.abort();
+        throw heldReply(session.id, username, suspicion);
+      }
+      const message = await writer.commit(
+        { username, mailFrom, recipients, clientAddress: session.remoteAddress },
+        suspicion ? `compromised account? ${suspicion}` : undefined,
+      );
+      sending.record(username, recipients);
+      logger[suspicion ? "warn" : "info"](
+        {
+          session: session.id,
+          id: message.id,
+          traceId,
+          user: username,
+          mailFrom,
+          recipients: recipients.length,
+          size: message.size,
+          ...(suspicion ? { held: suspicion } : {}),
+        },
+        suspicion ? "message held" : "message queued",
+      );
+      options.onQueued?.(message);
+      return `2.0.0 Ok: queued as ${message.id}`;
+    } catch (error) {
+      if ((error as { responseCode?: number }).responseCode) throw error;
+      await writer?.abort().catch(() => undefined);
+      if (stream.destroyed && !stream.readableEnded) {
+        logger.info({ session: session.id, user: username }, "client left in the middle of the message");
+      } else logger.error({ session: session.id, err: error }, "message not queued");
+      throw reply(451, "4.3.0 Local error in processing; try again later");
+    }
+  };
+
+  const onClose: SMTPServerOptions["onClose"] = (session) => connections.release(session.id);
+
+  // smtp-server's enhanced status codes stay off (its default): it would derive them from the
+  // reply code alone (550 → 5.1.1, 451 → 4.3.0), so each reply here leads with its own instead.
+  const build = (secure: boolean) => {
+    const server = new SMTPServer({
+      secure,
+      name: hostname,
+      key: options.tls.key,
+      cert: options.tls.cert,
+      minVersion: "TLSv1.2",
+      authMethods: ["PLAIN", "LOGIN"],
+      allowInsecureAuth: false,
+      authOptional: false,
+      authRequiredMessage: "5.7.0 Authentication required",
+      hideSTARTTLS: false,
+      size: config.max_message_size,
+      // A backstop behind ConnectionLimits: per listener, it also bounds TLS handshakes in progress.
+      maxClients: config.max_connections * 2,
+      socketTimeout: config.idle_timeout * 1000,
+      closeTimeout: config.shutdown_grace * 1000,
+      disableReverseLookup: !config.reverse_lookup,
+      logger: false,
+      onConnect,
+      onSecure,
+      onAuth,
+      onMailFrom,
+      onRcptTo,
+      onData,
+      onClose,
+    });
+    server.on("error", (error: Error) => logger.debug({ err: error }, "smtp connection error"));
+    return server;
+  };
+
+  const servers = [build(false), build(true)] as const;
+  const bound = await Promise.all(
+    [config.listen, config.listen_tls].map((endpoint, i) => listen(servers[i] as SMTPServer, endpoint)),
+  ).catch((error: Error) => {
+    for (const server of servers) server.server.close();
+    throw error;
+  });
+
+  return {
+    starttls: bound[0] as Endpoint,
+    implicitTls: bound[1] as Endpoint,
+    stop: async () => {
+      stopping = true;
+      const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+      if (receiving > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, config.shutdown_grace * 1000);
+          idle = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      // Whoever is left sits between messages: tell them and hang up rather than wait for them.
+      for (const server of servers) {
+        for (const connection of server.connections) {
+          connection.send(421, `4.3.2 ${hostname} Service shutting down`);
+          connection.close();
+        }
+      }
+      await Promise.all(closed);
+    },
+  };
+}
+
+function listen(server: SMTPServer, endpoint: Endpoint): Promise<Endpoint> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error) =>
+      reject(new UserError(`cannot listen on ${endpoint.host}:${endpoint.port} (${error.message})`));
+    server.server.once("error", fail);
+    server.listen(endpoint.port, endpoint.host, () => {
+      server.server.off("error", fail);
+      const address = server.server.address() as AddressInfo;
+      resolve({ host: address.address, port: address.port });
+    });
+  });
+}

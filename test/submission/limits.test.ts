@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { AuthLockout } from "../../src/submission/auth-lockout.js";
+import { clientKey } from "../../src/submission/client-key.js";
+import { SendingLimits } from "../../src/submission/sending-limits.js";
+import { replies, requireSwaks, startTestService, swaks, swaksAuth, USER } from "../helpers/submission.js";
+
+const MINUTE = 60_000;
+
+function policy(overrides: Partial<ConstructorParameters<typeof SendingLimits>[0]> = {}) {
+  return {
+    messages: { perMinute: 2, perHour: 5, perDay: 10 },
+    recipients: { perMinute: 10, perHour: 100, perDay: 1000 },
+    limitHits: 3,
+    distinctDomains: 4,
+    flagWindowMs: 60 * MINUTE,
+    ...overrides,
+  };
+}
+
+test("sending limits count per user over a minute, an hour and a day", () => {
+  const limits = new SendingLimits(policy());
+  const t0 = 1_000_000_000;
+  limits.record(USER, ["a@x.example"], t0);
+  limits.record(USER, ["a@x.example"], t0 + 1);
+  assert.equal(limits.messageRefusal(USER, t0 + 2), "more than 2 messages per minute");
+  assert.equal(limits.messageRefusal("other@example.net", t0 + 2), undefined, "per user");
+  assert.equal(limits.messageRefusal(USER, t0 + MINUTE), undefined, "a new minute");
+  for (let i = 0; i < 3; i++) limits.record(USER, ["a@x.example"], t0 + MINUTE + i);
+  assert.equal(limits.messageRefusal(USER, t0 + 3 * MINUTE), "more than 5 messages per hour");
+  assert.equal(limits.recipientRefusal(USER, 5, t0 + 61 * MINUTE), undefined);
+  assert.equal(limits.recipientRefusal(USER, 10, t0 + 61 * MINUTE), "more than 10 recipients per minute");
+});
+
+test("an account that keeps hitting limits, or writes to many domains at once, is flagged", () => {
+  const t0 = 1_000_000_000;
+  const hits = new SendingLimits(policy());
+  hits.record(USER, ["a@x.example"], t0);
+  hits.record(USER, ["a@x.example"], t0);
+  for (let i = 0; i < 3; i++) hits.messageRefusal(USER, t0 + i);
+  assert.match(hits.suspicion(USER, [], t0 + 10) ?? "", /hit sending limits 3 times/);
+  assert.equal(hits.suspicion(USER, [], t0 + 61 * MINUTE), undefined, "the flag wears off");
+
+  const spread = new SendingLimits(policy());
+  spread.record(USER, ["a@one.example", "b@two.example"], t0);
+  assert.equal(spread.suspicion(USER, ["c@three.example"], t0 + 1), undefined);
+  assert.match(spread.suspicion(USER, ["c@three.example", "d@four.example"], t0 + 1) ?? "", /4 domains/);
+});
+
+test("failed logins lock a user and an IP out, each relapse twice as long", () => {
+  const lockout = new AuthLockout({
+    failures: 2,
+    windowMs: 15 * MINUTE,
+    lockMs: MINUTE,
+    maxLockMs: 3 * MINUTE,
+    failureDelayMs: 100,
+  });
+  const t0 = 1_000_000_000;
+  assert.equal(lockout.fail(USER, "192.0.2.1", t0), 100);
+  assert.equal(lockout.lockedUntil(USER, "192.0.2.1", t0), undefined);
+  lockout.fail(USER, "192.0.2.1", t0 + 1);
+  assert.equal(lockout.lockedUntil(USER, "192.0.2.9", t0 + 2), t0 + 1 + MINUTE, "the user is locked");
+  assert.equal(lockout.lockedUntil("bia@example.net", "192.0.2.1", t0 + 2), t0 + 1 + MINUTE, "so is the IP");
+  assert.equal(lockout.lockedUntil("bia@example.net", "192.0.2.9", t0 + 2), undefined);
+  const t1 = t0 + 2 * MINUTE;
+  lockout.fail(USER, "198.51.100.1", t1);
+  lockout.fail(USER, "198.51.100.2", t1);
+  assert.equal(lockout.lockedUntil(USER, "203.0.113.1", t1), t1 + 2 * MINUTE, "doubled");
+  lockout.succeed(USER);
+  assert.equal(lockout.lockedUntil(USER, "203.0.113.1", t1), undefined);
+});
+
+test("a user over the per-minute message limit hears 451 4.7.1", async (t) => {
+  if (!requireSwaks(t)) return;
+  const running = await startTestService(t, { limits: { messages_per_minute: 2 } });
+  const send = () =>
+    swaks(running.service, "starttls", [...swaksAuth("PLAIN"), "--from", USER, "--to", "bia@example.org"]);
+  assert.equal((await send()).status, 0);
+  assert.equal((await send()).status, 0);
+  const third = await send();
+  assert.equal(third.status, 23, third.stdout);
+  assert.ok(
+    replies(third.stdout).includes(
+      "451 4.7.1 Sending limit reached (more than 2 messages per minute); try again later",
+    ),
+    third.stdout,
+  );
+  assert.equal(running.spool.messages().length, 2);
+});
+
+test("recipients spread over many domains: the mail is accepted but held (hold), or refused (refuse)", async (t) => {
+  if (!requireSwaks(t)) return;
+  const to = "a@one.example,b@two.example,c@three.example";
+  const held = await startTestService(t, { hold: { distinct_domains: 3 } });
+  const accepted = await swaks(held.service, "tls", [...swaksAuth("LOGIN"), "--from", USER, "--to", to]);
+  assert.equal(accepted.status, 0, accepted.stdout);
+  const [message] = held.spool.messages();
+  assert.ok(message);
+  assert.equal(message.held, true);
+  assert.match(message.holdReason ?? "", /recipients in 3 domains/);
+  assert.deepEqual(held.spool.due(new Date(Date.now() + MINUTE), 10), [], "held mail is not delivered");
+
+  const refusing = await startTestService(t, { hold: { distinct_domains: 3, action: "refuse" } });
+  const refused = await swaks(refusing.service, "tls", [...swaksAuth("LOGIN"), "--from", USER, "--to", to]);
+  assert.equal(refused.status, 26, refused.stdout);
+  assert.ok(
+    replies(refused.stdout).some((r) => r.startsWith("451 4.7.1 Account held for review (recipients in 3")),
+    refused.stdout,
+  );
+  assert.equal(refusing.spool.messages().length, 0);
+});
+
+test("clients are counted by IPv4 address or by IPv6 /64", () => {
+  assert.equal(clientKey("192.0.2.7"), "192.0.2.7");
+  assert.equal(clientKey("2001:db8:1:2:aaaa::1"), clientKey("2001:db8:1:2:bbbb::9"));
+  assert.notEqual(clientKey("2001:db8:1:2::1"), clientKey("2001:db8:1:3::1"));
+});
