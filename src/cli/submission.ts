@@ -6,9 +6,12 @@ import {
   defaultSubmissionConfig,
   type Endpoint,
   loadCertificate,
+  type MetricsEndpoint,
   parseEndpoint,
   Spool,
   type SubmissionConfig,
+  SubmissionMetrics,
+  serveMetrics,
   startDelivery,
   startSubmission,
   UserStore,
@@ -24,6 +27,7 @@ interface ServeOptions {
   cert?: string;
   key?: string;
   hostname?: string;
+  metrics?: Endpoint;
 }
 
 function endpointOption(text: string): Endpoint {
@@ -67,13 +71,17 @@ async function serve(options: ServeOptions): Promise<void> {
 
   const tls = loadCertificate({ cert: section.cert, key: section.key, dataDir: data, hostname });
   if (tls.source === "generated") {
-    logger.warn({ file: tls.certFile, hostname }, "no certificate configured: generated a self-signed one");
+    logger.warn(
+      { file: tls.certFile, serverName: hostname },
+      "no certificate configured: generated a self-signed one",
+    );
     process.stdout.write(
       `generated a self-signed certificate for ${hostname} in ${tls.certFile}; clients will warn until --cert/--key name a real one\n`,
     );
   }
   const db = openStore(data);
   const spool = new Spool(db, data);
+  const metrics = new SubmissionMetrics();
   logger.info(spool.recover(), "spool recovered (temp files and unindexed files removed)");
   const delivery = startDelivery({
     spool,
@@ -83,10 +91,13 @@ async function serve(options: ServeOptions): Promise<void> {
     ...(section.delivery_concurrency ? { concurrency: section.delivery_concurrency } : {}),
     lifetimeMs: section.queue_lifetime_hours * 3_600_000,
     logger,
+    metrics,
   });
   const stopped = shutdownSignal();
   let service: Awaited<ReturnType<typeof startSubmission>>;
+  let scrape: MetricsEndpoint | undefined;
   try {
+    scrape = options.metrics ? await serveMetrics(metrics.registry, options.metrics) : undefined;
     service = await startSubmission({
       config: section,
       hostname,
@@ -94,23 +105,33 @@ async function serve(options: ServeOptions): Promise<void> {
       spool,
       users: new UserStore(db),
       logger,
+      metrics,
       onQueued: () => delivery.kick(),
     });
   } catch (error) {
+    await scrape?.stop();
     await delivery.stop();
     db.close();
     throw error;
   }
   const where = `${format(service.starttls)} (STARTTLS) and ${format(service.implicitTls)} (implicit TLS)`;
-  logger.info({ starttls: service.starttls, implicitTls: service.implicitTls, hostname }, "listening");
+  logger.info(
+    { starttls: service.starttls, implicitTls: service.implicitTls, serverName: hostname },
+    "listening",
+  );
   process.stdout.write(
     `porteiro submission: ${hostname} listening on ${where}; delivering to ${smarthost ? `smarthost ${format(smarthost)}` : "each domain's MX"}\n`,
   );
+  if (scrape) {
+    logger.info({ metrics: scrape.endpoint }, "serving metrics");
+    process.stdout.write(`metrics on http://${format(scrape.endpoint)}/metrics\n`);
+  }
 
   const signal = await stopped;
   logger.info({ signal }, "shutting down: finishing messages in flight");
   await service.stop();
   await delivery.stop();
+  await scrape?.stop();
   db.close();
   logger.info("stopped");
 }
@@ -135,6 +156,11 @@ export function registerSubmissionCommands(program: Command): void {
     .option("--cert <file>", "TLS certificate chain, PEM (default: a self-signed one under DATA/tls/)")
     .option("--key <file>", "the certificate's private key, PEM")
     .option("--hostname <name>", "our name in the greeting, Received lines and Message-IDs")
+    .option(
+      "--metrics <host:port>",
+      "serve Prometheus metrics at http://HOST:PORT/metrics (default: off)",
+      endpointOption,
+    )
     .addHelpText(
       "after",
       "\nSIGTERM or SIGINT stops accepting, lets messages being received finish, then exits 0.\n" +

@@ -43,9 +43,11 @@ export interface TraceContext {
  * (RFC 4954 §7) and the recipient only when there is one, so a Bcc list is not disclosed.
  */
 export function receivedField(trace: TraceContext): string {
+  // The HELO name is the client's own text: a bare CR in it must not start a header of its own.
+  const helo = trace.helo.replace(/[^\x21-\x7e]/g, "?") || "unknown";
   const literal = trace.clientAddress.includes(":") ? `IPv6:${trace.clientAddress}` : trace.clientAddress;
   const lines = [
-    `Received: from ${trace.helo} (${trace.reverseName ?? "unknown"} [${literal}])`,
+    `Received: from ${helo} (${trace.reverseName ?? "unknown"} [${literal}])`,
     `\t(authenticated user ${trace.username})`,
   ];
   if (trace.tls) lines.push(`\t(using ${trace.tls.version} with cipher ${trace.tls.cipher})`);
