@@ -16,7 +16,7 @@ export interface Config {
   readonly file: string;
   readonly plan: string;
   readonly data: string;
-  /** The `submission:` section, its certificate paths resolved like the others. */
+  /** The `submission:` section, its certificate and DKIM key paths resolved like the others. */
   readonly submission: SubmissionConfig;
 }
 
@@ -51,6 +51,7 @@ export function loadConfig(file: string): Config {
       ...submission,
       ...(submission.cert ? { cert: resolve(base, submission.cert) } : {}),
       ...(submission.key ? { key: resolve(base, submission.key) } : {}),
+      dkim: submission.dkim.map((key) => ({ ...key, private_key_file: resolve(base, key.private_key_file) })),
     },
   };
 }

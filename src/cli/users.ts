@@ -99,29 +99,55 @@ export function registerUsersCommands(program: Command): void {
       });
   }
 
+  storeOptions(users.command("release"))
+    .description("end an account's hold as probably compromised; it may send again")
+    .argument("<address>")
+    .addHelpText(
+      "after",
+      "\nMessages accepted while the account was held stay held: list them with `porteiro queue list`,\n" +
+        "then send each with `porteiro queue release ID` or drop it with `porteiro queue delete ID`.",
+    )
+    .action((address: string, options: StoreOptions) => {
+      const released = withUsers(options, (store) => store.release(address));
+      process.stdout.write(`${released ? "released" : "not on hold:"} ${address.toLowerCase()}\n`);
+    });
+
   storeOptions(users.command("list"))
     .description("list the accounts with their state and allowed senders")
     .option("--format <format>", "table, json or csv", outputFormatOption, "table")
     .action((options: StoreOptions & { format: OutputFormat }) => {
       const list = withUsers(options, (store) => store.list());
+      // Suspended wins over held: a suspended account cannot log in, so its hold does not matter yet.
       const rows = list.map((u) => ({
         address: u.address,
-        state: u.suspended ? "suspended" : "active",
+        state: u.suspended ? "suspended" : u.hold ? "held" : "active",
         senders: u.senders,
         created_at: u.createdAt,
+        held_at: u.hold?.since ?? null,
+        hold_reason: u.hold?.reason ?? null,
       }));
       if (options.format === "json") process.stdout.write(`${toJson(rows)}\n`);
       else if (options.format === "csv") {
-        const lines = ["address,state,senders,created_at"];
+        const lines = ["address,state,senders,created_at,held_at,hold_reason"];
         for (const r of rows)
-          lines.push([r.address, r.state, r.senders.join(" "), r.created_at].map(csvField).join(","));
+          lines.push(
+            [r.address, r.state, r.senders.join(" "), r.created_at, r.held_at ?? "", r.hold_reason ?? ""]
+              .map(csvField)
+              .join(","),
+          );
         process.stdout.write(`${lines.join("\n")}\n`);
       } else if (rows.length === 0) process.stdout.write("no users\n");
       else {
         process.stdout.write(
           `${table([
-            ["address", "state", "also sends as", "created"],
-            ...rows.map((r) => [r.address, r.state, r.senders.join(", ") || "-", r.created_at.slice(0, 10)]),
+            ["address", "state", "also sends as", "created", "hold"],
+            ...rows.map((r) => [
+              r.address,
+              r.state,
+              r.senders.join(", ") || "-",
+              r.created_at.slice(0, 10),
+              r.held_at ? `${r.hold_reason} (since ${r.held_at.slice(0, 16).replace("T", " ")} UTC)` : "-",
+            ]),
           ])}\n`,
         );
       }

@@ -104,6 +104,22 @@ export const submissionConfigSchema = z
         window: seconds.default(60),
       })
       .prefault({}),
+    /**
+     * DKIM keys (RFC 6376), one per sender domain: a message whose From: domain has one is
+     * signed before it is spooled. The key file is PEM (RSA), relative to porteiro.yaml.
+     */
+    dkim: z
+      .array(
+        z.strictObject({
+          domain: z
+            .string()
+            .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i, "a domain name")
+            .transform((d) => d.toLowerCase()),
+          selector: z.string().regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/i, "a DKIM selector"),
+          private_key_file: z.string().min(1),
+        }),
+      )
+      .default([]),
   })
   .prefault({});
 

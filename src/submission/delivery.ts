@@ -1,5 +1,6 @@
 import type { Logger } from "../core/log.js";
 import { finishMessage } from "./finish.js";
+import type { SubmissionMetrics } from "./metrics.js";
 import { MailRouter, RouteError } from "./mx.js";
 import { retryDelay } from "./retry.js";
 import { type RecipientOutcome, recipientOutcomes, unanswered } from "./smtp-outcome.js";
@@ -25,6 +26,8 @@ export interface DeliveryOptions {
   /** How long stop() waits for sessions in flight (default 30 s). */
   readonly stopTimeoutMs?: number;
   readonly logger: Logger;
+  /** Counts each recipient's attempt by outcome. */
+  readonly metrics?: SubmissionMetrics;
 }
 
 export interface Delivery {
@@ -307,6 +310,7 @@ class DeliveryWorker {
         nextAttemptAt = new Date(Math.min(now + retryDelay(attempts), expiresAt));
       }
       this.spool.record(message.id, outcome.recipient, { state, error: outcome.reply, nextAttemptAt });
+      this.options.metrics?.delivered(state === "queued" ? "deferred" : state);
       this.logger.info(
         { id: message.id, to: outcome.recipient, state, attempts, reply: outcome.reply, next: nextAttemptAt },
         "delivery attempt",

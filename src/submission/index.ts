@@ -7,6 +7,14 @@ export {
   submissionConfigSchema,
 } from "./config.js";
 export { type Delivery, type DeliveryOptions, startDelivery } from "./delivery.js";
+export {
+  DELIVERY_OUTCOMES,
+  type DeliveryOutcome,
+  REJECTION_REASONS,
+  type RejectionReason,
+  SubmissionMetrics,
+} from "./metrics.js";
+export { type MetricsEndpoint, serveMetrics } from "./metrics-endpoint.js";
 export { type SubmissionOptions, type SubmissionService, startSubmission } from "./server.js";
 export {
   type Envelope,
@@ -17,4 +25,4 @@ export {
   type SpoolWriter,
 } from "./spool.js";
 export { type Certificate, loadCertificate } from "./tls.js";
-export { maySendAs, type SubmissionUser, UserStore } from "./users.js";
+export { type AccountHold, maySendAs, type SubmissionUser, UserStore } from "./users.js";

@@ -27,7 +27,8 @@ interface Account {
   hits: number[];
   /** Recipient domain → when it was last used. */
   domains: Map<string, number>;
-  flag?: { reason: string; until: number };
+  /** A sign seen but not yet reported by suspicion(). */
+  flag?: string;
 }
 
 const SWEEP_EVERY_MS = 60_000;
@@ -68,20 +69,23 @@ export class SendingLimits {
 
   /**
    * Why this account looks compromised, counting the recipients about to be accepted, if it
-   * does. A flag lasts one window past the last sign.
+   * does. Each sign is reported once and its evidence dropped: the caller puts the account on
+   * hold in the store, and after an operator releases it only fresh signs count.
    */
   suspicion(username: string, recipients: readonly string[], now = Date.now()): string | undefined {
     const account = this.account(username, now);
     const domains = new Set(account.domains.keys());
     for (const recipient of recipients) domains.add(domainOf(recipient));
     if (domains.size >= this.policy.distinctDomains) {
-      this.flag(
-        account,
-        `recipients in ${domains.size} domains within ${minutes(this.policy.flagWindowMs)}`,
-        now,
-      );
+      account.flag ??= `recipients in ${domains.size} domains within ${minutes(this.policy.flagWindowMs)}`;
     }
-    return account.flag && account.flag.until > now ? account.flag.reason : undefined;
+    const reason = account.flag;
+    if (reason) {
+      account.flag = undefined;
+      account.hits = [];
+      account.domains.clear();
+    }
+    return reason;
   }
 
   /** Counts an accepted message. */
@@ -102,17 +106,9 @@ export class SendingLimits {
     account.hits = account.hits.filter((at) => now - at < this.policy.flagWindowMs);
     account.hits.push(now);
     if (account.hits.length >= this.policy.limitHits) {
-      this.flag(
-        account,
-        `hit sending limits ${account.hits.length} times within ${minutes(this.policy.flagWindowMs)}`,
-        now,
-      );
+      account.flag ??= `hit sending limits ${account.hits.length} times within ${minutes(this.policy.flagWindowMs)}`;
     }
     return reason;
-  }
-
-  private flag(account: Account, reason: string, now: number): void {
-    account.flag = { reason, until: now + this.policy.flagWindowMs };
   }
 
   private account(username: string, now: number): Account {
@@ -140,8 +136,7 @@ export class SendingLimits {
     this.lastSweep = now;
     for (const [username, account] of this.accounts) {
       const idle = now - account.windows.day.start >= 86_400_000;
-      const flagged = account.flag && account.flag.until > now;
-      if (idle && !flagged) this.accounts.delete(username);
+      if (idle && !account.flag) this.accounts.delete(username);
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 import { type Logger, UserError } from "../core/index.js";
 import { parseMailbox } from "./address.js";
@@ -6,11 +7,13 @@ import { AuthLockout } from "./auth-lockout.js";
 import { clientKey } from "./client-key.js";
 import type { Endpoint, SubmissionConfig } from "./config.js";
 import { ConnectionLimits } from "./connection-limits.js";
+import { type DkimKey, dkimSigningWriter, fromAddress, loadDkimKeys } from "./dkim.js";
 import { missingFields, receivedField } from "./headers.js";
+import { SubmissionMetrics } from "./metrics.js";
 import { receiveMessage } from "./receive-message.js";
 import { SendingLimits } from "./sending-limits.js";
 import type { Spool, SpooledMessage, SpoolWriter } from "./spool.js";
-import { maySendAs, type UserStore } from "./users.js";
+import { type AccountHold, maySendAs, type UserStore } from "./users.js";
 
 export interface SubmissionOptions {
   readonly config: SubmissionConfig;
@@ -19,6 +22,8 @@ export interface SubmissionOptions {
   readonly spool: Spool;
   readonly users: UserStore;
   readonly logger: Logger;
+  /** Counters to move; a private set when not given. */
+  readonly metrics?: SubmissionMetrics;
   /** Called once a message is durable and indexed, e.g. to wake delivery. */
   readonly onQueued?: (message: SpooledMessage) => void;
 }
@@ -43,6 +48,9 @@ function reply(code: number, text: string): Error & { responseCode: number } {
  */
 export async function startSubmission(options: SubmissionOptions): Promise<SubmissionService> {
   const { config, hostname, spool, users, logger } = options;
+  const metrics = options.metrics ?? new SubmissionMetrics();
+  metrics.countHeldAccounts(() => users.heldCount());
+  const dkimKeys = loadDkimKeys(config.dkim);
   const connections = new ConnectionLimits({
     total: config.max_connections,
     perIp: config.max_connections_per_ip,
@@ -78,6 +86,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
       ? "service shutting down"
       : connections.admit(session.id, clientKey(session.remoteAddress));
     if (refusal) {
+      if (!stopping) metrics.reject("connection_limit");
       logger.warn({ session: session.id, client: session.remoteAddress, refusal }, "connection refused");
       return callback(reply(421, `4.7.0 ${hostname} ${refusal}`));
     }
@@ -96,6 +105,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
     const client = session.remoteAddress;
     const locked = lockout.lockedUntil(username, clientKey(client));
     if (locked) {
+      metrics.reject("lockout");
       logger.warn(
         { session: session.id, client, username, until: new Date(locked) },
         "login while locked out",
@@ -110,6 +120,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
           return callback(null, { user: user.address });
         }
         const delay = lockout.fail(username, clientKey(client));
+        metrics.reject("auth_failure");
         logger.warn({ session: session.id, client, username, method: auth.method }, "login failed");
         setTimeout(() => callback(reply(535, "5.7.8 Authentication credentials invalid")), delay).unref();
       },
@@ -125,24 +136,45 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
     if (!user) return callback(reply(530, "5.7.0 Authentication required"));
     if (user.suspended) return callback(reply(550, "5.7.1 Account suspended"));
     if (!maySendAs(user, address.address)) {
+      metrics.reject("sender_not_owned");
       logger.warn({ session: session.id, user: user.address, mailFrom: address.address }, "sender refused");
       return callback(reply(550, `5.7.1 Sender address <${address.address}> not owned by ${user.address}`));
     }
     const limit = sending.messageRefusal(user.address);
+    // A limit hit may be the one that makes the account suspect.
+    const hold = holdOnSuspicion(session.id, user.address, []) ?? user.hold;
     if (limit) return callback(limitReply(session.id, user.address, limit));
-    const suspicion = config.hold.action === "refuse" ? sending.suspicion(user.address, []) : undefined;
-    if (suspicion) return callback(heldReply(session.id, user.address, suspicion));
+    if (hold && config.hold.action === "refuse") return callback(heldReply(session.id, user.address, hold));
     callback();
   };
 
+  /**
+   * Puts the account on hold in the store when a sign of compromise fires now, so the hold
+   * outlives this process and every listener sees it; returns the hold then in force.
+   */
+  const holdOnSuspicion = (
+    sessionId: string,
+    username: string,
+    recipients: readonly string[],
+  ): AccountHold | null | undefined => {
+    const suspicion = sending.suspicion(username, recipients);
+    if (!suspicion) return undefined;
+    if (users.hold(username, suspicion)) {
+      logger.warn({ session: sessionId, user: username, suspicion }, "account put on hold: compromised?");
+    }
+    return users.holdOf(username);
+  };
+
   const limitReply = (sessionId: string, username: string, limit: string) => {
+    metrics.reject("rate_limit");
     logger.warn({ session: sessionId, user: username, limit }, "sending limit reached");
     return reply(451, `4.7.1 Sending limit reached (${limit}); try again later`);
   };
 
-  const heldReply = (sessionId: string, username: string, suspicion: string) => {
-    logger.warn({ session: sessionId, user: username, suspicion }, "message refused: account held");
-    return reply(451, `4.7.1 Account held for review (${suspicion}); try again later`);
+  const heldReply = (sessionId: string, username: string, hold: AccountHold) => {
+    metrics.reject("held");
+    logger.warn({ session: sessionId, user: username, hold: hold.reason }, "message refused: account held");
+    return reply(451, `4.7.1 Account held for review (${hold.reason}); try again later`);
   };
 
   const onRcptTo: SMTPServerOptions["onRcptTo"] = (address, session, callback) => {
@@ -185,6 +217,10 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
     let writer: SpoolWriter | undefined;
     try {
       writer = await spool.create();
+      if (dkimKeys.size > 0) {
+        // The signer's disk buffer sits in the spool's temp folder, which a restart empties.
+        writer = dkimSigningWriter(writer, (block) => dkimKeyFor(username, block), join(spool.dir, "tmp"));
+      }
       const date = new Date();
       const prefix = (headerBlock: string) =>
         receivedField({
@@ -204,22 +240,25 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
       const received = await receiveMessage(stream, writer, prefix);
       if (!received.ok) {
         await writer.abort();
+        metrics.reject(received.reason === "size" ? "size" : "smuggling");
         logger.warn({ session: session.id, user: username, reason: received.reason }, "message refused");
         throw received.reason === "size"
           ? reply(552, `5.3.4 Message exceeds the fixed maximum size of ${config.max_message_size} bytes`)
           : reply(554, "5.6.0 Bare CR or LF in message; lines must end with CRLF (RFC 5321 2.3.8)");
       }
-      const suspicion = sending.suspicion(username, recipients);
-      if (suspicion && config.hold.action === "refuse") {
+      const hold = holdOnSuspicion(session.id, username, recipients) ?? users.holdOf(username);
+      if (hold && config.hold.action === "refuse") {
         await writer.abort();
-        throw heldReply(session.id, username, suspicion);
+        throw heldReply(session.id, username, hold);
       }
       const message = await writer.commit(
         { username, mailFrom, recipients, clientAddress: session.remoteAddress },
-        suspicion ? `compromised account? ${suspicion}` : undefined,
+        hold ? `compromised account? ${hold.reason}` : undefined,
       );
       sending.record(username, recipients);
-      logger[suspicion ? "warn" : "info"](
+      metrics.messagesAccepted.inc();
+      metrics.recipientsAccepted.inc(recipients.length);
+      logger[hold ? "warn" : "info"](
         {
           session: session.id,
           id: message.id,
@@ -228,9 +267,9 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
           mailFrom,
           recipients: recipients.length,
           size: message.size,
-          ...(suspicion ? { held: suspicion } : {}),
+          ...(hold ? { held: hold.reason } : {}),
         },
-        suspicion ? "message held" : "message queued",
+        hold ? "message held" : "message queued",
       );
       options.onQueued?.(message);
       return `2.0.0 Ok: queued as ${message.id}`;
@@ -242,6 +281,17 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
       } else logger.error({ session: session.id, err: error }, "message not queued");
       throw reply(451, "4.3.0 Local error in processing; try again later");
     }
+  };
+
+  /**
+   * The key of the From: domain (what DMARC aligns DKIM with), when the user may send as that
+   * address: the provider's keys never vouch for a From: its user does not own.
+   */
+  const dkimKeyFor = (username: string, headerBlock: string): DkimKey | undefined => {
+    const from = fromAddress(headerBlock);
+    const user = from ? users.get(username) : undefined;
+    if (!from || !user || !maySendAs(user, from)) return undefined;
+    return dkimKeys.get(from.slice(from.lastIndexOf("@") + 1));
   };
 
   const onClose: SMTPServerOptions["onClose"] = (session) => connections.release(session.id);

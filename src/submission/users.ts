@@ -3,9 +3,17 @@ import type { Store } from "../store/index.js";
 import { parseMailbox, parseSenderPattern, senderMatches } from "./address.js";
 import { decoyHash, hashPassword, verifyPassword } from "./password.js";
 
+/** Why and since when an account is held as probably compromised. */
+export interface AccountHold {
+  readonly since: string;
+  readonly reason: string;
+}
+
 export interface SubmissionUser {
   readonly address: string;
   readonly suspended: boolean;
+  /** Set while the account is held for review; its mail is then held or refused. */
+  readonly hold: AccountHold | null;
   /** Patterns besides the user's own address that it may use in MAIL FROM. */
   readonly senders: readonly string[];
   readonly createdAt: string;
@@ -16,6 +24,8 @@ interface UserRow {
   password_hash: string;
   suspended: number;
   created_at: string;
+  held_at: string | null;
+  hold_reason: string | null;
 }
 
 /** Submission accounts in the store: scrypt hashes, suspension, allowed senders. */
@@ -69,6 +79,50 @@ export class UserStore {
       .run(suspended ? 1 : 0, new Date().toISOString(), address);
   }
 
+  /**
+   * Holds the account as probably compromised, unless it is held already (the first reason is
+   * the one an operator needs). True when this call put it on hold.
+   */
+  hold(addressText: string, reason: string, now = new Date()): boolean {
+    const address = this.require(addressText).address;
+    const at = now.toISOString();
+    return (
+      this.db
+        .prepare(
+          "UPDATE submission_users SET held_at = ?, hold_reason = ?, updated_at = ? WHERE address = ? AND held_at IS NULL",
+        )
+        .run(at, reason, at, address).changes > 0
+    );
+  }
+
+  /** Ends the hold on the account; false when it was not held. */
+  release(addressText: string): boolean {
+    const address = this.require(addressText).address;
+    return (
+      this.db
+        .prepare(
+          "UPDATE submission_users SET held_at = NULL, hold_reason = NULL, updated_at = ? WHERE address = ? AND held_at IS NOT NULL",
+        )
+        .run(new Date().toISOString(), address).changes > 0
+    );
+  }
+
+  /** The account's hold, read on every message, so one small query. */
+  holdOf(addressText: string): AccountHold | null {
+    const row = this.db
+      .prepare("SELECT held_at, hold_reason FROM submission_users WHERE address = ?")
+      .get(addressText.trim().toLowerCase()) as Pick<UserRow, "held_at" | "hold_reason"> | undefined;
+    return row ? holdOf(row) : null;
+  }
+
+  heldCount(): number {
+    return (
+      this.db.prepare("SELECT COUNT(*) AS n FROM submission_users WHERE held_at IS NOT NULL").get() as {
+        n: number;
+      }
+    ).n;
+  }
+
   get(addressText: string): SubmissionUser | undefined {
     const row = this.row(addressText.trim().toLowerCase());
     return row ? this.toUser(row) : undefined;
@@ -110,8 +164,18 @@ export class UserStore {
         pattern: string;
       }[]
     ).map((r) => r.pattern);
-    return { address: row.address, suspended: row.suspended === 1, senders, createdAt: row.created_at };
+    return {
+      address: row.address,
+      suspended: row.suspended === 1,
+      hold: holdOf(row),
+      senders,
+      createdAt: row.created_at,
+    };
   }
+}
+
+function holdOf(row: Pick<UserRow, "held_at" | "hold_reason">): AccountHold | null {
+  return row.held_at ? { since: row.held_at, reason: row.hold_reason ?? "" } : null;
 }
 
 /** May this user put `mailFrom` in MAIL FROM? Its own address or one of its patterns. */

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { openStore } from "../../src/store/index.js";
+import { UserStore } from "../../src/submission/index.js";
 import { tempDir } from "../helpers/tmp.js";
 import { porteiro, STACK_LINE } from "./run.js";
 
@@ -22,8 +24,61 @@ test("users add reads the password from stdin and users list shows the account",
       state: "suspended",
       senders: ["*@example.org"],
       created_at: undefined,
+      held_at: null,
+      hold_reason: null,
     },
   );
+});
+
+test("users list shows a held account with its reason; users release ends the hold", async (t) => {
+  const data = tempDir(t, "users-cli-held");
+  assert.equal(porteiro(["users", "add", "ana@example.net", "--data", data], "s3cret password\n").status, 0);
+  assert.equal(porteiro(["users", "add", "bia@example.net", "--data", data], "s3cret password\n").status, 0);
+  // The service holds accounts through the store; here the test plays the service.
+  const db = openStore(data);
+  new UserStore(db).hold(
+    "ana@example.net",
+    "recipients in 50 domains, within 60 min",
+    new Date("2026-11-28T11:00:00Z"),
+  );
+  db.close();
+
+  const json = JSON.parse(porteiro(["users", "list", "--data", data, "--format", "json"]).stdout);
+  assert.deepEqual(
+    json.map((u: Record<string, unknown>) => [u.address, u.state, u.held_at, u.hold_reason]),
+    [
+      ["ana@example.net", "held", "2026-11-28T11:00:00.000Z", "recipients in 50 domains, within 60 min"],
+      ["bia@example.net", "active", null, null],
+    ],
+  );
+  const csv = porteiro(["users", "list", "--data", data, "--format", "csv"]).stdout.split("\n");
+  assert.equal(csv[0], "address,state,senders,created_at,held_at,hold_reason");
+  assert.match(
+    csv[1] ?? "",
+    /^ana@example\.net,held,,[^,]+,2026-11-28T11:00:00\.000Z,"recipients in 50 domains, within 60 min"$/,
+  );
+  const table = porteiro(["users", "list", "--data", data]).stdout;
+  assert.match(table, /^address +state +also sends as +created +hold$/m);
+  assert.match(
+    table,
+    /^ana@example\.net +held +- +\d{4}-\d\d-\d\d +recipients in 50 domains, within 60 min \(since 2026-11-28 11:00 UTC\)$/m,
+  );
+  assert.match(table, /^bia@example\.net +active +- +\d{4}-\d\d-\d\d +-$/m);
+
+  const help = porteiro(["users", "release", "--help"]).stdout;
+  assert.match(help, /porteiro queue release ID/);
+  const released = porteiro(["users", "release", "ana@example.net", "--data", data]);
+  assert.equal(released.status, 0, released.stderr);
+  assert.equal(released.stdout, "released ana@example.net\n");
+  assert.equal(
+    porteiro(["users", "release", "ana@example.net", "--data", data]).stdout,
+    "not on hold: ana@example.net\n",
+  );
+  const after = JSON.parse(porteiro(["users", "list", "--data", data, "--format", "json"]).stdout);
+  assert.equal(after[0].state, "active");
+  const unknown = porteiro(["users", "release", "zed@example.net", "--data", data]);
+  assert.equal(unknown.status, 1);
+  assert.match(unknown.stderr, /no user zed@example.net/);
 });
 
 test("users errors are one line with exit 1", (t) => {

@@ -35,3 +35,28 @@ test("a mistake in the submission section is reported as file:line, without a st
   assert.match(result.stderr, /porteiro\.yaml:5: submission\.hold\.action: /);
   assert.doesNotMatch(result.stderr, STACK_LINE);
 });
+
+test("DKIM keys: domains lower-cased, key files read relative to porteiro.yaml, a missing one is one line", (t) => {
+  const dir = tempDir(t, "dkim-config");
+  const file = join(dir, "porteiro.yaml");
+  writeFileSync(
+    file,
+    "data: data\nsubmission:\n  dkim:\n    - { domain: Example.NET, selector: s2026, private_key_file: dkim/example.net.key }\n",
+  );
+  assert.deepEqual(loadConfig(file).submission.dkim, [
+    { domain: "example.net", selector: "s2026", private_key_file: join(dir, "dkim", "example.net.key") },
+  ]);
+  const result = porteiro([
+    "submission",
+    "serve",
+    "-c",
+    file,
+    "--listen",
+    "127.0.0.1:0",
+    "--listen-tls",
+    "127.0.0.1:0",
+  ]);
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /example\.net\.key: cannot use it as the DKIM key of example\.net/);
+  assert.doesNotMatch(result.stderr, STACK_LINE);
+});

@@ -63,3 +63,31 @@ test("bad input is refused with a reason and changes nothing", async (t) => {
   store.remove("ana@example.net");
   assert.deepEqual(store.list(), []);
 });
+
+test("a hold is stored with its first reason, survives reopening, and is released", async (t) => {
+  const dir = tempDir(t, "users-hold");
+  const db = openStore(dir);
+  const store = new UserStore(db);
+  await store.add("ana@example.net", "correct horse battery");
+  await store.add("bia@example.net", "correct horse battery");
+  assert.equal(store.get("ana@example.net")?.hold, null);
+  assert.equal(store.heldCount(), 0);
+  const at = new Date("2026-11-28T11:00:00Z");
+  assert.equal(store.hold("Ana@Example.net", "recipients in 50 domains within 60 min", at), true);
+  assert.equal(store.hold("ana@example.net", "a later sign", new Date()), false, "already held");
+  db.close();
+
+  const reopened = openStore(dir);
+  t.after(() => reopened.close());
+  const again = new UserStore(reopened);
+  const expected = { since: at.toISOString(), reason: "recipients in 50 domains within 60 min" };
+  assert.deepEqual(again.get("ana@example.net")?.hold, expected);
+  assert.deepEqual(again.holdOf("ana@example.net"), expected);
+  assert.equal(again.holdOf("nobody@example.net"), null);
+  assert.equal(again.heldCount(), 1);
+  assert.equal(again.release("ana@example.net"), true);
+  assert.equal(again.release("ana@example.net"), false, "not held any more");
+  assert.equal(again.get("ana@example.net")?.hold, null);
+  assert.equal(again.heldCount(), 0);
+  assert.throws(() => again.hold("zed@example.net", "x"), /no user zed@example.net/);
+});

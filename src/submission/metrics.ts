@@ -1,0 +1,80 @@
+import { Counter, Gauge, Registry } from "prom-client";
+
+export const REJECTION_REASONS = [
+  "auth_failure",
+  "lockout",
+  "sender_not_owned",
+  "rate_limit",
+  "held",
+  "size",
+  "smuggling",
+  "connection_limit",
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+export const DELIVERY_OUTCOMES = ["delivered", "deferred", "bounced", "expired"] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+
+/**
+ * The submission service's Prometheus metrics, in a registry of their own so that several
+ * services in one process (tests, `porteiro serve`) never clash over the global one.
+ */
+export class SubmissionMetrics {
+  readonly registry = new Registry();
+  private heldAccounts: () => number = () => 0;
+
+  readonly messagesAccepted = new Counter({
+    name: "porteiro_submission_messages_accepted_total",
+    help: "Messages accepted and spooled (answered 250 to DATA), held ones included",
+    registers: [this.registry],
+  });
+
+  readonly recipientsAccepted = new Counter({
+    name: "porteiro_submission_recipients_accepted_total",
+    help: "Recipients of the accepted messages",
+    registers: [this.registry],
+  });
+
+  readonly rejections = new Counter({
+    name: "porteiro_submission_rejections_total",
+    help: "Connections, logins, commands and messages refused, by reason",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+
+  readonly deliveries = new Counter({
+    name: "porteiro_submission_deliveries_total",
+    help: "Delivery attempts per recipient, by outcome (deferred: a temporary failure, retried later)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    const metrics = this;
+    new Gauge({
+      name: "porteiro_submission_accounts_held",
+      help: "Accounts on hold as probably compromised, until an operator releases them",
+      registers: [this.registry],
+      // Read from the store at scrape time, so a release from the command line shows at once.
+      collect() {
+        this.set(metrics.heldAccounts());
+      },
+    });
+    // Every series exists from the start, so a rate() over a fresh process is not empty.
+    for (const reason of REJECTION_REASONS) this.rejections.inc({ reason }, 0);
+    for (const outcome of DELIVERY_OUTCOMES) this.deliveries.inc({ outcome }, 0);
+  }
+
+  reject(reason: RejectionReason): void {
+    this.rejections.inc({ reason });
+  }
+
+  delivered(outcome: DeliveryOutcome): void {
+    this.deliveries.inc({ outcome });
+  }
+
+  /** Where the held-accounts gauge reads its value at each scrape. */
+  countHeldAccounts(count: () => number): void {
+    this.heldAccounts = count;
+  }
+}
