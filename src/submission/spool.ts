@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { open, rename } from "node:fs/promises";
 import { join } from "node:path";
+import type { Statement } from "better-sqlite3";
 import type { Store } from "../store/index.js";
 
 export interface Envelope {
@@ -73,6 +74,17 @@ interface RecipientRow {
 export class Spool {
   readonly dir: string;
   private readonly tmp: string;
+  /** The statements every message goes through, compiled once instead of once per call. */
+  private readonly statements: {
+    insertMessage: Statement;
+    insertRecipient: Statement;
+    message: Statement;
+    recipients: Statement;
+    due: Statement;
+    record: Statement;
+    openRecipients: Statement;
+    deleteMessage: Statement;
+  };
 
   constructor(
     private readonly db: Store,
@@ -81,6 +93,31 @@ export class Spool {
     this.dir = join(dataDir, "spool");
     this.tmp = join(this.dir, "tmp");
     mkdirSync(this.tmp, { recursive: true });
+    this.statements = {
+      insertMessage: db.prepare(
+        `INSERT INTO spool_messages (id, username, mail_from, size, client_address, received_at, held, hold_reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertRecipient: db.prepare(
+        `INSERT OR IGNORE INTO spool_recipients (message_id, recipient, next_attempt_at, updated_at) VALUES (?, ?, ?, ?)`,
+      ),
+      message: db.prepare("SELECT * FROM spool_messages WHERE id = ?"),
+      recipients: db.prepare("SELECT * FROM spool_recipients WHERE message_id = ? ORDER BY recipient"),
+      due: db.prepare(
+        `SELECT r.* FROM spool_recipients r JOIN spool_messages m ON m.id = r.message_id
+         WHERE r.state = 'queued' AND m.held = 0 AND r.next_attempt_at <= ?
+         ORDER BY r.next_attempt_at LIMIT ?`,
+      ),
+      record: db.prepare(
+        `UPDATE spool_recipients SET state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, updated_at = ?
+         WHERE message_id = ? AND recipient = ?`,
+      ),
+      // `+state`: look the message up by primary key, not by scanning every queued row (see finished()).
+      openRecipients: db.prepare(
+        "SELECT COUNT(*) AS n FROM spool_recipients WHERE message_id = ? AND +state = 'queued'",
+      ),
+      deleteMessage: db.prepare("DELETE FROM spool_messages WHERE id = ?"),
+    };
   }
 
   /**
@@ -132,31 +169,34 @@ export class Spool {
       commit: async (envelope, hold) => {
         await handle.sync();
         await close();
-        renameSync(tempPath, finalPath);
-        fsyncDirectory(this.dir);
+        await rename(tempPath, finalPath);
+        await fsyncDirectory(this.dir);
         const now = new Date().toISOString();
         this.db.transaction(() => {
-          this.db
-            .prepare(
-              `INSERT INTO spool_messages (id, username, mail_from, size, client_address, received_at, held, hold_reason)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-            )
-            .run(
-              id,
-              envelope.username,
-              envelope.mailFrom,
-              size,
-              envelope.clientAddress,
-              now,
-              hold ? 1 : 0,
-              hold ?? null,
-            );
-          const insert = this.db.prepare(
-            `INSERT OR IGNORE INTO spool_recipients (message_id, recipient, next_attempt_at, updated_at) VALUES (?, ?, ?, ?)`,
+          this.statements.insertMessage.run(
+            id,
+            envelope.username,
+            envelope.mailFrom,
+            size,
+            envelope.clientAddress,
+            now,
+            hold ? 1 : 0,
+            hold ?? null,
           );
+          const insert = this.statements.insertRecipient;
           for (const recipient of envelope.recipients) insert.run(id, recipient, now, now);
         })();
-        return this.message(id) as SpooledMessage;
+        // The row just written, as message(id) would read it back.
+        return {
+          id,
+          username: envelope.username,
+          mailFrom: envelope.mailFrom,
+          size,
+          clientAddress: envelope.clientAddress,
+          receivedAt: now,
+          held: Boolean(hold),
+          holdReason: hold ?? null,
+        };
       },
     };
   }
@@ -166,9 +206,7 @@ export class Spool {
   }
 
   message(id: string): SpooledMessage | undefined {
-    const row = this.db.prepare("SELECT * FROM spool_messages WHERE id = ?").get(id) as
-      | MessageRow
-      | undefined;
+    const row = this.statements.message.get(id) as MessageRow | undefined;
     return row ? toMessage(row) : undefined;
   }
 
@@ -179,24 +217,12 @@ export class Spool {
   }
 
   recipients(id: string): SpooledRecipient[] {
-    return (
-      this.db
-        .prepare("SELECT * FROM spool_recipients WHERE message_id = ? ORDER BY recipient")
-        .all(id) as RecipientRow[]
-    ).map(toRecipient);
+    return (this.statements.recipients.all(id) as RecipientRow[]).map(toRecipient);
   }
 
   /** Queued recipients of messages not on hold whose next attempt is due, oldest first. */
   due(now: Date, limit: number): SpooledRecipient[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT r.* FROM spool_recipients r JOIN spool_messages m ON m.id = r.message_id
-           WHERE r.state = 'queued' AND m.held = 0 AND r.next_attempt_at <= ?
-           ORDER BY r.next_attempt_at LIMIT ?`,
-        )
-        .all(now.toISOString(), limit) as RecipientRow[]
-    ).map(toRecipient);
+    return (this.statements.due.all(now.toISOString(), limit) as RecipientRow[]).map(toRecipient);
   }
 
   /** Records one delivery attempt's outcome for a recipient. */
@@ -206,19 +232,14 @@ export class Spool {
     outcome: { state: RecipientState; error?: string; nextAttemptAt?: Date },
   ): void {
     const now = new Date().toISOString();
-    this.db
-      .prepare(
-        `UPDATE spool_recipients SET state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, updated_at = ?
-         WHERE message_id = ? AND recipient = ?`,
-      )
-      .run(
-        outcome.state,
-        outcome.error ?? null,
-        (outcome.nextAttemptAt ?? new Date()).toISOString(),
-        now,
-        messageId,
-        recipient,
-      );
+    this.statements.record.run(
+      outcome.state,
+      outcome.error ?? null,
+      (outcome.nextAttemptAt ?? new Date()).toISOString(),
+      now,
+      messageId,
+      recipient,
+    );
   }
 
   /** Makes queued recipients due now, of one message or of all; returns how many. */
@@ -230,13 +251,18 @@ export class Spool {
       : this.db.prepare(`${sql} AND message_id = ?`).run(at, at, id).changes;
   }
 
-  /** Messages with no recipient left to try: delivery ended but the message was not yet removed. */
+  /**
+   * Messages with no recipient left to try: delivery ended but the message was not yet removed.
+   * `+r.state` keeps SQLite (which has no statistics here) from answering the subquery through
+   * the (state, next_attempt_at) index, a scan of every queued row for every message; with it
+   * the subquery is a primary-key look-up by message_id.
+   */
   finished(): string[] {
     return (
       this.db
         .prepare(
           `SELECT m.id FROM spool_messages m WHERE NOT EXISTS
-           (SELECT 1 FROM spool_recipients r WHERE r.message_id = m.id AND r.state = 'queued')`,
+           (SELECT 1 FROM spool_recipients r WHERE r.message_id = m.id AND +r.state = 'queued')`,
         )
         .all() as { id: string }[]
     ).map((row) => row.id);
@@ -251,23 +277,24 @@ export class Spool {
 
   /** Deletes a message whose recipients are all finished, or any message when `force`. */
   remove(id: string, force = false): boolean {
-    const open = this.db
-      .prepare("SELECT COUNT(*) AS n FROM spool_recipients WHERE message_id = ? AND state = 'queued'")
-      .get(id) as { n: number };
+    const open = this.statements.openRecipients.get(id) as { n: number };
     if (open.n > 0 && !force) return false;
-    const removed = this.db.prepare("DELETE FROM spool_messages WHERE id = ?").run(id).changes > 0;
+    const removed = this.statements.deleteMessage.run(id).changes > 0;
     rmSync(this.pathOf(id), { force: true });
     return removed;
   }
 }
 
-/** A rename is durable only once the folder holding it is fsync'd. */
-function fsyncDirectory(dir: string): void {
-  const fd = openSync(dir, "r");
+/**
+ * A rename is durable only once the folder holding it is fsync'd. Done on the thread pool, so
+ * the event loop serves other sessions meanwhile (and concurrent fsyncs share a journal commit).
+ */
+async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
   try {
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
 

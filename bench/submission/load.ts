@@ -1,0 +1,274 @@
+/**
+ * The load generator for bench/submission, run as its own process so that it does not share an
+ * event loop with the sampler:
+ *
+ *   node --import tsx bench/submission/load.ts load '{"port":…,"sessions":50,"seconds":30,…}'
+ *   node --import tsx bench/submission/load.ts idle '{"port":…,"sessions":1000,…}'
+ *
+ * `load`: each session connects, does STARTTLS and AUTH PLAIN, then, once every session is
+ * ready, sends messages back to back over the same session until the time is up. Prints one JSON
+ * LoadResult line. The DATA-phase latency runs from the moment the client writes DATA to the
+ * final reply after the message (with PIPELINING, DATA leaves together with MAIL FROM and RCPT TO).
+ *
+ * `idle`: opens the sessions (STARTTLS done, logged in), prints one JSON IdleReady line, and holds
+ * them idle until its standard input closes; then it closes them and exits.
+ */
+import { performance } from "node:perf_hooks";
+import SMTPConnection from "nodemailer/lib/smtp-connection";
+
+export interface Target {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly pass: string;
+}
+
+export interface LoadOptions extends Target {
+  readonly from: string;
+  readonly to: string;
+  readonly sessions: number;
+  readonly seconds: number;
+  readonly size: number;
+}
+
+export interface LoadResult {
+  readonly accepted: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly errors: number;
+  /** The first few distinct error messages with their counts. */
+  readonly errorKinds: Record<string, number>;
+  /** Sessions that could not be set up (connect, STARTTLS or AUTH failed). */
+  readonly setupFailures: number;
+  readonly reconnects: number;
+}
+
+export interface IdleOptions extends Target {
+  readonly sessions: number;
+  /** Sessions being set up at once. */
+  readonly concurrency: number;
+}
+
+export interface IdleReady {
+  readonly open: number;
+  readonly failed: number;
+  readonly seconds: number;
+  readonly errorKinds: Record<string, number>;
+}
+
+interface Session {
+  readonly connection: SMTPConnection;
+  /** When the client last wrote DATA. */
+  dataAt: number;
+}
+
+/** Connects, upgrades with STARTTLS (any certificate) and logs in with AUTH PLAIN. */
+function openSession(target: Target): Promise<Session> {
+  const connection = new SMTPConnection({
+    host: target.host,
+    port: target.port,
+    requireTLS: true,
+    tls: { rejectUnauthorized: false },
+    name: "loadgen.example.net",
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 120_000,
+    socketCloseTimeout: 0,
+  });
+  const session: Session = { connection, dataAt: 0 };
+  // The DATA-phase clock starts when the client writes DATA; nodemailer has no event for it.
+  const internal = connection as unknown as { _sendCommand(str: string, logStr?: string): void };
+  const send = internal._sendCommand.bind(connection);
+  internal._sendCommand = (str: string, logStr?: string) => {
+    if (str === "DATA") session.dataAt = performance.now();
+    send(str, logStr);
+  };
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      connection.close();
+      reject(error);
+    };
+    connection.once("error", fail);
+    connection.connect((error) => {
+      if (error) return fail(error);
+      connection.login({ user: target.user, pass: target.pass, method: "PLAIN" }, (loginError) => {
+        if (loginError) return fail(loginError);
+        settled = true;
+        connection.off("error", fail);
+        // Errors after setup come back through send(); keep late socket errors from throwing.
+        connection.on("error", () => undefined);
+        resolve(session);
+      });
+    });
+  });
+}
+
+function countError(kinds: Record<string, number>, error: Error): void {
+  const key = error.message.replace(/\s+/g, " ").slice(0, 120);
+  if (key in kinds || Object.keys(kinds).length < 8) kinds[key] = (kinds[key] ?? 0) + 1;
+}
+
+function message(options: LoadOptions, body: Buffer, n: number): Buffer {
+  const id = `${process.pid}.${n}.${Date.now()}`;
+  const head = Buffer.from(
+    `From: <${options.from}>\r\nTo: <${options.to}>\r\nSubject: bench ${n}\r\n` +
+      `Date: ${new Date().toUTCString()}\r\nMessage-ID: <${id}@loadgen.example.net>\r\n` +
+      "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n",
+  );
+  return Buffer.concat([head, body]);
+}
+
+/** A body of about `size` bytes of CRLF-terminated 76-character lines (the headers come on top). */
+function makeBody(size: number): Buffer {
+  const line = `${"The quick brown fox jumps over the lazy dog 0123456789 ".repeat(2).slice(0, 76)}\r\n`;
+  return Buffer.from(line.repeat(Math.max(1, Math.round(size / line.length))));
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const body = makeBody(options.size);
+  const errorKinds: Record<string, number> = {};
+  let setupFailures = 0;
+  const opened = await Promise.all(
+    Array.from({ length: options.sessions }, () =>
+      openSession(options).catch((error: Error) => {
+        setupFailures++;
+        countError(errorKinds, error);
+        return undefined;
+      }),
+    ),
+  );
+  const latencies: number[] = [];
+  let accepted = 0;
+  let errors = 0;
+  let reconnects = 0;
+  let sent = 0;
+  const start = performance.now();
+  const deadline = start + options.seconds * 1000;
+
+  const drive = async (first: Session | undefined) => {
+    let session = first;
+    while (performance.now() < deadline) {
+      if (!session) {
+        // A session the server dropped (or that never opened) is opened again, a bounded number of times.
+        if (reconnects >= options.sessions * 20) return;
+        reconnects++;
+        try {
+          session = await openSession(options);
+        } catch (error) {
+          errors++;
+          countError(errorKinds, error as Error);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          continue;
+        }
+      }
+      const current = session;
+      const n = sent++;
+      const ok = await new Promise<boolean>((resolve) => {
+        current.connection.send(
+          { from: options.from, to: [options.to] },
+          message(options, body, n),
+          (error, info) => {
+            if (error || !info || info.accepted.length !== 1) {
+              errors++;
+              countError(errorKinds, error ?? new Error(`not accepted: ${info?.response}`));
+              return resolve(false);
+            }
+            latencies.push(performance.now() - current.dataAt);
+            accepted++;
+            resolve(true);
+          },
+        );
+      });
+      if (!ok) {
+        if (current.connection.destroyed) session = undefined;
+        else {
+          // A refused transaction leaves the session usable once reset.
+          const reset = await new Promise<boolean>((resolve) => current.connection.reset((e) => resolve(!e)));
+          if (!reset) {
+            current.connection.close();
+            session = undefined;
+          }
+        }
+      }
+    }
+    session?.connection.quit();
+  };
+  await Promise.all(opened.map(drive));
+  const seconds = (performance.now() - start) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    accepted,
+    seconds,
+    perSecond: accepted / seconds,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted.length > 0 ? (sorted[sorted.length - 1] as number) : Number.NaN,
+    errors,
+    errorKinds,
+    setupFailures,
+    reconnects,
+  };
+}
+
+export async function openIdle(options: IdleOptions): Promise<{ ready: IdleReady; close(): void }> {
+  const start = performance.now();
+  const sessions: Session[] = [];
+  const errorKinds: Record<string, number> = {};
+  let failed = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < options.sessions) {
+      next++;
+      try {
+        sessions.push(await openSession(options));
+      } catch (error) {
+        failed++;
+        countError(errorKinds, error as Error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, options.sessions) }, worker));
+  return {
+    ready: { open: sessions.length, failed, seconds: (performance.now() - start) / 1000, errorKinds },
+    close: () => {
+      for (const session of sessions) session.connection.close();
+    },
+  };
+}
+
+async function main(mode: string | undefined, json: string | undefined): Promise<void> {
+  if (!json || (mode !== "load" && mode !== "idle")) throw new Error("usage: load.ts load|idle JSON");
+  if (mode === "load") {
+    const result = await runLoad(JSON.parse(json) as LoadOptions);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const idle = await openIdle(JSON.parse(json) as IdleOptions);
+  process.stdout.write(`${JSON.stringify(idle.ready)}\n`);
+  // Held until the parent closes our standard input (or goes away).
+  await new Promise<void>((resolve) => {
+    process.stdin.on("data", () => undefined);
+    process.stdin.once("end", resolve);
+    process.stdin.once("close", resolve);
+  });
+  idle.close();
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+
+if (process.argv[1]?.endsWith("load.ts")) {
+  main(process.argv[2], process.argv[3]).catch((error: Error) => {
+    process.stderr.write(`load.ts: ${error.stack ?? error.message}\n`);
+    process.exit(1);
+  });
+}
