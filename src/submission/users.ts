@@ -1,3 +1,4 @@
+import type { Statement } from "better-sqlite3";
 import { UserError } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import { parseMailbox, parseSenderPattern, senderMatches } from "./address.js";
@@ -30,7 +31,16 @@ interface UserRow {
 
 /** Submission accounts in the store: scrypt hashes, suspension, allowed senders. */
 export class UserStore {
-  constructor(private readonly db: Store) {}
+  // The look-ups every message makes, compiled once rather than on each call.
+  private readonly byAddress: Statement<[string], UserRow>;
+  private readonly sendersOf: Statement<[string], { pattern: string }>;
+  private readonly holdByAddress: Statement<[string], Pick<UserRow, "held_at" | "hold_reason">>;
+
+  constructor(private readonly db: Store) {
+    this.byAddress = db.prepare("SELECT * FROM submission_users WHERE address = ?");
+    this.sendersOf = db.prepare("SELECT pattern FROM submission_senders WHERE address = ? ORDER BY pattern");
+    this.holdByAddress = db.prepare("SELECT held_at, hold_reason FROM submission_users WHERE address = ?");
+  }
 
   async add(
     addressText: string,
@@ -109,9 +119,7 @@ export class UserStore {
 
   /** The account's hold, read on every message, so one small query. */
   holdOf(addressText: string): AccountHold | null {
-    const row = this.db
-      .prepare("SELECT held_at, hold_reason FROM submission_users WHERE address = ?")
-      .get(addressText.trim().toLowerCase()) as Pick<UserRow, "held_at" | "hold_reason"> | undefined;
+    const row = this.holdByAddress.get(addressText.trim().toLowerCase());
     return row ? holdOf(row) : null;
   }
 
@@ -151,19 +159,11 @@ export class UserStore {
   }
 
   private row(address: string): UserRow | undefined {
-    return this.db.prepare("SELECT * FROM submission_users WHERE address = ?").get(address) as
-      | UserRow
-      | undefined;
+    return this.byAddress.get(address);
   }
 
   private toUser(row: UserRow): SubmissionUser {
-    const senders = (
-      this.db
-        .prepare("SELECT pattern FROM submission_senders WHERE address = ? ORDER BY pattern")
-        .all(row.address) as {
-        pattern: string;
-      }[]
-    ).map((r) => r.pattern);
+    const senders = this.sendersOf.all(row.address).map((r) => r.pattern);
     return {
       address: row.address,
       suspended: row.suspended === 1,
