@@ -111,14 +111,7 @@ export class IntervalSet<T extends number | bigint> {
         end = other.ends[j] as T;
         j++;
       }
-      const last = ends.length - 1;
-      const lastEnd = ends[last] as T;
-      if (last >= 0 && (lastEnd === math.max || start <= math.next(lastEnd))) {
-        if (end > lastEnd) ends[last] = end;
-      } else {
-        starts.push(start);
-        ends.push(end);
-      }
+      appendMerged(math, starts, ends, start, end);
     }
     return new IntervalSet(math, starts, ends);
   }
@@ -222,17 +215,30 @@ export class IntervalSet<T extends number | bigint> {
     for (let i = 0; i < rangeStarts.length; i++) {
       const start = rangeStarts[i] as T;
       const end = rangeEnds[i] as T;
-      if (start > end) continue;
-      const last = ends.length - 1;
-      const lastEnd = ends[last] as T;
-      if (last >= 0 && (lastEnd === math.max || start <= math.next(lastEnd))) {
-        if (end > lastEnd) ends[last] = end;
-      } else {
-        starts.push(start);
-        ends.push(end);
-      }
+      if (start <= end) appendMerged(math, starts, ends, start, end);
     }
     return new IntervalSet(math, starts, ends);
+  }
+}
+
+/**
+ * Appends [start, end] to ranges sorted by start, merging it into the last range when the two
+ * overlap or touch.
+ */
+function appendMerged<T extends number | bigint>(
+  math: FamilyMath<T>,
+  starts: T[],
+  ends: T[],
+  start: T,
+  end: T,
+): void {
+  const last = ends.length - 1;
+  const lastEnd = ends[last] as T;
+  if (last >= 0 && (lastEnd === math.max || start <= math.next(lastEnd))) {
+    if (end > lastEnd) ends[last] = end;
+  } else {
+    starts.push(start);
+    ends.push(end);
   }
 }
 
