@@ -1,4 +1,4 @@
-import type { Logger } from "../core/log.js";
+import type { Logger } from "../core/index.js";
 import { finishMessage } from "./finish.js";
 import type { SubmissionMetrics } from "./metrics.js";
 import { MailRouter, RouteError } from "./mx.js";

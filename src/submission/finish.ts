@@ -1,4 +1,4 @@
-import type { Logger } from "../core/log.js";
+import type { Logger } from "../core/index.js";
 import { buildDsn, type FailedRecipient, readHeaderBlock } from "./dsn.js";
 import type { Spool } from "./spool.js";
 

@@ -1,5 +1,5 @@
 // A delivery worker in its own process, for the crash test to kill: DATA_DIR SMARTHOST_PORT.
-import { createLogger } from "../../src/core/log.js";
+import { createLogger } from "../../src/core/index.js";
 import { openStore } from "../../src/store/index.js";
 import { Spool, startDelivery } from "../../src/submission/index.js";
 

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import { describe, type TestContext, test } from "node:test";
-import { createLogger } from "../../src/core/log.js";
+import { createLogger } from "../../src/core/index.js";
 import { openStore } from "../../src/store/index.js";
 import {
   type Delivery,
