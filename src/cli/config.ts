@@ -1,7 +1,6 @@
 import { dirname, resolve } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { DiagnosticsError, UserError } from "../core/index.js";
+import { DiagnosticsError, parseYamlSource, UserError, zodDiagnostics } from "../core/index.js";
 import { readText } from "../plan/index.js";
 import { type SubmissionConfig, submissionConfigSchema } from "../submission/index.js";
 
@@ -21,26 +20,9 @@ export interface Config {
 }
 
 export function loadConfig(file: string): Config {
-  const text = readText(file);
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const first = doc.errors[0];
-  if (first)
-    throw new UserError(
-      `${file}:${lineCounter.linePos(first.pos[0]).line}: YAML: ${first.message.split("\n")[0]}`,
-    );
-  const result = configSchema.safeParse(doc.toJS() ?? {});
-  if (!result.success) {
-    throw new DiagnosticsError(
-      result.error.issues.map((issue) => {
-        const node = doc.getIn(issue.path as (string | number)[], true) as { range?: [number] } | undefined;
-        const line = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
-        const key = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-        const message = issue.code === "unrecognized_keys" ? `unknown key "${issue.keys[0]}"` : issue.message;
-        return { file, line, severity: "error" as const, message: `${key}${message}` };
-      }),
-    );
-  }
+  const source = parseYamlSource(readText(file), file);
+  const result = configSchema.safeParse(source.value);
+  if (!result.success) throw new DiagnosticsError(zodDiagnostics(file, source, [], result.error));
   const base = dirname(file);
   const { submission } = result.data;
   return {

@@ -29,3 +29,4 @@ export {
   prefixSize,
 } from "./prefix.js";
 export { PrefixTable, type Segment } from "./prefix-table.js";
+export { parseYamlSource, type YamlPath, type YamlSource, zodDiagnostics } from "./yaml-source.js";

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { isNode, LineCounter, parseDocument } from "yaml";
 import type { ZodError, z } from "zod";
 import {
   type Day,
@@ -8,8 +7,11 @@ import {
   formatPrefix,
   type Prefix,
   parsePrefix,
+  parseYamlSource,
   tryParseDay,
   UserError,
+  type YamlPath,
+  zodDiagnostics,
 } from "../core/index.js";
 import { parsePoolsCsv } from "./csv-pools.js";
 import { DiagnosticList } from "./diagnostics.js";
@@ -23,7 +25,7 @@ export interface LoadedPlan {
   readonly warnings: readonly Diagnostic[];
 }
 
-type Path = readonly (string | number)[];
+type Path = YamlPath;
 
 export function readText(file: string): string {
   try {
@@ -42,32 +44,10 @@ export function loadPlan(file: string): LoadedPlan {
 /** Parses plan text; CSV files named by `pools_csv` are read relative to the plan's folder. */
 export function parsePlan(text: string, file: string): LoadedPlan {
   const diagnostics = new DiagnosticList();
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  for (const error of doc.errors) {
-    diagnostics.error(file, lineCounter.linePos(error.pos[0]).line, `YAML: ${error.message.split("\n")[0]}`);
-  }
-  diagnostics.throwIfErrors();
-
-  const lineOf = (path: Path): number => {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return 1;
-  };
+  const source = parseYamlSource(text, file);
+  const { lineOf } = source;
   const reportZod = (base: Path, error: ZodError) => {
-    for (const issue of error.issues) {
-      const path = [...base, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))];
-      const key = path.length > 0 ? `${path.join(".")}: ` : "";
-      const message =
-        issue.code === "unrecognized_keys"
-          ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`
-          : issue.message;
-      const line =
-        issue.code === "unrecognized_keys" ? lineOf([...path, issue.keys[0] as string]) : lineOf(path);
-      diagnostics.error(file, line, `${key}${message}`);
-    }
+    diagnostics.items.push(...zodDiagnostics(file, source, base, error));
   };
   const parseItem = <S extends z.ZodType>(schema: S, base: Path, raw: unknown): z.infer<S> | undefined => {
     const result = schema.safeParse(raw);
@@ -78,7 +58,7 @@ export function parsePlan(text: string, file: string): LoadedPlan {
     return result.data;
   };
 
-  const top = parseItem(planSchema, [], doc.toJS() ?? {});
+  const top = parseItem(planSchema, [], source.value);
   diagnostics.throwIfErrors();
   if (!top) throw new UserError(`${file}: not a plan`);
 
