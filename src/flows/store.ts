@@ -1,0 +1,193 @@
+/**
+ * Hourly aggregates in the store (migration 004_flows.sql): written in batches that add to what
+ * is there, read back in source order for the analysis. Destinations are listed exactly up to
+ * DESTINATIONS_CAP per (source, hour, port); past it they are only counted.
+ */
+import type { Store } from "../store/index.js";
+import { DESTINATIONS_CAP, type HourlyAggregate, type MailPort } from "./mail-flow.js";
+
+/** A half-open time range [sinceMs, untilMs) over aggregate hours; either end may be open. */
+export interface FlowWindow {
+  readonly sinceMs?: number;
+  readonly untilMs?: number;
+}
+
+interface AggregateRow {
+  id: number;
+  source: string;
+  hour: number;
+  port: number;
+  flows: number;
+  packets: number;
+  bytes: number;
+  short_flows: number;
+  syn_only: number;
+  first_seen_ms: number;
+  last_seen_ms: number;
+  destinations_truncated: number;
+  distinct_estimate: number;
+}
+
+/** Statements are compiled once per store: the collector writes every few seconds. */
+const writers = new WeakMap<Store, (aggregates: readonly HourlyAggregate[]) => void>();
+
+function compileWriter(store: Store): (aggregates: readonly HourlyAggregate[]) => void {
+  // The upsert leaves distinct_estimate alone so RETURNING shows the value before this batch.
+  const upsert = store.prepare(`
+    INSERT INTO flow_hours (source, hour, port, flows, packets, bytes, short_flows, syn_only,
+                            first_seen_ms, last_seen_ms, destinations_truncated, distinct_estimate)
+    VALUES (@source, @hour, @port, @flows, @packets, @bytes, @shortFlows, @synOnly,
+            @firstSeenMs, @lastSeenMs, 0, 0)
+    ON CONFLICT (source, hour, port) DO UPDATE SET
+      flows = flows + excluded.flows,
+      packets = packets + excluded.packets,
+      bytes = bytes + excluded.bytes,
+      short_flows = short_flows + excluded.short_flows,
+      syn_only = syn_only + excluded.syn_only,
+      first_seen_ms = MIN(first_seen_ms, excluded.first_seen_ms),
+      last_seen_ms = MAX(last_seen_ms, excluded.last_seen_ms)
+    RETURNING id, destinations_truncated, distinct_estimate`);
+  const listedCount = store
+    .prepare("SELECT COUNT(*) FROM flow_hour_destinations WHERE aggregate_id = ?")
+    .pluck();
+  const insertDestination = store.prepare(
+    "INSERT INTO flow_hour_destinations (aggregate_id, destination, flows) VALUES (?, ?, ?)",
+  );
+  const addToListed = store.prepare(
+    "UPDATE flow_hour_destinations SET flows = flows + ? WHERE aggregate_id = ? AND destination = ?",
+  );
+  const setDistinct = store.prepare(
+    "UPDATE flow_hours SET distinct_estimate = ?, destinations_truncated = ? WHERE id = ?",
+  );
+
+  const writeOne = (aggregate: HourlyAggregate): void => {
+    const row = upsert.get({
+      source: aggregate.source,
+      hour: aggregate.hour,
+      port: aggregate.port,
+      flows: aggregate.flows,
+      packets: aggregate.packets,
+      bytes: aggregate.bytes,
+      shortFlows: aggregate.shortFlows,
+      synOnly: aggregate.synOnly,
+      firstSeenMs: aggregate.firstSeenMs,
+      lastSeenMs: aggregate.lastSeenMs,
+    }) as { id: number; destinations_truncated: number; distinct_estimate: number };
+    let listed = listedCount.get(row.id) as number;
+    // Destinations counted but not listed, before and in this batch: assumed distinct from each
+    // other, so past the cap the estimate leans high rather than low.
+    let unlisted =
+      row.distinct_estimate -
+      listed +
+      Math.max(0, aggregate.distinctDestinations - aggregate.destinations.size);
+    // A row without listed destinations (new, most of the time) takes inserts alone.
+    const fresh = listed === 0;
+    for (const [destination, flows] of aggregate.destinations) {
+      if (!fresh && addToListed.run(flows, row.id, destination).changes === 1) continue;
+      if (listed < DESTINATIONS_CAP) {
+        insertDestination.run(row.id, destination, flows);
+        listed++;
+      } else {
+        unlisted++;
+      }
+    }
+    const truncated = row.destinations_truncated === 1 || aggregate.destinationsTruncated || unlisted > 0;
+    setDistinct.run(listed + unlisted, truncated ? 1 : 0, row.id);
+  };
+
+  return store.transaction((aggregates: readonly HourlyAggregate[]) => {
+    for (const aggregate of aggregates) writeOne(aggregate);
+  });
+}
+
+/**
+ * Adds a batch of aggregates to the store in one transaction: counts add up, first/last seen
+ * widen, destinations merge, so writing a batch in any split gives the same rows as writing it whole.
+ */
+export function writeAggregates(store: Store, aggregates: readonly HourlyAggregate[]): void {
+  if (aggregates.length === 0) return;
+  let write = writers.get(store);
+  if (!write) {
+    write = compileWriter(store);
+    writers.set(store, write);
+  }
+  write(aggregates);
+}
+
+function windowClause(window: FlowWindow): { where: string; params: number[] } {
+  const conditions: string[] = [];
+  const params: number[] = [];
+  if (window.sinceMs !== undefined) {
+    conditions.push("h.hour >= ?");
+    params.push(Math.ceil(window.sinceMs / 1000));
+  }
+  if (window.untilMs !== undefined) {
+    conditions.push("h.hour < ?");
+    params.push(Math.ceil(window.untilMs / 1000));
+  }
+  return { where: conditions.length ? `WHERE ${conditions.join(" AND ")}` : "", params };
+}
+
+function toAggregate(row: AggregateRow): HourlyAggregate {
+  return {
+    source: row.source,
+    hour: row.hour,
+    port: row.port as MailPort,
+    flows: row.flows,
+    packets: row.packets,
+    bytes: row.bytes,
+    shortFlows: row.short_flows,
+    synOnly: row.syn_only,
+    firstSeenMs: row.first_seen_ms,
+    lastSeenMs: row.last_seen_ms,
+    destinations: new Map(),
+    destinationsTruncated: row.destinations_truncated === 1,
+    distinctDestinations: row.distinct_estimate,
+  };
+}
+
+/**
+ * The window's aggregates with their destinations, grouped by source (all of one source's rows
+ * come together, by hour and port), streamed so a big store is never held in memory.
+ */
+export function* readAggregates(store: Store, window: FlowWindow = {}): Generator<HourlyAggregate> {
+  const { where, params } = windowClause(window);
+  const rows = store
+    .prepare(
+      `SELECT h.*, d.destination AS destination, d.flows AS destination_flows
+       FROM flow_hours h LEFT JOIN flow_hour_destinations d ON d.aggregate_id = h.id
+       ${where} ORDER BY h.source, h.hour, h.port`,
+    )
+    .iterate(...params) as IterableIterator<
+    AggregateRow & { destination: string | null; destination_flows: number | null }
+  >;
+  let current: HourlyAggregate | undefined;
+  let currentId = -1;
+  for (const row of rows) {
+    if (row.id !== currentId) {
+      if (current) yield current;
+      current = toAggregate(row);
+      currentId = row.id;
+    }
+    if (row.destination !== null) current?.destinations.set(row.destination, row.destination_flows ?? 0);
+  }
+  if (current) yield current;
+}
+
+/** The window's aggregates without their destinations: enough for counts per port. */
+export function* readAggregateTotals(store: Store, window: FlowWindow = {}): Generator<HourlyAggregate> {
+  const { where, params } = windowClause(window);
+  const rows = store
+    .prepare(`SELECT h.* FROM flow_hours h ${where} ORDER BY h.source, h.hour, h.port`)
+    .iterate(...params) as IterableIterator<AggregateRow>;
+  for (const row of rows) yield toAggregate(row);
+}
+
+/** First and last hour (epoch seconds) held in the store, or undefined when it has no flows. */
+export function storedHours(store: Store): { first: number; last: number } | undefined {
+  const row = store.prepare("SELECT MIN(hour) AS first, MAX(hour) AS last FROM flow_hours").get() as {
+    first: number | null;
+    last: number | null;
+  };
+  return row.first === null || row.last === null ? undefined : { first: row.first, last: row.last };
+}
