@@ -1,0 +1,107 @@
+/**
+ * IPFIX (RFC 7011): a 16-byte header, then sets: 2 templates, 3 options templates, 256 and up
+ * data. Templates live per exporter and observation domain; a template record with no fields
+ * withdraws its template (id 2 or 3: all of that kind). Enterprise-specific fields and
+ * variable-length fields are skipped by their lengths.
+ */
+import type { DecodeContext } from "./decode.js";
+import {
+  type DomainState,
+  type FieldSpec,
+  readDataSet,
+  setsFit,
+  Template,
+  withdrawAll,
+} from "./templates.js";
+
+const HEADER = 16;
+const TEMPLATE_SET = 2;
+const OPTIONS_SET = 3;
+const FIRST_DATA_SET = 256;
+const ENTERPRISE_BIT = 0x8000;
+
+export function decodeIpfix(bytes: Uint8Array, view: DataView, ctx: DecodeContext): void {
+  const stats = ctx.stats;
+  if (bytes.length < HEADER) {
+    stats.malformed++;
+    return;
+  }
+  const end = view.getUint16(2);
+  if (end < HEADER || end > bytes.length || !setsFit(view, HEADER, end)) {
+    stats.malformed++;
+    return;
+  }
+  const domain = ctx.domain(view.getUint32(12));
+  const clock = ctx.clock;
+  clock.exportMs = view.getUint32(4) * 1000;
+  clock.sysUptimeMs = -1;
+  for (let offset = HEADER; offset < end; ) {
+    const id = view.getUint16(offset);
+    const setEnd = offset + view.getUint16(offset + 2);
+    const start = offset + 4;
+    offset = setEnd;
+    if (id === TEMPLATE_SET || id === OPTIONS_SET) {
+      if (!readTemplates(view, start, setEnd, domain, id === OPTIONS_SET)) stats.malformed++;
+    } else if (id >= FIRST_DATA_SET) {
+      const template = domain.templates.get(id);
+      if (template === undefined) {
+        stats.noTemplate++;
+        continue;
+      }
+      // Options records earlier in this packet may have just set these.
+      clock.sampling = domain.sampling;
+      clock.systemInitMs = domain.systemInitMs;
+      readDataSet(template, bytes, view, start, setEnd, ctx, domain);
+    }
+  }
+}
+
+/**
+ * Stores, replaces or withdraws each (options) template record of the set; false when one is
+ * malformed (the rest of the set is skipped).
+ */
+function readTemplates(
+  view: DataView,
+  start: number,
+  end: number,
+  domain: DomainState,
+  options: boolean,
+): boolean {
+  const headerLength = options ? 6 : 4;
+  let offset = start;
+  while (end - offset >= 4) {
+    const id = view.getUint16(offset);
+    const count = view.getUint16(offset + 2);
+    if (count === 0) {
+      if (id === 0) return true; // padding
+      if (id === (options ? OPTIONS_SET : TEMPLATE_SET)) withdrawAll(domain, options);
+      else if (id >= FIRST_DATA_SET) domain.templates.delete(id);
+      else return false;
+      offset += 4;
+      continue;
+    }
+    if (id < FIRST_DATA_SET || end - offset < headerLength) return false;
+    const scope = options ? view.getUint16(offset + 4) : 0;
+    if (options && (scope === 0 || scope > count)) return false;
+    offset += headerLength;
+    const fields: FieldSpec[] = [];
+    for (let i = 0; i < count; i++) {
+      if (end - offset < 4) return false;
+      const raw = view.getUint16(offset);
+      const length = view.getUint16(offset + 2);
+      offset += 4;
+      let field = raw;
+      if (raw & ENTERPRISE_BIT) {
+        if (end - offset < 4) return false;
+        offset += 4;
+        field = -1;
+      }
+      // Scope fields describe what the options apply to; porteiro applies them domain-wide.
+      fields.push({ id: i < scope ? -1 : field, length });
+    }
+    const template = new Template(id, options, fields);
+    if (template.minLength === 0) return false;
+    domain.templates.set(id, template);
+  }
+  return true;
+}

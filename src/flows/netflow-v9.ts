@@ -1,0 +1,90 @@
+/**
+ * NetFlow v9 (RFC 3954): a 20-byte header, then flowsets: 0 templates, 1 options templates,
+ * 256 and up data. Templates live per exporter and source id; a data flowset whose template has
+ * not arrived yet is counted as `noTemplate` and dropped.
+ */
+import type { DecodeContext } from "./decode.js";
+import { type DomainState, type FieldSpec, readDataSet, setsFit, Template } from "./templates.js";
+
+const HEADER = 20;
+const TEMPLATE_SET = 0;
+const OPTIONS_SET = 1;
+const FIRST_DATA_SET = 256;
+
+export function decodeV9(bytes: Uint8Array, view: DataView, ctx: DecodeContext): void {
+  const stats = ctx.stats;
+  const end = bytes.length;
+  if (end < HEADER || !setsFit(view, HEADER, end)) {
+    stats.malformed++;
+    return;
+  }
+  const clock = ctx.clock;
+  clock.sysUptimeMs = view.getUint32(4);
+  clock.exportMs = view.getUint32(8) * 1000;
+  clock.systemInitMs = Number.NaN;
+  const domain = ctx.domain(view.getUint32(16));
+  for (let offset = HEADER; offset < end; ) {
+    const id = view.getUint16(offset);
+    const setEnd = offset + view.getUint16(offset + 2);
+    const start = offset + 4;
+    offset = setEnd;
+    if (id === TEMPLATE_SET) {
+      if (!readTemplates(view, start, setEnd, domain)) stats.malformed++;
+    } else if (id === OPTIONS_SET) {
+      if (!readOptionsTemplates(view, start, setEnd, domain)) stats.malformed++;
+    } else if (id >= FIRST_DATA_SET) {
+      const template = domain.templates.get(id);
+      if (template === undefined) {
+        stats.noTemplate++;
+        continue;
+      }
+      clock.sampling = domain.sampling;
+      readDataSet(template, bytes, view, start, setEnd, ctx, domain);
+    }
+  }
+}
+
+/** Reads `count` (type, length) pairs from `offset`; the first `scope` become unread (-1) fields. */
+function fieldsAt(view: DataView, offset: number, count: number, scope: number): FieldSpec[] {
+  const fields: FieldSpec[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = view.getUint16(offset + 4 * i);
+    fields.push({ id: i < scope ? -1 : id, length: view.getUint16(offset + 4 * i + 2) });
+  }
+  return fields;
+}
+
+/** Stores each template record of the set; false when one is malformed (the rest is skipped). */
+function readTemplates(view: DataView, start: number, end: number, domain: DomainState): boolean {
+  let offset = start;
+  while (end - offset >= 4) {
+    const id = view.getUint16(offset);
+    const count = view.getUint16(offset + 2);
+    if (id === 0 && count === 0) return true; // padding
+    const fieldsEnd = offset + 4 + count * 4;
+    if (id < FIRST_DATA_SET || count === 0 || fieldsEnd > end) return false;
+    const template = new Template(id, false, fieldsAt(view, offset + 4, count, 0));
+    if (template.minLength === 0) return false;
+    domain.templates.set(id, template);
+    offset = fieldsEnd;
+  }
+  return true;
+}
+
+function readOptionsTemplates(view: DataView, start: number, end: number, domain: DomainState): boolean {
+  let offset = start;
+  while (end - offset >= 6) {
+    const id = view.getUint16(offset);
+    const scopeBytes = view.getUint16(offset + 2);
+    const optionBytes = view.getUint16(offset + 4);
+    if (id === 0 && scopeBytes === 0 && optionBytes === 0) return true; // padding
+    const fieldsEnd = offset + 6 + scopeBytes + optionBytes;
+    if (id < FIRST_DATA_SET || scopeBytes % 4 !== 0 || optionBytes % 4 !== 0 || fieldsEnd > end) return false;
+    const scope = scopeBytes / 4;
+    const template = new Template(id, true, fieldsAt(view, offset + 6, scope + optionBytes / 4, scope));
+    if (template.minLength === 0) return false;
+    domain.templates.set(id, template);
+    offset = fieldsEnd;
+  }
+  return true;
+}

@@ -1,0 +1,412 @@
+/**
+ * NetFlow v9 and IPFIX templates, compiled once into byte offsets of the few fields porteiro
+ * reads, and the record reader that uses them. Reading a record is a handful of typed-array
+ * loads: protocol and destination port first, so that every flow that is not TCP to a mail port
+ * is dropped before anything else is read. Field ids are the IANA IPFIX ids, which NetFlow v9
+ * shares for everything read here.
+ */
+import type { DecodeContext } from "./decode.js";
+import type { MailFlow } from "./mail-flow.js";
+
+export const FIELD = {
+  octetDeltaCount: 1,
+  packetDeltaCount: 2,
+  protocolIdentifier: 4,
+  tcpControlBits: 6,
+  sourceIPv4Address: 8,
+  destinationTransportPort: 11,
+  destinationIPv4Address: 12,
+  flowEndSysUpTime: 21,
+  flowStartSysUpTime: 22,
+  sourceIPv6Address: 27,
+  destinationIPv6Address: 28,
+  samplingInterval: 34,
+  samplerRandomInterval: 50,
+  octetTotalCount: 85,
+  packetTotalCount: 86,
+  flowStartSeconds: 150,
+  flowEndSeconds: 151,
+  flowStartMilliseconds: 152,
+  flowEndMilliseconds: 153,
+  systemInitTimeMilliseconds: 160,
+  samplingPacketInterval: 305,
+  samplingPacketSpace: 306,
+} as const;
+
+/** IPFIX's marker for a variable-length field (RFC 7011 §7). */
+export const VARIABLE_LENGTH = 65535;
+const TCP = 6;
+const DAY_MS = 86_400_000;
+const UPTIME_WRAP = 2 ** 32;
+
+// Slots: the fields the reader uses, each with the lengths it accepts.
+const SRC4 = 0;
+const DST4 = 1;
+const SRC6 = 2;
+const DST6 = 3;
+const DPORT = 4;
+const PROTO = 5;
+const PACKETS = 6;
+const BYTES = 7;
+const FLAGS = 8;
+const FIRST_UP = 9;
+const LAST_UP = 10;
+const START_S = 11;
+const END_S = 12;
+const START_MS = 13;
+const END_MS = 14;
+const SYSINIT = 15;
+const SAMPLING = 16;
+const RANDOM = 17;
+const PKT_INTERVAL = 18;
+const PKT_SPACE = 19;
+const SLOTS = 20;
+
+/** field id → [slot, shortest accepted length, longest]; reduced-size encoding allows shorter counters. */
+const SLOT_OF = new Map<number, readonly [number, number, number]>([
+  [FIELD.sourceIPv4Address, [SRC4, 4, 4]],
+  [FIELD.destinationIPv4Address, [DST4, 4, 4]],
+  [FIELD.sourceIPv6Address, [SRC6, 16, 16]],
+  [FIELD.destinationIPv6Address, [DST6, 16, 16]],
+  [FIELD.destinationTransportPort, [DPORT, 2, 2]],
+  [FIELD.protocolIdentifier, [PROTO, 1, 1]],
+  [FIELD.packetDeltaCount, [PACKETS, 1, 8]],
+  [FIELD.octetDeltaCount, [BYTES, 1, 8]],
+  [FIELD.tcpControlBits, [FLAGS, 1, 2]],
+  [FIELD.flowStartSysUpTime, [FIRST_UP, 4, 4]],
+  [FIELD.flowEndSysUpTime, [LAST_UP, 4, 4]],
+  [FIELD.flowStartSeconds, [START_S, 4, 4]],
+  [FIELD.flowEndSeconds, [END_S, 4, 4]],
+  [FIELD.flowStartMilliseconds, [START_MS, 8, 8]],
+  [FIELD.flowEndMilliseconds, [END_MS, 8, 8]],
+  [FIELD.systemInitTimeMilliseconds, [SYSINIT, 8, 8]],
+  [FIELD.samplingInterval, [SAMPLING, 1, 4]],
+  [FIELD.samplerRandomInterval, [RANDOM, 1, 4]],
+  [FIELD.samplingPacketInterval, [PKT_INTERVAL, 1, 4]],
+  [FIELD.samplingPacketSpace, [PKT_SPACE, 1, 4]],
+]);
+
+/** Totals stand in for delta counters when an exporter sends only those. */
+const FALLBACK = new Map<number, number>([
+  [FIELD.packetTotalCount, PACKETS],
+  [FIELD.octetTotalCount, BYTES],
+]);
+
+/** One field of a template as parsed off the wire; enterprise-specific fields carry id -1. */
+export interface FieldSpec {
+  id: number;
+  length: number;
+}
+
+export class Template {
+  /** Shortest possible record: fixed fields plus one length byte per variable field. */
+  readonly minLength: number;
+  /** Whether every field has a fixed length, so `offsets` holds for every record. */
+  readonly fixed: boolean;
+  /** Slot → field position in the record, or -1 when the template lacks it. */
+  private readonly slotField = new Int16Array(SLOTS).fill(-1);
+  private readonly slotLength = new Uint8Array(SLOTS);
+  /** Slot → offset from the record's start (recomputed per record for variable-length templates). */
+  private readonly offsets = new Int32Array(SLOTS);
+  private readonly lengths: Uint16Array;
+  private readonly fieldOffsets: Int32Array;
+
+  constructor(
+    readonly id: number,
+    readonly options: boolean,
+    fields: readonly FieldSpec[],
+  ) {
+    this.lengths = Uint16Array.from(fields, (f) => f.length);
+    this.fieldOffsets = new Int32Array(fields.length);
+    let min = 0;
+    let fixed = true;
+    fields.forEach((field, index) => {
+      if (field.length === VARIABLE_LENGTH) {
+        fixed = false;
+        min += 1;
+      } else {
+        min += field.length;
+      }
+      this.claim(SLOT_OF.get(field.id), index, field.length);
+    });
+    fields.forEach((field, index) => {
+      const slot = FALLBACK.get(field.id);
+      if (slot !== undefined && this.slotField[slot] === -1) this.claim([slot, 1, 8], index, field.length);
+    });
+    this.minLength = min;
+    this.fixed = fixed;
+    if (fixed) this.layout();
+  }
+
+  /**
+   * Lays out the variable-length record at `base`: returns its length, or -1 when its length
+   * prefixes run past `end`.
+   */
+  measure(bytes: Uint8Array, base: number, end: number): number {
+    const lengths = this.lengths;
+    let offset = 0;
+    for (let i = 0; i < lengths.length; i++) {
+      let length = lengths[i] as number;
+      if (length === VARIABLE_LENGTH) {
+        if (base + offset >= end) return -1;
+        length = bytes[base + offset] as number;
+        offset += 1;
+        if (length === 255) {
+          if (base + offset + 2 > end) return -1;
+          length = ((bytes[base + offset] as number) << 8) | (bytes[base + offset + 1] as number);
+          offset += 2;
+        }
+      }
+      this.fieldOffsets[i] = offset;
+      offset += length;
+    }
+    if (base + offset > end) return -1;
+    this.place();
+    return offset;
+  }
+
+  /**
+   * Reads the record at `base` into `flow` when it is a TCP flow to a mail port; false (and
+   * `flow` untouched) otherwise.
+   */
+  readMailFlow(bytes: Uint8Array, view: DataView, base: number, flow: MailFlow, clock: ExportClock): boolean {
+    const at = this.offsets;
+    const has = this.slotField;
+    if (has[PROTO] === -1 || has[DPORT] === -1 || bytes[base + (at[PROTO] as number)] !== TCP) return false;
+    const p = base + (at[DPORT] as number);
+    const port = ((bytes[p] as number) << 8) | (bytes[p + 1] as number);
+    if (port !== 25 && port !== 587 && port !== 465) return false;
+    if (has[SRC4] !== -1 && has[DST4] !== -1) {
+      flow.family = 4;
+      flow.srcV4 = view.getUint32(base + (at[SRC4] as number));
+      flow.dstV4 = view.getUint32(base + (at[DST4] as number));
+      flow.srcV6 = 0n;
+      flow.dstV6 = 0n;
+    } else if (has[SRC6] !== -1 && has[DST6] !== -1) {
+      flow.family = 6;
+      flow.srcV4 = 0;
+      flow.dstV4 = 0;
+      flow.srcV6 = readV6(view, base + (at[SRC6] as number));
+      flow.dstV6 = readV6(view, base + (at[DST6] as number));
+    } else {
+      return false;
+    }
+    const rate = this.samplingRate(bytes, view, base) || clock.sampling;
+    flow.dstPort = port;
+    flow.flows = rate;
+    flow.packets = this.read(PACKETS, bytes, view, base) * rate;
+    flow.bytes = this.read(BYTES, bytes, view, base) * rate;
+    flow.tcpFlags = this.read(FLAGS, bytes, view, base) & 0xff;
+    this.times(bytes, view, base, flow, clock);
+    return true;
+  }
+
+  /** Keeps an options record's sampling rate and system init time for its domain. */
+  readOptions(bytes: Uint8Array, view: DataView, base: number, domain: DomainState): void {
+    const rate = this.samplingRate(bytes, view, base);
+    if (rate > 0) domain.sampling = rate;
+    if (this.slotField[SYSINIT] !== -1) domain.systemInitMs = this.read(SYSINIT, bytes, view, base);
+  }
+
+  private claim(entry: readonly [number, number, number] | undefined, index: number, length: number): void {
+    if (entry === undefined) return;
+    const [slot, min, max] = entry;
+    // The first occurrence wins; a field of an unexpected size is ignored rather than misread.
+    if (this.slotField[slot] !== -1 || length < min || length > max) return;
+    this.slotField[slot] = index;
+    this.slotLength[slot] = length;
+  }
+
+  private layout(): void {
+    let offset = 0;
+    for (let i = 0; i < this.lengths.length; i++) {
+      this.fieldOffsets[i] = offset;
+      offset += this.lengths[i] as number;
+    }
+    this.place();
+  }
+
+  private place(): void {
+    for (let s = 0; s < SLOTS; s++) {
+      const field = this.slotField[s] as number;
+      if (field !== -1) this.offsets[s] = this.fieldOffsets[field] as number;
+    }
+  }
+
+  /** The slot's unsigned value; 0 when the template lacks it. */
+  private read(slot: number, bytes: Uint8Array, view: DataView, base: number): number {
+    if (this.slotField[slot] === -1) return 0;
+    return readUint(bytes, view, base + (this.offsets[slot] as number), this.slotLength[slot] as number);
+  }
+
+  /** The record's own sampling rate, or 0 when it carries none. */
+  private samplingRate(bytes: Uint8Array, view: DataView, base: number): number {
+    const interval = this.read(PKT_INTERVAL, bytes, view, base);
+    if (interval > 0) {
+      // Systematic count-based sampling: `interval` packets taken, then `space` skipped.
+      const space = this.read(PKT_SPACE, bytes, view, base);
+      return this.slotField[PKT_SPACE] === -1 ? interval : (interval + space) / interval;
+    }
+    return this.read(SAMPLING, bytes, view, base) || this.read(RANDOM, bytes, view, base);
+  }
+
+  private times(bytes: Uint8Array, view: DataView, base: number, flow: MailFlow, clock: ExportClock): void {
+    const has = this.slotField;
+    let first = Number.NaN;
+    let last = Number.NaN;
+    if (has[START_MS] !== -1 || has[END_MS] !== -1) {
+      first = this.read(START_MS, bytes, view, base);
+      last = this.read(END_MS, bytes, view, base);
+    } else if (has[START_S] !== -1 || has[END_S] !== -1) {
+      first = this.read(START_S, bytes, view, base) * 1000;
+      last = this.read(END_S, bytes, view, base) * 1000;
+    } else if (has[FIRST_UP] !== -1 || has[LAST_UP] !== -1) {
+      first = this.uptimeToMs(this.read(FIRST_UP, bytes, view, base), bytes, view, base, clock);
+      last = this.uptimeToMs(this.read(LAST_UP, bytes, view, base), bytes, view, base, clock);
+    }
+    // A template with only one end of the flow gives that time for both; none gives export time.
+    if (has[START_MS] === -1 && has[START_S] === -1 && has[FIRST_UP] === -1) first = last;
+    if (has[END_MS] === -1 && has[END_S] === -1 && has[LAST_UP] === -1) last = first;
+    flow.firstMs = Number.isNaN(first) ? clock.exportMs : first;
+    flow.lastMs = Number.isNaN(last) ? clock.exportMs : last;
+  }
+
+  private uptimeToMs(
+    uptime: number,
+    bytes: Uint8Array,
+    view: DataView,
+    base: number,
+    clock: ExportClock,
+  ): number {
+    if (clock.sysUptimeMs >= 0) {
+      // NetFlow v9: the header pairs the exporter's uptime with the export time. The signed
+      // 32-bit difference survives the uptime counter wrapping every 49.7 days.
+      return clock.exportMs - ((clock.sysUptimeMs - uptime) | 0);
+    }
+    const init = this.slotField[SYSINIT] !== -1 ? this.read(SYSINIT, bytes, view, base) : clock.systemInitMs;
+    if (Number.isNaN(init)) return Number.NaN;
+    const ms = init + uptime;
+    // An uptime that wrapped (or an exporter that counts from before its init time) lands in the future.
+    return ms > clock.exportMs + DAY_MS ? ms - UPTIME_WRAP : ms;
+  }
+}
+
+/** What a record needs from its packet header and observation domain to place it in time. */
+export interface ExportClock {
+  exportMs: number;
+  /** NetFlow v9 header uptime in ms; -1 for IPFIX. */
+  sysUptimeMs: number;
+  /** IPFIX systemInitTimeMilliseconds from the domain's options records; NaN when unknown. */
+  systemInitMs: number;
+  /** The domain's sampling rate (1 when unsampled). */
+  sampling: number;
+}
+
+/** Per exporter and observation domain (IPFIX) or source id (v9): templates and options. */
+export class DomainState {
+  readonly templates = new Map<number, Template>();
+  sampling = 1;
+  systemInitMs = Number.NaN;
+}
+
+export function readUint(bytes: Uint8Array, view: DataView, offset: number, length: number): number {
+  switch (length) {
+    case 1:
+      return bytes[offset] as number;
+    case 2:
+      return view.getUint16(offset);
+    case 4:
+      return view.getUint32(offset);
+    case 8:
+      return view.getUint32(offset) * 4294967296 + view.getUint32(offset + 4);
+    default: {
+      let value = 0;
+      for (let i = 0; i < length; i++) value = value * 256 + (bytes[offset + i] as number);
+      return value;
+    }
+  }
+}
+
+function readV6(view: DataView, offset: number): bigint {
+  return (view.getBigUint64(offset) << 64n) | view.getBigUint64(offset + 8);
+}
+
+/**
+ * Reads the records of one data set (bytes start…end) with template `t`: options records update
+ * the domain, flow records that are TCP to a mail port go to the sink. Trailing bytes shorter
+ * than a record are padding.
+ */
+export function readDataSet(
+  t: Template,
+  bytes: Uint8Array,
+  view: DataView,
+  start: number,
+  end: number,
+  ctx: DecodeContext,
+  domain: DomainState,
+): void {
+  const stats = ctx.stats;
+  const min = t.minLength;
+  if (t.fixed) {
+    if (t.options) {
+      for (let base = start; base + min <= end; base += min) {
+        t.readOptions(bytes, view, base, domain);
+        stats.optionsRecords++;
+      }
+      return;
+    }
+    const flow = ctx.flow;
+    const sink = ctx.sink;
+    const clock = ctx.clock;
+    let records = 0;
+    let mail = 0;
+    for (let base = start; base + min <= end; base += min) {
+      records++;
+      if (t.readMailFlow(bytes, view, base, flow, clock)) {
+        mail++;
+        sink.add(flow);
+      }
+    }
+    stats.records += records;
+    stats.mailFlows += mail;
+    return;
+  }
+  for (let base = start; end - base >= min; ) {
+    const length = t.measure(bytes, base, end);
+    if (length < 0) {
+      stats.malformed++;
+      return;
+    }
+    if (t.options) {
+      t.readOptions(bytes, view, base, domain);
+      stats.optionsRecords++;
+    } else {
+      stats.records++;
+      if (t.readMailFlow(bytes, view, base, ctx.flow, ctx.clock)) {
+        stats.mailFlows++;
+        ctx.sink.add(ctx.flow);
+      }
+    }
+    base += length;
+  }
+}
+
+/**
+ * Checks that the sets from `start` chain exactly up to `end` (4-byte id + length headers, each
+ * length ≥ 4 and inside the packet). A packet that fails is dropped whole, before any record of
+ * it reaches the sink.
+ */
+export function setsFit(view: DataView, start: number, end: number): boolean {
+  let offset = start;
+  while (end - offset >= 4) {
+    const length = view.getUint16(offset + 2);
+    if (length < 4 || offset + length > end) return false;
+    offset += length;
+  }
+  return offset === end;
+}
+
+/** Forgets every template, or every options template, of a domain (IPFIX "withdraw all"). */
+export function withdrawAll(domain: DomainState, options: boolean): void {
+  for (const [id, t] of domain.templates) if (t.options === options) domain.templates.delete(id);
+}
