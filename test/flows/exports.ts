@@ -221,7 +221,9 @@ function writeSet(w: Writer, s: SetSpec, ipfix: boolean, clock: Clock, init: num
     case "optionsData":
       set(w, s.id, () => {
         for (const [, length] of s.scope) w.uint(0, length);
-        s.fields.forEach(([, length], i) => w.uint(s.values[i] ?? 0, length));
+        s.fields.forEach(([, length], i) => {
+          w.uint(s.values[i] ?? 0, length);
+        });
       });
       return;
   }
