@@ -1,0 +1,81 @@
+/**
+ * Who loses port 25 on a day: the direct-to-MX senders whose address the policy of that day
+ * blocks (regions in their enforce phase, less the exceptions in force), split by class, with the
+ * list of subscribers to notify and the evidence for each.
+ */
+import { type Day, parseAddress } from "../core/index.js";
+import type { Plan } from "../plan/index.js";
+import { computePolicy } from "../policy/index.js";
+import type { Store } from "../store/index.js";
+import { SENDER_CLASSES, type SenderClass } from "./classify.js";
+import { type DirectSender, directSenders, type SubscriberLookup } from "./report.js";
+import type { FlowWindow } from "./store.js";
+import type { Thresholds } from "./thresholds.js";
+
+export interface ImpactOptions {
+  readonly window?: FlowWindow;
+  readonly region?: string;
+  readonly thresholds: Thresholds;
+  readonly subscriberAt?: SubscriberLookup;
+}
+
+/** One line of the notification list; the names are the CSV header. */
+export interface Notice {
+  readonly subscriber: string | null;
+  readonly address: string;
+  readonly class: SenderClass;
+  readonly region: string | null;
+  readonly pool: string;
+  readonly evidence: string;
+}
+
+export interface Impact {
+  readonly day: Day;
+  /** The regions enforcing on the day. */
+  readonly regions: readonly { readonly id: string; readonly name: string; readonly enforce_from: Day }[];
+  /** Senders blocked on the day, per class; subscribers counts the distinct known subscribers. */
+  readonly by_class: Record<SenderClass, { senders: number; subscribers: number }>;
+  /** Direct-to-MX senders the day's policy leaves alone (open or observe phase, or an exception). */
+  readonly not_blocked: number;
+  readonly notify: readonly Notice[];
+}
+
+const day = (iso: string) => iso.slice(0, 10);
+
+export function evidenceOf(sender: DirectSender): string {
+  const span =
+    day(sender.first_seen) === day(sender.last_seen)
+      ? day(sender.first_seen)
+      : `${day(sender.first_seen)}..${day(sender.last_seen)}`;
+  const destinations = `${sender.distinct_destinations_estimated ? "at least " : ""}${sender.distinct_destinations}`;
+  return `${sender.flows} flows to ${destinations} destinations on port 25, ${span}; ${sender.reasons.join("; ")}`;
+}
+
+export function impactOn(store: Store, plan: Plan, on: Day, options: ImpactOptions): Impact {
+  const policy = computePolicy(plan, on, options.region === undefined ? {} : { region: options.region });
+  const senders = directSenders(store, plan, { ...options, exceptionsOn: on });
+  const blocked = senders.filter((s) => policy.blocked.has(parseAddress(s.address)));
+  const byClass = Object.fromEntries(
+    SENDER_CLASSES.map((c) => {
+      const ofClass = blocked.filter((s) => s.class === c);
+      const subscribers = new Set(ofClass.map((s) => s.subscriber).filter((s) => s !== null));
+      return [c, { senders: ofClass.length, subscribers: subscribers.size }];
+    }),
+  ) as Impact["by_class"];
+  return {
+    day: on,
+    regions: policy.regions
+      .filter((r) => r.phase === "enforce")
+      .map((r) => ({ id: r.region.id, name: r.region.name, enforce_from: r.region.enforceFrom })),
+    by_class: byClass,
+    not_blocked: senders.length - blocked.length,
+    notify: blocked.map((s) => ({
+      subscriber: s.subscriber,
+      address: s.address,
+      class: s.class,
+      region: s.region,
+      pool: s.pool,
+      evidence: evidenceOf(s),
+    })),
+  };
+}

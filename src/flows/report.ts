@@ -1,0 +1,167 @@
+/**
+ * Direct-to-MX senders: sources in the plan's dynamic space seen sending TCP/25 to hosts other
+ * than its relays, one row per source and subscriber (a dynamic address changes hands), with the
+ * sender's class and the reasons for it.
+ */
+import { AddressSet, type Day, parseAddress, prefixContainsAddress, UserError } from "../core/index.js";
+import { type Plan, type Pool, poolTable } from "../plan/index.js";
+import { activeExceptions } from "../policy/index.js";
+import type { Store } from "../store/index.js";
+import { type Classification, classifySender, SENDER_CLASSES, type SenderClass } from "./classify.js";
+import { FeatureCollector, localClock, type SenderFeatures } from "./features.js";
+import type { HourlyAggregate } from "./mail-flow.js";
+import { type FlowWindow, readAggregates } from "./store.js";
+import type { Thresholds } from "./thresholds.js";
+
+/**
+ * Who held an address during [fromMs, toMs) (the one who held it longest when several did): the
+ * subscriber module's lease index, or nothing.
+ */
+export type SubscriberLookup = (address: string, fromMs: number, toMs: number) => string | null;
+
+export interface ReportOptions {
+  readonly window?: FlowWindow;
+  /** Only sources in this region's pools. */
+  readonly region?: string;
+  readonly thresholds: Thresholds;
+  readonly subscriberAt?: SubscriberLookup;
+  /** The day whose exceptions in force are shown for each sender. */
+  readonly exceptionsOn: Day;
+}
+
+/** One row of `porteiro flows report`; the names are the JSON contract. */
+export interface DirectSender {
+  readonly address: string;
+  readonly subscriber: string | null;
+  readonly class: SenderClass;
+  readonly reasons: readonly string[];
+  readonly region: string | null;
+  readonly pool: string;
+  /** Direct TCP/25 flows (to hosts other than the relays), times the sampling rate. */
+  readonly flows: number;
+  readonly distinct_destinations: number;
+  readonly distinct_destinations_estimated: boolean;
+  readonly first_seen: string;
+  readonly last_seen: string;
+  readonly packets: number;
+  readonly bytes: number;
+  readonly short_flows: number;
+  readonly syn_only_flows: number;
+  readonly relay_flows: number;
+  readonly submission_flows: number;
+  readonly hours_active: number;
+  readonly days_active: number;
+  /** The reason of an exception covering the address on the report's day, if any. */
+  readonly exception: string | null;
+}
+
+export function checkRegion(plan: Plan, region: string | undefined): void {
+  if (region !== undefined && !plan.regions.some((r) => r.id === region)) {
+    throw new UserError(
+      `unknown region "${region}"; the plan's regions are ${plan.regions.map((r) => r.id).join(", ")}`,
+    );
+  }
+}
+
+/** Dynamic pool of a source, or undefined when the source is outside the (selected) dynamic space. */
+export function dynamicPoolOf(plan: Plan, source: string, region: string | undefined): Pool | undefined {
+  const pool = poolTable(plan).lookup(parseAddress(source));
+  if (pool === undefined || pool.kind !== "dynamic") return undefined;
+  if (region !== undefined && pool.region !== region) return undefined;
+  return pool;
+}
+
+/** The rows grouped by source as readAggregates streams them. */
+function* bySource(aggregates: Iterable<HourlyAggregate>): Generator<HourlyAggregate[]> {
+  let group: HourlyAggregate[] = [];
+  for (const aggregate of aggregates) {
+    if (group.length > 0 && (group[0] as HourlyAggregate).source !== aggregate.source) {
+      yield group;
+      group = [];
+    }
+    group.push(aggregate);
+  }
+  if (group.length > 0) yield group;
+}
+
+function toRow(
+  features: SenderFeatures,
+  classification: Classification,
+  subscriber: string | null,
+  pool: Pool,
+  exception: string | null,
+): DirectSender {
+  return {
+    address: features.source,
+    subscriber,
+    class: classification.class,
+    reasons: classification.reasons,
+    region: pool.region ?? null,
+    pool: pool.name,
+    flows: features.directFlows,
+    distinct_destinations: features.distinctDestinations,
+    distinct_destinations_estimated: features.distinctDestinationsEstimated,
+    first_seen: new Date(features.firstSeenMs).toISOString(),
+    last_seen: new Date(features.lastSeenMs).toISOString(),
+    packets: features.packets,
+    bytes: features.bytes,
+    short_flows: features.shortFlows,
+    syn_only_flows: features.synOnlyFlows,
+    relay_flows: features.relayFlows,
+    submission_flows: features.submissionFlows,
+    hours_active: features.hoursActive,
+    days_active: features.daysActive,
+    exception,
+  };
+}
+
+const CLASS_ORDER = new Map<SenderClass, number>(SENDER_CLASSES.map((c, i) => [c, i]));
+
+/** Region, pool, class (bot-like first), then the busiest sender first. */
+function compareSenders(a: DirectSender, b: DirectSender): number {
+  return (
+    (a.region ?? "").localeCompare(b.region ?? "") ||
+    a.pool.localeCompare(b.pool) ||
+    (CLASS_ORDER.get(a.class) ?? 0) - (CLASS_ORDER.get(b.class) ?? 0) ||
+    b.flows - a.flows ||
+    a.address.localeCompare(b.address)
+  );
+}
+
+export function directSenders(store: Store, plan: Plan, options: ReportOptions): DirectSender[] {
+  checkRegion(plan, options.region);
+  const relays = AddressSet.fromPrefixes(plan.relays);
+  const isRelay = relays.isEmpty
+    ? () => false
+    : (destination: string) => relays.has(parseAddress(destination));
+  const exceptions = activeExceptions(plan, options.exceptionsOn);
+  const clock = localClock(options.thresholds.timezone);
+  const senders: DirectSender[] = [];
+  for (const group of bySource(readAggregates(store, options.window))) {
+    const source = (group[0] as HourlyAggregate).source;
+    const pool = dynamicPoolOf(plan, source, options.region);
+    if (pool === undefined) continue;
+    const address = parseAddress(source);
+    const exception = exceptions.find((e) => prefixContainsAddress(e.prefix, address))?.reason ?? null;
+    // One collector per subscriber who held the address when the flows were seen.
+    const collectors = new Map<string | null, FeatureCollector>();
+    for (const aggregate of group) {
+      const subscriber =
+        options.subscriberAt?.(source, aggregate.firstSeenMs, aggregate.lastSeenMs + 1) ?? null;
+      let collector = collectors.get(subscriber);
+      if (!collector) {
+        collector = new FeatureCollector(source, isRelay, clock);
+        collectors.set(subscriber, collector);
+      }
+      collector.add(aggregate);
+    }
+    for (const [subscriber, collector] of collectors) {
+      const features = collector.features();
+      if (features === undefined) continue;
+      senders.push(
+        toRow(features, classifySender(features, options.thresholds), subscriber, pool, exception),
+      );
+    }
+  }
+  return senders.sort(compareSenders);
+}
