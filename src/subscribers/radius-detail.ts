@@ -1,0 +1,224 @@
+import { type Address, parseAddress, parsePrefix, UserError } from "../core/index.js";
+import { fullLength, type Lines, type ParseEvent } from "./lease.js";
+import { unquote } from "./quoted.js";
+import { parseDetailHeader, parseRadiusTime } from "./radius-time.js";
+
+export interface RadiusDetailOptions {
+  /** The attribute naming the subscriber; User-Name unless the NAS puts it elsewhere (Calling-Station-Id). */
+  readonly subscriberAttribute?: string;
+}
+
+interface Attribute {
+  readonly value: string;
+  readonly line: number;
+}
+
+interface DetailRecord {
+  readonly line: number;
+  readonly headerMs: number;
+  readonly attributes: Map<string, Attribute[]>;
+  /** The first malformed line, which makes the whole record unusable. */
+  problem?: { line: number; message: string };
+}
+
+interface Session {
+  readonly subscriber: string;
+  readonly startMs: number;
+  readonly addresses: Map<string, { address: Address; prefixLength: number }>;
+}
+
+/** A record the parser reports and skips, at the line that is wrong. */
+class RecordError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ATTRIBUTE = /^[ \t]+([A-Za-z0-9][\w.:-]*) = (.*)$/;
+/** The attributes that carry an address or a delegated prefix of the session. */
+const ADDRESS_ATTRIBUTES = [
+  "Framed-IP-Address",
+  "Framed-IPv6-Address",
+  "Framed-IPv6-Prefix",
+  "Delegated-IPv6-Prefix",
+];
+
+function first(record: DetailRecord, name: string): Attribute | undefined {
+  return record.attributes.get(name)?.[0];
+}
+
+function text(attribute: Attribute): string {
+  if (!attribute.value.startsWith('"')) return attribute.value;
+  const bytes = unquote(attribute.value);
+  if (!bytes) throw new RecordError(attribute.line, `malformed quoted value ${attribute.value}`);
+  return bytes.toString("utf8");
+}
+
+function timeOf(record: DetailRecord): number {
+  const stamp = first(record, "Event-Timestamp") ?? first(record, "Timestamp");
+  if (!stamp) return record.headerMs;
+  const ms = parseRadiusTime(text(stamp));
+  if (typeof ms === "string") throw new RecordError(stamp.line, ms);
+  return ms;
+}
+
+function sessionSeconds(record: DetailRecord): number | undefined {
+  const attribute = first(record, "Acct-Session-Time");
+  if (!attribute) return undefined;
+  if (!/^\d{1,10}$/.test(attribute.value)) {
+    throw new RecordError(
+      attribute.line,
+      `Acct-Session-Time "${attribute.value}" is not a number of seconds`,
+    );
+  }
+  return Number(attribute.value);
+}
+
+function addressesOf(record: DetailRecord, into: Session["addresses"]): void {
+  for (const name of ADDRESS_ATTRIBUTES) {
+    for (const attribute of record.attributes.get(name) ?? []) {
+      const value = text(attribute);
+      try {
+        const prefix = value.includes("/") ? parsePrefix(value) : undefined;
+        const address = prefix
+          ? ({ family: prefix.family, value: prefix.start } as Address)
+          : parseAddress(value);
+        const prefixLength = prefix ? prefix.length : fullLength(address);
+        into.set(`${address.family}/${address.value}/${prefixLength}`, { address, prefixLength });
+      } catch (error) {
+        if (error instanceof UserError) throw new RecordError(attribute.line, `${name}: ${error.message}`);
+        throw error;
+      }
+    }
+  }
+}
+
+function required(record: DetailRecord, name: string): Attribute {
+  const attribute = first(record, name);
+  if (!attribute) throw new RecordError(record.line, `record has no ${name}`);
+  return attribute;
+}
+
+function sessionKey(record: DetailRecord): string {
+  const unique = first(record, "Acct-Unique-Session-Id");
+  if (unique) return text(unique);
+  // Acct-Session-Id is unique per NAS only.
+  const nas = first(record, "NAS-IP-Address") ?? first(record, "NAS-Identifier");
+  return `${nas ? text(nas) : ""}\u0000${text(required(record, "Acct-Session-Id"))}`;
+}
+
+function leasesOf(session: Session, endMs: number | null): ParseEvent[] {
+  return [...session.addresses.values()].map(
+    ({ address, prefixLength }): ParseEvent => ({
+      lease: { address, prefixLength, subscriber: session.subscriber, startMs: session.startMs, endMs },
+    }),
+  );
+}
+
+/**
+ * Reads FreeRADIUS accounting `detail` files: Start opens a session's leases (one per address or
+ * delegated prefix it carries), Interim-Update adds addresses that arrive late, Stop closes them at
+ * its Event-Timestamp (else the start plus Acct-Session-Time). Sessions are told apart by
+ * Acct-Unique-Session-Id, else NAS plus Acct-Session-Id. An Interim or Stop whose Start is in an
+ * earlier file starts at its time minus Acct-Session-Time. Sessions still open at the end of the
+ * input are yielded with no end. Other status types (Accounting-On/Off) are passed over.
+ */
+export async function* parseRadiusDetail(
+  lines: Lines,
+  options: RadiusDetailOptions = {},
+): AsyncGenerator<ParseEvent> {
+  const subscriberAttribute = options.subscriberAttribute ?? "User-Name";
+  const sessions = new Map<string, Session>();
+
+  function apply(record: DetailRecord): ParseEvent[] {
+    if (record.problem) return [{ error: record.problem }];
+    try {
+      const status = text(required(record, "Acct-Status-Type"));
+      if (status !== "Start" && status !== "Interim-Update" && status !== "Alive" && status !== "Stop")
+        return [];
+      const key = sessionKey(record);
+      const atMs = timeOf(record);
+      const seconds = sessionSeconds(record);
+      const subscriber = text(required(record, subscriberAttribute));
+      if (subscriber === "")
+        throw new RecordError(required(record, subscriberAttribute).line, `${subscriberAttribute} is empty`);
+      let session = sessions.get(key);
+      if (!session) {
+        if (status === "Stop" && seconds === undefined) {
+          throw new RecordError(
+            record.line,
+            "Stop of a session not started in this file, without Acct-Session-Time",
+          );
+        }
+        const startMs = status === "Start" ? atMs : atMs - (seconds ?? 0) * 1000;
+        session = { subscriber, startMs, addresses: new Map() };
+        sessions.set(key, session);
+      }
+      addressesOf(record, session.addresses);
+      if (status !== "Stop") return [];
+      sessions.delete(key);
+      const stoppedAt = first(record, "Event-Timestamp");
+      const endMs = stoppedAt || seconds === undefined ? atMs : session.startMs + seconds * 1000;
+      return leasesOf(session, Math.max(endMs, session.startMs));
+    } catch (error) {
+      if (error instanceof RecordError) return [{ error: { line: error.line, message: error.message } }];
+      throw error;
+    }
+  }
+
+  let record: DetailRecord | undefined;
+  let lineNumber = 0;
+  let skipping = false;
+  for await (const line of lines) {
+    lineNumber++;
+    if (line.trim() === "") {
+      if (record) yield* apply(record);
+      record = undefined;
+      skipping = false;
+      continue;
+    }
+    if (line.startsWith(" ") || line.startsWith("\t")) {
+      if (skipping) continue;
+      if (!record) {
+        yield {
+          error: { line: lineNumber, message: "attribute outside a record (no timestamp line before it)" },
+        };
+        skipping = true;
+        continue;
+      }
+      const match = ATTRIBUTE.exec(line);
+      if (!match) {
+        record.problem ??= {
+          line: lineNumber,
+          message: `expected "Attribute = value", got ${JSON.stringify(line.trim())}`,
+        };
+        continue;
+      }
+      const [, name, value] = match as unknown as [string, string, string];
+      const list = record.attributes.get(name);
+      if (list) list.push({ value, line: lineNumber });
+      else record.attributes.set(name, [{ value, line: lineNumber }]);
+      continue;
+    }
+    if (record) yield* apply(record);
+    record = undefined;
+    const headerMs = parseDetailHeader(line);
+    if (headerMs === undefined) {
+      yield {
+        error: {
+          line: lineNumber,
+          message: `expected a record's timestamp line such as "Thu Jan  1 10:00:00 2026", got ${JSON.stringify(line.slice(0, 80))}`,
+        },
+      };
+      skipping = true;
+      continue;
+    }
+    skipping = false;
+    record = { line: lineNumber, headerMs, attributes: new Map() };
+  }
+  if (record) yield* apply(record);
+  for (const session of sessions.values()) yield* leasesOf(session, null);
+}
