@@ -19,6 +19,9 @@ export interface Classification {
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 
+/** "1 flow", "2 flows". */
+export const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 function pad2(hour: number): string {
   return `${String(hour).padStart(2, "0")}:00`;
 }
@@ -47,7 +50,7 @@ interface Signal {
 }
 
 function destinations(f: SenderFeatures): string {
-  return `${f.distinctDestinationsEstimated ? "at least " : ""}${f.distinctDestinations} distinct destinations`;
+  return `${f.distinctDestinationsEstimated ? "at least " : ""}${plural(f.distinctDestinations, "distinct destination")}`;
 }
 
 function botSignals(f: SenderFeatures, t: Thresholds["bot_like"]): Signal[] {
@@ -60,7 +63,7 @@ function botSignals(f: SenderFeatures, t: Thresholds["bot_like"]): Signal[] {
     },
     {
       matched: f.peakDestinationsInOneHour >= t.min_destinations_in_one_hour,
-      reason: `${f.peakDestinationsInOneHour} destinations in one hour (≥ ${t.min_destinations_in_one_hour})`,
+      reason: `${plural(f.peakDestinationsInOneHour, "destination")} in one hour (≥ ${t.min_destinations_in_one_hour})`,
     },
     {
       matched: short >= t.min_short_flow_share,
@@ -83,7 +86,7 @@ function serverSignals(f: SenderFeatures, t: Thresholds["server"]): Signal[] {
     },
     {
       matched: f.daysActive >= t.min_active_days && activeShare >= t.min_active_day_share,
-      reason: `active on ${f.daysActive} of ${f.spanDays} days (≥ ${t.min_active_days} days, ≥ ${percent(t.min_active_day_share)})`,
+      reason: `active on ${f.daysActive} of ${plural(f.spanDays, "day")} (≥ ${t.min_active_days} days, ≥ ${percent(t.min_active_day_share)})`,
     },
     {
       matched: short <= t.max_short_flow_share,
@@ -102,7 +105,7 @@ function mailClientSignals(f: SenderFeatures, t: Thresholds["mail_client"]): Sig
     },
     {
       matched: perDay <= t.max_flows_per_active_day,
-      reason: `${perDay} flows a day (≤ ${t.max_flows_per_active_day})`,
+      reason: `${plural(perDay, "flow")} a day (≤ ${t.max_flows_per_active_day})`,
     },
     {
       matched: office >= t.min_office_hours_share,
@@ -110,7 +113,7 @@ function mailClientSignals(f: SenderFeatures, t: Thresholds["mail_client"]): Sig
     },
     {
       matched: f.submissionFlows > 0,
-      reason: `also uses 587/465 (${f.submissionFlows} flows)`,
+      reason: `also uses 587/465 (${plural(f.submissionFlows, "flow")})`,
     },
   ];
 }

@@ -7,7 +7,7 @@ import { type Day, parseAddress } from "../core/index.js";
 import type { Plan } from "../plan/index.js";
 import { computePolicy } from "../policy/index.js";
 import type { Store } from "../store/index.js";
-import { SENDER_CLASSES, type SenderClass } from "./classify.js";
+import { plural, SENDER_CLASSES, type SenderClass } from "./classify.js";
 import { type DirectSender, directSenders, type SubscriberLookup } from "./report.js";
 import type { FlowWindow } from "./store.js";
 import type { Thresholds } from "./thresholds.js";
@@ -47,8 +47,8 @@ export function evidenceOf(sender: DirectSender): string {
     day(sender.first_seen) === day(sender.last_seen)
       ? day(sender.first_seen)
       : `${day(sender.first_seen)}..${day(sender.last_seen)}`;
-  const destinations = `${sender.distinct_destinations_estimated ? "at least " : ""}${sender.distinct_destinations}`;
-  return `${sender.flows} flows to ${destinations} destinations on port 25, ${span}; ${sender.reasons.join("; ")}`;
+  const destinations = `${sender.distinct_destinations_estimated ? "at least " : ""}${plural(sender.distinct_destinations, "destination")}`;
+  return `${plural(sender.flows, "flow")} to ${destinations} on port 25, ${span}; ${sender.reasons.join("; ")}`;
 }
 
 export function impactOn(store: Store, plan: Plan, on: Day, options: ImpactOptions): Impact {

@@ -182,12 +182,3 @@ export function* readAggregateTotals(store: Store, window: FlowWindow = {}): Gen
     .iterate(...params) as IterableIterator<AggregateRow>;
   for (const row of rows) yield toAggregate(row);
 }
-
-/** First and last hour (epoch seconds) held in the store, or undefined when it has no flows. */
-export function storedHours(store: Store): { first: number; last: number } | undefined {
-  const row = store.prepare("SELECT MIN(hour) AS first, MAX(hour) AS last FROM flow_hours").get() as {
-    first: number | null;
-    last: number | null;
-  };
-  return row.first === null || row.last === null ? undefined : { first: row.first, last: row.last };
-}
