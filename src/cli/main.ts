@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../core/index.js";
+import { registerLeasesCommands } from "./leases.js";
 import { registerPlanCommands } from "./plan.js";
 import { registerPolicyCommands } from "./policy.js";
 import { registerQueueCommands } from "./queue.js";
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .description("Port 25 Management for ISPs and CSIRTs")
     .version("0.1.0")
     .showHelpAfterError("(add --help for usage)");
+  registerLeasesCommands(program);
   registerPlanCommands(program);
   registerPolicyCommands(program);
   registerQueueCommands(program);
