@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { open, rename } from "node:fs/promises";
+import { open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Statement } from "better-sqlite3";
 import type { Store } from "../store/index.js";
+import { DirectorySync } from "./directory-sync.js";
+import { GroupCommit } from "./group-commit.js";
 
 export interface Envelope {
   /** The authenticated user who submitted the message. */
@@ -45,6 +47,30 @@ export interface SpoolWriter {
   abort(): Promise<void>;
 }
 
+/** One delivery attempt's result for one recipient. */
+export interface AttemptOutcome {
+  readonly recipient: string;
+  readonly state: RecipientState;
+  readonly error?: string;
+  readonly nextAttemptAt?: Date;
+}
+
+/** Where a message stands once an attempt's outcomes are recorded. */
+export interface Settled {
+  /** Recipients still queued for a later attempt. */
+  readonly queued: number;
+  /** True when every recipient was delivered and the message is gone from the spool. */
+  readonly removed: boolean;
+}
+
+interface NewMessage {
+  readonly id: string;
+  readonly envelope: Envelope;
+  readonly size: number;
+  readonly receivedAt: string;
+  readonly hold: string | undefined;
+}
+
 interface MessageRow {
   id: string;
   username: string;
@@ -84,7 +110,11 @@ export class Spool {
     record: Statement;
     openRecipients: Statement;
     deleteMessage: Statement;
+    openAndFailed: Statement;
   };
+  private readonly directory: DirectorySync;
+  private readonly indexer: GroupCommit<NewMessage, void>;
+  private readonly settler: GroupCommit<{ messageId: string; outcomes: readonly AttemptOutcome[] }, Settled>;
 
   constructor(
     private readonly db: Store,
@@ -117,7 +147,15 @@ export class Spool {
         "SELECT COUNT(*) AS n FROM spool_recipients WHERE message_id = ? AND +state = 'queued'",
       ),
       deleteMessage: db.prepare("DELETE FROM spool_messages WHERE id = ?"),
+      openAndFailed: db.prepare(
+        `SELECT COUNT(*) FILTER (WHERE +state = 'queued') AS queued,
+                COUNT(*) FILTER (WHERE +state IN ('bounced', 'expired')) AS failed
+         FROM spool_recipients WHERE message_id = ?`,
+      ),
     };
+    this.directory = new DirectorySync(this.dir);
+    this.indexer = new GroupCommit(db, (message) => this.insert(message));
+    this.settler = new GroupCommit(db, ({ messageId, outcomes }) => this.settleNow(messageId, outcomes));
   }
 
   /**
@@ -170,22 +208,15 @@ export class Spool {
         await handle.sync();
         await close();
         await rename(tempPath, finalPath);
-        await fsyncDirectory(this.dir);
-        const now = new Date().toISOString();
-        this.db.transaction(() => {
-          this.statements.insertMessage.run(
-            id,
-            envelope.username,
-            envelope.mailFrom,
-            size,
-            envelope.clientAddress,
-            now,
-            hold ? 1 : 0,
-            hold ?? null,
-          );
-          const insert = this.statements.insertRecipient;
-          for (const recipient of envelope.recipients) insert.run(id, recipient, now, now);
-        })();
+        await this.directory.sync();
+        const receivedAt = new Date().toISOString();
+        try {
+          await this.indexer.submit({ id, envelope, size, receivedAt, hold });
+        } catch (error) {
+          // Not indexed, so never acknowledged: the file must not linger until the next recover().
+          await rm(finalPath, { force: true });
+          throw error;
+        }
         // The row just written, as message(id) would read it back.
         return {
           id,
@@ -193,12 +224,27 @@ export class Spool {
           mailFrom: envelope.mailFrom,
           size,
           clientAddress: envelope.clientAddress,
-          receivedAt: now,
+          receivedAt,
           held: Boolean(hold),
           holdReason: hold ?? null,
         };
       },
     };
+  }
+
+  private insert({ id, envelope, size, receivedAt, hold }: NewMessage): void {
+    this.statements.insertMessage.run(
+      id,
+      envelope.username,
+      envelope.mailFrom,
+      size,
+      envelope.clientAddress,
+      receivedAt,
+      hold ? 1 : 0,
+      hold ?? null,
+    );
+    const insert = this.statements.insertRecipient;
+    for (const recipient of envelope.recipients) insert.run(id, recipient, receivedAt, receivedAt);
   }
 
   pathOf(id: string): string {
@@ -225,21 +271,34 @@ export class Spool {
     return (this.statements.due.all(now.toISOString(), limit) as RecipientRow[]).map(toRecipient);
   }
 
-  /** Records one delivery attempt's outcome for a recipient. */
-  record(
-    messageId: string,
-    recipient: string,
-    outcome: { state: RecipientState; error?: string; nextAttemptAt?: Date },
-  ): void {
-    const now = new Date().toISOString();
-    this.statements.record.run(
-      outcome.state,
-      outcome.error ?? null,
-      (outcome.nextAttemptAt ?? new Date()).toISOString(),
-      now,
-      messageId,
-      recipient,
-    );
+  /**
+   * Records one attempt's outcomes for a message's recipients. When they leave nothing queued
+   * and nothing failed, the message is removed in the same transaction (its file right after):
+   * the common case costs one shared commit. Failures stay for finishMessage, which reports them.
+   */
+  settle(messageId: string, outcomes: readonly AttemptOutcome[]): Promise<Settled> {
+    return this.settler.submit({ messageId, outcomes }).then(async (settled) => {
+      if (settled.removed) await rm(this.pathOf(messageId), { force: true });
+      return settled;
+    });
+  }
+
+  private settleNow(messageId: string, outcomes: readonly AttemptOutcome[]): Settled {
+    const now = new Date();
+    for (const outcome of outcomes) {
+      this.statements.record.run(
+        outcome.state,
+        outcome.error ?? null,
+        (outcome.nextAttemptAt ?? now).toISOString(),
+        now.toISOString(),
+        messageId,
+        outcome.recipient,
+      );
+    }
+    const left = this.statements.openAndFailed.get(messageId) as { queued: number; failed: number };
+    const removed = left.queued === 0 && left.failed === 0;
+    if (removed) this.statements.deleteMessage.run(messageId);
+    return { queued: left.queued, removed };
   }
 
   /** Makes queued recipients due now, of one message or of all; returns how many. */
@@ -282,19 +341,6 @@ export class Spool {
     const removed = this.statements.deleteMessage.run(id).changes > 0;
     rmSync(this.pathOf(id), { force: true });
     return removed;
-  }
-}
-
-/**
- * A rename is durable only once the folder holding it is fsync'd. Done on the thread pool, so
- * the event loop serves other sessions meanwhile (and concurrent fsyncs share a journal commit).
- */
-async function fsyncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

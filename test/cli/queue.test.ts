@@ -19,12 +19,15 @@ async function spoolOne(dir: string): Promise<string> {
       recipients: ["bob@example.net", "later@example.net"],
       clientAddress: "192.0.2.10",
     });
-    spool.record(message.id, "bob@example.net", { state: "delivered", error: "250 2.0.0 Ok" });
-    spool.record(message.id, "later@example.net", {
-      state: "queued",
-      error: "450 4.2.0 try again later",
-      nextAttemptAt: new Date(Date.now() + 3_600_000),
-    });
+    await spool.settle(message.id, [
+      { recipient: "bob@example.net", state: "delivered", error: "250 2.0.0 Ok" },
+      {
+        recipient: "later@example.net",
+        state: "queued",
+        error: "450 4.2.0 try again later",
+        nextAttemptAt: new Date(Date.now() + 3_600_000),
+      },
+    ]);
     return message.id;
   } finally {
     db.close();

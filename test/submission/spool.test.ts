@@ -70,12 +70,54 @@ test("held messages are not due; outcomes are recorded per recipient; finished m
   spool.setHeld(held.id, null);
   assert.equal(spool.due(new Date(), 10).length, 2);
   const later = new Date(Date.now() + 60_000);
-  spool.record(held.id, "bob@example.org", { state: "queued", error: "451 try later", nextAttemptAt: later });
-  spool.record(held.id, "carla@example.com", { state: "delivered" });
+  const first = await spool.settle(held.id, [
+    { recipient: "bob@example.org", state: "queued", error: "451 try later", nextAttemptAt: later },
+    { recipient: "carla@example.com", state: "delivered" },
+  ]);
+  assert.deepEqual(first, { queued: 1, removed: false });
   assert.equal(spool.due(new Date(), 10).length, 0);
   assert.equal(spool.remove(held.id), false, "a queued recipient keeps the message");
-  spool.record(held.id, "bob@example.org", { state: "bounced", error: "550 no such user" });
+  const second = await spool.settle(held.id, [
+    { recipient: "bob@example.org", state: "bounced", error: "550 no such user" },
+  ]);
+  assert.deepEqual(second, { queued: 0, removed: false }, "a failure stays for the DSN");
   assert.equal(spool.recipients(held.id)[0]?.attempts, 2);
   assert.equal(spool.remove(held.id), true);
   assert.ok(!existsSync(spool.pathOf(held.id)));
+});
+
+test("a message whose recipients were all delivered leaves the spool with its last outcome", async (t) => {
+  const { spool } = spoolIn(t);
+  const message = await (await spool.create()).commit(ENVELOPE);
+  const settled = await spool.settle(
+    message.id,
+    ENVELOPE.recipients.map((recipient) => ({ recipient, state: "delivered" as const })),
+  );
+  assert.deepEqual(settled, { queued: 0, removed: true });
+  assert.equal(spool.message(message.id), undefined);
+  assert.deepEqual(spool.recipients(message.id), []);
+  assert.ok(!existsSync(spool.pathOf(message.id)));
+});
+
+test("messages committed together are each indexed, and one failed index row fails only its own commit", async (t) => {
+  const { spool } = spoolIn(t);
+  const writers = await Promise.all(Array.from({ length: 40 }, () => spool.create()));
+  for (const writer of writers) await writer.write(Buffer.from("Subject: x\r\n\r\nbody\r\n"));
+  // NOT NULL on username: this one row cannot be inserted.
+  const broken = { ...ENVELOPE, username: null as unknown as string };
+  const results = await Promise.allSettled(
+    writers.map((writer, i) => writer.commit(i === 7 ? broken : ENVELOPE)),
+  );
+  assert.equal(results.filter((r) => r.status === "rejected").length, 1);
+  assert.equal(results[7]?.status, "rejected");
+  const accepted = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  assert.equal(accepted.length, 39);
+  for (const message of accepted)
+    assert.equal(spool.recipients(message.id).length, ENVELOPE.recipients.length);
+  assert.equal(spool.messages().length, 39);
+  assert.equal(
+    readdirSync(spool.dir).filter((f) => f.endsWith(".eml")).length,
+    39,
+    "the refused file is gone",
+  );
 });
