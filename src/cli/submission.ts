@@ -88,7 +88,8 @@ async function serve(options: ServeOptions): Promise<void> {
     hostname,
     ...(smarthost ? { smarthost } : {}),
     ...(section.mx ? { mx: section.mx } : {}),
-    ...(section.delivery_concurrency ? { concurrency: section.delivery_concurrency } : {}),
+    concurrency: section.delivery_concurrency,
+    connectionsPerDestination: section.delivery_connections_per_destination,
     lifetimeMs: section.queue_lifetime_hours * 3_600_000,
     logger,
     metrics,
@@ -106,7 +107,7 @@ async function serve(options: ServeOptions): Promise<void> {
       users: new UserStore(db),
       logger,
       metrics,
-      onQueued: () => delivery.kick(),
+      onQueued: (message, recipients) => delivery.enqueue(message, recipients),
     });
   } catch (error) {
     await scrape?.stop();

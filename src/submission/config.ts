@@ -56,7 +56,10 @@ export const submissionConfigSchema = z
     mx: z
       .strictObject({ servers: z.array(z.string().min(1)).optional(), port: z.number().int().optional() })
       .optional(),
-    delivery_concurrency: count.optional(),
+    /** Delivery sessions in flight over all destinations (default 100, like Postfix's process limit). */
+    delivery_concurrency: count.default(100),
+    /** Delivery sessions to one destination, a domain or the smarthost (default 20, as in Postfix). */
+    delivery_connections_per_destination: count.default(20),
     /** How long a message may stay queued before it bounces, in hours (default 5 days). */
     queue_lifetime_hours: seconds.default(120),
     max_message_size: count.default(25 * 1024 * 1024),

@@ -4,7 +4,7 @@ import type { SubmissionMetrics } from "./metrics.js";
 import { MailRouter, RouteError } from "./mx.js";
 import { retryDelay } from "./retry.js";
 import { type RecipientOutcome, recipientOutcomes, unanswered } from "./smtp-outcome.js";
-import type { Spool, SpooledMessage, SpooledRecipient } from "./spool.js";
+import type { AttemptOutcome, Spool, SpooledMessage, SpooledRecipient } from "./spool.js";
 import { type Destination, TransportPool } from "./transports.js";
 
 export interface DeliveryOptions {
@@ -15,9 +15,9 @@ export interface DeliveryOptions {
   readonly smarthost?: { host: string; port: number; secure?: boolean; user?: string; pass?: string };
   /** DNS servers for MX look-ups (default: the system's) and the port MX hosts listen on (25). */
   readonly mx?: { servers?: string[]; port?: number };
-  /** Sessions in flight over all destinations (default 20). */
+  /** Sessions in flight over all destinations (default 100, like Postfix's process limit). */
   readonly concurrency?: number;
-  /** Sessions in flight to one destination: a recipient domain, or the smarthost (default 5). */
+  /** Sessions in flight to one destination: a recipient domain, or the smarthost (default 20). */
   readonly connectionsPerDestination?: number;
   /** How long a message may stay queued before its recipients expire (default 5 days). */
   readonly lifetimeMs?: number;
@@ -31,7 +31,9 @@ export interface DeliveryOptions {
 }
 
 export interface Delivery {
-  /** Looks at the spool now (a message was just committed). */
+  /** Hands over a message just committed, so it goes out without waiting for a spool scan. */
+  enqueue(message: SpooledMessage, recipients: readonly string[]): void;
+  /** Looks at the spool now (e.g. after `queue retry`). */
   kick(): void;
   /** Lets the sessions in flight finish (bounded), then closes every connection. */
   stop(): Promise<void>;
@@ -42,8 +44,15 @@ const FIVE_DAYS_MS = 5 * 24 * 3_600_000;
 const RECIPIENTS_PER_TRANSACTION = 100;
 /** Addresses tried for one domain per attempt, over all its MX hosts. */
 const ADDRESSES_PER_ATTEMPT = 5;
-/** Due recipients read per scan, per session allowed: enough to fill the free sessions. */
-const ROWS_PER_SESSION = 5;
+/**
+ * Recipients waiting in memory for a free session, like Postfix's active queue. Past this, new
+ * messages stay only in the spool, and the worker reads them back as the queue drains.
+ */
+const READY_LIMIT = 10_000;
+/** Below this many waiting recipients, the worker tops the queue up from the spool. */
+const READY_LOW = 500;
+/** Due rows read from the spool per top-up. */
+const REFILL_PAGE = 2_000;
 
 /** The recipients of one message that go to one destination in one SMTP transaction. */
 interface Job {
@@ -60,7 +69,11 @@ const domainOf = (address: string) => address.slice(address.lastIndexOf("@") + 1
 export function startDelivery(options: DeliveryOptions): Delivery {
   const worker = new DeliveryWorker(options);
   worker.start();
-  return { kick: () => worker.kick(), stop: () => worker.stop() };
+  return {
+    enqueue: (message, recipients) => worker.enqueue(message, recipients),
+    kick: () => worker.kick(),
+    stop: () => worker.stop(),
+  };
 }
 
 class DeliveryWorker {
@@ -73,7 +86,13 @@ class DeliveryWorker {
   /** Jobs in flight per recipient domain ("" for the smarthost), like Postfix's per-nexthop limit. */
   private readonly active = new Map<string, number>();
   private readonly lifetimeMs: number;
-  private readonly inFlight = new Set<string>();
+  /** Recipients waiting in `ready` or in a session, so that no spool read queues them twice. */
+  private readonly claimed = new Set<string>();
+  /** Jobs waiting for a session, per destination, oldest first. */
+  private readonly ready = new Map<string, Job[]>();
+  private readyRecipients = 0;
+  /** The spool may hold due recipients that are not in memory: at start, after an overflow, on each poll. */
+  private backlog = true;
   private readonly jobs = new Set<Promise<void>>();
   /** Messages whose DSN and removal are under way, so that no two paths send the same DSN. */
   private readonly finishing = new Set<string>();
@@ -87,8 +106,8 @@ class DeliveryWorker {
     this.spool = options.spool;
     this.logger = options.logger;
     this.router = options.smarthost ? undefined : new MailRouter(options.mx?.servers);
-    this.concurrency = Math.max(1, options.concurrency ?? 20);
-    this.perDestination = Math.max(1, options.connectionsPerDestination ?? 5);
+    this.concurrency = Math.max(1, options.concurrency ?? 100);
+    this.perDestination = Math.max(1, options.connectionsPerDestination ?? 20);
     this.lifetimeMs = options.lifetimeMs ?? FIVE_DAYS_MS;
     this.pool = new TransportPool({
       hostname: options.hostname,
@@ -101,14 +120,41 @@ class DeliveryWorker {
     this.timer = setInterval(() => {
       this.pool.closeIdle();
       this.track(this.finishLeftovers());
-      this.kick();
+      // Retries that came due, and anything another process (queue retry) made due.
+      this.backlog = true;
+      this.refill();
+      this.wake();
     }, this.options.pollMs ?? 5000);
     this.track(this.finishLeftovers());
     this.kick();
   }
 
+  enqueue(message: SpooledMessage, recipients: readonly string[]): void {
+    if (this.stopped || message.held) return;
+    if (this.readyRecipients >= READY_LIMIT) {
+      this.backlog = true;
+      return;
+    }
+    const rows = recipients.map((recipient) => ({
+      messageId: message.id,
+      recipient,
+      state: "queued" as const,
+      attempts: 0,
+      nextAttemptAt: message.receivedAt,
+      lastError: null,
+    }));
+    this.queue(this.group(rows));
+    this.wake();
+  }
+
+  /** Something outside (an operator's retry, a DSN just spooled) may have made spool rows due. */
   kick(): void {
-    // Kicks in a burst (a job ending, a message committed) share one scan.
+    this.backlog = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    // Wakes in a burst (jobs ending, messages committed) share one scan.
     if (this.stopped || this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -148,13 +194,16 @@ class DeliveryWorker {
     if (this.finishing.has(id)) return;
     this.finishing.add(id);
     try {
-      if (await finishMessage(this.spool, id, this.options.hostname, this.logger)) this.kick();
+      if (await finishMessage(this.spool, id, this.options.hostname, this.logger)) {
+        // The DSN is in the spool only; the next scan reads it back.
+        this.kick();
+      }
     } finally {
       this.finishing.delete(id);
     }
   }
 
-  /** Starts jobs for due recipients while there is room; one scan at a time. */
+  /** Starts waiting jobs while there is room, topping the queue up from the spool when it runs low. */
   private scan(): void {
     if (this.stopped) return;
     if (this.scanning) {
@@ -165,20 +214,51 @@ class DeliveryWorker {
     try {
       do {
         this.rescan = false;
-        if (this.jobs.size >= this.concurrency) break;
-        const due = this.spool
-          .due(new Date(), this.concurrency * ROWS_PER_SESSION + this.inFlight.size)
-          .filter((r) => !this.inFlight.has(keyOf(r)));
-        for (const job of this.group(due)) {
-          if (this.jobs.size >= this.concurrency) break;
-          // A busy destination waits its turn without holding up the others.
-          if ((this.active.get(job.domain) ?? 0) < this.perDestination) this.launch(job);
-        }
+        if (this.backlog && this.readyRecipients < READY_LOW) this.refill();
+        this.dispatch();
       } while (this.rescan && !this.stopped);
     } catch (error) {
       this.logger.error({ err: error }, "delivery scan failed");
     } finally {
       this.scanning = false;
+    }
+  }
+
+  /** Launches jobs per destination, oldest first; a busy destination waits without holding up the others. */
+  private dispatch(): void {
+    for (const [destination, waiting] of this.ready) {
+      while (
+        waiting.length > 0 &&
+        this.jobs.size < this.concurrency &&
+        (this.active.get(destination) ?? 0) < this.perDestination
+      ) {
+        const job = waiting.shift() as Job;
+        this.readyRecipients -= job.recipients.length;
+        this.launch(job);
+      }
+      if (waiting.length === 0) this.ready.delete(destination);
+      if (this.jobs.size >= this.concurrency) return;
+    }
+  }
+
+  /** Reads due recipients that are not already waiting or in flight back from the spool. */
+  private refill(): void {
+    if (this.stopped || this.readyRecipients >= READY_LIMIT) return;
+    this.backlog = false;
+    const limit = REFILL_PAGE + this.claimed.size;
+    const due = this.spool.due(new Date(), limit);
+    // A full page may have left more behind.
+    if (due.length === limit) this.backlog = true;
+    this.queue(this.group(due.filter((r) => !this.claimed.has(keyOf(r)))));
+  }
+
+  private queue(jobs: readonly Job[]): void {
+    for (const job of jobs) {
+      for (const r of job.recipients) this.claimed.add(keyOf(r));
+      this.readyRecipients += job.recipients.length;
+      const waiting = this.ready.get(job.domain);
+      if (waiting) waiting.push(job);
+      else this.ready.set(job.domain, [job]);
     }
   }
 
@@ -207,11 +287,10 @@ class DeliveryWorker {
   }
 
   private launch(job: Job): void {
-    for (const r of job.recipients) this.inFlight.add(keyOf(r));
     this.active.set(job.domain, (this.active.get(job.domain) ?? 0) + 1);
     this.track(
       this.deliver(job).finally(() => {
-        for (const r of job.recipients) this.inFlight.delete(keyOf(r));
+        for (const r of job.recipients) this.claimed.delete(keyOf(r));
         const left = (this.active.get(job.domain) ?? 1) - 1;
         if (left > 0) this.active.set(job.domain, left);
         else this.active.delete(job.domain);
@@ -224,7 +303,7 @@ class DeliveryWorker {
       .catch((error) => this.logger.error({ err: error }, "delivery job failed"))
       .finally(() => {
         this.jobs.delete(job);
-        this.kick();
+        this.wake();
       });
     this.jobs.add(job);
   }
@@ -241,8 +320,9 @@ class DeliveryWorker {
       const kind = error.permanent ? "failed" : "deferred";
       outcomes = addresses.map((recipient) => ({ recipient, kind, reply: error.message }));
     }
-    this.record(message, job.recipients, outcomes);
-    await this.finish(message.id);
+    const settled = await this.spool.settle(message.id, this.judge(message, job.recipients, outcomes));
+    // Every recipient is final but some failed: the sender gets a DSN before the message goes.
+    if (settled.queued === 0 && !settled.removed) await this.finish(message.id);
   }
 
   private async destinations(domain: string): Promise<Destination[]> {
@@ -289,14 +369,15 @@ class DeliveryWorker {
     return outcomes;
   }
 
-  private record(
+  /** Turns each recipient's reply into its next state; logs and counts the attempt. */
+  private judge(
     message: SpooledMessage,
     recipients: readonly SpooledRecipient[],
-    outcomes: RecipientOutcome[],
-  ) {
+    outcomes: readonly RecipientOutcome[],
+  ): AttemptOutcome[] {
     const now = Date.now();
     const expiresAt = Date.parse(message.receivedAt) + this.lifetimeMs;
-    for (const outcome of outcomes) {
+    return outcomes.map((outcome) => {
       const before = recipients.find((r) => r.recipient === outcome.recipient);
       const attempts = (before?.attempts ?? 0) + 1;
       let state: "delivered" | "bounced" | "expired" | "queued";
@@ -309,12 +390,17 @@ class DeliveryWorker {
         // The last retry lands on the expiry time, so an expired message is reported on time.
         nextAttemptAt = new Date(Math.min(now + retryDelay(attempts), expiresAt));
       }
-      this.spool.record(message.id, outcome.recipient, { state, error: outcome.reply, nextAttemptAt });
       this.options.metrics?.delivered(state === "queued" ? "deferred" : state);
       this.logger.info(
         { id: message.id, to: outcome.recipient, state, attempts, reply: outcome.reply, next: nextAttemptAt },
         "delivery attempt",
       );
-    }
+      return {
+        recipient: outcome.recipient,
+        state,
+        error: outcome.reply,
+        ...(nextAttemptAt ? { nextAttemptAt } : {}),
+      };
+    });
   }
 }

@@ -24,8 +24,8 @@ export interface SubmissionOptions {
   readonly logger: Logger;
   /** Counters to move; a private set when not given. */
   readonly metrics?: SubmissionMetrics;
-  /** Called once a message is durable and indexed, e.g. to wake delivery. */
-  readonly onQueued?: (message: SpooledMessage) => void;
+  /** Called once a message is durable and indexed, e.g. to hand it to delivery. */
+  readonly onQueued?: (message: SpooledMessage, recipients: readonly string[]) => void;
 }
 
 export interface SubmissionService {
@@ -271,7 +271,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
         },
         hold ? "message held" : "message queued",
       );
-      options.onQueued?.(message);
+      options.onQueued?.(message, recipients);
       return `2.0.0 Ok: queued as ${message.id}`;
     } catch (error) {
       if ((error as { responseCode?: number }).responseCode) throw error;

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
+import { existsSync } from "node:fs";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import { describe, type TestContext, test } from "node:test";
 import { createLogger } from "../../src/core/index.js";
@@ -338,6 +339,31 @@ describe("delivery", () => {
     delivery.kick();
     await waitFor("the bounced DSN removed", () => !spool.message(dsn.id));
     assert.deepEqual(spool.messages(), [], "no DSN about a DSN");
+  });
+
+  test("a message handed over on commit goes out at once, without waiting for a spool scan", async (t) => {
+    const env = setup(t);
+    const postfix = await startPostfix(t, { mailboxes: MAILBOXES });
+    if (!postfix) return;
+    const spool = env.spool(tempDir(t, "delivery"));
+    const delivery = env.deliver({
+      spool,
+      hostname: "porteiro.test",
+      smarthost: { host: "127.0.0.1", port: postfix.port },
+      // No poll during the test: only the hand-over can start this delivery.
+      pollMs: 600_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sent = await spoolMessage(spool, "ana@example.org", ["bob@example.net", "carol@example.net"]);
+    const message = spool.message(sent.id);
+    assert.ok(message);
+    delivery.enqueue(message, ["bob@example.net", "carol@example.net"]);
+    for (const address of ["bob@example.net", "carol@example.net"]) {
+      const [delivered] = await postfix.waitForMail(address, 1);
+      assertIntact(delivered as Buffer, sent.raw);
+    }
+    await waitFor("the delivered message removed", () => !spool.message(sent.id));
+    assert.ok(!existsSync(spool.pathOf(sent.id)));
   });
 
   test("a worker killed mid-delivery loses nothing: a new worker delivers the rest", async (t) => {
