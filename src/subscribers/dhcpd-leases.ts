@@ -36,9 +36,10 @@ class EntryError extends Error {
   }
 }
 
-const BLOCK_OPEN = /^(\S+)\s*(.*?)\s*\{$/;
+/** Flag `s`: a quoted value may hold U+2028 or U+2029, which `.` alone does not match. */
+const BLOCK_OPEN = /^(\S+)\s*(.*?)\s*\{$/s;
 /** The statements porteiro reads; dhcpd writes one a line. Others (`set`, `option`, `next binding state` …) are passed over. */
-const STATEMENT = /^(starts|ends|cltt|binding state|hardware \S+|uid|client-hostname|max-life) (.+);$/;
+const STATEMENT = /^(starts|ends|cltt|binding state|hardware \S+|uid|client-hostname|max-life) (.+);$/s;
 const TRAILING_COMMENT = /;\s*#[^"]*$/;
 const HEX_OCTETS = /^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2})*$/;
 const ACTIVE_STATES = new Set(["active", "bootp"]);

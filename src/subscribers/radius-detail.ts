@@ -37,7 +37,8 @@ class RecordError extends Error {
   }
 }
 
-const ATTRIBUTE = /^[ \t]+([A-Za-z0-9][\w.:-]*) = (.*)$/;
+/** Flag `s`: a quoted value may hold U+2028 or U+2029, which `.` alone does not match. */
+const ATTRIBUTE = /^[ \t]+([A-Za-z0-9][\w.:-]*) = (.*)$/s;
 /** The attributes that carry an address or a delegated prefix of the session. */
 const ADDRESS_ATTRIBUTES = [
   "Framed-IP-Address",
@@ -142,9 +143,6 @@ export async function* parseRadiusDetail(
       const key = sessionKey(record);
       const atMs = timeOf(record);
       const seconds = sessionSeconds(record);
-      const subscriber = text(required(record, subscriberAttribute));
-      if (subscriber === "")
-        throw new RecordError(required(record, subscriberAttribute).line, `${subscriberAttribute} is empty`);
       let session = sessions.get(key);
       if (!session) {
         if (status === "Stop" && seconds === undefined) {
@@ -153,6 +151,10 @@ export async function* parseRadiusDetail(
             "Stop of a session not started in this file, without Acct-Session-Time",
           );
         }
+        // The session's first record names the subscriber; later ones may leave the attribute out.
+        const named = required(record, subscriberAttribute);
+        const subscriber = text(named);
+        if (subscriber === "") throw new RecordError(named.line, `${subscriberAttribute} is empty`);
         const startMs = status === "Start" ? atMs : atMs - (seconds ?? 0) * 1000;
         session = { subscriber, startMs, addresses: new Map() };
         sessions.set(key, session);

@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { UserError } from "../../src/core/index.js";
+import { openStore } from "../../src/store/index.js";
+import { importLeases, LeaseIndex, listLeases } from "../../src/subscribers/index.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/leases/${name}`, import.meta.url));
+const ms = (iso: string) => Date.parse(iso);
+
+test("importing a file twice adds nothing; a later Stop fills in a lease imported as open", async (t) => {
+  const dir = tempDir(t, "leases-import");
+  const store = openStore(dir);
+  t.after(() => store.close());
+  const first = await importLeases(store, fixture("detail-20260101"), "radius-detail");
+  assert.deepEqual(
+    { ...first, diagnostics: first.diagnostics.length },
+    {
+      file: fixture("detail-20260101"),
+      format: "radius-detail",
+      imported: 4,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      diagnostics: 0,
+    },
+  );
+  const again = await importLeases(store, fixture("detail-20260101"), "radius-detail");
+  assert.deepEqual([again.imported, again.updated, again.unchanged], [0, 0, 4]);
+  assert.equal(listLeases(store).length, 4);
+
+  const next = join(dir, "detail-20260102");
+  writeFileSync(
+    next,
+    [
+      "Fri Jan  2 08:00:00 2026",
+      "\tAcct-Status-Type = Stop",
+      '\tUser-Name = "bia@isp.example"',
+      "\tFramed-IP-Address = 203.0.113.11",
+      '\tAcct-Unique-Session-Id = "0f2a9d1e77c3b210"',
+      "\tAcct-Session-Time = 78900",
+      "\tTimestamp = 1767340800",
+      "",
+    ].join("\n"),
+  );
+  const stop = await importLeases(store, next, "radius-detail");
+  assert.deepEqual([stop.imported, stop.updated, stop.unchanged], [0, 1, 0]);
+  const index = LeaseIndex.load(store);
+  assert.equal(index.subscriberAt("203.0.113.11", ms("2026-01-02T07:59:59Z")), "bia@isp.example");
+  assert.equal(index.subscriberAt("203.0.113.11", ms("2026-01-02T08:00:00Z")), null);
+  assert.equal(index.subscriberAt("203.0.113.10", ms("2026-01-01T12:00:00Z")), "ana@isp.example");
+  assert.equal(index.subscriberAt("203.0.113.10", ms("2026-01-01T12:45:00Z")), null);
+  assert.equal(index.subscriberAt("203.0.113.10", ms("2026-03-01T00:00:00Z")), "caio@isp.example");
+  assert.equal(index.subscriberAt("2001:db8:1:1ff::1", ms("2026-01-01T11:00:00Z")), "ana@isp.example");
+});
+
+test("gzip input is read transparently; damaged gzip imports nothing", async (t) => {
+  const dir = tempDir(t, "leases-gzip");
+  const store = openStore(dir);
+  t.after(() => store.close());
+  const compressed = gzipSync(readFileSync(fixture("dhcpd.leases")));
+  const good = join(dir, "dhcpd.leases.gz");
+  writeFileSync(good, compressed);
+  const result = await importLeases(store, good, "dhcpd");
+  assert.equal(result.imported, 3);
+
+  const truncated = join(dir, "kea-leases4.csv.gz");
+  const kea = gzipSync(readFileSync(fixture("kea-leases4.csv")));
+  writeFileSync(truncated, Buffer.concat([kea.subarray(0, 20), Buffer.from("not gzip at all")]));
+  await assert.rejects(importLeases(store, truncated, "kea-csv"), (error: Error) => {
+    assert.ok(error instanceof UserError);
+    assert.match(error.message, /kea-leases4\.csv\.gz: the gzip data is damaged/);
+    return true;
+  });
+  assert.equal(listLeases(store).length, 3);
+});
+
+test("bad records are skipped and reported with file:line; the diagnostics kept are capped, the count is not", async (t) => {
+  const store = openStore(tempDir(t, "leases-bad"));
+  t.after(() => store.close());
+  const result = await importLeases(store, fixture("detail-malformed"), "radius-detail", {
+    maxDiagnostics: 2,
+  });
+  assert.equal(result.imported, 1);
+  assert.equal(result.skipped, 5);
+  assert.deepEqual(
+    result.diagnostics.map((d) => `${d.line}: ${d.message}`),
+    ['5: Framed-IP-Address: "203.0.113.300" is not an IPv4 address', "8: record has no User-Name"],
+  );
+  assert.equal(result.diagnostics[0]?.file, fixture("detail-malformed"));
+});
+
+test("options that do not fit the format, and missing files, are one-line errors", async (t) => {
+  const store = openStore(tempDir(t, "leases-options"));
+  t.after(() => store.close());
+  await assert.rejects(
+    importLeases(store, fixture("dhcpd.leases"), "dhcpd", { subscriberField: "duid" }),
+    /--subscriber-field for dhcpd is one of hardware, client-hostname, uid/,
+  );
+  await assert.rejects(
+    importLeases(store, fixture("dhcpd.leases"), "dhcpd", { subscriberAttribute: "User-Name" }),
+    /--subscriber-attribute is for radius-detail/,
+  );
+  await assert.rejects(
+    importLeases(store, "no-such-file", "kea-csv"),
+    /^UserError: no-such-file: no such file$/,
+  );
+});

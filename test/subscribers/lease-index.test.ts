@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import { type Address, formatAddress } from "../../src/core/index.js";
+import { openStore } from "../../src/store/index.js";
+import { addressKey } from "../../src/subscribers/address-key.js";
+import { type Lease, LeaseIndex } from "../../src/subscribers/index.js";
+import { tempDir } from "../helpers/tmp.js";
+
+const v4 = (value: number): Address => ({ family: 4, value });
+const v6 = (value: bigint): Address => ({ family: 6, value });
+const BASE6 = 0x20010db8000100000000000000000000n;
+
+// A small world so leases collide: three IPv4 addresses; IPv6 /128s inside /64s inside a /56.
+const address = fc.oneof(
+  fc.integer({ min: 0, max: 2 }).map((i) => ({ address: v4(0xc0000200 + i), prefixLength: 32 })),
+  fc.constantFrom(
+    { address: v6(BASE6 + 5n), prefixLength: 128 },
+    { address: v6(BASE6), prefixLength: 64 },
+    { address: v6(BASE6 + (1n << 64n)), prefixLength: 64 },
+    { address: v6(BASE6), prefixLength: 56 },
+  ),
+);
+const lease = fc
+  .record({
+    where: address,
+    subscriber: fc.constantFrom("ana", "bia", "caio", "dora"),
+    startMs: fc.integer({ min: 0, max: 100 }),
+    duration: fc.option(fc.integer({ min: 0, max: 60 })),
+  })
+  .map(
+    ({ where, subscriber, startMs, duration }): Lease => ({
+      ...where,
+      subscriber,
+      startMs,
+      endMs: duration === null ? null : startMs + duration,
+    }),
+  );
+const query = fc.record({
+  address: fc.constantFrom(
+    v4(0xc0000200),
+    v4(0xc0000201),
+    v4(0xc0000203),
+    v6(BASE6 + 5n),
+    v6(BASE6 + 9n),
+    v6(BASE6 + (1n << 64n) + 3n),
+    v6(BASE6 + (2n << 64n)),
+  ),
+  atMs: fc.integer({ min: -5, max: 170 }),
+});
+
+function contains(l: Lease, a: Address): boolean {
+  if (l.address.family !== a.family) return false;
+  const bits = BigInt((a.family === 4 ? 32 : 128) - l.prefixLength);
+  return BigInt(l.address.value) >> bits === BigInt(a.value) >> bits;
+}
+
+/** Straight from the documented semantics, by linear scan. */
+function naiveSubscriberAt(leases: readonly Lease[], a: Address, atMs: number): string | null {
+  const lengths = [...new Set(leases.filter((l) => contains(l, a)).map((l) => l.prefixLength))].sort(
+    (x, y) => y - x,
+  );
+  for (const length of lengths) {
+    // The holder is the latest-starting lease of that prefix (ties: the longer, then the later name) …
+    let latest: Lease | undefined;
+    for (const l of leases) {
+      if (l.prefixLength !== length || !contains(l, a) || l.startMs > atMs) continue;
+      const end = l.endMs ?? Number.POSITIVE_INFINITY;
+      const latestEnd = latest?.endMs ?? Number.POSITIVE_INFINITY;
+      if (
+        !latest ||
+        l.startMs > latest.startMs ||
+        (l.startMs === latest.startMs &&
+          (end > latestEnd || (end === latestEnd && l.subscriber > latest.subscriber)))
+      ) {
+        latest = l;
+      }
+    }
+    // … and only while its own lease lasts.
+    if (latest && (latest.endMs === null || latest.endMs > atMs)) return latest.subscriber;
+  }
+  return null;
+}
+
+test("subscriberAt agrees with a linear scan of the documented semantics", () => {
+  fc.assert(
+    fc.property(
+      fc.array(lease, { maxLength: 25 }),
+      fc.array(query, { minLength: 1, maxLength: 20 }),
+      (leases, queries) => {
+        const index = LeaseIndex.fromLeases(leases);
+        for (const q of queries) {
+          assert.equal(
+            index.subscriberAt(q.address, q.atMs),
+            naiveSubscriberAt(leases, q.address, q.atMs),
+            `${formatAddress(q.address)} at ${q.atMs}`,
+          );
+        }
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
+
+test("subscribersDuring adds up who held the address, instant by instant", () => {
+  fc.assert(
+    fc.property(
+      fc.array(lease, { maxLength: 15 }),
+      query,
+      fc.integer({ min: 1, max: 40 }),
+      (leases, q, span) => {
+        const index = LeaseIndex.fromLeases(leases);
+        const expected = new Map<string, number>();
+        for (let t = q.atMs; t < q.atMs + span; t++) {
+          const who = naiveSubscriberAt(leases, q.address, t);
+          if (who) expected.set(who, (expected.get(who) ?? 0) + 1);
+        }
+        const got = index.subscribersDuring(q.address, q.atMs, q.atMs + span);
+        assert.deepEqual(new Map(got.map((h) => [h.subscriber, h.heldMs])), expected);
+        for (let i = 1; i < got.length; i++)
+          assert.ok((got[i - 1] as { heldMs: number }).heldMs >= (got[i] as { heldMs: number }).heldMs);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test("a window loaded from the store answers like everything loaded, inside the window", (t) => {
+  const store = openStore(tempDir(t, "lease-index"));
+  t.after(() => store.close());
+  const insert = store.prepare(
+    `INSERT OR IGNORE INTO subscriber_leases (family, address, address_key, prefix_length, subscriber, start_ms, end_ms, source_format, source_file)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'kea-csv', 'test')`,
+  );
+  fc.assert(
+    fc.property(
+      fc.array(lease, { maxLength: 25 }),
+      fc.integer({ min: -5, max: 120 }),
+      fc.integer({ min: 1, max: 60 }),
+      fc.array(query, { maxLength: 20 }),
+      (leases, sinceMs, span, queries) => {
+        store.exec("DELETE FROM subscriber_leases");
+        for (const l of leases)
+          insert.run(
+            l.address.family,
+            formatAddress(l.address),
+            addressKey(l.address),
+            l.prefixLength,
+            l.subscriber,
+            l.startMs,
+            l.endMs,
+          );
+        // The store keeps one lease per (address, subscriber, start), the first inserted.
+        const stored = LeaseIndex.load(store);
+        const windowed = LeaseIndex.load(store, { sinceMs, untilMs: sinceMs + span });
+        for (const q of queries) {
+          const atMs = sinceMs + (((q.atMs % span) + span) % span);
+          assert.equal(windowed.subscriberAt(q.address, atMs), stored.subscriberAt(q.address, atMs));
+        }
+      },
+    ),
+    { numRuns: 150 },
+  );
+});
+
+test("an IPv6 address is answered by the longest prefix holding it, and text addresses are accepted", () => {
+  const index = LeaseIndex.fromLeases([
+    { address: v6(BASE6), prefixLength: 56, subscriber: "ana", startMs: 0, endMs: null },
+    { address: v6(BASE6 + 5n), prefixLength: 128, subscriber: "bia", startMs: 10, endMs: 20 },
+  ]);
+  assert.equal(index.subscriberAt("2001:db8:1::5", 5), "ana");
+  assert.equal(index.subscriberAt("2001:db8:1::5", 15), "bia");
+  assert.equal(index.subscriberAt("2001:db8:1:ff:1::", 15), "ana");
+  assert.equal(index.subscriberAt("2001:db8:1:100::", 15), null);
+  assert.deepEqual(index.subscribersDuring("2001:db8:1::5", 0, 60), [
+    { subscriber: "ana", heldMs: 50 },
+    { subscriber: "bia", heldMs: 10 },
+  ]);
+});
