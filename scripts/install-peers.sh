@@ -14,6 +14,9 @@ PEERS=(
   "swaks:swaks"
   "openssl:openssl"
   "postfix:postfix"
+  "softflowd:softflowd"
+  "nfcapd:nfdump"
+  "nfdump:nfdump"
 )
 
 missing=()

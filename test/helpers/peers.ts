@@ -26,6 +26,9 @@ export const PEER_PACKAGES: Readonly<Record<string, string>> = {
   postconf: "postfix",
   "smtp-sink": "postfix",
   unshare: "util-linux",
+  softflowd: "softflowd",
+  nfcapd: "nfdump",
+  nfdump: "nfdump",
 };
 
 export const inCi = (): boolean => process.env.CI === "true";
