@@ -9,6 +9,10 @@ export const REJECTION_REASONS = [
   "size",
   "smuggling",
   "connection_limit",
+  "auth_required",
+  "suspended",
+  "too_many_recipients",
+  "bad_recipient",
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

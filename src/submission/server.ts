@@ -133,8 +133,15 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
 
   const onMailFrom: SMTPServerOptions["onMailFrom"] = (address, session, callback) => {
     const user = session.user ? users.get(session.user as string) : undefined;
-    if (!user) return callback(reply(530, "5.7.0 Authentication required"));
-    if (user.suspended) return callback(reply(550, "5.7.1 Account suspended"));
+    if (!user) {
+      metrics.reject("auth_required");
+      return callback(reply(530, "5.7.0 Authentication required"));
+    }
+    if (user.suspended) {
+      metrics.reject("suspended");
+      logger.warn({ session: session.id, user: user.address }, "sender refused: account suspended");
+      return callback(reply(550, "5.7.1 Account suspended"));
+    }
     if (!maySendAs(user, address.address)) {
       metrics.reject("sender_not_owned");
       logger.warn({ session: session.id, user: user.address, mailFrom: address.address }, "sender refused");
@@ -181,10 +188,12 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
     try {
       parseMailbox(address.address);
     } catch {
+      metrics.reject("bad_recipient");
       return callback(reply(501, `5.1.3 Bad recipient address syntax <${address.address}>`));
     }
     const pending = session.envelope.rcptTo.length;
     if (pending >= config.max_recipients) {
+      metrics.reject("too_many_recipients");
       return callback(reply(452, `4.5.3 Too many recipients; at most ${config.max_recipients} per message`));
     }
     const limit = sending.recipientRefusal(session.user as string, pending);
@@ -307,8 +316,8 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
       minVersion: "TLSv1.2",
       authMethods: ["PLAIN", "LOGIN"],
       allowInsecureAuth: false,
-      authOptional: false,
-      authRequiredMessage: "5.7.0 Authentication required",
+      // onMailFrom refuses every unauthenticated sender itself (530 5.7.0), so each refusal is counted.
+      authOptional: true,
       hideSTARTTLS: false,
       size: config.max_message_size,
       // A backstop behind ConnectionLimits: per listener, it also bounds TLS handshakes in progress.

@@ -54,6 +54,11 @@ test("porteiro submission serve --metrics: GET /metrics counts what the service 
     ]);
   assert.equal((await swaks(USER)).status, 0);
   assert.equal((await swaks("ceo@bank.example")).status, 23);
+  const anonymous = await run("swaks", [
+    ...["--server", "127.0.0.1", "--port", String(served.implicitTls), "--tls-on-connect"],
+    ...["--from", USER, "--to", "bia@example.org", "--timeout", "20"],
+  ]);
+  assert.notEqual(anonymous.status, 0);
   const db = openStore(dataDir);
   t.after(() => db.close());
   new UserStore(db).hold(USER, "test hold");
@@ -63,6 +68,7 @@ test("porteiro submission serve --metrics: GET /metrics counts what the service 
   assert.equal(sample(after, "porteiro_submission_recipients_accepted_total"), 2);
   assert.equal(sample(after, 'porteiro_submission_rejections_total{reason="sender_not_owned"}'), 1);
   assert.equal(sample(after, 'porteiro_submission_rejections_total{reason="auth_failure"}'), 0);
+  assert.equal(sample(after, 'porteiro_submission_rejections_total{reason="auth_required"}'), 1);
   assert.equal(sample(after, "porteiro_submission_accounts_held"), 1, "read from the store at scrape time");
   // The smarthost is port 9 of loopback, where nothing listens: both recipients are deferred.
   const deferred = await waitFor(async () => {
