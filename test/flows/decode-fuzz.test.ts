@@ -43,7 +43,11 @@ type Mutation =
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant("set" as const), at: fc.nat(), value: fc.constantFrom(0, 1, 0xff, 0x80, 0x7f) }),
+  fc.record({
+    kind: fc.constant("set" as const),
+    at: fc.nat(),
+    value: fc.constantFrom(0, 1, 0xff, 0x80, 0x7f),
+  }),
   fc.record({ kind: fc.constant("truncate" as const), at: fc.nat() }),
   fc.record({ kind: fc.constant("extend" as const), bytes: fc.array(fc.nat(255), { maxLength: 40 }) }),
 );
@@ -52,9 +56,10 @@ function mutate(seed: Buffer, mutations: readonly Mutation[]): Buffer {
   let packet = Buffer.from(seed);
   for (const m of mutations) {
     if (packet.length === 0) break;
-    if (m.kind === "flip") packet[m.at % packet.length] ^= 1 << m.bit;
-    else if (m.kind === "set") packet[m.at % packet.length] = m.value;
-    else if (m.kind === "truncate") packet = packet.subarray(0, m.at % packet.length);
+    const at = m.kind === "extend" ? 0 : m.at % packet.length;
+    if (m.kind === "flip") packet[at] = (packet[at] as number) ^ (1 << m.bit);
+    else if (m.kind === "set") packet[at] = m.value;
+    else if (m.kind === "truncate") packet = packet.subarray(0, at);
     else packet = Buffer.concat([packet, Buffer.from(m.bytes)]);
   }
   return packet;
@@ -64,10 +69,13 @@ describe("decoder fuzzing", () => {
   test("mutated packets never throw; the counters stay consistent", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: seeds.length - 1 }), fc.array(mutation, { maxLength: 6 })), {
-          minLength: 1,
-          maxLength: 8,
-        }),
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: seeds.length - 1 }), fc.array(mutation, { maxLength: 6 })),
+          {
+            minLength: 1,
+            maxLength: 8,
+          },
+        ),
         (packets) => {
           let added = 0;
           const decoder = new FlowDecoder({
@@ -78,7 +86,8 @@ describe("decoder fuzzing", () => {
             },
           });
           // One exporter, so templates from earlier packets meet mutated data later.
-          for (const [seed, mutations] of packets) decoder.decode(mutate(seeds[seed] as Buffer, mutations), "e");
+          for (const [seed, mutations] of packets)
+            decoder.decode(mutate(seeds[seed] as Buffer, mutations), "e");
           const stats = decoder.stats().get("e");
           assert.equal(stats?.packets, packets.length);
           assert.equal(stats?.mailFlows, added);

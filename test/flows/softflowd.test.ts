@@ -96,8 +96,21 @@ function traffic(list: Session[]): { packets: TcpPacket[]; expected: Map<string,
     let t = BASE_S + n * 0.05;
     const srcPort = 30000 + n;
     const header = s.family === 4 ? 40 : 60;
+    const tick = () => {
+      t += 0.001;
+      return t;
+    };
     const sent = (flags: number, payload: number) => {
-      packets.push({ time: (t += 0.001), ...s, srcPort, flags, payload });
+      packets.push({
+        time: tick(),
+        family: s.family,
+        src: s.src,
+        dst: s.dst,
+        srcPort,
+        dstPort: s.dstPort,
+        flags,
+        payload,
+      });
       if (!MAIL.has(s.dstPort)) return;
       const source = s.family === 4 ? formatIpv4(Number(s.src)) : formatIpv6(BigInt(s.src));
       const key = `${source}|${s.dstPort}`;
@@ -116,7 +129,7 @@ function traffic(list: Session[]): { packets: TcpPacket[]; expected: Map<string,
     };
     const received = (flags: number) =>
       packets.push({
-        time: (t += 0.001),
+        time: tick(),
         family: s.family,
         src: s.dst,
         dst: s.src,
