@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../core/index.js";
+import { registerFlowsCommands } from "./flows.js";
 import { registerLeasesCommands } from "./leases.js";
 import { registerPlanCommands } from "./plan.js";
 import { registerPolicyCommands } from "./policy.js";
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .description("Port 25 Management for ISPs and CSIRTs")
     .version("0.1.0")
     .showHelpAfterError("(add --help for usage)");
+  registerFlowsCommands(program);
   registerLeasesCommands(program);
   registerPlanCommands(program);
   registerPolicyCommands(program);
