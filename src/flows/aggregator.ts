@@ -21,7 +21,57 @@ const TCP_ACK = 0x10;
 /** Flows of at most this many packets count as short (a failed or refused SMTP session). */
 const SHORT_FLOW_PACKETS = 3;
 
-class Entry<K extends number | bigint> {
+/**
+ * IPv4 destination → flows, an open-addressing hash table on typed arrays: no object per
+ * destination and no Map rehashing on the hot path.
+ */
+class Destinations4 {
+  size = 0;
+  private keys = new Uint32Array(8);
+  private counts = new Float64Array(8);
+  private used = new Uint8Array(8);
+
+  /** Adds `flows` to a known destination; returns false when the destination is new. */
+  bump(key: number, flows: number): boolean {
+    const mask = this.keys.length - 1;
+    for (let i = mix32(key) & mask; this.used[i] === 1; i = (i + 1) & mask) {
+      if (this.keys[i] === key) {
+        this.counts[i] = (this.counts[i] as number) + flows;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Inserts a destination known not to be present. */
+  insert(key: number, flows: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    const mask = this.keys.length - 1;
+    let i = mix32(key) & mask;
+    while (this.used[i] === 1) i = (i + 1) & mask;
+    this.used[i] = 1;
+    this.keys[i] = key;
+    this.counts[i] = flows;
+    this.size++;
+  }
+
+  *entries(): IterableIterator<[number, number]> {
+    for (let i = 0; i < this.keys.length; i++)
+      if (this.used[i] === 1) yield [this.keys[i] as number, this.counts[i] as number];
+  }
+
+  private grow(): void {
+    const { keys, counts, used } = this;
+    this.keys = new Uint32Array(keys.length * 2);
+    this.counts = new Float64Array(keys.length * 2);
+    this.used = new Uint8Array(keys.length * 2);
+    this.size = 0;
+    for (let i = 0; i < keys.length; i++)
+      if (used[i] === 1) this.insert(keys[i] as number, counts[i] as number);
+  }
+}
+
+class Entry {
   flows = 0;
   packets = 0;
   bytes = 0;
@@ -29,14 +79,21 @@ class Entry<K extends number | bigint> {
   synOnly = 0;
   firstMs = Number.POSITIVE_INFINITY;
   lastMs = Number.NEGATIVE_INFINITY;
-  readonly destinations = new Map<K, number>();
-  /** Allocated when `destinations` reaches the cap; from then on it estimates the distinct count. */
+  /** Allocated when the exact destinations reach the cap; from then on it estimates the distinct count. */
   overflow: HyperLogLog | undefined;
 }
 
+class Entry4 extends Entry {
+  readonly destinations = new Destinations4();
+}
+
+class Entry6 extends Entry {
+  readonly destinations = new Map<bigint, number>();
+}
+
 class Bucket {
-  readonly v4 = new Map<number, Entry<number>>();
-  readonly v6 = new Map<bigint, Entry<bigint>>();
+  readonly v4 = new Map<number, Entry4>();
+  readonly v6 = new Map<bigint, Entry6>();
   constructor(
     readonly key: number,
     readonly hour: number,
@@ -84,21 +141,21 @@ export class HourlyAggregator implements FlowSink {
     if (flow.family === 4) {
       let entry = bucket.v4.get(flow.srcV4);
       if (entry === undefined) {
-        entry = new Entry<number>();
+        entry = new Entry4();
         bucket.v4.set(flow.srcV4, entry);
         this.entries++;
       }
       this.count(entry, flow);
-      this.destination(entry, flow.dstV4, flow.flows, mix32);
+      this.destination4(entry, flow.dstV4, flow.flows);
     } else {
       let entry = bucket.v6.get(flow.srcV6);
       if (entry === undefined) {
-        entry = new Entry<bigint>();
+        entry = new Entry6();
         bucket.v6.set(flow.srcV6, entry);
         this.entries++;
       }
       this.count(entry, flow);
-      this.destination(entry, flow.dstV6, flow.flows, hashV6);
+      this.destination6(entry, flow.dstV6, flow.flows);
     }
   }
 
@@ -112,7 +169,7 @@ export class HourlyAggregator implements FlowSink {
     return this.drainWhere((bucket) => bucket.hour < hourEpochSec);
   }
 
-  private count(entry: Entry<number | bigint>, flow: MailFlow): void {
+  private count(entry: Entry, flow: MailFlow): void {
     const n = flow.flows;
     entry.flows += n;
     entry.packets += flow.packets;
@@ -125,12 +182,21 @@ export class HourlyAggregator implements FlowSink {
     if (flow.lastMs > entry.lastMs) entry.lastMs = flow.lastMs;
   }
 
-  private destination<K extends number | bigint>(
-    entry: Entry<K>,
-    dst: K,
-    flows: number,
-    hash: (value: K) => number,
-  ): void {
+  private destination4(entry: Entry4, dst: number, flows: number): void {
+    const table = entry.destinations;
+    if (table.bump(dst, flows)) return;
+    if (table.size < this.cap) {
+      table.insert(dst, flows);
+      return;
+    }
+    if (entry.overflow === undefined) {
+      entry.overflow = new HyperLogLog();
+      for (const [seen] of table.entries()) entry.overflow.addHash(mix32(seen));
+    }
+    entry.overflow.addHash(mix32(dst));
+  }
+
+  private destination6(entry: Entry6, dst: bigint, flows: number): void {
     const map = entry.destinations;
     const known = map.get(dst);
     if (known !== undefined) {
@@ -143,9 +209,9 @@ export class HourlyAggregator implements FlowSink {
     }
     if (entry.overflow === undefined) {
       entry.overflow = new HyperLogLog();
-      for (const seen of map.keys()) entry.overflow.addHash(hash(seen));
+      for (const seen of map.keys()) entry.overflow.addHash(hashV6(seen));
     }
-    entry.overflow.addHash(hash(dst));
+    entry.overflow.addHash(hashV6(dst));
   }
 
   private drainWhere(take: (bucket: Bucket) => boolean): HourlyAggregate[] {
@@ -155,10 +221,12 @@ export class HourlyAggregator implements FlowSink {
     for (const bucket of taken) {
       this.buckets.delete(bucket.key);
       for (const source of [...bucket.v4.keys()].sort((a, b) => a - b)) {
-        out.push(aggregate(bucket, formatIpv4(source), bucket.v4.get(source) as Entry<number>, formatIpv4));
+        const entry = bucket.v4.get(source) as Entry4;
+        out.push(aggregate(bucket, formatIpv4(source), entry, entry.destinations.entries(), formatIpv4));
       }
       for (const source of [...bucket.v6.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-        out.push(aggregate(bucket, formatIpv6(source), bucket.v6.get(source) as Entry<bigint>, formatIpv6));
+        const entry = bucket.v6.get(source) as Entry6;
+        out.push(aggregate(bucket, formatIpv6(source), entry, entry.destinations.entries(), formatIpv6));
       }
       this.entries -= bucket.v4.size + bucket.v6.size;
     }
@@ -170,11 +238,12 @@ export class HourlyAggregator implements FlowSink {
 function aggregate<K extends number | bigint>(
   bucket: Bucket,
   source: string,
-  entry: Entry<K>,
+  entry: Entry,
+  exact: Iterable<[K, number]>,
   format: (value: K) => string,
 ): HourlyAggregate {
   const destinations = new Map<string, number>();
-  for (const [dst, flows] of entry.destinations) destinations.set(format(dst), flows);
+  for (const [dst, flows] of exact) destinations.set(format(dst), flows);
   const truncated = entry.overflow !== undefined;
   return {
     source,
