@@ -15,6 +15,7 @@ export {
   parseIpv6,
 } from "./ip.js";
 export { createLogger, type Logger } from "./log.js";
+export { decoyHash, hashPassword, verifyPassword } from "./password.js";
 export {
   comparePrefixes,
   formatPrefix,
@@ -29,4 +30,5 @@ export {
   prefixSize,
 } from "./prefix.js";
 export { PrefixTable, type Segment } from "./prefix-table.js";
+export { radixSortUint32 } from "./radix-sort.js";
 export { parseYamlSource, type YamlPath, type YamlSource, zodDiagnostics } from "./yaml-source.js";

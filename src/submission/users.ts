@@ -1,8 +1,7 @@
 import type { Statement } from "better-sqlite3";
-import { UserError } from "../core/index.js";
+import { decoyHash, hashPassword, UserError, verifyPassword } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import { parseMailbox, parseSenderPattern, senderMatches } from "./address.js";
-import { decoyHash, hashPassword, verifyPassword } from "./password.js";
 
 /** Why and since when an account is held as probably compromised. */
 export interface AccountHold {
