@@ -61,6 +61,9 @@ function columnsOf(header: string): Columns | string {
 
 const DEFAULT_COLUMNS = columnsOf(NFDUMP_CSV_HEADER) as Columns;
 
+/** Column names only: a record always holds digits or punctuation. */
+const HEADER = /^[a-z][a-z0-9]*(,[a-z][a-z0-9]*)*$/;
+
 export class NfdumpCsvReader {
   private readonly flow: MailFlow = emptyMailFlow();
   private columns: Columns | undefined;
@@ -76,7 +79,7 @@ export class NfdumpCsvReader {
     if (this.done) return;
     const line = text.endsWith("\r") ? text.slice(0, -1) : text;
     if (this.columns === undefined) {
-      if (line.startsWith("ts,")) {
+      if (HEADER.test(line)) {
         const columns = columnsOf(line);
         if (typeof columns === "string") {
           this.sink.bad(lineNumber, `${columns}; is this nfdump -o csv output?`);
