@@ -25,7 +25,7 @@ test("reads real nfdump 1.7.1 CSV and agrees with its JSON but for the milliseco
   assert.equal(csv.collected.other, json.collected.other);
   assert.equal(csv.collected.mail.length, json.collected.mail.length);
   csv.collected.mail.forEach((flow, i) => {
-    const other = json.collected.mail[i] as Record<string, number>;
+    const other = json.collected.mail[i] as { firstMs: number; lastMs: number };
     assert.deepEqual(
       { ...flow, firstMs: undefined, lastMs: undefined },
       { ...other, firstMs: undefined, lastMs: undefined },

@@ -4,7 +4,7 @@
  * find what the checked-in fixtures hold. Needs softflowd, nfcapd and nfdump.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -69,7 +69,7 @@ test("softflowd → nfcapd → nfdump output reads the same as the checked-in fi
     ["json", NfdumpJsonReader],
     ["csv", NfdumpCsvReader],
   ] as const) {
-    const output = spawnSync("nfdump", ["-r", join(dir, capture), "-o", format], {
+    const output: SpawnSyncReturns<string> = spawnSync("nfdump", ["-r", join(dir, capture), "-o", format], {
       encoding: "utf8",
       env: { ...process.env, TZ: "UTC" },
       maxBuffer: 64 * 1024 * 1024,

@@ -171,6 +171,8 @@ export function collectingSink(): NfdumpSink & { collected: Collected } {
 export function feed(reader: { line(text: string, n: number): void; end?(): void }, text: string): void {
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
-  lines.forEach((line, i) => reader.line(line, i + 1));
+  lines.forEach((line, i) => {
+    reader.line(line, i + 1);
+  });
   reader.end?.();
 }
