@@ -1,0 +1,136 @@
+/**
+ * Export packets for bench/flows: NetFlow v9 and IPFIX datagrams of 1,400-odd bytes carrying a
+ * fixed mix of flow records, generated from a seed and kept in memory. Addresses come from the
+ * documentation ranges only (192.0.2/24, 198.51.100/24, 203.0.113/24).
+ */
+const DOC_NETS = [0xc0000200, 0xc6336400, 0xcb007100];
+const MAX_PACKET = 1400;
+const TEMPLATE_ID = 256;
+/** Exporters refresh templates every so many packets; the decoder sees them as refreshes. */
+const TEMPLATE_EVERY = 64;
+
+/** Field id, length: v9 times are uptime-relative, IPFIX times absolute milliseconds. */
+const V9_FIELDS = [
+  [8, 4],
+  [12, 4],
+  [22, 4],
+  [21, 4],
+  [1, 4],
+  [2, 4],
+  [7, 2],
+  [11, 2],
+  [4, 1],
+  [6, 1],
+] as const;
+const IPFIX_FIELDS = [...V9_FIELDS.slice(0, 2), [152, 8], [153, 8], ...V9_FIELDS.slice(4)] as const;
+
+export interface GeneratedExport {
+  packets: Buffer[];
+  records: number;
+  /** Records that are TCP to 25, 587 or 465. */
+  mailRecords: number;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * `records` flows spread over one hour from `startMs`: 10 % TCP to mail ports (25: 5 %,
+ * 587: 3 %, 465: 2 %), the rest web, DNS and other traffic, from 768 sources.
+ */
+export function generateExport(
+  version: 9 | 10,
+  records: number,
+  seed: number,
+  startMs: number,
+): GeneratedExport {
+  const random = mulberry32(seed);
+  const fields = version === 9 ? V9_FIELDS : IPFIX_FIELDS;
+  const recordLength = fields.reduce((n, [, l]) => n + l, 0);
+  const header = version === 9 ? 20 : 16;
+  const templateLength = 4 + 4 + 4 * fields.length;
+  const packets: Buffer[] = [];
+  let mailRecords = 0;
+  let done = 0;
+  const uptimeBase = startMs - 86_400_000; // the exporter booted a day earlier
+  while (done < records) {
+    const withTemplate = packets.length % TEMPLATE_EVERY === 0;
+    const room = MAX_PACKET - header - (withTemplate ? templateLength : 0) - 4;
+    const count = Math.min(Math.floor(room / recordLength), records - done);
+    const buf = Buffer.alloc(header + (withTemplate ? templateLength : 0) + 4 + count * recordLength);
+    const firstMs = startMs + Math.floor((done / records) * 3_600_000);
+    const exportMs = firstMs + 60_000;
+    let o = 0;
+    buf.writeUInt16BE(version, 0);
+    if (version === 9) {
+      buf.writeUInt16BE(count + (withTemplate ? 1 : 0), 2);
+      buf.writeUInt32BE(exportMs - uptimeBase, 4);
+      buf.writeUInt32BE(Math.floor(exportMs / 1000), 8);
+      buf.writeUInt32BE(packets.length, 12);
+      buf.writeUInt32BE(1, 16);
+    } else {
+      buf.writeUInt16BE(buf.length, 2);
+      buf.writeUInt32BE(Math.floor(exportMs / 1000), 4);
+      buf.writeUInt32BE(done, 8);
+      buf.writeUInt32BE(1, 12);
+    }
+    o = header;
+    if (withTemplate) {
+      buf.writeUInt16BE(version === 9 ? 0 : 2, o);
+      buf.writeUInt16BE(templateLength, o + 2);
+      buf.writeUInt16BE(TEMPLATE_ID, o + 4);
+      buf.writeUInt16BE(fields.length, o + 6);
+      o += 8;
+      for (const [id, length] of fields) {
+        buf.writeUInt16BE(id, o);
+        buf.writeUInt16BE(length, o + 2);
+        o += 4;
+      }
+    }
+    buf.writeUInt16BE(TEMPLATE_ID, o);
+    buf.writeUInt16BE(4 + count * recordLength, o + 2);
+    o += 4;
+    for (let i = 0; i < count; i++) {
+      const kind = random();
+      const tcp = kind < 0.8;
+      const port =
+        kind < 0.05 ? 25 : kind < 0.08 ? 587 : kind < 0.1 ? 465 : kind < 0.5 ? 443 : kind < 0.8 ? 80 : 53;
+      if (kind < 0.1) mailRecords++;
+      const src = (DOC_NETS[Math.floor(random() * 3)] as number) + Math.floor(random() * 256);
+      const dst = (DOC_NETS[Math.floor(random() * 3)] as number) + Math.floor(random() * 256);
+      const first = firstMs + Math.floor(random() * 50_000);
+      const last = first + Math.floor(random() * 10_000);
+      const pkts = 1 + Math.floor(random() * 20);
+      buf.writeUInt32BE(src >>> 0, o);
+      buf.writeUInt32BE(dst >>> 0, o + 4);
+      o += 8;
+      if (version === 9) {
+        buf.writeUInt32BE(first - uptimeBase, o);
+        buf.writeUInt32BE(last - uptimeBase, o + 4);
+        o += 8;
+      } else {
+        buf.writeBigUInt64BE(BigInt(first), o);
+        buf.writeBigUInt64BE(BigInt(last), o + 8);
+        o += 16;
+      }
+      buf.writeUInt32BE(pkts * (40 + Math.floor(random() * 1400)), o);
+      buf.writeUInt32BE(pkts, o + 4);
+      buf.writeUInt16BE(1024 + Math.floor(random() * 60000), o + 8);
+      buf.writeUInt16BE(port, o + 10);
+      buf[o + 12] = tcp ? 6 : 17;
+      buf[o + 13] = tcp ? (pkts <= 2 ? 0x02 : 0x1b) : 0;
+      o += 14;
+    }
+    packets.push(buf);
+    done += count;
+  }
+  return { packets, records, mailRecords };
+}

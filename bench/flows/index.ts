@@ -1,0 +1,324 @@
+/**
+ * bench/flows: porteiro's decode + filter + hourly aggregation of NetFlow v9 and IPFIX export
+ * packets, replayed from memory on one core, against nfdump running the equivalent aggregation
+ * (`nfdump -R DIR -A srcip 'proto tcp and dst port 25'`) over the same flows stored by nfcapd
+ * (the same packets sent to nfcapd over loopback UDP). Then the UDP collector's loss at a paced
+ * packet rate, with the sender in its own process.
+ *
+ *   npm run bench -- flows [--records 2000000] [--seed 25] [--runs 5] [--rate 100000] [--loss-packets 300000]
+ *
+ * Progress goes to stderr, the tables to stdout.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { HourlyAggregator } from "../../src/flows/aggregator.js";
+import { startCollector } from "../../src/flows/collector.js";
+import { FlowDecoder } from "../../src/flows/decode.js";
+import { type GeneratedExport, generateExport } from "./generate.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const START_MS = Date.UTC(2026, 10, 28, 9);
+const TARGET_RATIO = 1;
+const TARGET_RECORDS_PER_S = 5e6;
+
+function log(message: string): void {
+  process.stderr.write(`[bench flows] ${message}\n`);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function table(rows: string[][]): string {
+  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(" | ")} |`;
+  const rule = `| ${widths.map((w, i) => (i === 0 ? "-".repeat(w) : `${"-".repeat(w - 1)}:`)).join(" | ")} |`;
+  return [line(rows[0] as string[]), rule, ...rows.slice(1).map(line)].join("\n");
+}
+
+const mega = (n: number) => `${(n / 1e6).toFixed(2)} M`;
+
+/**
+ * porteiro: every packet decoded into a fresh aggregator, `runs` times after a warm-up; median
+ * seconds of decode + filter + aggregate, and of the drain that turns the aggregates into text
+ * (every destination address included).
+ */
+function timePorteiro(data: GeneratedExport, runs: number) {
+  let port25 = new Map<string, number[]>();
+  const times: number[] = [];
+  const drainTimes: number[] = [];
+  for (let run = -1; run < runs; run++) {
+    const aggregator = new HourlyAggregator();
+    const decoder = new FlowDecoder(aggregator);
+    const start = performance.now();
+    for (const packet of data.packets) decoder.decode(packet, "127.0.0.1:2055");
+    const decoded = performance.now();
+    const drained = aggregator.drain();
+    if (run >= 0) {
+      times.push((decoded - start) / 1000);
+      drainTimes.push((performance.now() - decoded) / 1000);
+    }
+    const stats = decoder.stats().get("127.0.0.1:2055");
+    if (stats?.records !== data.records || stats.mailFlows !== data.mailRecords) {
+      throw new Error(`porteiro decoded ${stats?.records} records, ${stats?.mailFlows} mail flows`);
+    }
+    port25 = new Map();
+    for (const a of drained) {
+      if (a.port !== 25) continue;
+      const sums = port25.get(a.source) ?? [0, 0, 0];
+      port25.set(a.source, [
+        (sums[0] as number) + a.flows,
+        (sums[1] as number) + a.packets,
+        (sums[2] as number) + a.bytes,
+      ]);
+    }
+  }
+  return { seconds: median(times), drainSeconds: median(drainTimes), port25 };
+}
+
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket("udp4");
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+/** Runs send.ts in its own process; resolves with what it reports. */
+async function paced(
+  port: number,
+  rate: number,
+  count: number,
+  version: number,
+  records: number,
+  seed: number,
+) {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(here, "send.ts"),
+      ...[port, rate, count, version, records, seed, START_MS].map(String),
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let out = "";
+  child.stdout.on("data", (chunk) => {
+    out += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  if (code !== 0) throw new Error(`sender exited with ${code}`);
+  return JSON.parse(out) as { sent: number; errors: number; seconds: number };
+}
+
+/** Stores the packets with nfcapd, then times nfdump's aggregation over them. */
+async function timeNfdump(data: GeneratedExport, version: number, seed: number, runs: number) {
+  const dir = mkdtempSync(join(tmpdir(), `porteiro-bench-flows-v${version}-`));
+  try {
+    const port = await freeUdpPort();
+    const nfcapd = spawn("nfcapd", ["-b", "127.0.0.1", "-p", String(port), "-w", dir, "-B", "16000000"], {
+      stdio: "ignore",
+    });
+    const exited = new Promise<void>((resolve) => nfcapd.on("exit", () => resolve()));
+    await sleep(500);
+    // nfcapd stores what it receives; a slow pace keeps it from dropping any.
+    await paced(port, 20_000, data.packets.length, version, data.records, seed);
+    await sleep(1000);
+    nfcapd.kill("SIGTERM");
+    await exited;
+    const args = [
+      "-R",
+      dir,
+      "-q",
+      "-N",
+      "-A",
+      "srcip",
+      "-o",
+      "fmt:%sa|%fl|%pkt|%byt",
+      "proto tcp and dst port 25",
+    ];
+    const times: number[] = [];
+    const cpuTimes: number[] = [];
+    let output = "";
+    for (let run = -1; run < runs; run++) {
+      // GNU time gives nfdump's CPU seconds too: nfdump 1.7 reads and filters on several threads.
+      const result = spawnSync("/usr/bin/time", ["-f", "%e %U %S", "nfdump", ...args], {
+        encoding: "utf8",
+        maxBuffer: 1 << 26,
+      });
+      if (result.status !== 0) throw new Error(`nfdump failed: ${result.stderr.trim()}`);
+      const [wall, user, system] = (result.stderr.trim().split("\n").pop() ?? "").split(" ").map(Number);
+      if (run >= 0) {
+        times.push(wall as number);
+        cpuTimes.push((user as number) + (system as number));
+      }
+      output = result.stdout;
+    }
+    // One output line per stored record.
+    const stored = spawnSync("nfdump", ["-R", dir, "-q", "-N", "-o", "fmt:%fl"], {
+      encoding: "utf8",
+      maxBuffer: 1 << 30,
+    });
+    const storedRecords = stored.stdout.split("\n").filter((l) => l.trim() !== "").length;
+    const port25 = new Map<string, number[]>();
+    for (const line of output.split("\n")) {
+      const cells = line.split("|").map((c) => c.trim());
+      if (cells.length === 4) port25.set(cells[0] as string, cells.slice(1).map(Number));
+    }
+    return { seconds: median(times), cpuSeconds: median(cpuTimes), port25, storedRecords };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function sameSums(a: Map<string, number[]>, b: Map<string, number[]>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [source, sums] of a) if (b.get(source)?.join() !== sums.join()) return false;
+  return true;
+}
+
+/** Sends `count` packets at `rate` to porteiro's collector and compares what arrived. */
+async function lossAt(rate: number, count: number, records: number, seed: number) {
+  const aggregator = new HourlyAggregator();
+  const collector = await startCollector({ host: "127.0.0.1", port: 0, sink: aggregator });
+  try {
+    const sender = await paced(collector.address().port, rate, count, 9, records, seed);
+    for (let i = 0; i < 300 && collector.stats().total.packets < sender.sent; i++) await sleep(10);
+    const stats = collector.stats();
+    return {
+      ...sender,
+      received: stats.total.packets,
+      records: stats.total.records,
+      buffer: stats.receiveBufferBytes,
+    };
+  } finally {
+    await collector.close();
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      records: { type: "string", default: "2000000" },
+      seed: { type: "string", default: "25" },
+      runs: { type: "string", default: "5" },
+      rate: { type: "string", default: "100000" },
+      "loss-packets": { type: "string", default: "300000" },
+    },
+  });
+  const records = Number(values.records);
+  const seed = Number(values.seed);
+  const runs = Number(values.runs);
+  const rate = Number(values.rate);
+  const lossPackets = Number(values["loss-packets"]);
+  for (const command of ["nfcapd", "nfdump"]) {
+    if (spawnSync(command, ["-V"]).error) {
+      process.stderr.write(`bench flows needs ${command} (Debian package nfdump)\n`);
+      return 1;
+    }
+  }
+  const load = loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" ");
+  log(`${cpus().length} CPUs, load average ${load}`);
+  const rows = [
+    [
+      "export",
+      "records",
+      "mail records",
+      "porteiro s (1 core)",
+      "+ drain s",
+      "porteiro rec/s",
+      "nfdump wall s",
+      "nfdump CPU s",
+      "nfdump rec/s (wall)",
+      "nfdump rec/CPU-s",
+      "ratio (wall)",
+      "ratio (CPU)",
+    ],
+  ];
+  let ok = true;
+  for (const version of [9, 10] as const) {
+    const data = generateExport(version, records, seed, START_MS);
+    log(
+      `v${version}: ${data.packets.length} packets, ${data.records} records, ${data.mailRecords} to mail ports`,
+    );
+    const porteiro = timePorteiro(data, runs);
+    log(
+      `v${version}: porteiro ${porteiro.seconds.toFixed(3)} s + drain ${porteiro.drainSeconds.toFixed(3)} s; storing with nfcapd`,
+    );
+    const nfdump = await timeNfdump(data, version, seed, runs);
+    log(`v${version}: nfcapd stored ${nfdump.storedRecords} records; nfdump ${nfdump.seconds.toFixed(3)} s`);
+    if (nfdump.storedRecords !== data.records)
+      log(`v${version}: nfcapd lost ${data.records - nfdump.storedRecords} records`);
+    const same = sameSums(porteiro.port25, nfdump.port25);
+    log(
+      `v${version}: per-source port-25 flows/packets/bytes ${same ? "equal" : "DIFFER"} (${porteiro.port25.size} sources)`,
+    );
+    ok &&= same;
+    const porteiroRate = data.records / porteiro.seconds;
+    const nfdumpRate = nfdump.storedRecords / nfdump.seconds;
+    const nfdumpCpuRate = nfdump.storedRecords / nfdump.cpuSeconds;
+    ok &&= porteiroRate / nfdumpRate >= TARGET_RATIO && porteiroRate >= TARGET_RECORDS_PER_S;
+    rows.push([
+      version === 9 ? "NetFlow v9" : "IPFIX",
+      String(data.records),
+      String(data.mailRecords),
+      porteiro.seconds.toFixed(3),
+      porteiro.drainSeconds.toFixed(3),
+      mega(porteiroRate),
+      nfdump.seconds.toFixed(3),
+      nfdump.cpuSeconds.toFixed(3),
+      mega(nfdumpRate),
+      mega(nfdumpCpuRate),
+      `${(porteiroRate / nfdumpRate).toFixed(2)}×`,
+      `${(porteiroRate / nfdumpCpuRate).toFixed(2)}×`,
+    ]);
+  }
+  log(`collector: ${lossPackets} v9 packets at ${rate} packets/s`);
+  const loss = await lossAt(rate, lossPackets, records, seed);
+  const lost = loss.sent - loss.received;
+  ok &&= lost === 0;
+  process.stdout.write(`load average at start: ${load}\n\n${table(rows)}\n\n`);
+  process.stdout.write(
+    `${table([
+      [
+        "collector loss test",
+        "sent",
+        "send s",
+        "packets/s",
+        "received",
+        "lost",
+        "records decoded",
+        "receive buffer",
+      ],
+      [
+        "NetFlow v9 over loopback",
+        String(loss.sent),
+        loss.seconds.toFixed(2),
+        String(Math.round(loss.sent / loss.seconds)),
+        String(loss.received),
+        String(lost),
+        String(loss.records),
+        `${(loss.buffer / 1048576).toFixed(1)} MiB`,
+      ],
+    ])}\n`,
+  );
+  process.stdout.write(
+    `\ntargets (porteiro ≥ ${TARGET_RATIO}× nfdump and ≥ 5 M records/s; no loss): ${ok ? "met" : "NOT met"}\n`,
+  );
+  return ok ? 0 : 1;
+}
