@@ -1,0 +1,50 @@
+export {
+  ADOPTION_GROUPS,
+  ADOPTION_INTERVALS,
+  type AdoptionGroup,
+  type AdoptionInterval,
+  type AdoptionOptions,
+  type AdoptionRow,
+  periodOf,
+  submissionAdoption,
+} from "./adoption.js";
+export { HourlyAggregator, type HourlyAggregatorOptions } from "./aggregator.js";
+export {
+  type Classification,
+  classifySender,
+  SENDER_CLASSES,
+  type SenderClass,
+  shortFlowShare,
+} from "./classify.js";
+export { type Collector, type CollectorOptions, type CollectorStats, startCollector } from "./collector.js";
+export { type ExporterStats, FlowDecoder, totalStats } from "./decode.js";
+export { FeatureCollector, type LocalClock, localClock, type SenderFeatures } from "./features.js";
+export { evidenceOf, type Impact, type ImpactOptions, impactOn, type Notice } from "./impact.js";
+export {
+  IMPORT_FORMATS,
+  type ImportFormat,
+  type ImportOptions,
+  type ImportSummary,
+  importNfdump,
+} from "./import.js";
+export {
+  DESTINATIONS_CAP,
+  emptyMailFlow,
+  type FlowSink,
+  type HourlyAggregate,
+  MAIL_PORTS,
+  type MailFlow,
+  type MailPort,
+} from "./mail-flow.js";
+export { NFDUMP_CSV_HEADER, NfdumpCsvReader } from "./nfdump-csv.js";
+export type { NfdumpSink } from "./nfdump-fields.js";
+export { NfdumpJsonReader } from "./nfdump-json.js";
+export {
+  type DirectSender,
+  directSenders,
+  dynamicPoolOf,
+  type ReportOptions,
+  type SubscriberLookup,
+} from "./report.js";
+export { type FlowWindow, readAggregates, readAggregateTotals, writeAggregates } from "./store.js";
+export { DEFAULT_THRESHOLDS, loadThresholds, type Thresholds, thresholdsSchema } from "./thresholds.js";
