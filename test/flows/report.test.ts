@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseDay as day } from "../../src/core/index.js";
+import { directSenders } from "../../src/flows/report.js";
+import { DEFAULT_THRESHOLDS } from "../../src/flows/thresholds.js";
+import { fixtureStore } from "./fixture-store.js";
+
+test("direct-to-MX senders are the dynamic sources reaching hosts other than the relays on 25", async (t) => {
+  const { store, plan } = await fixtureStore(t);
+  const senders = directSenders(store, plan, {
+    thresholds: DEFAULT_THRESHOLDS,
+    exceptionsOn: day("2027-01-11"),
+  });
+  assert.deepEqual(
+    senders.map((s) => [s.address, s.class, s.region, s.pool, s.flows, s.distinct_destinations, s.exception]),
+    [
+      ["2001:db8:1000::5", "mail-client", "norte", "2001:db8:1000::/40", 2, 1, null],
+      ["203.0.113.10", "bot-like", "sul", "adsl-poa-1", 72, 72, null],
+      ["203.0.113.20", "mail-client", "sul", "adsl-poa-1", 8, 1, null],
+      ["203.0.113.99", "server", "sul", "adsl-poa-1", 30, 30, "customer 4411 runs a mail server"],
+    ],
+  );
+  const client = senders.find((s) => s.address === "203.0.113.20");
+  assert.equal(client?.submission_flows, 8);
+  assert.equal(client?.days_active, 4);
+  assert.equal(client?.first_seen.slice(0, 10), "2027-01-04");
+  const bot = senders.find((s) => s.address === "203.0.113.10");
+  assert.equal(bot?.short_flows, 72);
+  assert.equal(bot?.syn_only_flows, 72);
+  assert.equal(bot?.hours_active, 24);
+  assert.equal(bot?.distinct_destinations_estimated, false);
+});
+
+test("the window, the region and the subscriber at the time narrow and split the rows", async (t) => {
+  const { store, plan } = await fixtureStore(t);
+  const tuesday = { sinceMs: Date.UTC(2027, 0, 5), untilMs: Date.UTC(2027, 0, 6) };
+  const options = { thresholds: DEFAULT_THRESHOLDS, exceptionsOn: day("2027-01-11") };
+  assert.deepEqual(
+    directSenders(store, plan, { ...options, window: tuesday }).map((s) => s.address),
+    ["2001:db8:1000::5", "203.0.113.99", "203.0.113.20"],
+  );
+  assert.deepEqual(
+    directSenders(store, plan, { ...options, region: "norte" }).map((s) => s.address),
+    ["2001:db8:1000::5"],
+  );
+  assert.throws(() => directSenders(store, plan, { ...options, region: "leste" }), /unknown region "leste"/);
+  // The mail client's address changed hands on Wednesday: one row per holder.
+  const wednesday = Date.UTC(2027, 0, 6);
+  const senders = directSenders(store, plan, {
+    ...options,
+    subscriberAt: (address, fromMs) =>
+      address === "203.0.113.20" ? (fromMs < wednesday ? "ana@isp.example" : "bia@isp.example") : null,
+  });
+  assert.deepEqual(
+    senders.filter((s) => s.address === "203.0.113.20").map((s) => [s.subscriber, s.flows, s.days_active]),
+    [
+      ["ana@isp.example", 4, 2],
+      ["bia@isp.example", 4, 2],
+    ],
+  );
+});
