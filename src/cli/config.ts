@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { DiagnosticsError, parseYamlSource, UserError, zodDiagnostics } from "../core/index.js";
+import { type HoneypotConfig, honeypotConfigSchema } from "../honeypot/index.js";
 import { readText } from "../plan/index.js";
 import { type SubmissionConfig, submissionConfigSchema } from "../submission/index.js";
 
@@ -8,6 +9,7 @@ const configSchema = z.strictObject({
   plan: z.string().min(1).default("plan.yaml"),
   data: z.string().min(1).default("data"),
   submission: submissionConfigSchema,
+  honeypot: honeypotConfigSchema,
 });
 
 /** porteiro.yaml with its relative paths resolved against the folder that holds it. */
@@ -17,6 +19,8 @@ export interface Config {
   readonly data: string;
   /** The `submission:` section, its certificate and DKIM key paths resolved like the others. */
   readonly submission: SubmissionConfig;
+  /** The `honeypot:` section: the spam honeypot sensor's listeners and bounds. */
+  readonly honeypot: HoneypotConfig;
 }
 
 export function loadConfig(file: string): Config {
@@ -35,6 +39,7 @@ export function loadConfig(file: string): Config {
       ...(submission.key ? { key: resolve(base, submission.key) } : {}),
       dkim: submission.dkim.map((key) => ({ ...key, private_key_file: resolve(base, key.private_key_file) })),
     },
+    honeypot: result.data.honeypot,
   };
 }
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../core/index.js";
 import { registerFlowsCommands } from "./flows.js";
+import { registerHoneypotCommands } from "./honeypot.js";
 import { registerLeasesCommands } from "./leases.js";
 import { registerPlanCommands } from "./plan.js";
 import { registerPolicyCommands } from "./policy.js";
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError("(add --help for usage)");
   registerFlowsCommands(program);
+  registerHoneypotCommands(program);
   registerLeasesCommands(program);
   registerPlanCommands(program);
   registerPolicyCommands(program);
