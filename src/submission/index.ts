@@ -1,4 +1,6 @@
 export { parseMailbox, parseSenderPattern, senderMatches } from "./address.js";
+export { AuthLockout, type LockoutPolicy } from "./auth-lockout.js";
+export { clientKey } from "./client-key.js";
 export {
   defaultSubmissionConfig,
   type Endpoint,

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { type Endpoint, parseEndpoint } from "../submission/index.js";
+
+const endpoint = z.string().transform((text, ctx): Endpoint => {
+  try {
+    return parseEndpoint(text);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, {
+    message: "expected a host name such as mail.example.net",
+  });
+const port = z.number().int().min(1).max(65535);
+
+/** A mailbox server subscribers read mail from, offered by autoconfig next to submission. */
+const incomingSchema = z.strictObject({
+  protocol: z.enum(["imap", "pop3"]),
+  host: hostname,
+  port: port,
+  /** SSL: implicit TLS (993/995); STARTTLS on 143/110. */
+  socket: z.enum(["SSL", "STARTTLS"]).default("SSL"),
+});
+
+/** The `web:` section of porteiro.yaml: the server, and what the public help site tells subscribers. */
+export const webConfigSchema = z
+  .strictObject({
+    /** Where `porteiro serve` listens for HTTP. */
+    listen: endpoint.prefault("127.0.0.1:8025"),
+    /** Mark the session cookie Secure (set it when a TLS reverse proxy sits in front). */
+    secure_cookies: z.boolean().default(false),
+    /** Hours a console login lasts. */
+    session_hours: z
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(12),
+    /** The name subscribers know the ISP by (default: the plan's `isp.name`). */
+    provider_name: z.string().min(1).max(100).optional(),
+    /** The submission server subscribers configure (default: `submission.hostname`). */
+    submission_host: hostname.optional(),
+    /** The public ports of the submission service (a NAT or firewall may map them). */
+    submission_port: port.default(587),
+    submission_tls_port: port.default(465),
+    /** The mail domains subscribers' addresses are in; autoconfig answers for these. */
+    email_domains: z.array(hostname).default([]),
+    incoming: z.array(incomingSchema).default([]),
+    /** Where a subscriber gets help from a person: a phone number, an address, a web page. */
+    support_contact: z.string().min(1).max(300).optional(),
+  })
+  .prefault({});
+
+export type WebConfig = z.infer<typeof webConfigSchema>;
+export type IncomingServer = z.infer<typeof incomingSchema>;
+
+export const defaultWebConfig = (): WebConfig => webConfigSchema.parse(undefined);
