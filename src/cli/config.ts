@@ -4,12 +4,14 @@ import { DiagnosticsError, parseYamlSource, UserError, zodDiagnostics } from "..
 import { type HoneypotConfig, honeypotConfigSchema } from "../honeypot/index.js";
 import { readText } from "../plan/index.js";
 import { type SubmissionConfig, submissionConfigSchema } from "../submission/index.js";
+import { type WebConfig, webConfigSchema } from "../web/index.js";
 
 const configSchema = z.strictObject({
   plan: z.string().min(1).default("plan.yaml"),
   data: z.string().min(1).default("data"),
   submission: submissionConfigSchema,
   honeypot: honeypotConfigSchema,
+  web: webConfigSchema,
 });
 
 /** porteiro.yaml with its relative paths resolved against the folder that holds it. */
@@ -21,6 +23,8 @@ export interface Config {
   readonly submission: SubmissionConfig;
   /** The `honeypot:` section: the spam honeypot sensor's listeners and bounds. */
   readonly honeypot: HoneypotConfig;
+  /** The `web:` section: the web server and what the help site and autoconfig tell subscribers. */
+  readonly web: WebConfig;
 }
 
 export function loadConfig(file: string): Config {
@@ -40,6 +44,7 @@ export function loadConfig(file: string): Config {
       dkim: submission.dkim.map((key) => ({ ...key, private_key_file: resolve(base, key.private_key_file) })),
     },
     honeypot: result.data.honeypot,
+    web: result.data.web,
   };
 }
 
