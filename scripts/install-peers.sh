@@ -17,6 +17,9 @@ PEERS=(
   "softflowd:softflowd"
   "nfcapd:nfdump"
   "nfdump:nfdump"
+  "curl:curl"
+  "rbldnsd:rbldnsd"
+  "dig:bind9-dnsutils"
 )
 
 missing=()

@@ -29,6 +29,10 @@ export const PEER_PACKAGES: Readonly<Record<string, string>> = {
   softflowd: "softflowd",
   nfcapd: "nfdump",
   nfdump: "nfdump",
+  curl: "curl",
+  rbldnsd: "rbldnsd",
+  dig: "bind9-dnsutils",
+  "smtp-source": "postfix",
 };
 
 export const inCi = (): boolean => process.env.CI === "true";
