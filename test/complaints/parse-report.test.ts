@@ -107,7 +107,7 @@ test("malformed reports are rejected with a one-line reason", async () => {
   const withoutOriginal = fixture("rfc5965-b2-complete.eml")
     .toString()
     .replace(
-      /--part1_13d.2e68ed54_boundary\nContent-Type: message\/rfc822[^]*$/,
+      /--part1_13d.2e68ed54_boundary\nContent-Type: message\/rfc822[\s\S]*$/,
       "--part1_13d.2e68ed54_boundary--\n",
     );
   assert.equal(
