@@ -33,7 +33,7 @@ export function serveSocks(conn: Connection, mail: MailServerOptions): void {
   function step<T>(parsed: Parsed<T>, then: (value: T, rest: Buffer) => void): boolean {
     if (parsed.status === "more") return false;
     if (parsed.status === "bad") {
-      conn.counters.add("bad_handshakes");
+      // Counted as a bad handshake when the connection closes without a SOCKS version path.
       conn.abort("protocol-error");
       return false;
     }
