@@ -1,6 +1,6 @@
 import { IPV4, IPV6, type Segment } from "../core/index.js";
 import { type Plan, type Pool, poolTable } from "../plan/index.js";
-import type { Grouping } from "./grouping.js";
+import type { GroupDetails, Grouping } from "./grouping.js";
 
 export type PlanKey = "isp" | "pool" | "region";
 
@@ -15,9 +15,9 @@ export const NO_REGION = "(no region)";
  */
 export function planGrouping(plan: Plan, by: PlanKey): Grouping {
   const keys: string[] = [];
-  const details: Record<string, string | null>[] = [];
+  const details: GroupDetails[] = [];
   const indexOf = new Map<string, number>();
-  const groupOf = (key: string, detail: Record<string, string | null>): number => {
+  const groupOf = (key: string, detail: GroupDetails): number => {
     let group = indexOf.get(key);
     if (group === undefined) {
       group = keys.length;

@@ -1,0 +1,28 @@
+export { countListed, type GroupCounts, listedPerRun4 } from "./count.js";
+export type { GroupDetails, Grouping } from "./grouping.js";
+export type { ListingSet, NetworkInfo, SnapshotInfo } from "./listing-set.js";
+export { unionListings } from "./listing-union.js";
+export { networkGrouping, UNKNOWN } from "./network-grouping.js";
+export {
+  decodeCountry,
+  embeddedSources,
+  encodeCountry,
+  type LoadNetworkMapOptions,
+  loadNetworkMap,
+  type NetworkKey,
+  NetworkMap,
+  type NetworkSources,
+} from "./networks/index.js";
+export { planCountry } from "./plan-country.js";
+export { NO_REGION, OTHER, type PlanKey, planGrouping } from "./plan-grouping.js";
+export {
+  type DatedRow,
+  listingOn,
+  type ReportRow,
+  rankingRows,
+  reportRows,
+  reportsByDate,
+  type SnapshotSource,
+  seriesRows,
+  snapshotDates,
+} from "./report.js";
