@@ -32,7 +32,11 @@ export interface ReportRow extends GroupDetails {
  * The listing of some lists on one date: the union of their snapshots taken that day, so an
  * address on two lists counts once. Undefined when none of them has a snapshot that day.
  */
-export function listingOn(source: SnapshotSource, lists: readonly string[], date: string): ListingSet | undefined {
+export function listingOn(
+  source: SnapshotSource,
+  lists: readonly string[],
+  date: string,
+): ListingSet | undefined {
   const sets: ListingSet[] = [];
   for (const list of lists) {
     const set = source.read(list, date);
