@@ -23,6 +23,7 @@ import {
   impactOn,
   importNfdump,
   loadThresholds,
+  plural,
   SENDER_CLASSES,
   type SubscriberLookup,
   startCollector,
@@ -198,7 +199,7 @@ function printSenders(senders: readonly DirectSender[], format: OutputFormat): v
     ])}\n`,
   );
   const counts = SENDER_CLASSES.map((c) => `${senders.filter((s) => s.class === c).length} ${c}`).join(", ");
-  process.stdout.write(`\n${senders.length} direct-to-MX senders: ${counts}\n`);
+  process.stdout.write(`\n${plural(senders.length, "direct-to-MX sender")}: ${counts}\n`);
 }
 
 function importFormatOption(text: string): ImportFormat {
@@ -329,12 +330,10 @@ export function registerFlowsCommands(program: Command): void {
       );
       process.stdout.write(
         `imported ${summary.records} records: ${summary.mailFlows} mail flows into ${summary.aggregatesWritten} hourly aggregates` +
-          `${summary.badRecords > 0 ? `, ${summary.badRecords} bad records skipped` : ""}\n`,
+          `${summary.badRecords > 0 ? `, ${plural(summary.badRecords, "bad record")} skipped` : ""}\n`,
       );
       if (summary.badRecords > 0) {
-        throw new UserError(
-          `${file}: ${summary.badRecords} bad record${summary.badRecords > 1 ? "s" : ""} skipped`,
-        );
+        throw new UserError(`${file}: ${plural(summary.badRecords, "bad record")} skipped`);
       }
     });
 
@@ -401,7 +400,7 @@ export function registerFlowsCommands(program: Command): void {
         `On ${impact.day}, regions enforcing: ${regions}`,
         ...SENDER_CLASSES.map(
           (c) =>
-            `  ${c}: ${impact.by_class[c].senders} senders, ${impact.by_class[c].subscribers} known subscribers`,
+            `  ${c}: ${plural(impact.by_class[c].senders, "sender")}, ${plural(impact.by_class[c].subscribers, "known subscriber")}`,
         ),
         `  not blocked that day (open or observe phase, or an exception): ${impact.not_blocked}`,
       ];

@@ -130,6 +130,10 @@ export function classifySender(features: SenderFeatures, thresholds: Thresholds)
   return {
     class: "mail-client",
     reasons:
-      client.length > 0 ? client : [`no bot-like or server pattern (${botReasons.length} of 4 bot signals)`],
+      client.length > 0
+        ? client
+        : [
+            `no server pattern; ${botReasons.length} of 4 bot signals (bot-like from ${thresholds.bot_like.min_signals})`,
+          ],
   };
 }

@@ -12,6 +12,7 @@ export { HourlyAggregator, type HourlyAggregatorOptions } from "./aggregator.js"
 export {
   type Classification,
   classifySender,
+  plural,
   SENDER_CLASSES,
   type SenderClass,
   shortFlowShare,

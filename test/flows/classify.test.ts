@@ -131,6 +131,6 @@ test("an estimated count says so; a sender matching nothing is a mail client wit
   });
   assert.deepEqual(classifySender(odd, DEFAULT_THRESHOLDS), {
     class: "mail-client",
-    reasons: ["no bot-like or server pattern (0 of 4 bot signals)"],
+    reasons: ["no server pattern; 0 of 4 bot signals (bot-like from 2)"],
   });
 });

@@ -1,0 +1,323 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { readAggregates } from "../../src/flows/store.js";
+import { openStore } from "../../src/store/index.js";
+import { CLOCK, flow4 } from "../flows/decode-helpers.js";
+import { v5Packet } from "../flows/exports.js";
+import { tempDir } from "../helpers/tmp.js";
+import { porteiro, STACK_LINE } from "./run.js";
+
+const FIXTURES = "test/fixtures/flows/nfdump";
+const PLAN = ["--plan", "examples/plan.yaml"];
+
+/** RADIUS accounting: ana held the bot's address, bia the mail client's, from the Sunday before. */
+const LEASES = `Sun Jan  3 10:00:00 2027
+\tAcct-Status-Type = Start
+\tAcct-Session-Id = "s1"
+\tUser-Name = "ana@isp.example"
+\tFramed-IP-Address = 203.0.113.10
+\tTimestamp = 1798970400
+
+Sun Jan  3 10:00:00 2027
+\tAcct-Status-Type = Start
+\tAcct-Session-Id = "s2"
+\tUser-Name = "bia@isp.example"
+\tFramed-IP-Address = 203.0.113.20
+\tTimestamp = 1798970400
+`;
+
+test("import nfdump JSON → report JSON → impact CSV, with subscribers from the leases", (t) => {
+  const data = tempDir(t, "flows-cli");
+  const imported = porteiro([
+    "flows",
+    "import",
+    `${FIXTURES}/mail.json`,
+    "--format",
+    "nfdump-json",
+    "--data",
+    data,
+  ]);
+  assert.equal(imported.status, 0, imported.stderr);
+  assert.equal(imported.stdout, "imported 129 records: 127 mail flows into 79 hourly aggregates\n");
+  const leases = join(data, "detail");
+  writeFileSync(leases, LEASES);
+  const leased = porteiro(["leases", "import", leases, "--format", "radius-detail", "--data", data]);
+  assert.equal(leased.status, 0, leased.stderr);
+
+  const report = porteiro(["flows", "report", "--data", data, ...PLAN, "--format", "json"]);
+  assert.equal(report.status, 0, report.stderr);
+  const { senders } = JSON.parse(report.stdout);
+  assert.deepEqual(
+    senders.map((s: Record<string, unknown>) => [s.address, s.subscriber, s.class]),
+    [
+      ["2001:db8:1000::5", null, "mail-client"],
+      ["203.0.113.10", "ana@isp.example", "bot-like"],
+      ["203.0.113.20", "bia@isp.example", "mail-client"],
+      ["203.0.113.99", null, "server"],
+    ],
+  );
+  const bot = senders[1];
+  assert.deepEqual(
+    {
+      region: bot.region,
+      pool: bot.pool,
+      flows: bot.flows,
+      distinct_destinations: bot.distinct_destinations,
+      distinct_destinations_estimated: bot.distinct_destinations_estimated,
+      first_seen: bot.first_seen,
+      last_seen: bot.last_seen,
+      hours_active: bot.hours_active,
+    },
+    {
+      region: "sul",
+      pool: "adsl-poa-1",
+      flows: 72,
+      distinct_destinations: 72,
+      distinct_destinations_estimated: false,
+      first_seen: "2027-01-04T00:04:59.600Z",
+      last_seen: "2027-01-04T23:07:02.600Z",
+      hours_active: 24,
+    },
+  );
+  assert.deepEqual(bot.reasons, [
+    "72 distinct destinations (≥ 50)",
+    "100% short or failed flows (≥ 50%)",
+    "active in 24 of 24 hours of the day (≥ 16)",
+  ]);
+
+  const impact = porteiro([
+    "flows",
+    "impact",
+    "--data",
+    data,
+    ...PLAN,
+    "--at",
+    "2027-01-11",
+    "--format",
+    "csv",
+  ]);
+  assert.equal(impact.status, 0, impact.stderr);
+  const lines = impact.stdout.trimEnd().split("\n");
+  assert.equal(lines[0], "subscriber,address,class,region,pool,evidence");
+  assert.equal(lines.length, 3);
+  assert.match(
+    lines[1] ?? "",
+    /^ana@isp\.example,203\.0\.113\.10,bot-like,sul,adsl-poa-1,"72 flows to 72 destinations/,
+  );
+  assert.match(
+    lines[2] ?? "",
+    /^bia@isp\.example,203\.0\.113\.20,mail-client,sul,adsl-poa-1,"8 flows to 1 destination/,
+  );
+
+  const table = porteiro(["flows", "impact", "--data", data, ...PLAN, "--at", "2027-01-11"]);
+  assert.match(table.stdout, /^On 2027-01-11, regions enforcing: sul \(since 2026-12-01\)$/m);
+  assert.match(table.stdout, /^ {2}bot-like: 1 sender, 1 known subscriber$/m);
+
+  const adoption = porteiro([
+    "flows",
+    "adoption",
+    "--data",
+    data,
+    ...PLAN,
+    "--by",
+    "pool",
+    "--format",
+    "csv",
+  ]);
+  assert.equal(adoption.status, 0, adoption.stderr);
+  assert.equal(
+    adoption.stdout,
+    "period,region,pool,flows_25,flows_587,flows_465,flow_share,sources,submission_only_sources,source_share\n" +
+      "2027-01-04,norte,2001:db8:1000::/40,2,0,0,0,1,0,0\n" +
+      "2027-01-04,sul,adsl-poa-1,112,10,2,0.0968,6,2,0.3333\n",
+  );
+});
+
+test("report options: window, region, thresholds file and time zone; table and CSV", (t) => {
+  const data = tempDir(t, "flows-cli-options");
+  assert.equal(
+    porteiro(["flows", "import", `${FIXTURES}/mail.csv`, "--format", "nfdump-csv", "--data", data]).status,
+    0,
+  );
+  const monday = porteiro([
+    "flows",
+    "report",
+    "--data",
+    data,
+    ...PLAN,
+    "--since",
+    "2027-01-04",
+    "--until",
+    "2027-01-04",
+  ]);
+  assert.equal(monday.status, 0, monday.stderr);
+  assert.match(
+    monday.stdout,
+    /^address +subscriber +class +region +pool +flows +destinations +first seen +last seen +why$/m,
+  );
+  assert.match(monday.stdout, /^203\.0\.113\.10 +- +bot-like +sul +adsl-poa-1 +72 +72 +2027-01-04 00:04 /m);
+  assert.match(monday.stdout, /^3 direct-to-MX senders: 1 bot-like, 2 mail-client, 0 server$/m);
+
+  const thresholds = join(data, "thresholds.yaml");
+  writeFileSync(thresholds, "bot_like:\n  min_signals: 4\n");
+  const csv = porteiro([
+    "flows",
+    "report",
+    "--data",
+    data,
+    ...PLAN,
+    "--region",
+    "sul",
+    "--thresholds",
+    thresholds,
+    "--format",
+    "csv",
+  ]);
+  assert.equal(csv.status, 0, csv.stderr);
+  const rows = csv.stdout.trimEnd().split("\n");
+  assert.match(rows[0] ?? "", /^address,subscriber,class,region,pool,flows,distinct_destinations,/);
+  assert.match(
+    rows.find((r) => r.startsWith("203.0.113.10,")) ?? "",
+    /^203\.0\.113\.10,,mail-client,.*,no server pattern; 3 of 4 bot signals \(bot-like from 4\)$/,
+  );
+  assert.equal(rows.filter((r) => r.includes(",bot-like,")).length, 0);
+
+  // Office hours in São Paulo (UTC−3): the mail client's 10:00 and 15:00 UTC are 07:00 and 12:00 there.
+  const zoned = JSON.parse(
+    porteiro([
+      "flows",
+      "report",
+      "--data",
+      data,
+      ...PLAN,
+      "--timezone",
+      "America/Sao_Paulo",
+      "--format",
+      "json",
+    ]).stdout,
+  );
+  const client = zoned.senders.find((s: { address: string }) => s.address === "203.0.113.20");
+  assert.ok(!client.reasons.some((r: string) => r.includes("of flows 08:00")), client.reasons.join("; "));
+  const utc = JSON.parse(porteiro(["flows", "report", "--data", data, ...PLAN, "--format", "json"]).stdout);
+  const utcClient = utc.senders.find((s: { address: string }) => s.address === "203.0.113.20");
+  assert.ok(utcClient.reasons.includes("100% of flows 08:00–19:00 (≥ 60%)"), utcClient.reasons.join("; "));
+});
+
+test("bad records are reported as file:line, skipped, and make the import exit 1", (t) => {
+  const data = tempDir(t, "flows-cli-bad");
+  const file = join(data, "bad.json");
+  const good = readFileSync(`${FIXTURES}/mail.json`, "utf8");
+  writeFileSync(file, good.replace('"dst4_addr" : "192.0.2.2"', '"dst4_addr" : "192.0.2.300"'));
+  const result = porteiro(["flows", "import", file, "--format", "nfdump-json", "--data", data]);
+  assert.equal(result.status, 1);
+  assert.match(
+    result.stderr,
+    new RegExp(`^${file}:\\d+: destination "192.0.2.300" is not an IP address$`, "m"),
+  );
+  assert.match(result.stderr, /bad.json: 1 bad record skipped$/m);
+  assert.match(
+    result.stdout,
+    /^imported 129 records: 126 mail flows into 79 hourly aggregates, 1 bad record skipped\n$/,
+  );
+  assert.doesNotMatch(result.stderr, STACK_LINE);
+  assert.match(
+    porteiro(["flows", "import", "--help"]).stdout,
+    /skipped; the import goes on, and then exits 1/,
+  );
+});
+
+test("user mistakes are one line and exit 1", (t) => {
+  const data = tempDir(t, "flows-cli-mistakes");
+  const thresholds = join(data, "bad.yaml");
+  writeFileSync(thresholds, "bot_like:\n  min_signal: 2\n");
+  for (const [args, message] of [
+    [
+      ["flows", "import", join(data, "none.json"), "--format", "nfdump-json", "--data", data],
+      /none\.json: no such file/,
+    ],
+    [["flows", "import", data, "--format", "nfdump-json", "--data", data], /is a folder/],
+    [
+      ["flows", "import", "x", "--format", "netflow", "--data", data],
+      /expected one of nfdump-json, nfdump-csv/,
+    ],
+    [["flows", "report", "--data", data, ...PLAN, "--region", "leste"], /unknown region "leste"/],
+    [
+      ["flows", "report", "--data", data, ...PLAN, "--thresholds", thresholds],
+      /bad\.yaml:2: bot_like: unknown key "min_signal"/,
+    ],
+    [["flows", "report", "--data", data, ...PLAN, "--timezone", "Mars/Olympus"], /not an IANA time zone/],
+    [
+      ["flows", "report", "--data", data, ...PLAN, "--since", "2027-02-01", "--until", "2027-01-01"],
+      /--until 2027-01-01 is before --since 2027-02-01/,
+    ],
+    [["flows", "impact", "--data", data, ...PLAN], /required option '--at <date>'/],
+    [["flows", "collect", "--data", data, "--listen", "tcp://127.0.0.1:1"], /expected udp:\/\/HOST:PORT/],
+  ] as const) {
+    const result = porteiro([...args]);
+    assert.equal(result.status, 1, `${args.join(" ")}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+    assert.doesNotMatch(result.stderr, STACK_LINE);
+  }
+});
+
+test("collect keeps aggregates from NetFlow it receives, and writes them on SIGTERM", async (t) => {
+  const data = tempDir(t, "flows-cli-collect");
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "src/cli/index.ts",
+      "flows",
+      "collect",
+      "--data",
+      data,
+      "--listen",
+      "udp://127.0.0.1:0",
+      "--flush-seconds",
+      "1",
+    ],
+    { env: { ...process.env, PORTEIRO_LOG_LEVEL: "info" } },
+  );
+  t.after(() => child.kill("SIGKILL"));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const deadline = Date.now() + 20_000;
+  let port: number | undefined;
+  while (port === undefined && Date.now() < deadline) {
+    port = Number(/"port":(\d+)[^\n]*flow collector listening/.exec(stderr)?.[1]) || undefined;
+    await sleep(50);
+  }
+  assert.ok(port, `the collector did not say where it listens: ${stderr}`);
+  const sender = createSocket("udp4");
+  await new Promise<void>((resolve, reject) =>
+    sender.send(
+      v5Packet([flow4(1, 25, { src: 0xcb00710a }), flow4(2, 587, { src: 0xcb00710a }), flow4(3, 80)], CLOCK),
+      port,
+      "127.0.0.1",
+      (error) => (error ? reject(error) : resolve()),
+    ),
+  );
+  sender.close();
+  // Written within a flush period, while the collector still runs.
+  let sources: string[] = [];
+  while (sources.length === 0 && Date.now() < deadline) {
+    await sleep(200);
+    const store = openStore(data);
+    sources = [...readAggregates(store)].map((a) => `${a.source}:${a.port}`);
+    store.close();
+  }
+  assert.deepEqual(sources, ["203.0.113.10:25", "203.0.113.10:587"]);
+  child.kill("SIGTERM");
+  assert.equal(await exited, 0, stderr);
+  assert.match(stderr, /"signal":"SIGTERM"[^\n]*flow collector stopped/);
+  assert.doesNotMatch(stderr, STACK_LINE);
+});
