@@ -12,7 +12,7 @@ import {
 } from "../subscribers/index.js";
 import { dataDir } from "./config.js";
 import { outputFormatOption } from "./options.js";
-import { csvField, type OutputFormat, table, toJson } from "./output.js";
+import { csvField, type OutputFormat, printable, table, toJson } from "./output.js";
 
 interface StoreOptions {
   data?: string;
@@ -67,11 +67,6 @@ function where(lease: { address: Address; prefixLength: number }): string {
   return lease.prefixLength === (lease.address.family === 4 ? 32 : 128)
     ? text
     : `${text}/${lease.prefixLength}`;
-}
-
-/** Subscriber ids come from clients (a DHCP hostname): shown with control characters escaped, never sent to the terminal raw. */
-function printable(text: string): string {
-  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 const IMPORT_HELP = `

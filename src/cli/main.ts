@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../core/index.js";
+import { registerComplaintsCommands } from "./complaints.js";
 import { registerFlowsCommands } from "./flows.js";
 import { registerHoneypotCommands } from "./honeypot.js";
 import { registerLeasesCommands } from "./leases.js";
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .description("Port 25 Management for ISPs and CSIRTs")
     .version("0.1.0")
     .showHelpAfterError("(add --help for usage)");
+  registerComplaintsCommands(program);
   registerFlowsCommands(program);
   registerHoneypotCommands(program);
   registerLeasesCommands(program);

@@ -26,6 +26,14 @@ export function toJson(value: unknown): string {
   );
 }
 
+/**
+ * Text from outside (a DHCP hostname, an abuse report's subject) for the terminal: control
+ * characters escaped as \\uXXXX, never sent raw.
+ */
+export function printable(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
