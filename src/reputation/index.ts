@@ -1,5 +1,6 @@
 export { countListed, type GroupCounts, listedPerRun4 } from "./count.js";
 export type { GroupDetails, Grouping } from "./grouping.js";
+export { type ImportListingOptions, type ImportListingResult, importListing } from "./import.js";
 export type { ListingSet, NetworkInfo, SnapshotInfo } from "./listing-set.js";
 export { unionListings } from "./listing-union.js";
 export { networkGrouping, UNKNOWN } from "./network-grouping.js";
@@ -26,3 +27,12 @@ export {
   seriesRows,
   snapshotDates,
 } from "./report.js";
+export { listSnapshots, previousSnapshot, readSnapshot, saveSnapshot } from "./snapshots.js";
+export {
+  LISTING_FORMATS,
+  type ListingFormat,
+  listingParser,
+  type ReadProgress,
+  ZONE_TYPES,
+  type ZoneType,
+} from "./zones/index.js";
