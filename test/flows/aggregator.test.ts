@@ -122,6 +122,83 @@ describe("HourlyAggregator", () => {
     );
   });
 
+  test("agrees with the reference through table growth, partial drains and more flows", () => {
+    // Enough sources and destinations to grow every table several times over.
+    const wide = fc
+      .record({
+        v6: fc.boolean(),
+        src: fc.integer({ min: 0, max: 400 }),
+        dst: fc.integer({ min: 0, max: 3000 }),
+        port: fc.constantFrom(...MAIL_PORTS),
+        hour: fc.integer({ min: 0, max: 3 }),
+      })
+      .map(
+        (r): MailFlow => ({
+          family: r.v6 ? 6 : 4,
+          srcV4: r.v6 ? 0 : (0xc0000000 + r.src) >>> 0,
+          dstV4: r.v6 ? 0 : (0xcb000000 + r.dst) >>> 0,
+          srcV6: r.v6 ? 0x20010db8000000000000000000000000n + BigInt(r.src) : 0n,
+          dstV6: r.v6 ? 0x20010db8ffff00000000000000000000n + BigInt(r.dst) : 0n,
+          dstPort: r.port,
+          flows: 1,
+          packets: 4,
+          bytes: 400,
+          tcpFlags: 0x1b,
+          firstMs: BASE_MS + r.hour * HOUR_MS + r.src,
+          lastMs: BASE_MS + r.hour * HOUR_MS + r.src + r.dst,
+        }),
+      );
+    fc.assert(
+      fc.property(
+        fc.array(wide, { minLength: 2000, maxLength: 6000 }),
+        fc.array(wide, { maxLength: 3000 }),
+        fc.integer({ min: 0, max: 4 }),
+        (before, after, cut) => {
+          const aggregator = new HourlyAggregator();
+          feed(aggregator, before);
+          const threshold = BASE_MS / 1000 + cut * 3600;
+          const old = aggregator.drainOlderThan(threshold);
+          assert.deepEqual(sorted(old), sorted(reference(before).filter((a) => a.hour < threshold)));
+          feed(aggregator, after);
+          const kept = before.filter((f) => Math.floor(f.firstMs / HOUR_MS) * 3600 >= threshold);
+          assert.deepEqual(sorted(aggregator.drain()), sorted(reference([...kept, ...after])));
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  test("an entry past the cap keeps its estimate through a partial drain", () => {
+    const cap = 50;
+    const aggregator = new HourlyAggregator({ destinationsCap: cap });
+    const f = Object.assign(emptyMailFlow(), { srcV4: 0xc0000201, flows: 1, packets: 1, firstMs: BASE_MS });
+    const other = Object.assign(emptyMailFlow(), {
+      srcV4: 0xc0000202,
+      dstV4: 1,
+      flows: 1,
+      packets: 1,
+      firstMs: BASE_MS - HOUR_MS,
+    });
+    const distinct = 5000;
+    for (let i = 0; i < distinct / 2; i++) {
+      f.dstV4 = (0xcb000000 + i) >>> 0;
+      aggregator.add(f);
+    }
+    aggregator.add(other);
+    assert.equal(aggregator.drainOlderThan(BASE_MS / 1000).length, 1);
+    for (let i = distinct / 2; i < distinct; i++) {
+      f.dstV4 = (0xcb000000 + i) >>> 0;
+      aggregator.add(f);
+    }
+    const [a] = aggregator.drain();
+    assert.equal(a?.flows, distinct);
+    assert.equal(a?.destinations.size, cap);
+    assert.ok(
+      Math.abs((a?.distinctDestinations ?? 0) - distinct) / distinct < 0.05,
+      `${a?.distinctDestinations}`,
+    );
+  });
+
   test("drains in hour, port and numeric source order", () => {
     const aggregator = new HourlyAggregator();
     const f = emptyMailFlow();
