@@ -7,6 +7,7 @@ import { registerLeasesCommands } from "./leases.js";
 import { registerPlanCommands } from "./plan.js";
 import { registerPolicyCommands } from "./policy.js";
 import { registerQueueCommands } from "./queue.js";
+import { registerReputationCommands } from "./reputation.js";
 import { registerStatusCommand } from "./status.js";
 import { registerSubmissionCommands } from "./submission.js";
 import { registerUsersCommands } from "./users.js";
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerPlanCommands(program);
   registerPolicyCommands(program);
   registerQueueCommands(program);
+  registerReputationCommands(program);
   registerStatusCommand(program);
   registerSubmissionCommands(program);
   registerUsersCommands(program);

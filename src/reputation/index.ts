@@ -1,4 +1,13 @@
 export { countListed, type GroupCounts, listedPerRun4 } from "./count.js";
+export {
+  addressesOf,
+  checkServer,
+  type DnsblOptions,
+  type DnsblResult,
+  dnsblName,
+  meaningOfA,
+  queryDnsbl,
+} from "./dnsbl/index.js";
 export type { GroupDetails, Grouping } from "./grouping.js";
 export { type ImportListingOptions, type ImportListingResult, importListing } from "./import.js";
 export type { ListingSet, NetworkInfo, SnapshotInfo } from "./listing-set.js";
@@ -31,6 +40,7 @@ export { listSnapshots, previousSnapshot, readSnapshot, saveSnapshot } from "./s
 export {
   LISTING_FORMATS,
   type ListingFormat,
+  listingOfAddresses,
   listingParser,
   type ReadProgress,
   ZONE_TYPES,

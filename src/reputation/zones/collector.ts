@@ -54,3 +54,10 @@ function hasLeadingZero(token: string): boolean {
   }
   return false;
 }
+
+/** The listing made of these addresses (as DNS look-ups found them listed). */
+export function listingOfAddresses(addresses: Iterable<Prefix | Address>): ListingSet {
+  const collector = new AddressCollector();
+  for (const address of addresses) collector.add(address);
+  return collector.finish();
+}

@@ -7,6 +7,7 @@ import { plainParser } from "./plain.js";
 import { rbldnsdParser, ZONE_TYPES, type ZoneType } from "./rbldnsd.js";
 import { forEachLine, type ReadProgress } from "./read-lines.js";
 
+export { listingOfAddresses } from "./collector.js";
 export type { ListingParser } from "./parser.js";
 export type { ReadProgress } from "./read-lines.js";
 export { ZONE_TYPES, type ZoneType };
