@@ -38,9 +38,9 @@ test("reports delivered by Postfix to a Maildir import like the originals", asyn
   // The messages as Postfix's virtual(8) wrote them, laid out as the Maildir it keeps them in.
   const maildir = join(tempDir(t, "postfix-maildir"), "abuse");
   mkdirSync(join(maildir, "new"), { recursive: true });
-  delivered.forEach((message, i) =>
-    writeFileSync(join(maildir, "new", `${1767261600 + i}.V801I${i}.postfix.test`), message),
-  );
+  for (const [i, message] of delivered.entries()) {
+    writeFileSync(join(maildir, "new", `${1767261600 + i}.V801I${i}.postfix.test`), message);
+  }
 
   const data = tempDir(t, "postfix-complaints");
   const store = openStore(data);
