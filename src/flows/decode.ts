@@ -64,6 +64,7 @@ export class FlowDecoder {
     sampling: 1,
   };
   private current: Exporter | undefined;
+  private currentName = "";
   private readonly context: DecodeContext;
 
   constructor(sink: FlowSink) {
@@ -84,12 +85,17 @@ export class FlowDecoder {
    * and domain) and hands its mail flows to the sink.
    */
   decode(packet: Uint8Array, exporter: string): void {
-    let state = this.exporters.get(exporter);
-    if (state === undefined) {
-      state = new Exporter();
-      this.exporters.set(exporter, state);
+    // Most packets come from the exporter of the one before: a string compare, no Map look-up.
+    let state = this.current;
+    if (state === undefined || exporter !== this.currentName) {
+      state = this.exporters.get(exporter);
+      if (state === undefined) {
+        state = new Exporter();
+        this.exporters.set(exporter, state);
+      }
+      this.current = state;
+      this.currentName = exporter;
     }
-    this.current = state;
     const stats = state.stats;
     this.context.stats = stats;
     stats.packets++;
