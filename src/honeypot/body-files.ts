@@ -7,8 +7,12 @@ export function messagesDir(dataDir: string): string {
   return join(dataDir, "honeypot", "messages");
 }
 
+/** Hashes of bodies written lately: a repeated body (a campaign's copies) costs no file system call. */
+const RECENT_MAX = 4096;
+
 export class BodyFiles {
   private readonly made = new Set<string>();
+  private readonly recent = new Set<string>();
 
   constructor(readonly dir: string) {}
 
@@ -18,6 +22,7 @@ export class BodyFiles {
 
   /** Writes the body unless a file of that hash is there already: a body is stored once. */
   async write(sha256: string, body: Buffer): Promise<void> {
+    if (this.recent.has(sha256)) return;
     const folder = join(this.dir, sha256.slice(0, 2));
     if (!this.made.has(folder)) {
       mkdirSync(folder, { recursive: true });
@@ -28,6 +33,8 @@ export class BodyFiles {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
+    if (this.recent.size >= RECENT_MAX) this.recent.clear();
+    this.recent.add(sha256);
   }
 
   /** The stored body, or undefined when it was never stored or the quota evicted it. */
@@ -41,6 +48,7 @@ export class BodyFiles {
   }
 
   remove(sha256: string): void {
+    this.recent.delete(sha256);
     try {
       unlinkSync(this.path(sha256));
     } catch (error) {

@@ -3,13 +3,12 @@ import type { BodyFiles } from "./body-files.js";
 import { messageFeatures } from "./campaign.js";
 import type { MessageSink } from "./smtp-emulator.js";
 
-/** Hashes the body, writes it once under its hash, and returns the message as the session records it. */
+/** Hashes the body, starts writing it once under its hash, and returns the message as the session records it. */
 export function bodySink(files: BodyFiles): MessageSink {
-  return async (body, envelope) => {
+  return (body, envelope) => {
     const receivedMs = Date.now();
     const sha256 = createHash("sha256").update(body).digest("hex");
-    await files.write(sha256, body);
-    return {
+    const message = {
       receivedMs,
       mailFrom: envelope.mailFrom,
       recipients: envelope.recipients,
@@ -19,5 +18,6 @@ export function bodySink(files: BodyFiles): MessageSink {
       truncated: envelope.truncated,
       ...messageFeatures(body, envelope.recipients),
     };
+    return { message, written: files.write(sha256, body) };
   };
 }

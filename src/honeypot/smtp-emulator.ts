@@ -15,8 +15,15 @@ export interface Envelope {
   readonly truncated: boolean;
 }
 
-/** Persists a message; the client hears its reply once this settles. */
-export type MessageSink = (body: Buffer, envelope: Envelope) => Promise<CapturedMessage>;
+/**
+ * Records a message: its metadata at once, its body file by `written`. The client hears 250
+ * without waiting for the file (a spammer is owed no durability); the session is written to the
+ * store only once every body of it is on disk.
+ */
+export type MessageSink = (
+  body: Buffer,
+  envelope: Envelope,
+) => { readonly message: CapturedMessage; readonly written: Promise<void> };
 
 export interface SmtpEmulatorOptions {
   /** The name in the banner: the host a proxy client asked for, or the relay's own. */
@@ -33,7 +40,7 @@ export interface SmtpEmulatorOptions {
  * line bounds and the per-message byte bound.
  */
 export function emulateSmtp(conn: Connection, options: SmtpEmulatorOptions, leftover?: Buffer): void {
-  const { session, socket } = conn;
+  const { session } = conn;
   const host = printableHost(options.bannerHost);
   let partial: Buffer[] = [];
   let partialLength = 0;
@@ -44,8 +51,6 @@ export function emulateSmtp(conn: Connection, options: SmtpEmulatorOptions, left
   let body: Buffer[] = [];
   let bodyStored = 0;
   let bodySize = 0;
-  /** Bytes received while a message is being persisted; replies must stay in order. */
-  let waiting: Buffer[] | undefined;
 
   const reply = (text: string) => conn.write(`${text}\r\n`);
 
@@ -129,28 +134,14 @@ export function emulateSmtp(conn: Connection, options: SmtpEmulatorOptions, left
     const content = Buffer.concat(body, bodyStored);
     body = [];
     resetTransaction();
-    waiting = [];
-    socket.pause();
-    const persisted = options.sink(content, envelope);
-    conn.pending = persisted.catch(() => undefined);
-    persisted
-      .then(
-        (message) => {
-          session.messages.push(message);
-          if (envelope.truncated) {
-            conn.counters.add("messages_truncated");
-            reply(`552 5.3.4 Error: message exceeds fixed limit of ${options.messageBytes} bytes`);
-          } else reply(`250 2.0.0 Ok: queued as ${message.sha256.slice(0, 12).toUpperCase()}`);
-        },
-        () => reply("451 4.3.0 Error: queue file write error"),
-      )
-      .finally(() => {
-        const queued = Buffer.concat(waiting ?? []);
-        waiting = undefined;
-        if (conn.closed) return;
-        socket.resume();
-        if (queued.length > 0) feed(queued);
-      });
+    const { message, written } = options.sink(content, envelope);
+    session.messages.push(message);
+    const failed = written.catch(() => conn.counters.add("body_write_errors"));
+    conn.pending = Promise.all([conn.pending, failed]);
+    if (envelope.truncated) {
+      conn.counters.add("messages_truncated");
+      reply(`552 5.3.4 Error: message exceeds fixed limit of ${options.messageBytes} bytes`);
+    } else reply(`250 2.0.0 Ok: queued as ${message.sha256.slice(0, 12).toUpperCase()}`);
   };
 
   /** One complete line, without its LF (a CR before it is kept in `line` and stripped here). */
@@ -164,10 +155,6 @@ export function emulateSmtp(conn: Connection, options: SmtpEmulatorOptions, left
   };
 
   const feed = (chunk: Buffer) => {
-    if (waiting) {
-      waiting.push(chunk);
-      return;
-    }
     let start = 0;
     while (start < chunk.length && !conn.closed) {
       const lf = chunk.indexOf(10, start);
@@ -184,12 +171,6 @@ export function emulateSmtp(conn: Connection, options: SmtpEmulatorOptions, left
         partialLength = 0;
         line(whole);
       } else line(piece);
-      // The line may have ended a message, which holds everything after it until it is persisted.
-      const held = waiting as Buffer[] | undefined;
-      if (held) {
-        held.push(chunk.subarray(start));
-        return;
-      }
     }
   };
 
