@@ -1,13 +1,17 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../core/index.js";
 import { registerComplaintsCommands } from "./complaints.js";
+import { registerDnsCommands } from "./dns.js";
 import { registerFlowsCommands } from "./flows.js";
 import { registerHoneypotCommands } from "./honeypot.js";
+import { registerInitCommand } from "./init.js";
 import { registerLeasesCommands } from "./leases.js";
+import { registerOperatorsCommands } from "./operators.js";
 import { registerPlanCommands } from "./plan.js";
 import { registerPolicyCommands } from "./policy.js";
 import { registerQueueCommands } from "./queue.js";
 import { registerReputationCommands } from "./reputation.js";
+import { registerServeCommand } from "./serve.js";
 import { registerStatusCommand } from "./status.js";
 import { registerSubmissionCommands } from "./submission.js";
 import { registerUsersCommands } from "./users.js";
@@ -18,13 +22,17 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError("(add --help for usage)");
   registerComplaintsCommands(program);
+  registerDnsCommands(program);
   registerFlowsCommands(program);
   registerHoneypotCommands(program);
+  registerInitCommand(program);
   registerLeasesCommands(program);
+  registerOperatorsCommands(program);
   registerPlanCommands(program);
   registerPolicyCommands(program);
   registerQueueCommands(program);
   registerReputationCommands(program);
+  registerServeCommand(program);
   registerStatusCommand(program);
   registerSubmissionCommands(program);
   registerUsersCommands(program);

@@ -2,21 +2,14 @@ import { hostname as systemHostname } from "node:os";
 import { type Command, InvalidArgumentError } from "commander";
 import { createLogger } from "../core/index.js";
 import { openStore } from "../store/index.js";
-import {
-  defaultSubmissionConfig,
-  type Endpoint,
-  loadCertificate,
-  type MetricsEndpoint,
-  parseEndpoint,
-  Spool,
-  type SubmissionConfig,
-  SubmissionMetrics,
-  serveMetrics,
-  startDelivery,
-  startSubmission,
-  UserStore,
-} from "../submission/index.js";
+import { type Endpoint, type MetricsEndpoint, parseEndpoint, serveMetrics } from "../submission/index.js";
 import { loadConfig } from "./config.js";
+import {
+  formatEndpoint,
+  type SubmissionRuntime,
+  startSubmissionRuntime,
+  withSubmissionFlags,
+} from "./submission-runtime.js";
 
 interface ServeOptions {
   config?: string;
@@ -30,7 +23,7 @@ interface ServeOptions {
   metrics?: Endpoint;
 }
 
-function endpointOption(text: string): Endpoint {
+export function endpointOption(text: string): Endpoint {
   try {
     return parseEndpoint(text);
   } catch (error) {
@@ -38,8 +31,7 @@ function endpointOption(text: string): Endpoint {
   }
 }
 
-const format = (endpoint: Endpoint) =>
-  endpoint.host.includes(":") ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
+const format = formatEndpoint;
 
 /** Resolves on the first SIGTERM or SIGINT. */
 function shutdownSignal(): Promise<NodeJS.Signals> {
@@ -56,70 +48,34 @@ function shutdownSignal(): Promise<NodeJS.Signals> {
 
 async function serve(options: ServeOptions): Promise<void> {
   const file = options.config ? loadConfig(options.config) : undefined;
-  const section: SubmissionConfig = {
-    ...(file?.submission ?? defaultSubmissionConfig()),
-    ...(options.listen ? { listen: options.listen } : {}),
-    ...(options.listenTls ? { listen_tls: options.listenTls } : {}),
-    ...(options.cert ? { cert: options.cert } : {}),
-    ...(options.key ? { key: options.key } : {}),
-  };
+  const section = withSubmissionFlags(file?.submission, options);
   // A smarthost on the command line replaces the configured one whole, credentials included.
   const smarthost = options.smarthost ?? section.smarthost;
   const data = options.data ?? file?.data ?? "data";
   const hostname = options.hostname ?? section.hostname ?? systemHostname();
   const logger = createLogger("submission");
 
-  const tls = loadCertificate({ cert: section.cert, key: section.key, dataDir: data, hostname });
-  if (tls.source === "generated") {
-    logger.warn(
-      { file: tls.certFile, serverName: hostname },
-      "no certificate configured: generated a self-signed one",
-    );
-    process.stdout.write(
-      `generated a self-signed certificate for ${hostname} in ${tls.certFile}; clients will warn until --cert/--key name a real one\n`,
-    );
-  }
   const db = openStore(data);
-  const spool = new Spool(db, data);
-  const metrics = new SubmissionMetrics();
-  logger.info(spool.recover(), "spool recovered (temp files and unindexed files removed)");
-  const delivery = startDelivery({
-    spool,
-    hostname,
-    ...(smarthost ? { smarthost } : {}),
-    ...(section.mx ? { mx: section.mx } : {}),
-    concurrency: section.delivery_concurrency,
-    connectionsPerDestination: section.delivery_connections_per_destination,
-    lifetimeMs: section.queue_lifetime_hours * 3_600_000,
-    logger,
-    metrics,
-  });
   const stopped = shutdownSignal();
-  let service: Awaited<ReturnType<typeof startSubmission>>;
+  let runtime: SubmissionRuntime | undefined;
   let scrape: MetricsEndpoint | undefined;
   try {
-    scrape = options.metrics ? await serveMetrics(metrics.registry, options.metrics) : undefined;
-    service = await startSubmission({
-      config: section,
+    runtime = await startSubmissionRuntime({
+      section,
+      ...(smarthost ? { smarthost } : {}),
       hostname,
-      tls,
-      spool,
-      users: new UserStore(db),
+      dataDir: data,
+      store: db,
       logger,
-      metrics,
-      onQueued: (message, recipients) => delivery.enqueue(message, recipients),
     });
+    scrape = options.metrics ? await serveMetrics(runtime.metrics.registry, options.metrics) : undefined;
   } catch (error) {
-    await scrape?.stop();
-    await delivery.stop();
+    await runtime?.stop();
     db.close();
     throw error;
   }
+  const service = runtime;
   const where = `${format(service.starttls)} (STARTTLS) and ${format(service.implicitTls)} (implicit TLS)`;
-  logger.info(
-    { starttls: service.starttls, implicitTls: service.implicitTls, serverName: hostname },
-    "listening",
-  );
   process.stdout.write(
     `porteiro submission: ${hostname} listening on ${where}; delivering to ${smarthost ? `smarthost ${format(smarthost)}` : "each domain's MX"}\n`,
   );
@@ -131,7 +87,6 @@ async function serve(options: ServeOptions): Promise<void> {
   const signal = await stopped;
   logger.info({ signal }, "shutting down: finishing messages in flight");
   await service.stop();
-  await delivery.stop();
   await scrape?.stop();
   db.close();
   logger.info("stopped");

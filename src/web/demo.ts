@@ -26,7 +26,11 @@ export interface DemoProgressReport {
  */
 export type SeedDemo = (
   context: DemoSeedContext,
-  options: { readonly onProgress: (report: DemoProgressReport) => void },
+  options: {
+    readonly onProgress: (report: DemoProgressReport) => void;
+    /** Aborted when the process shuts down: stop soon, leaving what is written consistent. */
+    readonly signal: AbortSignal;
+  },
 ) => Promise<void>;
 
 export type DemoState = "off" | "unavailable" | "seeding" | "ready" | "failed";

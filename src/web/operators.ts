@@ -31,7 +31,7 @@ function checkUsername(text: string): string {
 }
 
 function checkPassword(password: string): void {
-  if (password.length < 10) throw new UserError("the password must have at least 10 characters");
+  if (password.length < 8) throw new UserError("the password must have at least 8 characters");
   if (password.length > 1024) throw new UserError("the password must have at most 1024 characters");
 }
 

@@ -1,0 +1,231 @@
+import { hostname as systemHostname } from "node:os";
+import { join, resolve } from "node:path";
+import { type Command, InvalidArgumentError } from "commander";
+import type { Registry } from "prom-client";
+import { createLogger, type Logger } from "../core/index.js";
+import { openStore, type Store } from "../store/index.js";
+import { type Endpoint, parseEndpoint, SubmissionMetrics } from "../submission/index.js";
+import { DemoProgress, defaultWebConfig, startWeb, type WebServer } from "../web/index.js";
+import { type CollectorRuntime, startCollectorRuntime } from "./collector-runtime.js";
+import { type Config, loadConfig } from "./config.js";
+import { DEMO_OPERATOR, type DemoSeeding, ensureDemoOperator, seedInBackground } from "./demo.js";
+import { type Job, type Scheduler, startScheduler } from "./scheduler.js";
+import { endpointOption } from "./submission.js";
+import {
+  formatEndpoint,
+  type SubmissionRuntime,
+  startSubmissionRuntime,
+  withSubmissionFlags,
+} from "./submission-runtime.js";
+
+interface ServeOptions {
+  config?: string;
+  data?: string;
+  plan?: string;
+  web?: Endpoint;
+  listen?: Endpoint;
+  listenTls?: Endpoint;
+  smarthost?: Endpoint;
+  cert?: string;
+  key?: string;
+  hostname?: string;
+  collect?: Endpoint;
+  submission: boolean;
+  collector: boolean;
+  demo?: boolean;
+}
+
+const FLOWS_FLUSH_SECONDS = 5;
+const FLOWS_STATS_SECONDS = 60;
+const SESSION_PURGE_MS = 3_600_000;
+
+function collectOption(text: string): Endpoint {
+  if (!text.startsWith("udp://")) throw new InvalidArgumentError("expected udp://HOST:PORT.");
+  try {
+    return parseEndpoint(text.slice("udp://".length));
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** Resolves on the first SIGTERM or SIGINT. */
+function shutdownSignal(): Promise<NodeJS.Signals> {
+  return new Promise((done) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off("SIGTERM", on);
+      process.off("SIGINT", on);
+      done(signal);
+    };
+    process.on("SIGTERM", on);
+    process.on("SIGINT", on);
+  });
+}
+
+/** What runs, stopped in the reverse order of starting. */
+interface Running {
+  web?: WebServer;
+  submission?: SubmissionRuntime;
+  collector?: CollectorRuntime;
+  scheduler?: Scheduler;
+  seeding?: DemoSeeding;
+}
+
+async function stopAll(running: Running, store: Store, logger: Logger): Promise<void> {
+  await running.seeding?.stop();
+  await running.scheduler?.stop();
+  await running.web?.close();
+  await running.submission?.stop();
+  await running.collector?.stop();
+  store.close();
+  logger.info("stopped");
+}
+
+/** Where the plan is: --plan, the config's, or for the demo the one its generator writes in the data folder. */
+function planFileOf(options: ServeOptions, config: Config | undefined, data: string): string | undefined {
+  if (options.plan) return resolve(options.plan);
+  if (config) return config.plan;
+  return options.demo ? join(data, "demo", "plan.yaml") : undefined;
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  const config = options.config ? loadConfig(options.config) : undefined;
+  const data = resolve(options.data ?? config?.data ?? "data");
+  const web = config?.web ?? defaultWebConfig();
+  const section = withSubmissionFlags(config?.submission, options);
+  const smarthost = options.smarthost ?? section.smarthost;
+  const hostname = options.hostname ?? section.hostname ?? systemHostname();
+  const planFile = planFileOf(options, config, data);
+  const logger = createLogger("porteiro");
+  const store = openStore(data);
+  const running: Running = {};
+  const stopped = shutdownSignal();
+  try {
+    const submissionMetrics = options.submission ? new SubmissionMetrics() : undefined;
+    const registries: Registry[] = submissionMetrics ? [submissionMetrics.registry] : [];
+    const demo = new DemoProgress(options.demo ? "seeding" : "off", options.demo ? "starting" : "");
+    // The web server first: it answers while the rest starts and the demo data loads.
+    const listen = options.web ?? web.listen;
+    running.web = await startWeb({
+      host: listen.host,
+      port: listen.port,
+      store,
+      dataDir: data,
+      ...(planFile ? { planFile } : {}),
+      config: web,
+      submissionHost: web.submission_host ?? hostname,
+      logger: logger.child({ service: "web" }),
+      registries,
+      demo,
+    });
+    process.stdout.write(
+      `porteiro: web console and help site on ${running.web.url} (console: ${running.web.url}console/)\n`,
+    );
+    const jobs: Job[] = [
+      {
+        name: "web-sessions-expiry",
+        everyMs: SESSION_PURGE_MS,
+        run: () => void running.web?.context.sessions.purgeExpired(),
+      },
+    ];
+    if (options.demo) {
+      const password = await ensureDemoOperator(running.web.context.operators);
+      process.stdout.write(`demo login: ${DEMO_OPERATOR} / ${password}\n`);
+    }
+    if (submissionMetrics) {
+      running.submission = await startSubmissionRuntime({
+        section,
+        ...(smarthost ? { smarthost } : {}),
+        hostname,
+        dataDir: data,
+        store,
+        logger: logger.child({ service: "submission" }),
+        metrics: submissionMetrics,
+      });
+      const { starttls, implicitTls } = running.submission;
+      process.stdout.write(
+        `porteiro submission: ${hostname} listening on ${formatEndpoint(starttls)} (STARTTLS) and ${formatEndpoint(implicitTls)} (implicit TLS); delivering to ${smarthost ? `smarthost ${formatEndpoint(smarthost)}` : "each domain's MX"}\n`,
+      );
+    }
+    if (options.collector) {
+      running.collector = await startCollectorRuntime({
+        listen: options.collect ?? { host: "127.0.0.1", port: 2055 },
+        store,
+        logger: logger.child({ service: "flows" }),
+      });
+      jobs.push(...running.collector.jobs(FLOWS_FLUSH_SECONDS, FLOWS_STATS_SECONDS));
+      process.stdout.write(
+        `porteiro flows: collecting on udp://${formatEndpoint(running.collector.endpoint)}\n`,
+      );
+    }
+    running.scheduler = startScheduler(jobs, logger);
+    if (options.demo) {
+      if (!planFile) throw new Error("the demo has no plan file");
+      running.seeding = seedInBackground(
+        {
+          store,
+          dataDir: data,
+          planFile,
+          ...(running.collector ? { collector: running.collector.endpoint } : {}),
+          logger: logger.child({ service: "demo" }),
+        },
+        demo,
+        logger,
+      );
+      process.stdout.write(
+        `demo data: loading in the background; progress at ${running.web.url}api/demo/progress\n`,
+      );
+    }
+  } catch (error) {
+    await stopAll(running, store, logger);
+    throw error;
+  }
+  const signal = await stopped;
+  logger.info({ signal }, "shutting down");
+  await stopAll(running, store, logger);
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command("serve")
+    .description(
+      "run the whole platform in one process: web console and help site, submission, flow collector",
+    )
+    .option(
+      "-c, --config <file>",
+      "porteiro.yaml (its web:, submission: sections, plan and data); flags override it",
+    )
+    .option("--data <dir>", "data folder (default: from -c, else ./data)")
+    .option("--plan <file>", "plan file (default: from -c; with --demo, DATA/demo/plan.yaml)")
+    .option("--web <host:port>", "web server (default 127.0.0.1:8025)", endpointOption)
+    .option("--listen <host:port>", "submission STARTTLS listener (default 127.0.0.1:2587)", endpointOption)
+    .option(
+      "--listen-tls <host:port>",
+      "submission implicit-TLS listener (default 127.0.0.1:2465)",
+      endpointOption,
+    )
+    .option(
+      "--smarthost <host:port>",
+      "deliver every message to this MTA instead of each domain's MX",
+      endpointOption,
+    )
+    .option(
+      "--cert <file>",
+      "TLS certificate chain for submission, PEM (default: self-signed under DATA/tls/)",
+    )
+    .option("--key <file>", "the certificate's private key, PEM")
+    .option("--hostname <name>", "submission's name in the greeting, Received lines and Message-IDs")
+    .option(
+      "--collect <url>",
+      "flow collector, udp://HOST:PORT (default udp://127.0.0.1:2055)",
+      collectOption,
+    )
+    .option("--no-submission", "do not run the submission service")
+    .option("--no-collector", "do not run the flow collector")
+    .option("--demo", "create the demo operator (admin) and load the demo data in the background")
+    .addHelpText(
+      "after",
+      "\nSIGTERM or SIGINT stops everything and exits 0. PORTEIRO_DEMO_PASSWORD sets the demo login's password.\n" +
+        "Examples:\n  porteiro serve -c porteiro.yaml\n  porteiro serve --demo --data demo-data --web 127.0.0.1:8025",
+    )
+    .action((options: ServeOptions) => serve(options));
+}
