@@ -42,9 +42,7 @@ export interface ImportSummary {
 const PROGRESS_EVERY = 1_000_000;
 
 function openInput(file: string): Readable {
-  if (file === "-") return process.stdin;
-  const stream = createReadStream(file);
-  return stream;
+  return file === "-" ? process.stdin : createReadStream(file);
 }
 
 function readFailure(file: string, error: NodeJS.ErrnoException): UserError {
