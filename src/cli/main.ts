@@ -10,7 +10,8 @@ import { registerOperatorsCommands } from "./operators.js";
 import { registerPlanCommands } from "./plan.js";
 import { registerPolicyCommands } from "./policy.js";
 import { registerQueueCommands } from "./queue.js";
-import { registerReputationCommands } from "./reputation.js";
+import { registerReputationCommands, reputationCommand } from "./reputation.js";
+import { registerReputationReport } from "./reputation-report.js";
 import { registerServeCommand } from "./serve.js";
 import { registerStatusCommand } from "./status.js";
 import { registerSubmissionCommands } from "./submission.js";
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerPolicyCommands(program);
   registerQueueCommands(program);
   registerReputationCommands(program);
+  registerReputationReport(reputationCommand(program));
   registerServeCommand(program);
   registerStatusCommand(program);
   registerSubmissionCommands(program);
