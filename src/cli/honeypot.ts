@@ -11,7 +11,6 @@ import {
   type HoneypotConfig,
   honeypotReport,
   listSessions,
-  type NetworkInfo,
   type NetworkLookup,
   NO_NETWORK_MAP,
   parseEndpoint,
@@ -23,6 +22,7 @@ import {
   sessionDetail,
   startSensor,
 } from "../honeypot/index.js";
+import { loadNetworkMap } from "../reputation/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { dataDir, loadConfig } from "./config.js";
 import { dayOption, outputFormatOption } from "./options.js";
@@ -117,25 +117,10 @@ async function serve(options: ServeOptions): Promise<void> {
   await sensor.stop();
 }
 
-/**
- * The reputation capability's address → network map, read only when the report needs origins.
- * Loaded by name at run time so this command works (with origins unknown) where that map is absent.
- */
+/** The reputation capability's address → network map, adapted to the report's text addresses. */
 async function networkMap(data: string): Promise<NetworkLookup> {
-  const specifier = "../reputation/index.js";
-  try {
-    const reputation = (await import(specifier)) as {
-      loadNetworkMap(options: { dataDir: string }): Promise<{
-        lookup(address: ReturnType<typeof parseAddress>): NetworkInfo;
-      }>;
-    };
-    const map = await reputation.loadNetworkMap({ dataDir: data });
-    return { lookup: (text) => map.lookup(parseAddress(text)) };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw error;
-    process.stderr.write("porteiro: no address → network map available; origin country and ASN unknown\n");
-    return NO_NETWORK_MAP;
-  }
+  const map = await loadNetworkMap({ dataDir: data });
+  return { lookup: (text) => map.lookup(parseAddress(text)) };
 }
 
 const REPORT_HELP = `
