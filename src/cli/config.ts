@@ -23,6 +23,8 @@ export interface Config {
   readonly submission: SubmissionConfig;
   /** The `honeypot:` section: the spam honeypot sensor's listeners and bounds. */
   readonly honeypot: HoneypotConfig;
+  /** Whether the file has a `honeypot:` section: only then does `porteiro serve` run the sensor. */
+  readonly honeypotEnabled: boolean;
   /** The `web:` section: the web server and what the help site and autoconfig tell subscribers. */
   readonly web: WebConfig;
 }
@@ -44,6 +46,7 @@ export function loadConfig(file: string): Config {
       dkim: submission.dkim.map((key) => ({ ...key, private_key_file: resolve(base, key.private_key_file) })),
     },
     honeypot: result.data.honeypot,
+    honeypotEnabled: typeof source.value === "object" && source.value !== null && "honeypot" in source.value,
     web: result.data.web,
   };
 }

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import type { Registry } from "prom-client";
 import { createLogger, type Logger } from "../core/index.js";
+import { defaultHoneypotConfig, type Sensor, startSensor } from "../honeypot/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { type Endpoint, parseEndpoint, SubmissionMetrics } from "../submission/index.js";
 import { DemoProgress, defaultWebConfig, startWeb, type WebServer } from "../web/index.js";
@@ -32,6 +33,7 @@ interface ServeOptions {
   collect?: Endpoint;
   submission: boolean;
   collector: boolean;
+  honeypot?: boolean;
   demo?: boolean;
 }
 
@@ -66,6 +68,7 @@ interface Running {
   web?: WebServer;
   submission?: SubmissionRuntime;
   collector?: CollectorRuntime;
+  honeypot?: Sensor;
   scheduler?: Scheduler;
   seeding?: DemoSeeding;
 }
@@ -76,6 +79,7 @@ async function stopAll(running: Running, store: Store, logger: Logger): Promise<
   await running.web?.close();
   await running.submission?.stop();
   await running.collector?.stop();
+  await running.honeypot?.stop();
   store.close();
   logger.info("stopped");
 }
@@ -157,6 +161,16 @@ async function serve(options: ServeOptions): Promise<void> {
         `porteiro flows: collecting on udp://${formatEndpoint(running.collector.endpoint)}\n`,
       );
     }
+    if (options.honeypot || config?.honeypotEnabled) {
+      running.honeypot = await startSensor({
+        config: config?.honeypot ?? defaultHoneypotConfig(),
+        dataDir: data,
+        logger: logger.child({ service: "honeypot" }),
+      });
+      for (const [listener, endpoint] of Object.entries(running.honeypot.endpoints)) {
+        process.stdout.write(`porteiro honeypot: ${listener} listening on ${formatEndpoint(endpoint)}\n`);
+      }
+    }
     running.scheduler = startScheduler(jobs, logger);
     if (options.demo) {
       if (!planFile) throw new Error("the demo has no plan file");
@@ -221,6 +235,10 @@ export function registerServeCommand(program: Command): void {
     )
     .option("--no-submission", "do not run the submission service")
     .option("--no-collector", "do not run the flow collector")
+    .option(
+      "--honeypot",
+      "also run the spam honeypot sensor (on by itself when porteiro.yaml has a honeypot: section)",
+    )
     .option("--demo", "create the demo operator (admin) and load the demo data in the background")
     .addHelpText(
       "after",
