@@ -1,0 +1,45 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { importListing } from "../reputation/index.js";
+import { Elsewhere } from "./elsewhere.js";
+import { listedAddresses } from "./listed-addresses.js";
+import { dayOf, HISTORY_DAYS } from "./options.js";
+import { type SeedRun, yieldToEventLoop } from "./seed-run.js";
+import { DEMO_LISTS, zoneFile } from "./zone-files.js";
+
+/** Snapshot days: weekly, ending on the last day of the history. */
+export function listingDays(): number[] {
+  const days: number[] = [];
+  for (let day = (HISTORY_DAYS - 1) % 7; day < HISTORY_DAYS; day += 7) days.push(day);
+  return days;
+}
+
+/** One file per list and week, each imported as that list's snapshot of the day (replacing any earlier one). */
+export async function seedListings(run: SeedRun): Promise<void> {
+  const days = listingDays().filter((day) => !run.state.done(`listings:${dayOf(run.world.options, day)}`));
+  if (days.length === 0) return;
+  const { isp, population, sessions, options } = run.world;
+  const elsewhere = await Elsewhere.load(options.seed, options.scale);
+  const folder = join(run.folder, "listings");
+  mkdirSync(folder, { recursive: true });
+  for (const [n, day] of days.entries()) {
+    if (run.signal.aborted) return;
+    const date = dayOf(options, day);
+    run.progress(`listings ${date}`, n / days.length);
+    const addresses = Uint32Array.from([
+      ...listedAddresses(isp, population, sessions, options, day),
+      ...elsewhere.listedOn(day),
+    ]).sort();
+    for (const list of DEMO_LISTS) {
+      const file = join(folder, `${list.name}-${date}.${list.extension}`);
+      writeFileSync(file, zoneFile(list, date, addresses));
+      await importListing(run.context.store, run.context.dataDir, file, {
+        list: list.name,
+        date,
+        format: list.format,
+      });
+    }
+    run.state.markDone(`listings:${date}`);
+    await yieldToEventLoop();
+  }
+}
