@@ -86,14 +86,16 @@ function rank(rows: Omit<ReportRow, "rank">[]): ReportRow[] {
   let lastListed = -1;
   let lastRank = 0;
   for (const row of rows) {
+    // Rank goes before change, so the columns read in the order the help lists them.
+    const { change, ...counts } = row;
     if (row.key === UNKNOWN) {
-      out.push({ ...row, rank: null });
+      out.push({ ...counts, rank: null, change });
       continue;
     }
     position++;
     if (row.listed !== lastListed) lastRank = position;
     lastListed = row.listed;
-    out.push({ ...row, rank: lastRank });
+    out.push({ ...counts, rank: lastRank, change });
   }
   return out;
 }
