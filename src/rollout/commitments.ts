@@ -1,0 +1,81 @@
+import type { Store } from "../store/index.js";
+import { type Actor, requireWrite } from "./access.js";
+import { checkedWrite, notFound } from "./errors.js";
+import type { Commitment } from "./model.js";
+import { commitmentChange, commitmentInput, parseInput } from "./schemas.js";
+
+interface Row extends Omit<Commitment, "public"> {
+  public: number;
+}
+
+const COLUMNS = "id, org_id, kind, region_id, target, due, document_id, public";
+const toCommitment = (row: Row): Commitment => ({ ...row, public: row.public === 1 });
+const REFERENCES = "organisation, region or document";
+
+export function listCommitments(store: Store): Commitment[] {
+  return (store.prepare(`SELECT ${COLUMNS} FROM rollout_commitments ORDER BY due, id`).all() as Row[]).map(
+    toCommitment,
+  );
+}
+
+export function getCommitment(store: Store, id: number): Commitment {
+  const row = store.prepare(`SELECT ${COLUMNS} FROM rollout_commitments WHERE id = ?`).get(id) as
+    | Row
+    | undefined;
+  if (!row) throw notFound(`commitment ${id}`);
+  return toCommitment(row);
+}
+
+/** What an organisation commits to is for its admin (or a coordinator) to say. */
+export function createCommitment(store: Store, actor: Actor, input: unknown): Commitment {
+  const c = parseInput(commitmentInput, input);
+  requireWrite(actor, c.org_id, "org-admin");
+  const id = checkedWrite(
+    () =>
+      store
+        .prepare(
+          `INSERT INTO rollout_commitments (org_id, kind, region_id, target, due, document_id, public, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          c.org_id,
+          c.kind,
+          c.region_id ?? null,
+          c.kind === "adoption_pct" ? (c.target ?? null) : null,
+          c.due,
+          c.document_id ?? null,
+          c.public === false ? 0 : 1,
+          new Date().toISOString(),
+        ).lastInsertRowid,
+    REFERENCES,
+  );
+  return getCommitment(store, Number(id));
+}
+
+export function updateCommitment(store: Store, actor: Actor, id: number, input: unknown): Commitment {
+  const change = parseInput(commitmentChange, input);
+  const before = getCommitment(store, id);
+  requireWrite(actor, before.org_id, "org-admin");
+  const after = { ...before, ...change };
+  checkedWrite(
+    () =>
+      store
+        .prepare(
+          "UPDATE rollout_commitments SET target = ?, due = ?, document_id = ?, public = ? WHERE id = ?",
+        )
+        .run(
+          before.kind === "adoption_pct" ? (after.target ?? before.target) : null,
+          after.due,
+          after.document_id ?? null,
+          after.public ? 1 : 0,
+          id,
+        ),
+    REFERENCES,
+  );
+  return getCommitment(store, id);
+}
+
+export function deleteCommitment(store: Store, actor: Actor, id: number): void {
+  requireWrite(actor, getCommitment(store, id).org_id, "org-admin");
+  store.prepare("DELETE FROM rollout_commitments WHERE id = ?").run(id);
+}

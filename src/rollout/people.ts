@@ -1,0 +1,79 @@
+import type { Store } from "../store/index.js";
+import { type Actor, requireWrite } from "./access.js";
+import { checkedWrite, forbidden, notFound, RolloutError } from "./errors.js";
+import type { Person, ProgrammeRole } from "./model.js";
+import { parseInput, personChange, personInput } from "./schemas.js";
+
+const REFERENCES = "organisation or operator account";
+
+const one = (store: Store, id: number) =>
+  store.prepare("SELECT id, org_id, role, name, email, username FROM rollout_people WHERE id = ?").get(id) as
+    | Person
+    | undefined;
+
+export function listPeople(store: Store): Person[] {
+  return store
+    .prepare("SELECT id, org_id, role, name, email, username FROM rollout_people ORDER BY org_id, name")
+    .all() as Person[];
+}
+
+export function getPerson(store: Store, id: number): Person {
+  const person = one(store, id);
+  if (!person) throw notFound(`person ${id}`);
+  return person;
+}
+
+/** An organisation's admin manages its own people, but never makes a coordinator. */
+function requirePeopleWrite(actor: Actor, orgId: string | null, role: ProgrammeRole): void {
+  if (orgId === null && (role === "org-admin" || role === "org-member"))
+    throw new RolloutError(400, `an ${role} belongs to an organisation: give org_id`);
+  requireWrite(actor, orgId, "org-admin");
+  if (role === "coordinator" && actor.role !== "coordinator")
+    throw forbidden("only a coordinator names a coordinator");
+}
+
+export function createPerson(store: Store, actor: Actor, input: unknown): Person {
+  const person = parseInput(personInput, input);
+  requirePeopleWrite(actor, person.org_id ?? null, person.role);
+  const id = checkedWrite(
+    () =>
+      store
+        .prepare(
+          "INSERT INTO rollout_people (org_id, role, name, email, username, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .run(
+          person.org_id ?? null,
+          person.role,
+          person.name,
+          person.email ?? null,
+          person.username ?? null,
+          new Date().toISOString(),
+        ).lastInsertRowid,
+    REFERENCES,
+  );
+  return getPerson(store, Number(id));
+}
+
+export function updatePerson(store: Store, actor: Actor, id: number, input: unknown): Person {
+  const change = parseInput(personChange, input);
+  const before = getPerson(store, id);
+  requirePeopleWrite(actor, before.org_id, before.role);
+  const after = { ...before, ...change };
+  requirePeopleWrite(actor, after.org_id ?? null, after.role);
+  checkedWrite(
+    () =>
+      store
+        .prepare(
+          "UPDATE rollout_people SET org_id = ?, role = ?, name = ?, email = ?, username = ? WHERE id = ?",
+        )
+        .run(after.org_id ?? null, after.role, after.name, after.email ?? null, after.username ?? null, id),
+    REFERENCES,
+  );
+  return getPerson(store, id);
+}
+
+export function deletePerson(store: Store, actor: Actor, id: number): void {
+  const person = getPerson(store, id);
+  requirePeopleWrite(actor, person.org_id, person.role);
+  store.prepare("DELETE FROM rollout_people WHERE id = ?").run(id);
+}

@@ -1,0 +1,85 @@
+import type { Day } from "../core/index.js";
+import type { Store } from "../store/index.js";
+import { type Actor, requireWrite } from "./access.js";
+import { checkedWrite, notFound, RolloutError } from "./errors.js";
+import type { CalendarEntry, Region } from "./model.js";
+import { calendarInput, parseInput, regionInput } from "./schemas.js";
+
+export function listRegions(store: Store): Region[] {
+  return store.prepare("SELECT id, name FROM rollout_regions ORDER BY name").all() as Region[];
+}
+
+export function createRegion(store: Store, actor: Actor, input: unknown): Region {
+  const region = parseInput(regionInput, input);
+  requireWrite(actor, null, "coordinator");
+  checkedWrite(
+    () =>
+      store
+        .prepare("INSERT INTO rollout_regions (id, name, created_at) VALUES (?, ?, ?)")
+        .run(region.id, region.name, new Date().toISOString()),
+    "region",
+  );
+  return region;
+}
+
+/** A region goes only while nothing refers to it but calendar entries. */
+export function deleteRegion(store: Store, actor: Actor, id: string): void {
+  requireWrite(actor, null, "coordinator");
+  if (!listRegions(store).some((r) => r.id === id)) throw notFound(`region ${id}`);
+  try {
+    store.prepare("DELETE FROM rollout_regions WHERE id = ?").run(id);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "SQLITE_CONSTRAINT_FOREIGNKEY") throw error;
+    throw new RolloutError(409, `region ${id} has reports, commitments or noise on record and stays`);
+  }
+}
+
+export function listCalendar(store: Store): CalendarEntry[] {
+  return store
+    .prepare("SELECT * FROM rollout_calendar ORDER BY region_id, enforce_from, org_id")
+    .all() as CalendarEntry[];
+}
+
+/** Sets an organisation's dates in a region (its admin, or a coordinator). */
+export function setCalendarEntry(store: Store, actor: Actor, input: unknown): CalendarEntry {
+  const entry = parseInput(calendarInput, input);
+  requireWrite(actor, entry.org_id, "org-admin");
+  const saved: CalendarEntry = {
+    org_id: entry.org_id,
+    region_id: entry.region_id,
+    notify_from: entry.notify_from ?? null,
+    observe_from: entry.observe_from ?? null,
+    enforce_from: entry.enforce_from,
+  };
+  checkedWrite(
+    () =>
+      store
+        .prepare(
+          `INSERT INTO rollout_calendar (org_id, region_id, notify_from, observe_from, enforce_from)
+           VALUES (@org_id, @region_id, @notify_from, @observe_from, @enforce_from)
+           ON CONFLICT (org_id, region_id) DO UPDATE SET notify_from = excluded.notify_from,
+             observe_from = excluded.observe_from, enforce_from = excluded.enforce_from`,
+        )
+        .run(saved),
+    "organisation or region",
+  );
+  return saved;
+}
+
+export function deleteCalendarEntry(store: Store, actor: Actor, orgId: string, regionId: string): void {
+  requireWrite(actor, orgId, "org-admin");
+  const result = store
+    .prepare("DELETE FROM rollout_calendar WHERE org_id = ? AND region_id = ?")
+    .run(orgId, regionId);
+  if (result.changes === 0) throw notFound(`calendar entry for ${orgId} in ${regionId}`);
+}
+
+/** The day each region switched (or will): the first enforce date any organisation set there. */
+export function switchDays(calendar: readonly CalendarEntry[]): Map<string, Day> {
+  const days = new Map<string, Day>();
+  for (const entry of calendar) {
+    const known = days.get(entry.region_id);
+    if (known === undefined || entry.enforce_from < known) days.set(entry.region_id, entry.enforce_from);
+  }
+  return days;
+}

@@ -1,0 +1,121 @@
+import type { Day } from "../core/index.js";
+import type { Store } from "../store/index.js";
+import { type Actor, requireWrite } from "./access.js";
+import { checkedWrite, notFound } from "./errors.js";
+import type { Phase, StatusReport } from "./model.js";
+import { type MeasuresInput, parseInput, reportChange, reportInput } from "./schemas.js";
+
+interface Row extends Omit<StatusReport, "public" | "submission_offered"> {
+  public: number;
+  submission_offered: number | null;
+}
+
+const COLUMNS = `id, org_id, region_id, as_of, phase, subscribers_notified, adoption_pct, blocked_ipv4,
+  blocked_ipv6_prefixes, listed_ips, complaints, submission_offered, source, submitted_by, public, received_at`;
+
+const toReport = (row: Row): StatusReport => ({
+  ...row,
+  phase: row.phase as Phase,
+  as_of: row.as_of as Day,
+  submission_offered: row.submission_offered === null ? null : row.submission_offered === 1,
+  public: row.public === 1,
+});
+
+/** Every report, oldest first (by date, then by arrival). */
+export function listReports(
+  store: Store,
+  filter: { orgId?: string; publicOnly?: boolean } = {},
+): StatusReport[] {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  if (filter.orgId !== undefined) {
+    where.push("org_id = ?");
+    values.push(filter.orgId);
+  }
+  if (filter.publicOnly) where.push("public = 1");
+  const sql = `SELECT ${COLUMNS} FROM rollout_reports ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY as_of, id`;
+  return (store.prepare(sql).all(...values) as Row[]).map(toReport);
+}
+
+export function getReport(store: Store, id: number): StatusReport {
+  const row = store.prepare(`SELECT ${COLUMNS} FROM rollout_reports WHERE id = ?`).get(id) as Row | undefined;
+  if (!row) throw notFound(`report ${id}`);
+  return toReport(row);
+}
+
+export interface Submission {
+  readonly orgId: string;
+  readonly source: "entered" | "pushed";
+  readonly submittedBy: string;
+  readonly signedBody?: string;
+  readonly signature?: string;
+  readonly public?: boolean;
+}
+
+/** Adds reports as new rows (the table refuses changes): the caller checked who sends them. */
+export function appendReports(
+  store: Store,
+  submission: Submission,
+  reports: readonly MeasuresInput[],
+): number[] {
+  const insert = store.prepare(
+    `INSERT INTO rollout_reports (org_id, region_id, as_of, phase, subscribers_notified, adoption_pct,
+       blocked_ipv4, blocked_ipv6_prefixes, listed_ips, complaints, submission_offered, source, submitted_by,
+       signed_body, signature, public, received_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const now = new Date().toISOString();
+  return checkedWrite(
+    () =>
+      store.transaction(() =>
+        reports.map((r) =>
+          Number(
+            insert.run(
+              submission.orgId,
+              r.region,
+              r.as_of,
+              r.phase,
+              r.subscribers_notified ?? null,
+              r.adoption_pct ?? null,
+              r.blocked_ipv4 ?? null,
+              r.blocked_ipv6_prefixes ?? null,
+              r.listed_ips ?? null,
+              r.complaints ?? null,
+              r.submission_offered === undefined || r.submission_offered === null
+                ? null
+                : r.submission_offered
+                  ? 1
+                  : 0,
+              submission.source,
+              submission.submittedBy,
+              submission.signedBody ?? null,
+              submission.signature ?? null,
+              submission.public ? 1 : 0,
+              now,
+            ).lastInsertRowid,
+          ),
+        ),
+      )(),
+    "organisation or region",
+  );
+}
+
+/** A report entered in the console or through the API by one of the organisation's people. */
+export function enterReport(store: Store, actor: Actor, input: unknown): StatusReport {
+  const report = parseInput(reportInput, input);
+  requireWrite(actor, report.org_id, "org-member");
+  const [id] = appendReports(
+    store,
+    { orgId: report.org_id, source: "entered", submittedBy: actor.name, public: report.public === true },
+    [report],
+  );
+  return getReport(store, id as number);
+}
+
+/** Publishing is the one change a report takes: its organisation's admin or a coordinator agrees to show it. */
+export function publishReport(store: Store, actor: Actor, id: number, input: unknown): StatusReport {
+  const change = parseInput(reportChange, input);
+  requireWrite(actor, getReport(store, id).org_id, "org-admin");
+  store.prepare("UPDATE rollout_reports SET public = ? WHERE id = ?").run(change.public ? 1 : 0, id);
+  return getReport(store, id);
+}
