@@ -14,26 +14,37 @@ export function mask4(bits: number): number {
   return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
 }
 
-/** Octets from `pos`: sets scan.start (missing octets zero) and scan.bits (8, 16, 24 or 32). */
+/** 256^k for the octets a prefix leaves out. */
+const SCALE = [4294967296, 16777216, 65536, 256, 1];
+
+/**
+ * Octets from `pos`: sets scan.start (missing octets zero) and scan.bits (8, 16, 24 or 32).
+ * Bounds are checked by hand: charCodeAt past the end gives NaN, which deoptimizes the loop.
+ */
 export function scanOctets(s: string, pos: number): number {
+  const n = s.length;
   let value = 0;
   let octets = 0;
   let at = pos;
   for (;;) {
+    if (at >= n) return -1;
     let c = s.charCodeAt(at) - ZERO;
-    if (!(c >= 0 && c <= 9)) return -1;
-    let octet = 0;
-    do {
+    if (c < 0 || c > 9) return -1;
+    let octet = c;
+    at++;
+    while (at < n) {
+      c = s.charCodeAt(at) - ZERO;
+      if (c < 0 || c > 9) break;
       octet = octet * 10 + c;
       if (octet > 255) return -1;
-      c = s.charCodeAt(++at) - ZERO;
-    } while (c >= 0 && c <= 9);
+      at++;
+    }
     value = value * 256 + octet;
     octets++;
-    if (octets === 4 || s.charCodeAt(at) !== DOT) break;
+    if (octets === 4 || at >= n || s.charCodeAt(at) !== DOT) break;
     at++;
   }
-  scan.start = value * 2 ** (8 * (4 - octets));
+  scan.start = value * (SCALE[octets] as number);
   scan.bits = 8 * octets;
   return at;
 }
@@ -41,14 +52,15 @@ export function scanOctets(s: string, pos: number): number {
 /** `/bits` at `pos` (0..32), or -1. */
 function scanLength(s: string, pos: number): number {
   let at = pos;
-  let c = s.charCodeAt(at) - ZERO;
-  if (!(c >= 0 && c <= 9)) return -1;
-  let bits = 0;
-  do {
-    bits = bits * 10 + c;
+  let bits = -1;
+  while (at < s.length) {
+    const c = s.charCodeAt(at) - ZERO;
+    if (c < 0 || c > 9) break;
+    bits = (bits < 0 ? 0 : bits * 10) + c;
     if (bits > 32) return -1;
-    c = s.charCodeAt(++at) - ZERO;
-  } while (c >= 0 && c <= 9);
+    at++;
+  }
+  if (bits < 0) return -1;
   scan.bits = bits;
   return at;
 }

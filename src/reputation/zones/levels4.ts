@@ -11,15 +11,18 @@ export interface Level4 {
 /**
  * The listed set when the most specific level that mentions an address decides it, listing or
  * exclusion (rbldnsd's rule: ip4set by /32, /24, /16, /8 granularity, the tries by prefix length).
- * `levels` comes most specific first; each is read once, so callers may build them lazily.
+ * `levels` come most specific first, each built only when its turn comes, so a level's buffers
+ * are freed before the next is sorted.
  */
-export function resolveLevels4(levels: Iterable<Level4>): Uint32Array {
+export function resolveLevels4(levels: readonly (() => Level4)[]): Uint32Array {
   let listed: Uint32Array = EMPTY4;
   let decided: Uint32Array = EMPTY4;
-  for (const level of levels) {
+  levels.forEach((build, i) => {
+    const level = build();
     listed = union4(listed, subtract4(subtract4(level.listed, level.excluded), decided));
-    decided = union4(decided, union4(level.listed, level.excluded));
-  }
+    // After the last level nothing reads `decided`: skip a copy the size of the listing.
+    if (i < levels.length - 1) decided = union4(decided, union4(level.listed, level.excluded));
+  });
   return listed;
 }
 
@@ -44,15 +47,13 @@ export class LeveledRanges4 {
   }
 
   resolve(): Uint32Array {
-    const levels = this.levels;
+    const used = this.levels.filter((buffers) => buffers !== undefined);
+    this.levels.fill(undefined);
     return resolveLevels4(
-      (function* () {
-        for (let i = 0; i < levels.length; i++) {
-          const buffers = levels[i];
-          levels[i] = undefined;
-          if (buffers) yield { listed: buffers.listed.takeMerged(), excluded: buffers.excluded.takeMerged() };
-        }
-      })(),
+      used.map((buffers) => () => ({
+        listed: buffers.listed.takeMerged(),
+        excluded: buffers.excluded.takeMerged(),
+      })),
     );
   }
 }
@@ -92,28 +93,27 @@ export class PrefixBlocks4 {
   }
 
   resolve(): Uint32Array {
-    return resolveLevels4(this.levels());
+    const used: number[] = [];
+    for (let bits = 32; bits >= 0; bits--) if ((this.counts[bits] as number) > 0) used.push(bits);
+    return resolveLevels4(used.map((bits) => () => this.level(bits)));
   }
 
-  private *levels(): Generator<Level4> {
-    for (let bits = 32; bits >= 0; bits--) {
-      const starts = this.starts[bits];
-      const flags = this.flags[bits];
-      const n = this.counts[bits] as number;
-      this.starts[bits] = undefined;
-      this.flags[bits] = undefined;
-      if (!starts || !flags || n === 0) continue;
-      // Stable: among equal prefixes the first line stays first.
-      radixSortUint32(starts, n, flags);
-      const size = 2 ** (32 - bits);
-      const listed = new PairWriter(n);
-      const excluded = new PairWriter(16);
-      for (let i = 0; i < n; i++) {
-        const start = starts[i] as number;
-        if (i > 0 && start === starts[i - 1]) continue;
-        (flags[i] ? excluded : listed).add(start, start + size - 1);
-      }
-      yield { listed: listed.finish(), excluded: excluded.finish() };
+  private level(bits: number): Level4 {
+    const starts = this.starts[bits] as Uint32Array;
+    const flags = this.flags[bits] as Uint8Array;
+    const n = this.counts[bits] as number;
+    this.starts[bits] = undefined;
+    this.flags[bits] = undefined;
+    // Stable: among equal prefixes the first line stays first.
+    radixSortUint32(starts, n, flags);
+    const size = 2 ** (32 - bits);
+    const listed = new PairWriter(n);
+    const excluded = new PairWriter(16);
+    for (let i = 0; i < n; i++) {
+      const start = starts[i] as number;
+      if (i > 0 && start === starts[i - 1]) continue;
+      (flags[i] ? excluded : listed).add(start, start + size - 1);
     }
+    return { listed: listed.finish(), excluded: excluded.finish() };
   }
 }
