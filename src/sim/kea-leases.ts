@@ -30,26 +30,17 @@ function row(address: number, index: number, startMs: number, endMs: number, reg
   return `${dotted(address)},${mac(index)},,${lifetime},${expire},${region + 1},0,0,${login(index)},0,,0\n`;
 }
 
-interface Row {
+export interface LeaseRow {
   readonly startMs: number;
   readonly text: string;
 }
 
-/** Every lease, in start order; webmail users' sessions began before the history and outlast it. */
-export function leaseRows(population: Population, sessions: Sessions, options: SimOptions): string[] {
-  const historyStart = dayStartMs(options, 0);
-  const historyEnd = dayStartMs(options, HISTORY_DAYS);
-  const rows: Row[] = [];
-  population.regionRanges.forEach((range, region) => {
-    for (let index = range.first; index < range.first + range.count; index++) {
-      const address = sessions.fixedAddress[index] as number;
-      if (address === 0) continue;
-      // Spread over the 200 days before the history, ending 30 to 60 days after it: still open today.
-      const startMs = historyStart - (1 + (index % 200)) * 86_400_000;
-      const endMs = historyEnd + (30 + (index % 31)) * 86_400_000;
-      rows.push({ startMs, text: row(address, index, startMs, endMs, region) });
-    }
-  });
+/**
+ * The leases of the subscribers with SMTP behaviour (a session every few days), in start order.
+ * They are imported before the complaints that name their addresses.
+ */
+export function activeLeaseRows(population: Population, sessions: Sessions): LeaseRow[] {
+  const rows: LeaseRow[] = [];
   population.active.forEach((subscriber, slot) => {
     for (
       let id = sessions.firstSession[slot] as number;
@@ -57,26 +48,48 @@ export function leaseRows(population: Population, sessions: Sessions, options: S
       id++
     ) {
       const startMs = sessions.startMs[id] as number;
-      const text = row(
-        sessions.address[id] as number,
-        subscriber.index,
+      const endMs = sessions.endMs[id] as number;
+      rows.push({
         startMs,
-        sessions.endMs[id] as number,
-        subscriber.region,
-      );
-      rows.push({ startMs, text });
+        text: row(sessions.address[id] as number, subscriber.index, startMs, endMs, subscriber.region),
+      });
     }
   });
-  rows.sort((a, b) => a.startMs - b.startMs);
-  return rows.map((r) => r.text);
+  return rows.sort((a, b) => a.startMs - b.startMs);
 }
 
-export async function writeKeaLeases(file: string, rows: readonly string[]): Promise<void> {
+/** The webmail users' one long session each: begun before the history, still open at its end. */
+export function webmailLeaseRows(
+  population: Population,
+  sessions: Sessions,
+  options: SimOptions,
+): LeaseRow[] {
+  const historyStart = dayStartMs(options, 0);
+  const historyEnd = dayStartMs(options, HISTORY_DAYS);
+  const rows: LeaseRow[] = [];
+  population.regionRanges.forEach((range, region) => {
+    for (let index = range.first; index < range.first + range.count; index++) {
+      const address = sessions.fixedAddress[index] as number;
+      if (address === 0) continue;
+      // Starts spread over the 200 days before the history; ends 30 to 60 days after it.
+      const startMs = historyStart - (1 + (index % 200)) * 86_400_000;
+      const endMs = historyEnd + (30 + (index % 31)) * 86_400_000;
+      rows.push({ startMs, text: row(address, index, startMs, endMs, region) });
+    }
+  });
+  return rows.sort((a, b) => a.startMs - b.startMs);
+}
+
+export async function writeKeaLeases(file: string, rows: readonly LeaseRow[]): Promise<void> {
   const out = createWriteStream(file);
   out.write(`${KEA_HEADER}\n`);
   const CHUNK = 4096;
   for (let i = 0; i < rows.length; i += CHUNK) {
-    if (!out.write(rows.slice(i, i + CHUNK).join(""))) await once(out, "drain");
+    const text = rows
+      .slice(i, i + CHUNK)
+      .map((r) => r.text)
+      .join("");
+    if (!out.write(text)) await once(out, "drain");
   }
   out.end();
   await once(out, "finish");

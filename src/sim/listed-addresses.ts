@@ -23,7 +23,7 @@ export function listedAddresses(
     const region = isp.regions[subscriber.region];
     if (!region) return;
     // Days of spam that got out within the memory window: [from, until).
-    const from = Math.max(subscriber.infectedFrom, day - LISTING_MEMORY_DAYS + 1, 0);
+    const from = Math.max(subscriber.infectedFrom, day - LISTING_MEMORY_DAYS + 1);
     const until = Math.min(subscriber.cleanedOn, region.enforceIndex, day + 1);
     if (from >= until) return;
     const fromMs = dayStartMs(options, from);

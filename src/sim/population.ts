@@ -15,12 +15,14 @@ const MAIL_CLIENT_SHARE = 0.017;
 /** Mail-client users already on 587/465 when the history starts. */
 const ALREADY_MOVED = 0.3;
 const NEVER = Number.POSITIVE_INFINITY;
+/** When the bots there at the start were infected (a day index before the history). */
+const BEFORE_HISTORY = -60;
 
 /** Per-day chances: a bot cleaned (letters after observe), a mail client moved (campaign, then blocking). */
 const CLEANUP = { open: 1 / 365, notified: 1 / 120 };
 const MOVE = { open: 0.0008, campaign: 0.03, blocked: 0.35 };
-/** Mean days a bot keeps trying port 25 after its region blocks it. */
-const RETRY_DAYS = 10;
+/** Mean days a bot keeps trying port 25 after its region blocks it; one infected later gives up sooner. */
+const RETRY_DAYS = { wasSpamming: 10, infectedAfter: 3 };
 
 export interface Bot {
   readonly kind: "bot";
@@ -83,7 +85,8 @@ function makeBot(
     }
   }
   const blockedFrom = Math.max(region.enforceIndex, infectedFrom);
-  const retriesUntil = blockedFrom + Math.round(random.exponential(RETRY_DAYS));
+  const retryDays = infectedFrom >= region.enforceIndex ? RETRY_DAYS.infectedAfter : RETRY_DAYS.wasSpamming;
+  const retriesUntil = blockedFrom + Math.round(random.exponential(retryDays));
   return { kind: "bot", index, region: regionIndex, infectedFrom, cleanedOn, retriesUntil };
 }
 
@@ -118,7 +121,7 @@ export function buildPopulation(isp: SimIsp, options: SimOptions): Population {
     regionRanges.push({ first, count });
     for (let index = first; index < first + count; index++) {
       const draw = random.next();
-      if (draw < BOT_SHARE) active.push(makeBot(index, r, region, -1, random));
+      if (draw < BOT_SHARE) active.push(makeBot(index, r, region, BEFORE_HISTORY, random));
       else if (draw < BOT_SHARE + MAIL_CLIENT_SHARE) active.push(makeMailClient(index, r, region, random));
       else if (draw < BOT_SHARE + MAIL_CLIENT_SHARE + LATE_INFECTION_SHARE)
         active.push(makeBot(index, r, region, random.int(HISTORY_DAYS), random));

@@ -1,21 +1,49 @@
 import { join } from "node:path";
 import { importLeases } from "../subscribers/index.js";
-import { leaseRows, writeKeaLeases } from "./kea-leases.js";
-import type { SeedRun } from "./seed-run.js";
+import { activeLeaseRows, type LeaseRow, webmailLeaseRows, writeKeaLeases } from "./kea-leases.js";
+import { type SeedRun, yieldToEventLoop } from "./seed-run.js";
 
-const STEP = "leases";
+/** The month (YYYY-MM, UTC) a lease starts in. */
+const monthOf = (row: LeaseRow) => new Date(row.startMs).toISOString().slice(0, 7);
 
-/** Writes the year's Kea lease file and imports it (an import of the same file adds nothing). */
-export async function seedLeases(run: SeedRun): Promise<void> {
-  if (run.state.done(STEP)) return;
+/**
+ * Writes leases as one Kea lease file per month of lease starts (as Kea's lease file cleanup
+ * rotates them) and imports each; an import of the same file adds nothing. Month by month keeps
+ * each import's merge short, so the web server in this process keeps answering.
+ */
+async function seedLeaseFiles(run: SeedRun, name: string, all: readonly LeaseRow[]): Promise<void> {
+  const months = new Map<string, LeaseRow[]>();
+  for (const row of all) {
+    const month = monthOf(row);
+    const rows = months.get(month) ?? [];
+    rows.push(row);
+    months.set(month, rows);
+  }
+  let n = 0;
+  for (const [month, rows] of months) {
+    const step = `leases:${name}:${month}`;
+    n++;
+    if (run.state.done(step) || run.signal.aborted) continue;
+    run.progress(`${name} leases starting in ${month}`, (n - 1) / months.size);
+    const file = join(run.folder, `kea-leases4-${name}-${month}.csv`);
+    await writeKeaLeases(file, rows);
+    const result = await importLeases(run.context.store, file, "kea-csv", { subscriberField: "hostname" });
+    if (result.skipped > 0) run.context.logger.warn({ file, skipped: result.skipped }, "demo leases skipped");
+    run.state.markDone(step);
+    await yieldToEventLoop();
+  }
+}
+
+/** The leases of the subscribers with SMTP behaviour: bots and mail-client users. */
+export async function seedActiveLeases(run: SeedRun): Promise<void> {
+  await seedLeaseFiles(run, "active", activeLeaseRows(run.world.population, run.world.sessions));
+}
+
+/**
+ * The webmail users' leases, after the complaints: each complaint's import looks up its source
+ * address among the leases, and the fewer there are then, the faster it goes.
+ */
+export async function seedWebmailLeases(run: SeedRun): Promise<void> {
   const { population, sessions, options } = run.world;
-  run.progress("leases: writing kea-leases4.csv", 0);
-  const file = join(run.folder, "kea-leases4.csv");
-  const rows = leaseRows(population, sessions, options);
-  await writeKeaLeases(file, rows);
-  run.progress(`leases: importing ${rows.length} leases`, 0.3);
-  const result = await importLeases(run.context.store, file, "kea-csv", { subscriberField: "hostname" });
-  if (result.skipped > 0) run.context.logger.warn({ skipped: result.skipped }, "demo leases skipped");
-  run.state.markDone(STEP);
-  run.context.logger.info({ leases: rows.length, imported: result.imported }, "demo leases imported");
+  await seedLeaseFiles(run, "webmail", webmailLeaseRows(population, sessions, options));
 }

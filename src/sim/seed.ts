@@ -14,7 +14,7 @@ import { defaultOptions, type SimOptions } from "./options.js";
 import { planYaml } from "./plan-yaml.js";
 import { seedComplaints } from "./seed-complaints.js";
 import { seedFlows } from "./seed-flows.js";
-import { seedLeases } from "./seed-leases.js";
+import { seedActiveLeases, seedWebmailLeases } from "./seed-leases.js";
 import { seedListings } from "./seed-listings.js";
 import type { SeedRun } from "./seed-run.js";
 import { buildWorld } from "./world.js";
@@ -23,9 +23,10 @@ const COMPLETE = "complete";
 
 /** Each step's share of the whole seeding, by how long it takes. */
 const STEPS = [
-  { name: "leases", weight: 0.1, run: seedLeases },
-  { name: "listings", weight: 0.12, run: seedListings },
-  { name: "complaints", weight: 0.13, run: seedComplaints },
+  { name: "active leases", weight: 0.05, run: seedActiveLeases },
+  { name: "complaints", weight: 0.15, run: seedComplaints },
+  { name: "webmail leases", weight: 0.05, run: seedWebmailLeases },
+  { name: "listings", weight: 0.1, run: seedListings },
   { name: "flows", weight: 0.65, run: seedFlows },
 ] as const;
 

@@ -10,7 +10,9 @@ import { DAY_MS, dayStartMs, HISTORY_DAYS, type SimOptions } from "./options.js"
 import type { Population } from "./population.js";
 import { Random, shuffle } from "./random.js";
 
-const MEAN_SESSION_DAYS = 5;
+const MEAN_SESSION_DAYS = 10;
+/** Sessions begin this long before the history, so the first listings can look back four weeks. */
+const LEAD_IN_DAYS = 35;
 const HOUR_MS = 3_600_000;
 
 export interface Sessions {
@@ -100,7 +102,7 @@ export function buildSessions(isp: SimIsp, population: Population, options: SimO
   const firstSession = new Uint32Array(population.active.length + 1);
   population.active.forEach((_, slot) => {
     firstSession[slot] = starts.length;
-    let t = seconds(historyStart - random.exponential(MEAN_SESSION_DAYS) * DAY_MS);
+    let t = seconds(historyStart - (LEAD_IN_DAYS + random.exponential(MEAN_SESSION_DAYS)) * DAY_MS);
     while (t < historyEnd) {
       const end = seconds(t + Math.max(HOUR_MS, random.exponential(MEAN_SESSION_DAYS) * DAY_MS));
       starts.push(t);
