@@ -17,7 +17,6 @@ import {
   type DirectSender,
   directSenders,
   type FlowWindow,
-  HourlyAggregator,
   IMPORT_FORMATS,
   type ImportFormat,
   impactOn,
@@ -26,19 +25,20 @@ import {
   plural,
   SENDER_CLASSES,
   type SubscriberLookup,
-  startCollector,
   submissionAdoption,
   type Thresholds,
   thresholdsSchema,
-  writeAggregates,
 } from "../flows/index.js";
 import { loadPlan, type Plan } from "../plan/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { parseEndpoint } from "../submission/index.js";
 import { LeaseIndex } from "../subscribers/index.js";
+import { type CollectorRuntime, startCollectorRuntime } from "./collector-runtime.js";
 import { dataDir, planPath } from "./config.js";
 import { dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
+import { startScheduler } from "./scheduler.js";
+import { shutdownSignal } from "./signals.js";
 
 interface StoreOptions {
   data?: string;
@@ -243,40 +243,19 @@ async function collect(
   log: Logger,
 ): Promise<void> {
   const store = openStore(dataDir(options));
-  const aggregator = new HourlyAggregator();
-  const collector = await startCollector({ ...options.listen, sink: aggregator, log }).catch((error) => {
+  let runtime: CollectorRuntime;
+  try {
+    runtime = await startCollectorRuntime({ listen: options.listen, store, logger: log });
+  } catch (error) {
     store.close();
-    throw new UserError(
-      `cannot listen on udp://${options.listen.host}:${options.listen.port} (${error.message})`,
-    );
-  });
-  let written = 0;
-  const flush = () => {
-    const aggregates = aggregator.drain();
-    writeAggregates(store, aggregates);
-    written += aggregates.length;
-  };
-  const flushing = setInterval(() => {
-    try {
-      flush();
-    } catch (error) {
-      log.error({ err: (error as Error).message }, "cannot write flow aggregates; will retry");
-    }
-  }, options.flushSeconds * 1000);
-  const reporting = setInterval(() => {
-    const { total, receiveBufferBytes } = collector.stats();
-    log.info({ ...total, aggregatesWritten: written, receiveBufferBytes }, "flow collector stats");
-  }, options.statsSeconds * 1000);
-  const signal = await new Promise<string>((resolve) => {
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-    process.once("SIGINT", () => resolve("SIGINT"));
-  });
-  clearInterval(flushing);
-  clearInterval(reporting);
-  await collector.close();
-  flush();
+    throw error;
+  }
+  const scheduler = startScheduler(runtime.jobs(options.flushSeconds, options.statsSeconds), log);
+  const signal = await shutdownSignal();
+  log.info({ signal }, "shutting down: writing the aggregates held");
+  await scheduler.stop();
+  await runtime.stop();
   store.close();
-  log.info({ signal, ...collector.stats().total, aggregatesWritten: written }, "flow collector stopped");
 }
 
 export function registerFlowsCommands(program: Command): void {

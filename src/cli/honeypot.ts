@@ -27,6 +27,7 @@ import { openStore, type Store } from "../store/index.js";
 import { dataDir, loadConfig } from "./config.js";
 import { dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
+import { shutdownSignal } from "./signals.js";
 
 interface StoreOptions {
   data?: string;
@@ -73,19 +74,6 @@ function countryOption(text: string): string {
 const dayStart = (day: Day) => Date.parse(`${day}T00:00:00Z`);
 const showEndpoint = (e: Endpoint) =>
   e.host.includes(":") ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`;
-
-/** Resolves on the first SIGTERM or SIGINT. */
-function shutdownSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off("SIGTERM", on);
-      process.off("SIGINT", on);
-      resolve(signal);
-    };
-    process.on("SIGTERM", on);
-    process.on("SIGINT", on);
-  });
-}
 
 interface ServeOptions extends StoreOptions {
   http?: Endpoint;

@@ -11,6 +11,7 @@ import { type CollectorRuntime, startCollectorRuntime } from "./collector-runtim
 import { type Config, loadConfig } from "./config.js";
 import { DEMO_OPERATOR, type DemoSeeding, ensureDemoOperator, seedInBackground } from "./demo.js";
 import { type Job, type Scheduler, startScheduler } from "./scheduler.js";
+import { shutdownSignal } from "./signals.js";
 import { endpointOption } from "./submission.js";
 import {
   formatEndpoint,
@@ -48,19 +49,6 @@ function collectOption(text: string): Endpoint {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
-}
-
-/** Resolves on the first SIGTERM or SIGINT. */
-function shutdownSignal(): Promise<NodeJS.Signals> {
-  return new Promise((done) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off("SIGTERM", on);
-      process.off("SIGINT", on);
-      done(signal);
-    };
-    process.on("SIGTERM", on);
-    process.on("SIGINT", on);
-  });
 }
 
 /** What runs, stopped in the reverse order of starting. */

@@ -4,6 +4,7 @@ import { createLogger } from "../core/index.js";
 import { openStore } from "../store/index.js";
 import { type Endpoint, type MetricsEndpoint, parseEndpoint, serveMetrics } from "../submission/index.js";
 import { loadConfig } from "./config.js";
+import { shutdownSignal } from "./signals.js";
 import {
   formatEndpoint,
   type SubmissionRuntime,
@@ -32,19 +33,6 @@ export function endpointOption(text: string): Endpoint {
 }
 
 const format = formatEndpoint;
-
-/** Resolves on the first SIGTERM or SIGINT. */
-function shutdownSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off("SIGTERM", on);
-      process.off("SIGINT", on);
-      resolve(signal);
-    };
-    process.on("SIGTERM", on);
-    process.on("SIGINT", on);
-  });
-}
 
 async function serve(options: ServeOptions): Promise<void> {
   const file = options.config ? loadConfig(options.config) : undefined;

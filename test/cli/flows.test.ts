@@ -318,6 +318,7 @@ test("collect keeps aggregates from NetFlow it receives, and writes them on SIGT
   assert.deepEqual(sources, ["203.0.113.10:25", "203.0.113.10:587"]);
   child.kill("SIGTERM");
   assert.equal(await exited, 0, stderr);
-  assert.match(stderr, /"signal":"SIGTERM"[^\n]*flow collector stopped/);
+  assert.match(stderr, /"signal":"SIGTERM"[^\n]*shutting down/);
+  assert.match(stderr, /"aggregatesWritten":\d+[^\n]*flow collector stopped/);
   assert.doesNotMatch(stderr, STACK_LINE);
 });
