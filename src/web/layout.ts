@@ -46,6 +46,10 @@ export interface ConsolePage {
   readonly body: Html;
   /** Extra scripts under /static/, loaded after console.js (no inline scripts: the CSP forbids them). */
   readonly scripts?: readonly string[];
+  /** ES modules under /static/, loaded after the scripts. */
+  readonly modules?: readonly string[];
+  /** Extra stylesheets, after style.css. */
+  readonly styles?: readonly string[];
 }
 
 function navOf(entries: readonly NavEntry[], request: FastifyRequest): Html {
@@ -89,6 +93,8 @@ ${page.body}
 </main>
 </body>`,
     html`<meta name="csrf-token" content="${session?.csrfToken ?? ""}">
-${scripts.map((src) => html`<script src="${src}" defer></script>`)}`,
+${(page.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">`)}
+${scripts.map((src) => html`<script src="${src}" defer></script>`)}
+${(page.modules ?? []).map((src) => html`<script type="module" src="${src}"></script>`)}`,
   ).text;
 }

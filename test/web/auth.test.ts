@@ -44,7 +44,7 @@ test("the console login form logs in, the shell shows the operator, logout ends 
   const shell = await app.inject({ url: "/console/", headers: { cookie } });
   assert.equal(shell.statusCode, 200);
   assert.match(shell.body, /bia \(operator\)/);
-  assert.match(shell.body, /<nav><ul><li><a href="\/console\/" aria-current="page">Home<\/a><\/li>/);
+  assert.match(shell.body, /<nav><ul><li><a href="\/console\/" aria-current="page">Overview<\/a><\/li>/);
   const token = /<meta name="csrf-token" content="([^"]+)">/.exec(shell.body)?.[1];
   assert.ok(token);
 

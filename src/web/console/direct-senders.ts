@@ -1,0 +1,47 @@
+import { AddressSet, parseAddress } from "../../core/index.js";
+import { dynamicPoolOf, periodOf, readAggregates } from "../../flows/index.js";
+import type { Plan } from "../../plan/index.js";
+import type { Store } from "../../store/index.js";
+import { pivot, type Series } from "./series.js";
+
+/**
+ * Direct-to-MX senders per week and region: sources in dynamic space with a port-25 flow to a
+ * host other than the relays in that week. Destinations past the per-hour cap are not listed,
+ * so such an hour counts as direct: the cap is only reached by fan-out, which is never relay-only.
+ */
+export function directSendersByWeek(store: Store, plan: Plan): Series {
+  const relays = AddressSet.fromPrefixes(plan.relays);
+  const isRelay = (destination: string) => !relays.isEmpty && relays.has(parseAddress(destination));
+  const weeks = new Map<string, Set<string>>();
+  let source = "";
+  let region: string | null = null;
+  let dynamic = false;
+  for (const aggregate of readAggregates(store)) {
+    if (aggregate.source !== source) {
+      source = aggregate.source;
+      const pool = dynamicPoolOf(plan, source, undefined);
+      dynamic = pool !== undefined;
+      region = pool?.region ?? null;
+    }
+    if (!dynamic || aggregate.port !== 25) continue;
+    const direct =
+      aggregate.destinationsTruncated ||
+      aggregate.destinations.size === 0 ||
+      [...aggregate.destinations.keys()].some((d) => !isRelay(d));
+    if (!direct) continue;
+    const key = `${periodOf(aggregate.hour, "week")}\t${region ?? "-"}`;
+    let sources = weeks.get(key);
+    if (!sources) {
+      sources = new Set();
+      weeks.set(key, sources);
+    }
+    sources.add(source);
+  }
+  return pivot(
+    [...weeks].map(([key, sources]) => {
+      const [x, label] = key.split("\t") as [string, string];
+      return { x, label, value: sources.size };
+    }),
+    0,
+  );
+}

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { HELD_ACCOUNT, HOSTILE_HELO, HOSTILE_SUBJECT } from "../helpers/console-data.js";
+import { login } from "./app.js";
+import { consoleApp } from "./console-app.js";
+
+/** Every GET endpoint a console page calls, with the query the page sends first. */
+export const CONSOLE_ENDPOINTS = [
+  "/api/overview",
+  "/api/plan",
+  "/api/policy/render?format=nftables&at=2026-11-28",
+  "/api/policy/diff",
+  "/api/flows/senders",
+  "/api/flows/impact",
+  "/api/flows/evidence?address=203.0.113.1",
+  "/api/submission/summary",
+  "/api/submission/held",
+  "/api/submission/queue",
+  "/api/reputation/lists",
+  "/api/reputation/report?by=region",
+  "/api/reputation/series?by=region",
+  "/api/reputation/report?by=country",
+  "/api/complaints/series?by=region",
+  "/api/complaints/report?by=asn",
+  "/api/complaints?limit=1000",
+  "/api/honeypot/series",
+  "/api/honeypot/origins?by=country",
+  "/api/honeypot/campaigns",
+  "/api/honeypot/sessions?limit=1000",
+];
+
+test("every console endpoint answers with the fixture's data", async (t) => {
+  const { app } = await consoleApp(t);
+  const { cookie } = await login(app, "caio");
+  const get = async (url: string) => {
+    const response = await app.inject({ url, headers: { cookie } });
+    assert.equal(response.statusCode, 200, `${url}: ${response.body}`);
+    return response.json();
+  };
+  for (const url of CONSOLE_ENDPOINTS) await get(url);
+
+  const overview = await get("/api/overview");
+  assert.deepEqual(
+    overview.regions.map((r: { id: string; phase: string }) => `${r.id}:${r.phase}`),
+    ["sul:enforce", "norte:observe", "leste:open"],
+  );
+  assert.equal(overview.direct_senders.x.length, 26);
+  const sul = overview.direct_senders.lines.find((l: { label: string }) => l.label === "sul");
+  assert.equal(sul.values[0], 8);
+  assert.ok(sul.values[25] < 8, "direct-to-MX senders fall once sul enforces");
+  assert.ok(overview.adoption_pct.lines.some((l: { label: string }) => l.label === "all"));
+  assert.equal(overview.listed.lines[0].label, "cbl");
+  assert.ok(overview.complaints.x.length > 10);
+
+  const senders = await get("/api/flows/senders");
+  assert.equal(senders.total, 24);
+  assert.ok(senders.senders.every((s: { subscriber: string | null }) => s.subscriber !== null));
+  const impact = await get("/api/flows/impact?at=2026-11-28");
+  assert.deepEqual(
+    impact.regions.map((r: { id: string }) => r.id),
+    ["sul"],
+  );
+  assert.ok(impact.notify.length > 0);
+  const evidence = await get("/api/flows/evidence?address=203.0.113.1");
+  assert.equal(evidence.senders[0].address, "203.0.113.1");
+  assert.match(evidence.senders[0].evidence, /on port 25/);
+
+  const plan = await get("/api/plan");
+  assert.equal(plan.exceptions[0].reason, "customer mail server");
+  const render = await get("/api/policy/render?format=routeros&at=2026-11-28");
+  assert.match(render.files[0].content, /203\.0\.113\.0\/26/);
+  const diff = await get("/api/policy/diff?from=2026-08-31&to=2026-09-01");
+  assert.ok(diff.changes.some((c: { to: string }) => c.to === "blocked"));
+
+  const report = await get("/api/reputation/report?by=region");
+  assert.ok(report.rows.some((r: { key: string; listed: number }) => r.key === "norte" && r.listed === 10));
+  const held = await get("/api/submission/held");
+  assert.equal(held.accounts[0].address, HELD_ACCOUNT);
+  assert.equal(held.accounts[0].held_messages, 1);
+
+  const complaints = await get("/api/complaints?limit=1000");
+  assert.ok(complaints.complaints.some((c: { subject: string }) => c.subject === HOSTILE_SUBJECT));
+  const sessions = await get("/api/honeypot/sessions?limit=1000");
+  assert.ok(sessions.sessions.some((s: { helo: string }) => s.helo === HOSTILE_HELO));
+});
+
+test("bad parameters are a 400 naming the parameter", async (t) => {
+  const { app } = await consoleApp(t);
+  const { cookie } = await login(app, "caio");
+  for (const [url, message] of [
+    ["/api/policy/render?format=pf", /format: expected one of/],
+    ["/api/flows/impact?at=tomorrow", /at: expected a date/],
+    ["/api/reputation/report?by=planet", /by: expected one of/],
+    ["/api/honeypot/sessions/abc", /id: expected a number/],
+  ] as const) {
+    const response = await app.inject({ url, headers: { cookie } });
+    assert.equal(response.statusCode, 400, url);
+    assert.match(response.json().error, message);
+  }
+});
