@@ -12,6 +12,7 @@ import { registerPolicyCommands } from "./policy.js";
 import { registerQueueCommands } from "./queue.js";
 import { registerReputationCommands, reputationCommand } from "./reputation.js";
 import { registerReputationReport } from "./reputation-report.js";
+import { registerRolloutCommands } from "./rollout.js";
 import { registerServeCommand } from "./serve.js";
 import { registerStatusCommand } from "./status.js";
 import { registerSubmissionCommands } from "./submission.js";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerQueueCommands(program);
   registerReputationCommands(program);
   registerReputationReport(reputationCommand(program));
+  registerRolloutCommands(program);
   registerServeCommand(program);
   registerStatusCommand(program);
   registerSubmissionCommands(program);

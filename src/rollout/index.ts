@@ -53,6 +53,7 @@ export {
   type SignedPush,
 } from "./push-receive.js";
 export { computeMeasures, signPush } from "./push-report.js";
+export { reportsUrl, sendPush } from "./push-send.js";
 export {
   createRegion,
   deleteCalendarEntry,

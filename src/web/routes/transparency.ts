@@ -44,7 +44,7 @@ ${
 }
 </section>
 <section id="documents"><h2>Documents</h2>
-<ul>${record.documents.map((d) => html`<li>${d.date} · ${d.kind}${d.issuer ? html` (${d.issuer})` : ""}: ${d.link ? html`<a href="${d.link}" rel="noopener noreferrer">${d.title}</a>` : d.has_file ? html`<a href="/transparency/documents/${d.id}">${d.title}</a>` : d.title}</li>`)}</ul>
+${record.documents.length ? html`<ul>${record.documents.map((d) => html`<li>${d.date} · ${d.kind}${d.issuer ? html` (${d.issuer})` : ""}: ${d.link ? html`<a href="${d.link}" rel="noopener noreferrer">${d.title}</a>` : d.has_file ? html`<a href="/transparency/documents/${d.id}">${d.title}</a>` : d.title}</li>`)}</ul>` : html`<p>No documents published yet.</p>`}
 </section>
 <section id="commitments"><h2>Commitments</h2>
 ${record.commitments.length ? html`<table><thead><tr><th>Participant</th><th>Commitment</th><th>Due</th><th>State</th></tr></thead><tbody>${record.commitments.map((c) => html`<tr><td>${c.org}</td><td>${commitmentText(c)}</td><td>${c.due}</td><td>${stateBadge(c.state)}${c.met_on ? html` <small>on ${c.met_on}</small>` : ""}</td></tr>`)}</tbody></table>` : html`<p>No commitments published yet.</p>`}

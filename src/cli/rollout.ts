@@ -1,0 +1,373 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Day, formatDiagnostic, today, UserError } from "../core/index.js";
+import { loadPlan } from "../plan/index.js";
+import {
+  changeSettings,
+  computeMeasures,
+  createOrg,
+  createPerson,
+  createRegion,
+  generateSigningKeys,
+  keyFingerprint,
+  LOCAL_ADMIN,
+  listOrgs,
+  ORG_TYPES,
+  PROGRAMME_ROLES,
+  programmeView,
+  readPrivateKey,
+  reportsUrl,
+  sendPush,
+  setCalendarEntry,
+  signPush,
+  slugOf,
+  updateOrg,
+} from "../rollout/index.js";
+import { openStore, type Store } from "../store/index.js";
+import { dataDir, loadConfig } from "./config.js";
+import { dayOption, outputFormatOption } from "./options.js";
+import { type OutputFormat, printable, table, toJson } from "./output.js";
+
+interface StoreOptions {
+  data?: string;
+  config?: string;
+}
+
+function storeOptions(command: Command): Command {
+  return command
+    .option("--data <dir>", "data folder holding porteiro.db (default: from -c, else ./data)")
+    .option("-c, --config <file>", "porteiro.yaml naming the data folder");
+}
+
+function withStore<T>(options: StoreOptions, work: (store: Store) => T): T {
+  const store = openStore(dataDir(options));
+  try {
+    return work(store);
+  } finally {
+    store.close();
+  }
+}
+
+const choice = (values: readonly string[]) => (text: string) => {
+  if (!values.includes(text)) throw new InvalidArgumentError(`expected one of ${values.join(", ")}.`);
+  return text;
+};
+
+function count(text: string): number {
+  if (!/^[0-9]{1,15}$/.test(text)) throw new InvalidArgumentError("expected a whole number.");
+  return Number(text);
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UserError(
+      `${file}: cannot read the ${what} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  }
+}
+
+function registerKeygen(rollout: Command): void {
+  rollout
+    .command("keygen")
+    .description(
+      "make the organisation's Ed25519 signing key: FILE (private, keep it) and FILE.pub (for the coordinator)",
+    )
+    .requiredOption("--out <file>", "where the private key goes; the public key goes to FILE.pub")
+    .action((options: { out: string }) => {
+      const pub = `${options.out}.pub`;
+      for (const file of [options.out, pub])
+        if (existsSync(file)) throw new UserError(`${file} exists; a signing key is never overwritten`);
+      const keys = generateSigningKeys();
+      writeFileSync(options.out, keys.privateKey, { mode: 0o600, flag: "wx" });
+      writeFileSync(pub, keys.publicKey, { flag: "wx" });
+      process.stdout.write(
+        `private key: ${options.out} (keep it secret)\npublic key: ${pub} (register it with the coordinator)\nfingerprint: ${keyFingerprint(keys.publicKey)}\n`,
+      );
+    });
+}
+
+function registerOrgCommands(rollout: Command): void {
+  const org = rollout.command("org").description("the organisations taking part");
+  storeOptions(org.command("add"))
+    .description("add an organisation")
+    .argument("<id>", "short id: lower-case letters, digits and -")
+    .requiredOption("--name <name>", "its name")
+    .addOption(
+      new Option("--type <type>", ORG_TYPES.join(", ")).argParser(choice(ORG_TYPES)).makeOptionMandatory(),
+    )
+    .option("--subscribers <n>", "subscribers it serves (weighs its adoption nationally)", count)
+    .option(
+      "--public-key <file>",
+      "its Ed25519 public key (from porteiro rollout keygen), to verify its pushes",
+    )
+    .option("--private", "leave it off the public transparency page")
+    .action(
+      (
+        id: string,
+        options: StoreOptions & {
+          name: string;
+          type: string;
+          subscribers?: number;
+          publicKey?: string;
+          private?: boolean;
+        },
+      ) => {
+        const added = withStore(options, (store) =>
+          createOrg(store, LOCAL_ADMIN, {
+            id,
+            name: options.name,
+            type: options.type,
+            ...(options.subscribers !== undefined ? { subscribers: options.subscribers } : {}),
+            ...(options.publicKey ? { public_key: readText(options.publicKey, "public key") } : {}),
+            public: !options.private,
+          }),
+        );
+        process.stdout.write(
+          `added ${added.id} (${added.type})${added.key_fingerprint ? `, key ${added.key_fingerprint.slice(0, 16)}` : ""}\n`,
+        );
+      },
+    );
+  storeOptions(org.command("key"))
+    .description("register (or replace) an organisation's public key")
+    .argument("<id>")
+    .requiredOption("--public-key <file>", "the Ed25519 public key (PEM)")
+    .action((id: string, options: StoreOptions & { publicKey: string }) => {
+      const changed = withStore(options, (store) =>
+        updateOrg(store, LOCAL_ADMIN, id, { public_key: readText(options.publicKey, "public key") }),
+      );
+      process.stdout.write(`${changed.id}: key ${changed.key_fingerprint?.slice(0, 16)}\n`);
+    });
+  storeOptions(org.command("list"))
+    .description("list the organisations")
+    .addOption(
+      new Option("--format <format>", "table or json").default("table").argParser(outputFormatOption),
+    )
+    .action((options: StoreOptions & { format: OutputFormat }) => {
+      const orgs = withStore(options, listOrgs);
+      if (options.format === "json") process.stdout.write(`${toJson(orgs)}\n`);
+      else
+        process.stdout.write(
+          `${table([
+            ["id", "type", "name", "key", "public"],
+            ...orgs.map((o) => [
+              o.id,
+              o.type,
+              printable(o.name),
+              o.key_fingerprint?.slice(0, 16) ?? "-",
+              o.public ? "yes" : "no",
+            ]),
+          ])}\n`,
+        );
+    });
+}
+
+function registerProgrammeCommands(rollout: Command): void {
+  storeOptions(rollout.command("person").command("add"))
+    .description("add a person to the programme, linked to a console login with --login")
+    .argument("<name>", "their name")
+    .addOption(
+      new Option("--role <role>", PROGRAMME_ROLES.join(", "))
+        .argParser(choice(PROGRAMME_ROLES))
+        .makeOptionMandatory(),
+    )
+    .option("--org <id>", "their organisation (required for org-admin and org-member)")
+    .option("--login <operator>", "their console account (porteiro operators add)")
+    .action((name: string, options: StoreOptions & { role: string; org?: string; login?: string }) => {
+      const person = withStore(options, (store) =>
+        createPerson(store, LOCAL_ADMIN, {
+          name,
+          role: options.role,
+          org_id: options.org ?? null,
+          ...(options.login ? { username: options.login } : {}),
+        }),
+      );
+      process.stdout.write(
+        `added ${printable(person.name)} as ${person.role}${person.org_id ? ` of ${person.org_id}` : ""}${person.username ? ` (login ${person.username})` : ""}\n`,
+      );
+    });
+  storeOptions(rollout.command("region").command("add"))
+    .description("add a region of the programme")
+    .argument("<id>")
+    .requiredOption("--name <name>")
+    .action((id: string, options: StoreOptions & { name: string }) => {
+      withStore(options, (store) => createRegion(store, LOCAL_ADMIN, { id, name: options.name }));
+      process.stdout.write(`added region ${id}\n`);
+    });
+  storeOptions(rollout.command("calendar").command("set"))
+    .description("set an organisation's dates in a region: notify → observe → enforce")
+    .requiredOption("--org <id>")
+    .requiredOption("--region <id>")
+    .option("--notify <date>", "subscribers are told from", dayOption)
+    .option("--observe <date>", "port 25 counted, not blocked, from", dayOption)
+    .requiredOption("--enforce <date>", "port 25 blocked from", dayOption)
+    .action(
+      (
+        options: StoreOptions & { org: string; region: string; notify?: Day; observe?: Day; enforce: Day },
+      ) => {
+        const entry = withStore(options, (store) =>
+          setCalendarEntry(store, LOCAL_ADMIN, {
+            org_id: options.org,
+            region_id: options.region,
+            notify_from: options.notify ?? null,
+            observe_from: options.observe ?? null,
+            enforce_from: options.enforce,
+          }),
+        );
+        process.stdout.write(`${entry.org_id} in ${entry.region_id}: enforce from ${entry.enforce_from}\n`);
+      },
+    );
+  storeOptions(rollout.command("settings"))
+    .description(
+      "the programme's settings: noise alert threshold, reporting interval, where help-form reports go",
+    )
+    .option(
+      "--noise-alert <n>",
+      "noise records a day in a region, after its switch, that raise an alert",
+      count,
+    )
+    .option("--report-every <days>", "days after which an organisation's silence is flagged", count)
+    .option("--plan-org <id>", "the organisation whose plan this installation holds")
+    .option("--default-org <id>", "where help-form reports from outside the plan go")
+    .action(
+      (
+        options: StoreOptions & {
+          noiseAlert?: number;
+          reportEvery?: number;
+          planOrg?: string;
+          defaultOrg?: string;
+        },
+      ) => {
+        const settings = withStore(options, (store) =>
+          changeSettings(store, LOCAL_ADMIN, {
+            noise_alert_per_day: options.noiseAlert,
+            report_every_days: options.reportEvery,
+            plan_org: options.planOrg,
+            default_org: options.defaultOrg,
+          }),
+        );
+        process.stdout.write(`${toJson(settings)}\n`);
+      },
+    );
+  storeOptions(rollout.command("status"))
+    .description("commitments and their state, silent reporters and noise alerts")
+    .option("--date <date>", "as of (default today)", dayOption)
+    .action((options: StoreOptions & { date?: Day }) => {
+      const view = withStore(options, (store) => programmeView(store, options.date ?? today()));
+      const lines = [
+        table([
+          ["org", "commitment", "region", "target", "due", "state", "met on"],
+          ...view.commitments.map((c) => [
+            c.org_id,
+            c.kind,
+            c.region_id ?? "-",
+            c.target === null ? "-" : `${c.target}%`,
+            c.due,
+            c.state,
+            c.met_on ?? "-",
+          ]),
+        ]),
+        "",
+        ...view.silent.map(
+          (s) => `not reported: ${s.org_id} in ${s.region_id} (last ${s.last_report ?? "never"})`,
+        ),
+        ...view.noise.flatMap((n) =>
+          n.alerts.map(
+            (a) =>
+              `noise alert: ${n.region_id} ${a.day}: ${a.records} records, day ${a.after_switch} after the switch`,
+          ),
+        ),
+      ];
+      process.stdout.write(`${lines.join("\n").trimEnd()}\n`);
+    });
+}
+
+/** --plan, the config's, or a plan.yaml in the data folder (the demo's under demo/). */
+function pushPlanFile(options: PushOptions, data: string): string {
+  if (options.plan) return options.plan;
+  if (options.config) return loadConfig(options.config).plan;
+  const candidates = [join(data, "plan.yaml"), join(data, "demo", "plan.yaml"), "plan.yaml"];
+  const found = candidates.find((file) => existsSync(file));
+  if (!found) throw new UserError(`no plan given and none at ${candidates.join(", ")}; use --plan FILE`);
+  return found;
+}
+
+interface PushOptions extends StoreOptions {
+  to?: string;
+  key: string;
+  org?: string;
+  region?: string[];
+  plan?: string;
+  date?: Day;
+  dryRun?: boolean;
+}
+
+function registerPush(rollout: Command): void {
+  storeOptions(rollout.command("push"))
+    .description(
+      "compute this organisation's status per region from its data and send it, signed, to the coordinator",
+    )
+    .option("--to <url>", "the coordinator's porteiro (its /api/rollout/reports)")
+    .requiredOption("--key <file>", "the organisation's private key (porteiro rollout keygen)")
+    .option("--org <id>", "the organisation's id at the coordinator (default: from the plan's ISP name)")
+    .option("--region <id>", "a region of the plan to report (repeatable; default: every region)", collect)
+    .option("--plan <file>", "the address plan (default: from -c, else plan.yaml in the data folder)")
+    .option("--date <date>", "report as of this day (default today)", dayOption)
+    .option("--dry-run", "print the signed push instead of sending it")
+    .addHelpText(
+      "after",
+      "\nFrom the data folder: adoption (587/465 share of mail-client sources, last 7 days), blocked space (the\n" +
+        "plan's policy), listed IPs (latest listing snapshot), complaints (last 7 days), subscribers to notify\n" +
+        "(direct-to-MX senders, last 30 days). The plan's open phase is reported as notify.\n\n" +
+        "Example:\n  porteiro rollout push --data data --to https://coordinator.example.org/ --key isp.key",
+    )
+    .action(async (options: PushOptions) => {
+      if (!options.to && !options.dryRun) throw new UserError("give --to URL (or --dry-run)");
+      const data = dataDir(options);
+      const loaded = loadPlan(pushPlanFile(options, data));
+      for (const warning of loaded.warnings) process.stderr.write(`${formatDiagnostic(warning)}\n`);
+      const key = readPrivateKey(readText(options.key, "private key"), options.key);
+      const org = options.org ?? slugOf(loaded.plan.isp.name);
+      const day = options.date ?? today();
+      const reports = withStore(options, (store) =>
+        computeMeasures(store, data, loaded.plan, day, options.region),
+      );
+      const push = signPush(org, reports, key);
+      if (options.dryRun) {
+        process.stdout.write(`${toJson(push)}\n`);
+        return;
+      }
+      const url = reportsUrl(options.to as string);
+      const accepted = await sendPush(url, push);
+      process.stdout.write(
+        `${table([
+          ["region", "phase", "adoption", "notify", "blocked IPv4", "listed", "complaints"],
+          ...reports.map((r) => [
+            r.region,
+            r.phase,
+            r.adoption_pct === null || r.adoption_pct === undefined ? "-" : `${r.adoption_pct}%`,
+            String(r.subscribers_notified ?? "-"),
+            String(r.blocked_ipv4 ?? "-"),
+            String(r.listed_ips ?? "-"),
+            String(r.complaints ?? "-"),
+          ]),
+        ])}\nsent ${accepted.reports.length} reports for ${org} as of ${day} to ${url.href}\n`,
+      );
+    });
+}
+
+export function registerRolloutCommands(program: Command): void {
+  const rollout = program
+    .command("rollout")
+    .description(
+      "the national programme: organisations, commitments, regional calendar, signed status reports",
+    );
+  registerKeygen(rollout);
+  registerOrgCommands(rollout);
+  registerProgrammeCommands(rollout);
+  registerPush(rollout);
+}
