@@ -24,6 +24,10 @@ function choice<T extends string>(values: readonly T[]): (text: string) => T {
   };
 }
 
+function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function countOption(text: string): number {
   if (!/^\d{1,9}$/.test(text)) throw new InvalidArgumentError("expected a whole number.");
   return Number(text);
@@ -96,15 +100,15 @@ async function runImport(
     progress.stop();
     const s = result.snapshot;
     process.stdout.write(
-      `${file} (${s.format}): ${result.lines} lines, ${s.v4Addresses} IPv4 addresses, ` +
-        `${s.v6Ranges} IPv6 ranges listed; snapshot ${s.list} ${s.date}; ${result.skipped} bad lines skipped\n`,
+      `${file} (${s.format}): ${counted(result.lines, "line")}, ${counted(s.v4Addresses, "IPv4 address", "IPv4 addresses")}, ` +
+        `${counted(s.v6Ranges, "IPv6 range")} listed; snapshot ${s.list} ${s.date}; ${counted(result.skipped, "bad line")} skipped\n`,
     );
     if (result.skipped > 0) {
-      const lines = result.diagnostics.map(formatDiagnostic);
+      const messages = result.diagnostics.map(formatDiagnostic);
       const more = result.skipped - result.diagnostics.length;
-      if (more > 0) lines.push(`… and ${more} more bad lines`);
-      lines.push(`${file}: ${result.skipped} bad lines skipped; the rest is imported`);
-      throw new UserError(lines.join("\n"));
+      if (more > 0) messages.push(`… and ${counted(more, "more bad line")}`);
+      messages.push(`${file}: ${counted(result.skipped, "bad line")} skipped; the rest is imported`);
+      throw new UserError(messages.join("\n"));
     }
   } finally {
     progress.stop();

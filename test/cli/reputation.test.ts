@@ -25,11 +25,11 @@ test("reputation import prints a summary, lists bad lines as file:line and exits
   assert.equal(imported.status, 1);
   assert.match(
     imported.stdout,
-    /^test\/fixtures\/reputation\/ip4set\.zone \(rbldnsd:ip4set\): 25 lines, 257 IPv4 addresses, 0 IPv6 ranges listed; snapshot zen 2026-01-15; 1 bad lines skipped\n$/,
+    /^test\/fixtures\/reputation\/ip4set\.zone \(rbldnsd:ip4set\): 25 lines, 257 IPv4 addresses, 0 IPv6 ranges listed; snapshot zen 2026-01-15; 1 bad line skipped\n$/,
   );
   assert.equal(
     imported.stderr,
-    `${zone}:25: invalid address\n${zone}: 1 bad lines skipped; the rest is imported\n`,
+    `${zone}:25: invalid address\n${zone}: 1 bad line skipped; the rest is imported\n`,
   );
 
   const clean = porteiro([
@@ -50,7 +50,7 @@ test("reputation import prints a summary, lists bad lines as file:line and exits
     "0",
   ]);
   assert.equal(clean.status, 1);
-  assert.match(clean.stderr, /^… and 1 more bad lines\n/);
+  assert.match(clean.stderr, /^… and 1 more bad line\n/);
 
   const json = porteiro(["reputation", "lists", "--data", data, "--format", "json"]);
   assert.equal(json.status, 0, json.stderr);
