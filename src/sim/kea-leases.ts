@@ -36,12 +36,17 @@ export interface LeaseRow {
 }
 
 /**
- * The leases of the subscribers with SMTP behaviour (a session every few days), in start order.
- * They are imported before the complaints that name their addresses.
+ * The leases of the bots, or of the mail-client users (a session every few days), in start
+ * order. The bots' are imported before the complaints that name their addresses.
  */
-export function activeLeaseRows(population: Population, sessions: Sessions): LeaseRow[] {
+export function activeLeaseRows(
+  population: Population,
+  sessions: Sessions,
+  kind: "bot" | "mail-client",
+): LeaseRow[] {
   const rows: LeaseRow[] = [];
   population.active.forEach((subscriber, slot) => {
+    if (subscriber.kind !== kind) return;
     for (
       let id = sessions.firstSession[slot] as number;
       id < (sessions.firstSession[slot + 1] as number);

@@ -34,16 +34,17 @@ async function seedLeaseFiles(run: SeedRun, name: string, all: readonly LeaseRow
   }
 }
 
-/** The leases of the subscribers with SMTP behaviour: bots and mail-client users. */
-export async function seedActiveLeases(run: SeedRun): Promise<void> {
-  await seedLeaseFiles(run, "active", activeLeaseRows(run.world.population, run.world.sessions));
+/** The bots' leases: the complaints name their addresses. */
+export async function seedBotLeases(run: SeedRun): Promise<void> {
+  await seedLeaseFiles(run, "bots", activeLeaseRows(run.world.population, run.world.sessions, "bot"));
 }
 
 /**
- * The webmail users' leases, after the complaints: each complaint's import looks up its source
- * address among the leases, and the fewer there are then, the faster it goes.
+ * The other subscribers' leases, after the complaints: each complaint's import looks its source
+ * address up among the leases, and the fewer there are then, the faster it goes.
  */
-export async function seedWebmailLeases(run: SeedRun): Promise<void> {
+export async function seedOtherLeases(run: SeedRun): Promise<void> {
   const { population, sessions, options } = run.world;
+  await seedLeaseFiles(run, "mail-clients", activeLeaseRows(population, sessions, "mail-client"));
   await seedLeaseFiles(run, "webmail", webmailLeaseRows(population, sessions, options));
 }

@@ -14,20 +14,23 @@ import { defaultOptions, type SimOptions } from "./options.js";
 import { planYaml } from "./plan-yaml.js";
 import { seedComplaints } from "./seed-complaints.js";
 import { seedFlows } from "./seed-flows.js";
-import { seedActiveLeases, seedWebmailLeases } from "./seed-leases.js";
+import { seedBotLeases, seedOtherLeases } from "./seed-leases.js";
 import { seedListings } from "./seed-listings.js";
 import type { SeedRun } from "./seed-run.js";
 import { buildWorld } from "./world.js";
 
 const COMPLETE = "complete";
 
-/** Each step's share of the whole seeding, by how long it takes. */
+/**
+ * Each step's share of the whole seeding, by how long it takes. The story's main lines (flows,
+ * listings) come first; complaints, slow to import, come late, before the bulk of the leases.
+ */
 const STEPS = [
-  { name: "active leases", weight: 0.05, run: seedActiveLeases },
-  { name: "complaints", weight: 0.15, run: seedComplaints },
-  { name: "webmail leases", weight: 0.05, run: seedWebmailLeases },
+  { name: "bot leases", weight: 0.03, run: seedBotLeases },
   { name: "listings", weight: 0.1, run: seedListings },
-  { name: "flows", weight: 0.65, run: seedFlows },
+  { name: "flows", weight: 0.55, run: seedFlows },
+  { name: "complaints", weight: 0.25, run: seedComplaints },
+  { name: "other leases", weight: 0.07, run: seedOtherLeases },
 ] as const;
 
 function writePlan(file: string, text: string): void {

@@ -17,7 +17,8 @@ function fingerprint(options: SimOptions) {
   return {
     plan: planYaml(world.isp),
     leases: [
-      ...activeLeaseRows(world.population, world.sessions),
+      ...activeLeaseRows(world.population, world.sessions, "bot"),
+      ...activeLeaseRows(world.population, world.sessions, "mail-client"),
       ...webmailLeaseRows(world.population, world.sessions, options),
     ]
       .map((row) => row.text)
