@@ -13,7 +13,7 @@ import { programmeApp, snapshot } from "./helpers.js";
 
 const REPORT: MeasuresInput = {
   region: "r1",
-  as_of: "2021-05-01",
+  as_of: parseDay("2021-05-01"),
   phase: "enforce",
   adoption_pct: 93.5,
   listed_ips: 12,
