@@ -20,6 +20,7 @@ PEERS=(
   "curl:curl"
   "rbldnsd:rbldnsd"
   "dig:bind9-dnsutils"
+  "chromium:chromium"
 )
 
 missing=()

@@ -11,6 +11,7 @@ import { importNfdump, NFDUMP_CSV_HEADER } from "../../src/flows/index.js";
 import { CaptureWriter } from "../../src/honeypot/capture-writer.js";
 import { Counters } from "../../src/honeypot/counters.js";
 import { BodyFiles, messageFeatures, messagesDir } from "../../src/honeypot/index.js";
+import { loadPlan } from "../../src/plan/index.js";
 import { importListing } from "../../src/reputation/index.js";
 import type { Store } from "../../src/store/index.js";
 import { Spool, UserStore } from "../../src/submission/index.js";
@@ -172,7 +173,7 @@ export async function seedConsoleData(
 
   const reports = join(dataDir, "reports.mbox");
   writeFileSync(reports, mbox(options.complaints ?? 60, weeks));
-  await importComplaints(store, dataDir, reports);
+  await importComplaints(store, dataDir, reports, { plan: loadPlan(planFile).plan });
 
   const writer = new CaptureWriter(store, new BodyFiles(messagesDir(dataDir)), 1e9, new Counters());
   const sessions = options.honeypotSessions ?? 40;

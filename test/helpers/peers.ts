@@ -33,6 +33,7 @@ export const PEER_PACKAGES: Readonly<Record<string, string>> = {
   rbldnsd: "rbldnsd",
   dig: "bind9-dnsutils",
   "smtp-source": "postfix",
+  chromium: "chromium",
 };
 
 export const inCi = (): boolean => process.env.CI === "true";

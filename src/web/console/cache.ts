@@ -38,3 +38,8 @@ export function cacheOf(context: WebContext): ResultCache {
   }
   return cache;
 }
+
+export const JSON_TYPE = "application/json; charset=utf-8";
+
+/** For large answers: the cache keeps the JSON text, so a hit costs no serialisation either. */
+export const jsonText = (value: unknown): string => JSON.stringify(value);

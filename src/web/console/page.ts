@@ -20,7 +20,7 @@ export function consoleView(
         title: nav.title,
         body,
         scripts: ["/static/uplot.js"],
-        styles: ["/static/uplot.css"],
+        styles: ["/static/uplot.css", "/static/console-pages.css"],
         modules: [`/static/${module}`],
       }),
     );

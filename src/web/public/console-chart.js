@@ -103,8 +103,9 @@ export function phaseTimeline(container, regions, today) {
     .concat(today)
     .map(daySeconds);
   const year = 365 * 86400;
+  // Dates years away (a region planned for later) would squeeze the near ones into a sliver.
   const start = Math.min(...days) - year / 4;
-  const end = Math.max(...days) + year / 4;
+  const end = Math.min(Math.max(...days) + year / 4, daySeconds(today) + 2 * year);
   const left = 140;
   const x = (seconds) => left + ((seconds - start) / (end - start)) * (width - left - 10);
   canvas.setAttribute("aria-label", regions.map((r) => `${r.name}: ${r.phase}`).join("; "));
@@ -135,7 +136,12 @@ export function phaseTimeline(container, regions, today) {
   });
   const bottom = regions.length * rowHeight + 4;
   ctx.fillStyle = "#5b6475";
-  for (let t = new Date(start * 1000); t.getTime() / 1000 < end; t.setUTCMonth(t.getUTCMonth() + 3)) {
+  const monthsPerLabel = Math.max(1, Math.ceil((end - start) / (year / 12) / 10));
+  for (
+    let t = new Date(start * 1000);
+    t.getTime() / 1000 < end;
+    t.setUTCMonth(t.getUTCMonth() + monthsPerLabel)
+  ) {
     t.setUTCDate(1);
     const at = x(t.getTime() / 1000);
     if (at > left) ctx.fillText(t.toISOString().slice(0, 7), at, bottom + 12);

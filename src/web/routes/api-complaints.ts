@@ -7,7 +7,7 @@ import {
   listComplaints,
   REPORT_KEYS,
 } from "../../complaints/index.js";
-import { cacheOf } from "../console/cache.js";
+import { cacheOf, JSON_TYPE, jsonText } from "../console/cache.js";
 import { badRequest, choiceParam, dayParam, dayWindow, intParam, type Query } from "../console/query.js";
 import { pivot } from "../console/series.js";
 import { complaintsStamp } from "../console/stamps.js";
@@ -47,25 +47,28 @@ export function register(app: FastifyInstance, context: WebContext): void {
     }));
   });
 
-  app.get("/api/complaints", async (request) => {
+  app.get("/api/complaints", async (request, reply) => {
     const limit = intParam(request.query as Query, "limit", 200, 5000);
-    return {
-      complaints: listComplaints(store, { limit }).map((c) => ({
-        id: c.id,
-        arrival: new Date(c.arrivalMs).toISOString(),
-        source_ip: c.sourceIp,
-        feedback_type: c.feedbackType,
-        subject: c.subject,
-        reporter: c.reporter,
-        reported_domain: c.reportedDomain,
-        asn: c.attribution.asn,
-        country: c.attribution.country,
-        region: c.attribution.region,
-        pool: c.attribution.pool,
-        subscriber: c.attribution.subscriber,
-        duplicates: c.duplicates,
-      })),
-    };
+    const text = cache.get(`complaints:list:${limit}`, complaintsStamp(store), () =>
+      jsonText({
+        complaints: listComplaints(store, { limit }).map((c) => ({
+          id: c.id,
+          arrival: new Date(c.arrivalMs).toISOString(),
+          source_ip: c.sourceIp,
+          feedback_type: c.feedbackType,
+          subject: c.subject,
+          reporter: c.reporter,
+          reported_domain: c.reportedDomain,
+          asn: c.attribution.asn,
+          country: c.attribution.country,
+          region: c.attribution.region,
+          pool: c.attribution.pool,
+          subscriber: c.attribution.subscriber,
+          duplicates: c.duplicates,
+        })),
+      }),
+    );
+    return reply.type(JSON_TYPE).send(text);
   });
 
   app.get("/api/complaints/:id", async (request) => {

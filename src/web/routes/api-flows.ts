@@ -13,7 +13,7 @@ import {
 import { nextChange, type Plan } from "../../plan/index.js";
 import type { Store } from "../../store/index.js";
 import { LeaseIndex } from "../../subscribers/index.js";
-import { cacheOf } from "../console/cache.js";
+import { cacheOf, JSON_TYPE, jsonText } from "../console/cache.js";
 import { badRequest, dayParam, dayWindow, type Query, stringParam } from "../console/query.js";
 import { pivot } from "../console/series.js";
 import { flowsStamp, planStamp } from "../console/stamps.js";
@@ -48,12 +48,13 @@ export function register(app: FastifyInstance, context: WebContext): void {
   const cache = cacheOf(context);
   const { store } = context;
 
-  const sendersIn = (plan: Plan, query: Query): { key: string; senders: DirectSender[] } => {
+  const sendersIn = (plan: Plan, query: Query) => {
     const since = dayParam(query, "since");
     const until = dayParam(query, "until");
     const window = dayWindow(since, until);
     const key = `senders:${since ?? ""}:${until ?? ""}`;
-    const senders = cache.get(key, `${planStamp(plan)}:${flowsStamp(store)}`, () =>
+    const stamp = `${planStamp(plan)}:${flowsStamp(store)}`;
+    const senders = cache.get(key, stamp, () =>
       directSenders(store, plan, {
         window,
         thresholds: DEFAULT_THRESHOLDS,
@@ -61,15 +62,42 @@ export function register(app: FastifyInstance, context: WebContext): void {
         exceptionsOn: until ?? today(),
       }),
     );
-    return { key, senders };
+    return { key, stamp, senders };
   };
 
-  app.get("/api/flows/senders", async (request) => {
+  // One look-up per address, so each reads the (source, hour, port) index rather than the table.
+  const perDay = store.prepare(
+    `SELECT strftime('%Y-%m-%d', hour, 'unixepoch') AS day, port, SUM(flows) AS flows FROM flow_hours
+     WHERE source = ? GROUP BY day, port`,
+  );
+  const evidenceFor = (senders: readonly DirectSender[], subscriber?: string, address?: string) => {
+    const rows = senders.filter(
+      (s) =>
+        (subscriber === undefined || s.subscriber === subscriber) &&
+        (address === undefined || s.address === address),
+    );
+    const addresses = [...new Set(rows.map((r) => r.address))].slice(0, 50);
+    const activity = addresses.flatMap(
+      (a) => perDay.all(a) as { day: string; port: number; flows: number }[],
+    );
+    return {
+      senders: rows.map((s) => ({ ...s, evidence: evidenceOf(s) })),
+      activity: pivot(
+        activity.map((a) => ({ x: a.day, label: `port ${a.port}`, value: a.flows })),
+        0,
+      ),
+    };
+  };
+
+  app.get("/api/flows/senders", async (request, reply) => {
     const plan = planOf(context);
-    const { senders } = sendersIn(plan, request.query as Query);
-    const byClass = Object.fromEntries(SENDER_CLASSES.map((c) => [c, 0]));
-    for (const s of senders) byClass[s.class] = (byClass[s.class] ?? 0) + 1;
-    return { total: senders.length, by_class: byClass, senders: senders.slice(0, SENDER_ROWS) };
+    const { key, stamp, senders } = sendersIn(plan, request.query as Query);
+    const text = cache.get(`${key}:json`, stamp, () => {
+      const byClass = Object.fromEntries(SENDER_CLASSES.map((c) => [c, 0]));
+      for (const s of senders) byClass[s.class] = (byClass[s.class] ?? 0) + 1;
+      return jsonText({ total: senders.length, by_class: byClass, senders: senders.slice(0, SENDER_ROWS) });
+    });
+    return reply.type(JSON_TYPE).send(text);
   });
 
   app.get("/api/flows/impact", async (request) => {
@@ -89,24 +117,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const subscriber = stringParam(query, "subscriber");
     const address = stringParam(query, "address", 64);
     if (!subscriber && !address) throw badRequest("give subscriber or address");
-    const rows = sendersIn(plan, query).senders.filter(
-      (s) =>
-        (subscriber === undefined || s.subscriber === subscriber) &&
-        (address === undefined || s.address === address),
+    const { key, stamp, senders } = sendersIn(plan, query);
+    return cache.get(`evidence:${key}:${subscriber}:${address}`, stamp, () =>
+      evidenceFor(senders, subscriber, address),
     );
-    const addresses = [...new Set(rows.map((r) => r.address))].slice(0, 50);
-    const activity = store
-      .prepare(
-        `SELECT strftime('%Y-%m-%d', hour, 'unixepoch') AS day, port, SUM(flows) AS flows FROM flow_hours
-         WHERE source IN (SELECT value FROM json_each(?)) GROUP BY day, port ORDER BY day`,
-      )
-      .all(JSON.stringify(addresses)) as { day: string; port: number; flows: number }[];
-    return {
-      senders: rows.map((s) => ({ ...s, evidence: evidenceOf(s) })),
-      activity: pivot(
-        activity.map((a) => ({ x: a.day, label: `port ${a.port}`, value: a.flows })),
-        0,
-      ),
-    };
   });
 }

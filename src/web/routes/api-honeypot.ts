@@ -8,11 +8,11 @@ import {
   sessionDetail,
 } from "../../honeypot/index.js";
 import { planCountry } from "../../reputation/index.js";
-import { cacheOf } from "../console/cache.js";
+import { cacheOf, JSON_TYPE, jsonText } from "../console/cache.js";
 import { networkMapOf } from "../console/network-map.js";
 import { badRequest, choiceParam, intParam, type Query, stringParam } from "../console/query.js";
 import { pivot } from "../console/series.js";
-import { honeypotStamp } from "../console/stamps.js";
+import { honeypotStamp, planStamp } from "../console/stamps.js";
 import type { WebContext } from "../context.js";
 
 const ORIGIN_KEYS = ["country", "asn"] as const;
@@ -28,10 +28,11 @@ export function register(app: FastifyInstance, context: WebContext): void {
   const network = async (): Promise<{ lookup: NetworkLookup; home: string | undefined }> => {
     const map = await networkMapOf(context);
     const plan = context.plan.current();
-    return {
-      lookup: { lookup: (text) => map.lookup(parseAddress(text)) },
-      home: plan ? planCountry(plan, map) : undefined,
-    };
+    // Finding the country holding most of the plan's space walks the whole map: once per plan.
+    const home = cache.get("honeypot:home", planStamp(plan), () =>
+      plan ? planCountry(plan, map) : undefined,
+    );
+    return { lookup: { lookup: (text) => map.lookup(parseAddress(text)) }, home };
   };
 
   app.get("/api/honeypot/series", async () =>
@@ -77,20 +78,26 @@ export function register(app: FastifyInstance, context: WebContext): void {
     })),
   );
 
-  app.get("/api/honeypot/sessions", async (request) => {
+  app.get("/api/honeypot/sessions", async (request, reply) => {
     const query = request.query as Query;
     const listener = stringParam(query, "listener", 10);
     if (listener !== undefined && !(LISTENERS as readonly string[]).includes(listener))
       throw badRequest(`listener: expected one of ${LISTENERS.join(", ")}`);
     const source = stringParam(query, "source", 64);
-    return {
-      sessions: listSessions(store, {
-        limit: intParam(query, "limit", 200, 1000),
-        offset: intParam(query, "offset", 0, 1_000_000),
-        ...(listener ? { listener } : {}),
-        ...(source ? { source } : {}),
+    const limit = intParam(query, "limit", 200, 1000);
+    const offset = intParam(query, "offset", 0, 1_000_000);
+    const key = `honeypot:sessions:${limit}:${offset}:${listener}:${source}`;
+    const text = cache.get(key, honeypotStamp(store), () =>
+      jsonText({
+        sessions: listSessions(store, {
+          limit,
+          offset,
+          ...(listener ? { listener } : {}),
+          ...(source ? { source } : {}),
+        }),
       }),
-    };
+    );
+    return reply.type(JSON_TYPE).send(text);
   });
 
   app.get("/api/honeypot/sessions/:id", async (request) => {
