@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { simpleParser } from "mailparser";
+import { loadMailParser } from "./mail-parser.js";
 import { splitHeaders } from "./mime-parts.js";
 
 /** What identifies the reported message, whichever report about it we hold. */
@@ -51,6 +51,7 @@ function bareMessageId(id: string | undefined): string | null {
 /** Reads the original message (or its headers alone, text/rfc822-headers) that a report quotes. */
 export async function readOriginal(bytes: Buffer): Promise<OriginalMessage> {
   const { headers } = splitHeaders(bytes);
+  const simpleParser = await loadMailParser();
   const parsed = await simpleParser(
     Buffer.concat([Buffer.from(headers, "latin1"), Buffer.from("\r\n\r\n")]),
     PARSER_OPTIONS,

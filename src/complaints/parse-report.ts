@@ -1,6 +1,7 @@
-import { simpleParser } from "mailparser";
+import type { simpleParser } from "mailparser";
 import { isFeedbackReport, readArf } from "./arf.js";
 import { type ParseResult, rejected } from "./complaint.js";
+import { loadMailParser } from "./mail-parser.js";
 import { PARSER_OPTIONS } from "./original-message.js";
 import { isXarf4, isXarfMail, readXarf4, readXarfMail } from "./xarf.js";
 
@@ -26,7 +27,7 @@ export async function parseReport(bytes: Buffer, kind: ReportKind): Promise<Pars
   if (kind === "json") return parseJson(bytes);
   let mail: Awaited<ReturnType<typeof simpleParser>>;
   try {
-    mail = await simpleParser(bytes, PARSER_OPTIONS);
+    mail = await (await loadMailParser())(bytes, PARSER_OPTIONS);
   } catch (error) {
     return rejected(`cannot be read as a mail message (${(error as Error).message})`);
   }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import type { Logger } from "../core/index.js";
 import type { Store } from "../store/index.js";
@@ -53,6 +53,8 @@ export async function createWebApp(
     helpLinks: [],
     registries: [own, ...(options.registries ?? [])],
   };
+  // Loaded here, not at the top: commands other than serve never pay for loading fastify.
+  const { default: Fastify } = await import("fastify");
   const app = Fastify({ logger: false, trustProxy: false, bodyLimit: 1024 * 1024 });
   app.addContentTypeParser(
     "application/x-www-form-urlencoded",
