@@ -75,12 +75,10 @@ export function countListed(set: ListingSet, grouping: Grouping): GroupCounts {
     const group = groups[run] as number;
     if (group >= 0) listed[group] = (listed[group] as number) + (perRun[run] as number);
   }
-  const listedV6Ranges = listedRangesPerGroup6(
-    set.v6Starts,
-    set.v6Ends,
-    grouping.v6Starts,
-    grouping.v6Groups,
-    groupCount,
-  );
+  // Without IPv6 listings the grouping's IPv6 runs are never touched (nor built, for a cached map).
+  const listedV6Ranges =
+    set.v6Starts.length === 0
+      ? new Float64Array(groupCount)
+      : listedRangesPerGroup6(set.v6Starts, set.v6Ends, grouping.v6Starts, grouping.v6Groups, groupCount);
   return { listed, listedV6Ranges };
 }

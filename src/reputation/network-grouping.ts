@@ -45,12 +45,27 @@ function build(map: NetworkMap, by: NetworkKey): Grouping {
   const keys = values.map((v, i) =>
     i === 0 ? UNKNOWN : by === "asn" ? `AS${v}` : (decodeCountry(v) as string),
   );
-  const allocated: (number | null)[] = values.map((v, i) =>
-    i === 0 ? null : map.allocated(by === "asn" ? { asn: v } : { country: keys[i] as string }),
-  );
+  // Allocation is the IPv4 run sizes summed per group, in the same pass's dense indexes.
+  const sizes = new Float64Array(values.length);
+  for (let run = 0; run < v4Groups.length; run++) {
+    const group = v4Groups[run] as number;
+    sizes[group] = (sizes[group] as number) + map.runSize4(run);
+  }
+  const allocated: (number | null)[] = Array.from(sizes, (size, i) => (i === 0 ? null : size));
   const details =
     by === "asn"
       ? values.map((v, i) => ({ as_name: i === 0 ? null : (map.asNames.get(v) ?? null) }))
       : values.map(() => ({}));
-  return { keys, allocated, details, v4Starts: map.v4Starts, v4Groups, v6Starts: map.v6Starts, v6Groups };
+  return {
+    keys,
+    allocated,
+    details,
+    v4Starts: map.v4Starts,
+    v4Groups,
+    // A map read from the cache makes its IPv6 bigints on first use: only an IPv6 count asks.
+    get v6Starts() {
+      return map.v6Starts;
+    },
+    v6Groups,
+  };
 }
