@@ -259,18 +259,20 @@ function registerProgrammeCommands(rollout: Command): void {
     .action((options: StoreOptions & { date?: Day }) => {
       const view = withStore(options, (store) => programmeView(store, options.date ?? today()));
       const lines = [
-        table([
-          ["org", "commitment", "region", "target", "due", "state", "met on"],
-          ...view.commitments.map((c) => [
-            c.org_id,
-            c.kind,
-            c.region_id ?? "-",
-            c.target === null ? "-" : `${c.target}%`,
-            c.due,
-            c.state,
-            c.met_on ?? "-",
-          ]),
-        ]),
+        view.commitments.length === 0
+          ? "no commitments yet"
+          : table([
+              ["org", "commitment", "region", "target", "due", "state", "met on"],
+              ...view.commitments.map((c) => [
+                c.org_id,
+                c.kind,
+                c.region_id ?? "-",
+                c.target === null ? "-" : `${c.target}%`,
+                c.due,
+                c.state,
+                c.met_on ?? "-",
+              ]),
+            ]),
         "",
         ...view.silent.map(
           (s) => `not reported: ${s.org_id} in ${s.region_id} (last ${s.last_report ?? "never"})`,

@@ -18,14 +18,14 @@ export const notFound = (what: string) => new RolloutError(404, `no ${what}`);
 export const forbidden = (why: string) => new RolloutError(403, why);
 
 /** Runs a write, answering a broken reference or a duplicate as the caller's mistake. */
-export function checkedWrite<T>(write: () => T, references: string): T {
+export function checkedWrite<T>(write: () => T, references: string, duplicate = "already exists"): T {
   try {
     return write();
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === "SQLITE_CONSTRAINT_FOREIGNKEY") throw new RolloutError(400, `unknown ${references}`);
     if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY")
-      throw new RolloutError(409, "already exists");
+      throw new RolloutError(409, duplicate);
     throw error;
   }
 }

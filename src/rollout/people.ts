@@ -5,6 +5,7 @@ import type { Person, ProgrammeRole } from "./model.js";
 import { parseInput, personChange, personInput } from "./schemas.js";
 
 const REFERENCES = "organisation or operator account";
+const LINKED = "that operator account is already linked to a person of the programme";
 
 const one = (store: Store, id: number) =>
   store.prepare("SELECT id, org_id, role, name, email, username FROM rollout_people WHERE id = ?").get(id) as
@@ -50,6 +51,7 @@ export function createPerson(store: Store, actor: Actor, input: unknown): Person
           new Date().toISOString(),
         ).lastInsertRowid,
     REFERENCES,
+    LINKED,
   );
   return getPerson(store, Number(id));
 }
@@ -68,6 +70,7 @@ export function updatePerson(store: Store, actor: Actor, id: number, input: unkn
         )
         .run(after.org_id ?? null, after.role, after.name, after.email ?? null, after.username ?? null, id),
     REFERENCES,
+    LINKED,
   );
   return getPerson(store, id);
 }
