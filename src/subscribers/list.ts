@@ -54,14 +54,31 @@ export function listLeases(store: Store, options: ListOptions = {}): StoredLease
   }
   const target = typeof options.address === "string" ? parseAddress(options.address) : options.address;
   // One indexed look-up per prefix length in use (/32; /128, /64, /56 …), not a scan.
-  const lengths = store
-    .prepare("SELECT DISTINCT prefix_length AS length FROM subscriber_leases WHERE family = ?")
-    .all(target.family) as { length: number }[];
-  const keys = lengths.map(({ length }) => [addressKey(networkAddress(target, length)), length] as const);
+  const keys = prefixLengthsInUse(store, target.family).map(
+    (length) => [addressKey(networkAddress(target, length)), length] as const,
+  );
   if (keys.length === 0) return [];
   const where = keys.map(() => "(address_key = ? AND prefix_length = ?)").join(" OR ");
   const rows = store
     .prepare(`SELECT ${COLUMNS} FROM subscriber_leases WHERE family = ? AND (${where}) ${ORDER} LIMIT ?`)
     .all(target.family, ...keys.flat(), limit) as Row[];
   return rows.map(toLease);
+}
+
+/**
+ * The distinct prefix lengths stored for a family, one index seek each (a few: /32; /128, /64,
+ * /56 …), where SELECT DISTINCT would read every lease.
+ */
+function prefixLengthsInUse(store: Store, family: 4 | 6): number[] {
+  const next = store.prepare(
+    "SELECT MIN(prefix_length) AS length FROM subscriber_leases WHERE family = ? AND prefix_length > ?",
+  );
+  const lengths: number[] = [];
+  let after = -1;
+  for (;;) {
+    const { length } = next.get(family, after) as { length: number | null };
+    if (length === null) return lengths;
+    lengths.push(length);
+    after = length;
+  }
 }
