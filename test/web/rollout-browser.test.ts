@@ -173,7 +173,7 @@ test("the programme in Chromium: coordinator, ISP admin and the public page", as
       assert.doesNotMatch(await page.content(), /Fibra Vale abuse desk|browser test/);
       await page.screenshot({ path: join(SHOTS, "rollout-transparency.png"), fullPage: true });
       await page.goto(url);
-      await page.click('a[href="/help/cannot-send"]');
+      await page.click('a[href="/cannot-send"]');
       await page.fill('textarea[name="note"]', "Since Monday Outlook cannot send");
       await Promise.all([page.waitForEvent("load"), page.click('button[type="submit"]')]);
       assert.match((await page.locator("h1").textContent()) ?? "", /Thank you/);

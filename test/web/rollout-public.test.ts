@@ -100,14 +100,14 @@ test("the help form stores a user-report for the plan's organisation, with the r
   changeSettings(p.store, LOCAL_ADMIN, { plan_org: "a", default_org: "b" });
   p.store.prepare("INSERT INTO rollout_regions (id, name, created_at) VALUES ('sul', 'Sul', '')").run();
   const home = await p.request(null, "GET", "/");
-  assert.match(home.body, /href="\/help\/cannot-send"/);
-  const form = await p.request(null, "GET", "/help/cannot-send");
+  assert.match(home.body, /href="\/cannot-send"/);
+  const form = await p.request(null, "GET", "/cannot-send");
   const cookie = String(form.headers["set-cookie"]).split(";")[0] as string;
   const token = /name="_form" value="([^"]+)"/.exec(form.body)?.[1] as string;
   const send = (fields: Record<string, string>, headers: Record<string, string>, ip = "203.0.113.9") =>
     p.app.inject({
       method: "POST",
-      url: "/help/cannot-send",
+      url: "/cannot-send",
       remoteAddress: ip,
       headers: { "content-type": "application/x-www-form-urlencoded", host: "help.example.net", ...headers },
       payload: new URLSearchParams(fields).toString(),

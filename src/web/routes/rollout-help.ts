@@ -15,7 +15,7 @@ import { readCookie } from "../cookies.js";
 import { html } from "../html.js";
 import { HTML_TYPE, publicPage } from "../layout.js";
 
-export const HELP_FORM = "/help/cannot-send";
+export const HELP_FORM = "/cannot-send";
 const COOKIE = "porteiro_help_form";
 const MAX_NOTE = 500;
 /** How far back "since" may go: older trouble is not about the change. */
