@@ -54,7 +54,7 @@ const ENDPOINTS = [
   "/api/honeypot/series",
   "/api/honeypot/origins?by=country",
   "/api/honeypot/campaigns",
-  "/api/honeypot/sessions?limit=1000",
+  "/api/honeypot/sessions?limit=500",
 ];
 const PASSWORD = "bench password 1234";
 

@@ -41,5 +41,5 @@ export function cacheOf(context: WebContext): ResultCache {
 
 export const JSON_TYPE = "application/json; charset=utf-8";
 
-/** For large answers: the cache keeps the JSON text, so a hit costs no serialisation either. */
-export const jsonText = (value: unknown): string => JSON.stringify(value);
+/** For large answers: the cache keeps the encoded JSON, so a hit costs neither serialising nor encoding. */
+export const jsonText = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));

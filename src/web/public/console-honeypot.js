@@ -91,7 +91,7 @@ load("/api/honeypot/campaigns", byId("campaigns")).then((result) => {
   });
 });
 
-load("/api/honeypot/sessions?limit=1000", byId("sessions")).then((result) => {
+load("/api/honeypot/sessions?limit=500", byId("sessions")).then((result) => {
   if (!result) return;
   dataTable(byId("sessions"), {
     name: "honeypot-sessions",
