@@ -6,10 +6,11 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { DemoProgressReport, DemoSeedContext } from "../web/index.js";
+import { seedRolloutDemo } from "../rollout/index.js";
+import { type DemoProgressReport, type DemoSeedContext, OperatorStore } from "../web/index.js";
 import { seedAccounts } from "./accounts.js";
 import { DemoState } from "./demo-state.js";
-import { buildIsp } from "./isp.js";
+import { buildIsp, ISP } from "./isp.js";
 import { defaultOptions, type SimOptions } from "./options.js";
 import { planYaml } from "./plan-yaml.js";
 import { seedComplaints } from "./seed-complaints.js";
@@ -20,6 +21,8 @@ import type { SeedRun } from "./seed-run.js";
 import { buildWorld } from "./world.js";
 
 const COMPLETE = "complete";
+/** The operator `porteiro serve --demo` creates before seeding starts. */
+const DEMO_OPERATOR = "demo";
 
 /**
  * Each step's share of the whole seeding, by how long it takes. The story's main lines (flows,
@@ -61,7 +64,8 @@ export async function seedSyntheticIsp(context: DemoSeedContext, options: SeedOp
     sim = { ...defaultOptions(), ...options.sim };
     state.saveOptions(sim);
   }
-  writePlan(context.planFile, planYaml(buildIsp(sim)));
+  const isp = buildIsp(sim);
+  writePlan(context.planFile, planYaml(isp));
   if (state.done(COMPLETE)) {
     options.onProgress({ step: "done", fraction: 1 });
     return;
@@ -69,6 +73,14 @@ export async function seedSyntheticIsp(context: DemoSeedContext, options: SeedOp
   const started = Date.now();
   options.onProgress({ step: "building the synthetic ISP", fraction: 0 });
   await seedAccounts(context.store);
+  // The national programme around the ISP; the demo login, when there is one, coordinates it.
+  const demoOperator = new OperatorStore(context.store).get(DEMO_OPERATOR) ? DEMO_OPERATOR : undefined;
+  seedRolloutDemo(context.store, {
+    today: sim.endDay,
+    regions: isp.regions,
+    demoIspName: ISP.name,
+    ...(demoOperator ? { coordinatorUsername: demoOperator } : {}),
+  });
   const world = buildWorld(sim);
   const folder = join(context.dataDir, "demo");
   mkdirSync(folder, { recursive: true });

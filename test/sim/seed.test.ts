@@ -112,6 +112,10 @@ test("an interrupted seed resumes, the story holds in the data, and a second see
     // A lease for every subscriber, and the complaints attributed to one.
     assert.ok(count(store, "SELECT count(DISTINCT subscriber) FROM subscriber_leases") >= 2400);
     assert.equal(count(store, "SELECT count(*) FROM complaints WHERE subscriber IS NULL"), 0);
+    // The national programme around the ISP: its regions, several organisations, report history.
+    assert.equal(count(store, "SELECT count(*) FROM rollout_regions"), plan.regions.length);
+    assert.ok(count(store, "SELECT count(*) FROM rollout_orgs") >= 5);
+    assert.ok(count(store, "SELECT count(*) FROM rollout_reports") > 0);
 
     // A second start finds everything done.
     const tables = [
@@ -120,6 +124,8 @@ test("an interrupted seed resumes, the story holds in the data, and a second see
       "complaints",
       "reputation_snapshots",
       "submission_users",
+      "rollout_orgs",
+      "rollout_reports",
     ];
     const counts = tables.map((t) => count(store, `SELECT count(*) FROM ${t}`));
     const started = Date.now();
