@@ -94,7 +94,7 @@ const LOAD_WINDOW = `
     SELECT *, lead(start_ms) OVER (
       PARTITION BY family, address_key, prefix_length
       ORDER BY start_ms, coalesce(end_ms, 9007199254740991), subscriber) AS next_start
-    FROM subscriber_leases WHERE start_ms < :until)
+    FROM subscriber_leases WHERE start_ms < :until AND (end_ms IS NULL OR end_ms > start_ms))
   WHERE (end_ms IS NULL OR end_ms > max(:since, start_ms))
     AND (next_start IS NULL OR next_start > max(:since, start_ms))`;
 
@@ -126,6 +126,8 @@ export class LeaseIndex {
   static fromLeases(leases: Iterable<Lease>): LeaseIndex {
     const groups = new Map<number, Map<number, Map<Key, Lease[]>>>();
     for (const lease of leases) {
+      // A lease that ends where it starts holds no instant, so it neither answers nor cuts another.
+      if (lease.endMs !== null && lease.endMs <= lease.startMs) continue;
       const byLength = entry(groups, lease.address.family, () => new Map<number, Map<Key, Lease[]>>());
       const byKey = entry(byLength, lease.prefixLength, () => new Map<Key, Lease[]>());
       entry(byKey, networkKey(lease.address, lease.prefixLength), (): Lease[] => []).push(lease);

@@ -56,7 +56,9 @@ function contains(l: Lease, a: Address): boolean {
 }
 
 /** Straight from the documented semantics, by linear scan. */
-function naiveSubscriberAt(leases: readonly Lease[], a: Address, atMs: number): string | null {
+function naiveSubscriberAt(all: readonly Lease[], a: Address, atMs: number): string | null {
+  // A lease that ends where it starts holds no instant.
+  const leases = all.filter((l) => l.endMs === null || l.endMs > l.startMs);
   const lengths = [...new Set(leases.filter((l) => contains(l, a)).map((l) => l.prefixLength))].sort(
     (x, y) => y - x,
   );
