@@ -1,7 +1,6 @@
-import { type Logger, UserError } from "../core/index.js";
+import { type Endpoint, type Logger, UserError } from "../core/index.js";
 import { HourlyAggregator, startCollector, writeAggregates } from "../flows/index.js";
 import type { Store } from "../store/index.js";
-import type { Endpoint } from "../submission/index.js";
 import type { Job } from "./scheduler.js";
 
 export interface CollectorRuntime {

@@ -5,6 +5,7 @@ import {
   type Day,
   formatDiagnostic,
   type Logger,
+  parseEndpoint,
   today,
   UserError,
 } from "../core/index.js";
@@ -31,7 +32,6 @@ import {
 } from "../flows/index.js";
 import { loadPlan, type Plan } from "../plan/index.js";
 import { openStore, type Store } from "../store/index.js";
-import { parseEndpoint } from "../submission/index.js";
 import { LeaseIndex } from "../subscribers/index.js";
 import { type CollectorRuntime, startCollectorRuntime } from "./collector-runtime.js";
 import { dataDir, planPath } from "./config.js";

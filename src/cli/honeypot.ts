@@ -1,10 +1,16 @@
 import { writeFileSync } from "node:fs";
 import { type Command, InvalidArgumentError } from "commander";
-import { createLogger, type Day, parseAddress, UserError } from "../core/index.js";
+import {
+  createLogger,
+  type Day,
+  type Endpoint,
+  parseAddress,
+  parseEndpoint,
+  UserError,
+} from "../core/index.js";
 import {
   abusingSources,
   defaultHoneypotConfig,
-  type Endpoint,
   EXPORT_FORMATS,
   type ExportFormat,
   escapeText,
@@ -13,7 +19,6 @@ import {
   listSessions,
   type NetworkLookup,
   NO_NETWORK_MAP,
-  parseEndpoint,
   REPORT_KEYS,
   type ReportKey,
   type ReportRow,

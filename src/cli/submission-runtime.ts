@@ -1,9 +1,8 @@
-import type { Logger } from "../core/index.js";
+import type { Endpoint, Logger } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import {
   type DeliveryOptions,
   defaultSubmissionConfig,
-  type Endpoint,
   loadCertificate,
   Spool,
   type SubmissionConfig,

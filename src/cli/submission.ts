@@ -1,8 +1,8 @@
 import { hostname as systemHostname } from "node:os";
 import { type Command, InvalidArgumentError } from "commander";
-import { createLogger } from "../core/index.js";
+import { createLogger, type Endpoint, parseEndpoint } from "../core/index.js";
 import { openStore } from "../store/index.js";
-import { type Endpoint, type MetricsEndpoint, parseEndpoint, serveMetrics } from "../submission/index.js";
+import { type MetricsEndpoint, serveMetrics } from "../submission/index.js";
 import { loadConfig } from "./config.js";
 import { shutdownSignal } from "./signals.js";
 import {

@@ -1,5 +1,6 @@
 export { AddressSet } from "./address-set.js";
 export { addDays, type Day, daysBetween, parseDay, today, tryParseDay } from "./date.js";
+export { type Endpoint, endpointSchema, parseEndpoint } from "./endpoint.js";
 export { type Diagnostic, DiagnosticsError, formatDiagnostic, type Severity, UserError } from "./errors.js";
 export { type FamilyMath, IPV4, IPV6 } from "./family.js";
 export { IntervalSet } from "./interval-set.js";

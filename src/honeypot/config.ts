@@ -1,32 +1,6 @@
-import { isIP } from "node:net";
 import { hostname } from "node:os";
 import { z } from "zod";
-import { UserError } from "../core/index.js";
-
-export interface Endpoint {
-  readonly host: string;
-  readonly port: number;
-}
-
-/** `HOST:PORT`, an IPv6 host in brackets (`[::1]:1080`); port 0 picks a free one. */
-export function parseEndpoint(text: string): Endpoint {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text.trim());
-  const host = match?.[1] ?? match?.[2];
-  const port = Number(match?.[3]);
-  if (!match || !host || port > 65535 || (match[1] !== undefined && isIP(host) !== 6)) {
-    throw new UserError(`"${text}" is not HOST:PORT (an IPv6 host goes in brackets: [::1]:1080)`);
-  }
-  return { host, port };
-}
-
-const endpoint = z.string().transform((text, ctx) => {
-  try {
-    return parseEndpoint(text);
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+import { endpointSchema } from "../core/index.js";
 
 const count = z.number().int().positive();
 
@@ -46,9 +20,9 @@ export const honeypotConfigSchema = z
       .optional(),
     /** Banner name of the open relay listener (proxied sessions use the requested host's name). */
     hostname: z.string().min(1).optional(),
-    http: endpoint.nullable().prefault("127.0.0.1:8080"),
-    socks: endpoint.nullable().prefault("127.0.0.1:1080"),
-    smtp: endpoint.nullable().prefault("127.0.0.1:2525"),
+    http: endpointSchema.nullable().prefault("127.0.0.1:8080"),
+    socks: endpointSchema.nullable().prefault("127.0.0.1:1080"),
+    smtp: endpointSchema.nullable().prefault("127.0.0.1:2525"),
     limits: z
       .strictObject({
         sessions: count.default(2000),

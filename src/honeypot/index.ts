@@ -3,11 +3,9 @@ export { type MessageFeatures, messageFeatures } from "./campaign.js";
 export { assignCampaigns, type CampaignMessage } from "./campaigns.js";
 export {
   defaultHoneypotConfig,
-  type Endpoint,
   type HoneypotConfig,
   type HoneypotLimits,
   honeypotConfigSchema,
-  parseEndpoint,
   sensorName,
 } from "./config.js";
 export { escapeText } from "./escape.js";

@@ -1,10 +1,10 @@
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
-import { type Logger, UserError } from "../core/index.js";
+import { type Endpoint, type Logger, UserError } from "../core/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { Admission } from "./admission.js";
 import { BodyFiles, messagesDir } from "./body-files.js";
 import { CaptureWriter } from "./capture-writer.js";
-import { type Endpoint, type HoneypotConfig, sensorName } from "./config.js";
+import { type HoneypotConfig, sensorName } from "./config.js";
 import { Connection } from "./connection.js";
 import { Counters } from "./counters.js";
 import type { MailServerOptions } from "./destination.js";

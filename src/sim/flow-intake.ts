@@ -7,10 +7,9 @@
  */
 import { createSocket, type Socket } from "node:dgram";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Logger } from "../core/index.js";
+import type { Endpoint, Logger } from "../core/index.js";
 import { FlowDecoder, HourlyAggregator, writeAggregates } from "../flows/index.js";
 import type { Store } from "../store/index.js";
-import type { Endpoint } from "../submission/index.js";
 import type { DemoState } from "./demo-state.js";
 
 /** A day of flows handed over, with what the store must hold for it. */

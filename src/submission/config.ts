@@ -1,31 +1,5 @@
-import { isIP } from "node:net";
 import { z } from "zod";
-import { UserError } from "../core/index.js";
-
-export interface Endpoint {
-  readonly host: string;
-  readonly port: number;
-}
-
-/** `HOST:PORT`, with an IPv6 host in brackets (`[::1]:2587`); port 0 picks a free one. */
-export function parseEndpoint(text: string): Endpoint {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text.trim());
-  const host = match?.[1] ?? match?.[2];
-  const port = Number(match?.[3]);
-  if (!match || !host || port > 65535 || (match[1] !== undefined && isIP(host) !== 6)) {
-    throw new UserError(`"${text}" is not HOST:PORT (an IPv6 host goes in brackets: [::1]:2587)`);
-  }
-  return { host, port };
-}
-
-const endpoint = z.string().transform((text, ctx) => {
-  try {
-    return parseEndpoint(text);
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+import { endpointSchema } from "../core/index.js";
 
 const count = z.number().int().positive();
 const seconds = z.number().positive();
@@ -36,9 +10,9 @@ export const submissionConfigSchema = z
     /** Our name in the greeting, Received lines and generated Message-IDs. */
     hostname: z.string().min(1).optional(),
     /** STARTTLS listener (587 in production). */
-    listen: endpoint.prefault("127.0.0.1:2587"),
+    listen: endpointSchema.prefault("127.0.0.1:2587"),
     /** Implicit-TLS listener (465 in production, RFC 8314). */
-    listen_tls: endpoint.prefault("127.0.0.1:2465"),
+    listen_tls: endpointSchema.prefault("127.0.0.1:2465"),
     /** PEM files; without them a self-signed pair is generated under DATA/tls/. */
     cert: z.string().min(1).optional(),
     key: z.string().min(1).optional(),

@@ -3,8 +3,6 @@ export { AuthLockout, type LockoutPolicy } from "./auth-lockout.js";
 export { clientKey } from "./client-key.js";
 export {
   defaultSubmissionConfig,
-  type Endpoint,
-  parseEndpoint,
   type SubmissionConfig,
   submissionConfigSchema,
 } from "./config.js";

@@ -1,8 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
-import { UserError } from "../core/index.js";
-import type { Endpoint } from "./config.js";
+import { type Endpoint, UserError } from "../core/index.js";
 
 export interface MetricsEndpoint {
   /** Where it is bound (port 0 becomes the port picked). */

@@ -1,11 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
-import { type Logger, UserError } from "../core/index.js";
+import { type Endpoint, type Logger, UserError } from "../core/index.js";
 import { parseMailbox } from "./address.js";
 import { AuthLockout } from "./auth-lockout.js";
 import { clientKey } from "./client-key.js";
-import type { Endpoint, SubmissionConfig } from "./config.js";
+import type { SubmissionConfig } from "./config.js";
 import { ConnectionLimits } from "./connection-limits.js";
 import { type DkimKey, dkimSigningWriter, fromAddress, loadDkimKeys } from "./dkim.js";
 import { missingFields, receivedField } from "./headers.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Endpoint, parseEndpoint } from "../submission/index.js";
+import { type Endpoint, parseEndpoint } from "../core/index.js";
 
 const endpoint = z.string().transform((text, ctx): Endpoint => {
   try {

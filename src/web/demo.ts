@@ -1,6 +1,5 @@
-import type { Logger } from "../core/index.js";
+import type { Endpoint, Logger } from "../core/index.js";
 import type { Store } from "../store/index.js";
-import type { Endpoint } from "../submission/index.js";
 
 /** What the demo generator is given: where to write, and the real intake paths to write through. */
 export interface DemoSeedContext {

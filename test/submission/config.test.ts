@@ -3,7 +3,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { loadConfig } from "../../src/cli/config.js";
-import { defaultSubmissionConfig, parseEndpoint } from "../../src/submission/index.js";
+import { parseEndpoint } from "../../src/core/index.js";
+import { defaultSubmissionConfig } from "../../src/submission/index.js";
 import { porteiro, STACK_LINE } from "../cli/run.js";
 import { tempDir } from "../helpers/tmp.js";
 

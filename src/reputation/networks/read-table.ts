@@ -1,5 +1,5 @@
-import { LineErrors } from "./line-errors.js";
 import { forEachLine } from "../zones/read-lines.js";
+import { LineErrors } from "./line-errors.js";
 
 /** A line parser's answer: a row, a message saying what is wrong, or undefined for a line to skip. */
 export type LineResult<R> = R | string | undefined;
