@@ -39,11 +39,7 @@ import { dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { startScheduler } from "./scheduler.js";
 import { shutdownSignal } from "./signals.js";
-
-interface StoreOptions {
-  data?: string;
-  config?: string;
-}
+import { type StoreOptions, storeOptions, withStore, withStoreAsync } from "./store-options.js";
 
 interface AnalysisOptions extends StoreOptions {
   plan?: string;
@@ -55,14 +51,8 @@ interface AnalysisOptions extends StoreOptions {
   format: OutputFormat;
 }
 
-function storeOptions(command: Command): Command {
-  return command
-    .option("--data <dir>", "data folder holding porteiro.db (default: from -c, else ./data)")
-    .option("-c, --config <file>", "porteiro.yaml naming the data folder and the plan");
-}
-
 function analysisOptions(command: Command): Command {
-  return storeOptions(command)
+  return storeOptionsWith(command)
     .option("--plan <file>", "plan file (default: from -c)")
     .option("--since <date>", "from this day, 00:00 UTC (default: the first flows stored)", dayOption)
     .option("--until <date>", "through this day, 24:00 UTC (default: the last flows stored)", dayOption)
@@ -74,15 +64,6 @@ function classOptions(command: Command): Command {
   return command
     .option("--thresholds <file>", "YAML file overriding the class thresholds (see the README)")
     .option("--timezone <zone>", `where office hours are reckoned (default ${DEFAULT_THRESHOLDS.timezone})`);
-}
-
-function withStore<T>(options: StoreOptions, work: (store: Store) => T): T {
-  const store = openStore(dataDir(options));
-  try {
-    return work(store);
-  } finally {
-    store.close();
-  }
 }
 
 function loadedPlan(options: AnalysisOptions): Plan {
@@ -263,7 +244,7 @@ export function registerFlowsCommands(program: Command): void {
     .command("flows")
     .description("port-25 flows: collect or import them, see who sends direct to MX, plan the blocking");
 
-  storeOptions(flows.command("collect"))
+  storeOptionsWith(flows.command("collect"))
     .description("receive NetFlow v5/v9 and IPFIX, keep hourly port-25/587/465 aggregates in the store")
     .addOption(
       new Option("--listen <url>", "where to listen, udp://HOST:PORT (IPv6 host in brackets)")
@@ -279,7 +260,7 @@ export function registerFlowsCommands(program: Command): void {
     )
     .action((options) => collect(options, createLogger("flows")));
 
-  storeOptions(flows.command("import"))
+  storeOptionsWith(flows.command("import"))
     .description("import `nfdump -o json` or `-o csv` output (the aggregates only; raw flows are not kept)")
     .argument("<file>", "nfdump output file, or - for standard input")
     .requiredOption("--format <format>", IMPORT_FORMATS.join(" or "), importFormatOption)
@@ -479,11 +460,5 @@ export function registerFlowsCommands(program: Command): void {
     });
 }
 
-async function withStoreAsync<T>(options: StoreOptions, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = openStore(dataDir(options));
-  try {
-    return await work(store);
-  } finally {
-    store.close();
-  }
-}
+const storeOptionsWith = (command: Command) =>
+  storeOptions(command, "porteiro.yaml naming the data folder and the plan");

@@ -28,31 +28,11 @@ import {
   startSensor,
 } from "../honeypot/index.js";
 import { loadNetworkMap } from "../reputation/index.js";
-import { openStore, type Store } from "../store/index.js";
 import { dataDir, loadConfig } from "./config.js";
 import { dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { shutdownSignal } from "./signals.js";
-
-interface StoreOptions {
-  data?: string;
-  config?: string;
-}
-
-function storeOptions(command: Command): Command {
-  return command
-    .option("--data <dir>", "data folder holding porteiro.db (default: from -c, else ./data)")
-    .option("-c, --config <file>", "porteiro.yaml naming the data folder and the honeypot: section");
-}
-
-function withStore<T>(options: StoreOptions, work: (store: Store) => T): T {
-  const store = openStore(dataDir(options));
-  try {
-    return work(store);
-  } finally {
-    store.close();
-  }
-}
+import { type StoreOptions, storeOptions, withStore } from "./store-options.js";
 
 function endpointOption(text: string): Endpoint {
   try {
@@ -165,7 +145,7 @@ export function registerHoneypotCommands(program: Command): void {
       "spam honeypot sensor: emulated open proxies and relay that capture abuse and deliver nothing",
     );
 
-  storeOptions(honeypot.command("serve"))
+  storeOptionsWith(honeypot.command("serve"))
     .description("run the sensor: HTTP proxy, SOCKS 4/4a/5 proxy and open SMTP relay, all emulated")
     .option("--http <host:port>", "HTTP proxy listener (CONNECT and absolute-URI requests)", endpointOption)
     .option("--socks <host:port>", "SOCKS listener; SOCKS4, 4a and 5 on one port", endpointOption)
@@ -181,7 +161,7 @@ export function registerHoneypotCommands(program: Command): void {
     )
     .action(serve);
 
-  storeOptions(honeypot.command("report"))
+  storeOptionsWith(honeypot.command("report"))
     .description(
       "sessions, messages and recipients by country, ASN, destination domain, campaign or listener",
     )
@@ -236,7 +216,7 @@ export function registerHoneypotCommands(program: Command): void {
       },
     );
 
-  storeOptions(honeypot.command("export"))
+  storeOptionsWith(honeypot.command("export"))
     .description("write the abusing source addresses as an rbldnsd zone or a plain list")
     .option("--format <format>", EXPORT_FORMATS.join(" or "), choice(EXPORT_FORMATS), "rbldnsd")
     .option("--since <date>", "sources seen from this UTC day on", dayOption)
@@ -257,7 +237,7 @@ export function registerHoneypotCommands(program: Command): void {
       else process.stdout.write(text);
     });
 
-  storeOptions(honeypot.command("sessions"))
+  storeOptionsWith(honeypot.command("sessions"))
     .description("list captured sessions, newest first, attacker text escaped")
     .option("--source <address>", "only this source address")
     .option("--limit <n>", "at most this many", (t) => Number.parseInt(t, 10), 50)
@@ -290,7 +270,7 @@ export function registerHoneypotCommands(program: Command): void {
         process.stdout.write(rows.length === 0 ? "no sessions\n" : `${table([[...columns], ...cells])}\n`);
     });
 
-  storeOptions(honeypot.command("show"))
+  storeOptionsWith(honeypot.command("show"))
     .description("one session in full: envelope, recipients, message hashes; attacker text escaped")
     .argument("<id>", "session id (from honeypot sessions)")
     .option("--format <format>", "table or json", outputFormatOption, "table")
@@ -313,7 +293,7 @@ export function registerHoneypotCommands(program: Command): void {
       process.stdout.write(`${lines.join("\n")}\n`);
     });
 
-  storeOptions(honeypot.command("counters"))
+  storeOptionsWith(honeypot.command("counters"))
     .description(
       "the sensor's running totals: sessions shed per bound, proxy requests refused, outbound attempts",
     )
@@ -321,3 +301,6 @@ export function registerHoneypotCommands(program: Command): void {
       process.stdout.write(`${toJson(withStore(options, sensorCounters))}\n`);
     });
 }
+
+const storeOptionsWith = (command: Command) =>
+  storeOptions(command, "porteiro.yaml naming the data folder and the honeypot: section");

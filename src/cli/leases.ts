@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { type Address, formatAddress, formatDiagnostic, parseAddress, UserError } from "../core/index.js";
-import { openStore, type Store } from "../store/index.js";
+import { openStore } from "../store/index.js";
 import {
   DHCPD_SUBSCRIBER_FIELDS,
   importLeases,
@@ -13,26 +13,7 @@ import {
 import { dataDir } from "./config.js";
 import { outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, printable, table, toJson } from "./output.js";
-
-interface StoreOptions {
-  data?: string;
-  config?: string;
-}
-
-function withStore<T>(options: StoreOptions, work: (store: Store) => T): T {
-  const store = openStore(dataDir(options));
-  try {
-    return work(store);
-  } finally {
-    store.close();
-  }
-}
-
-function storeOptions(command: Command): Command {
-  return command
-    .option("--data <dir>", "data folder holding porteiro.db (default: from -c, else ./data)")
-    .option("-c, --config <file>", "porteiro.yaml naming the data folder");
-}
+import { type StoreOptions, storeOptions, withStore } from "./store-options.js";
 
 function formatOption(text: string): LeaseFormat {
   if (!(LEASE_FORMATS as readonly string[]).includes(text)) {

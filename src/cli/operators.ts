@@ -5,11 +5,7 @@ import { dataDir } from "./config.js";
 import { outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { readPassword } from "./stdin.js";
-
-interface StoreOptions {
-  data?: string;
-  config?: string;
-}
+import { type StoreOptions, storeOptions } from "./store-options.js";
 
 async function withOperators<T>(
   options: StoreOptions,
@@ -21,12 +17,6 @@ async function withOperators<T>(
   } finally {
     db.close();
   }
-}
-
-function storeOptions(command: Command): Command {
-  return command
-    .option("--data <dir>", "data folder holding porteiro.db (default: from -c, else ./data)")
-    .option("-c, --config <file>", "porteiro.yaml naming the data folder");
 }
 
 function roleOption(text: string): Role {

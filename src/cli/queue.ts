@@ -5,11 +5,7 @@ import { Spool, type SpooledMessage, type SpooledRecipient } from "../submission
 import { dataDir } from "./config.js";
 import { outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
-
-interface StoreOptions {
-  data?: string;
-  config?: string;
-}
+import type { StoreOptions } from "./store-options.js";
 
 function withSpool<T>(options: StoreOptions, work: (spool: Spool) => T): T {
   const dir = dataDir(options);

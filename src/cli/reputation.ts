@@ -14,6 +14,7 @@ import { dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { importProgress } from "./reputation-progress.js";
 import { registerReputationQuery } from "./reputation-query.js";
+import { storeOptions } from "./store-options.js";
 
 function choice<T extends string>(values: readonly T[]): (text: string) => T {
   return (text) => {
@@ -31,12 +32,6 @@ function counted(n: number, one: string, many = `${one}s`): string {
 function countOption(text: string): number {
   if (!/^\d{1,9}$/.test(text)) throw new InvalidArgumentError("expected a whole number.");
   return Number(text);
-}
-
-function storeOptions(command: Command): Command {
-  return command
-    .option("--data <dir>", "data folder holding porteiro.db (default: from -c, else ./data)")
-    .option("-c, --config <file>", "porteiro.yaml naming the data folder");
 }
 
 /** The `reputation` command group, created on first use, so each file can attach its subcommands. */

@@ -24,30 +24,10 @@ import {
   slugOf,
   updateOrg,
 } from "../rollout/index.js";
-import { openStore, type Store } from "../store/index.js";
 import { dataDir, loadConfig } from "./config.js";
 import { dayOption, outputFormatOption } from "./options.js";
 import { type OutputFormat, printable, table, toJson } from "./output.js";
-
-interface StoreOptions {
-  data?: string;
-  config?: string;
-}
-
-function storeOptions(command: Command): Command {
-  return command
-    .option("--data <dir>", "data folder holding porteiro.db (default: from -c, else ./data)")
-    .option("-c, --config <file>", "porteiro.yaml naming the data folder");
-}
-
-function withStore<T>(options: StoreOptions, work: (store: Store) => T): T {
-  const store = openStore(dataDir(options));
-  try {
-    return work(store);
-  } finally {
-    store.close();
-  }
-}
+import { type StoreOptions, storeOptions, withStore } from "./store-options.js";
 
 const choice = (values: readonly string[]) => (text: string) => {
   if (!values.includes(text)) throw new InvalidArgumentError(`expected one of ${values.join(", ")}.`);

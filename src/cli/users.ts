@@ -5,11 +5,7 @@ import { dataDir } from "./config.js";
 import { outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { readPassword } from "./stdin.js";
-
-interface StoreOptions {
-  data?: string;
-  config?: string;
-}
+import { type StoreOptions, storeOptions } from "./store-options.js";
 
 function withUsers<T>(options: StoreOptions, work: (users: UserStore) => T): T {
   const db = openStore(dataDir(options));
@@ -27,12 +23,6 @@ async function withUsersAsync<T>(options: StoreOptions, work: (users: UserStore)
   } finally {
     db.close();
   }
-}
-
-function storeOptions(command: Command): Command {
-  return command
-    .option("--data <dir>", "data folder holding porteiro.db (default: from -c, else ./data)")
-    .option("-c, --config <file>", "porteiro.yaml naming the data folder");
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
