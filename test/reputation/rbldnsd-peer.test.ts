@@ -3,12 +3,7 @@ import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { type Address, formatAddress, parseAddress, parsePrefix, prefixEnd } from "../../src/core/index.js";
-import {
-  dnsblName,
-  importListing,
-  type ListingSet,
-  readSnapshot,
-} from "../../src/reputation/index.js";
+import { dnsblName, importListing, type ListingSet, readSnapshot } from "../../src/reputation/index.js";
 import { openStore } from "../../src/store/index.js";
 import { porteiro } from "../cli/run.js";
 import { requirePeers } from "../helpers/peers.js";
