@@ -3,6 +3,7 @@ export { addDays, type Day, daysBetween, parseDay, today, tryParseDay } from "./
 export { type Endpoint, endpointSchema, parseEndpoint } from "./endpoint.js";
 export { type Diagnostic, DiagnosticsError, formatDiagnostic, type Severity, UserError } from "./errors.js";
 export { type FamilyMath, IPV4, IPV6 } from "./family.js";
+export { floorIndex } from "./floor-index.js";
 export { IntervalSet } from "./interval-set.js";
 export {
   type Address,

@@ -1,5 +1,6 @@
 import { AddressSet } from "./address-set.js";
 import { type FamilyMath, IPV4, IPV6 } from "./family.js";
+import { floorIndex } from "./floor-index.js";
 import { IntervalSet } from "./interval-set.js";
 import type { Address } from "./ip.js";
 import { type Prefix, prefixEnd } from "./prefix.js";
@@ -322,26 +323,14 @@ export class PrefixTable<V> {
   /** Value of the most specific prefix holding the IPv4 address (a uint32). */
   lookup4(address: number): V | undefined {
     const starts = this.starts4;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >>> 1;
-      if ((starts[mid] as number) <= address) low = mid;
-      else high = mid - 1;
-    }
+    const low = floorIndex(starts, address);
     const owner = this.owners4[low] as number;
     return owner < 0 ? undefined : this.values[owner];
   }
 
   lookup6(address: bigint): V | undefined {
     const starts = this.starts6;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >>> 1;
-      if ((starts[mid] as bigint) <= address) low = mid;
-      else high = mid - 1;
-    }
+    const low = floorIndex(starts, address);
     const owner = this.owners6[low] as number;
     return owner < 0 ? undefined : this.values[owner];
   }
@@ -395,13 +384,7 @@ export class PrefixTable<V> {
     const starts: ArrayLike<number | bigint> = prefix.family === 4 ? this.starts4 : this.starts6;
     const first = prefix.start;
     const end = prefixEnd(prefix);
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >>> 1;
-      if ((starts[mid] as number | bigint) <= first) low = mid;
-      else high = mid - 1;
-    }
+    const low = floorIndex(starts, first);
     for (let i = low; i < starts.length && (starts[i] as number | bigint) <= end; i++) {
       const owner = owners[i] as number;
       if (owner >= 0 && test(this.values[owner] as V)) return true;

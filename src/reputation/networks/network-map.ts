@@ -1,4 +1,4 @@
-import type { Address } from "../../core/index.js";
+import { type Address, floorIndex } from "../../core/index.js";
 import type { NetworkInfo } from "../listing-set.js";
 import { decodeCountry, encodeCountry } from "./country-code.js";
 import type { Tiling4, Tiling6 } from "./layer.js";
@@ -86,26 +86,12 @@ export class NetworkMap {
   /** Index of the IPv4 run holding `address`. */
   run4(address: number): number {
     const starts = this.v4Starts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >>> 1;
-      if ((starts[mid] as number) <= address) low = mid;
-      else high = mid - 1;
-    }
-    return low;
+    return floorIndex(starts, address);
   }
 
   run6(address: bigint): number {
     const starts = this.v6Starts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >>> 1;
-      if ((starts[mid] as bigint) <= address) low = mid;
-      else high = mid - 1;
-    }
-    return low;
+    return floorIndex(starts, address);
   }
 
   /** Addresses of IPv4 run `run`. */
