@@ -47,5 +47,13 @@ export {
   type ReportOptions,
   type SubscriberLookup,
 } from "./report.js";
-export { type FlowWindow, readAggregates, readAggregateTotals, writeAggregates } from "./store.js";
+export {
+  dailyFlowsOf,
+  deleteAggregates,
+  type FlowWindow,
+  readAggregates,
+  readAggregateTotals,
+  storedFlowCount,
+  writeAggregates,
+} from "./store.js";
 export { DEFAULT_THRESHOLDS, loadThresholds, type Thresholds, thresholdsSchema } from "./thresholds.js";

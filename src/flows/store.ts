@@ -182,3 +182,28 @@ export function* readAggregateTotals(store: Store, window: FlowWindow = {}): Gen
     .iterate(...params) as IterableIterator<AggregateRow>;
   for (const row of rows) yield toAggregate(row);
 }
+
+/** Flow records stored in the window (times the sampling rate, as `flows` counts them). */
+export function storedFlowCount(store: Store, window: FlowWindow = {}): number {
+  const { where, params } = windowClause(window);
+  return store
+    .prepare(`SELECT coalesce(sum(h.flows), 0) FROM flow_hours h ${where}`)
+    .pluck()
+    .get(...params) as number;
+}
+
+/** Removes the window's aggregates, their destinations with them (ON DELETE CASCADE). */
+export function deleteAggregates(store: Store, window: FlowWindow): void {
+  const { where, params } = windowClause(window);
+  store.prepare(`DELETE FROM flow_hours AS h ${where}`).run(...params);
+}
+
+/** One source's flows per UTC day and port, through the (source, hour, port) index. */
+export function dailyFlowsOf(store: Store, source: string): { day: string; port: MailPort; flows: number }[] {
+  return store
+    .prepare(
+      `SELECT strftime('%Y-%m-%d', hour, 'unixepoch') AS day, port, SUM(flows) AS flows FROM flow_hours
+       WHERE source = ? GROUP BY day, port`,
+    )
+    .all(source) as { day: string; port: MailPort; flows: number }[];
+}

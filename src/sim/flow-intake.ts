@@ -8,7 +8,13 @@
 import { createSocket, type Socket } from "node:dgram";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Endpoint, Logger } from "../core/index.js";
-import { FlowDecoder, HourlyAggregator, writeAggregates } from "../flows/index.js";
+import {
+  deleteAggregates,
+  FlowDecoder,
+  HourlyAggregator,
+  storedFlowCount,
+  writeAggregates,
+} from "../flows/index.js";
 import type { Store } from "../store/index.js";
 import type { DemoState } from "./demo-state.js";
 
@@ -28,17 +34,14 @@ export interface FlowIntake {
   close(): Promise<void>;
 }
 
-/** Flows stored for a window of hours. */
+/** Flows stored for a window of hours (epoch seconds, half-open). */
 export function storedFlows(store: Store, fromSec: number, untilSec: number): number {
-  return store
-    .prepare("SELECT coalesce(sum(flows), 0) FROM flow_hours WHERE hour >= ? AND hour < ?")
-    .pluck()
-    .get(fromSec, untilSec) as number;
+  return storedFlowCount(store, { sinceMs: fromSec * 1000, untilMs: untilSec * 1000 });
 }
 
-/** Removes a half-written day; its destinations go with it (ON DELETE CASCADE). */
+/** Removes a half-written day's aggregates. */
 export function forgetFlows(store: Store, fromSec: number, untilSec: number): void {
-  store.prepare("DELETE FROM flow_hours WHERE hour >= ? AND hour < ?").run(fromSec, untilSec);
+  deleteAggregates(store, { sinceMs: fromSec * 1000, untilMs: untilSec * 1000 });
 }
 
 const EXPORTER = "porteiro-demo";

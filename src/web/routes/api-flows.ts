@@ -3,6 +3,7 @@ import { type Day, today } from "../../core/index.js";
 import {
   DEFAULT_THRESHOLDS,
   type DirectSender,
+  dailyFlowsOf,
   directSenders,
   evidenceOf,
   type FlowWindow,
@@ -65,11 +66,6 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return { key, stamp, senders };
   };
 
-  // One look-up per address, so each reads the (source, hour, port) index rather than the table.
-  const perDay = store.prepare(
-    `SELECT strftime('%Y-%m-%d', hour, 'unixepoch') AS day, port, SUM(flows) AS flows FROM flow_hours
-     WHERE source = ? GROUP BY day, port`,
-  );
   const evidenceFor = (senders: readonly DirectSender[], subscriber?: string, address?: string) => {
     const rows = senders.filter(
       (s) =>
@@ -77,9 +73,8 @@ export function register(app: FastifyInstance, context: WebContext): void {
         (address === undefined || s.address === address),
     );
     const addresses = [...new Set(rows.map((r) => r.address))].slice(0, 50);
-    const activity = addresses.flatMap(
-      (a) => perDay.all(a) as { day: string; port: number; flows: number }[],
-    );
+    // One look-up per address, so each reads the (source, hour, port) index rather than the table.
+    const activity = addresses.flatMap((a) => dailyFlowsOf(store, a));
     return {
       senders: rows.map((s) => ({ ...s, evidence: evidenceOf(s) })),
       activity: pivot(
