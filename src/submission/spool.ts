@@ -327,6 +327,14 @@ export class Spool {
     ).map((row) => row.id);
   }
 
+  /** The messages of one user that are on hold. */
+  heldMessageIds(username: string): string[] {
+    return this.db
+      .prepare("SELECT id FROM spool_messages WHERE username = ? AND held = 1 ORDER BY received_at")
+      .pluck()
+      .all(username) as string[];
+  }
+
   /** Puts a message on hold or releases it. */
   setHeld(id: string, reason: string | null): void {
     this.db

@@ -122,6 +122,24 @@ export class UserStore {
     return row ? holdOf(row) : null;
   }
 
+  /** Accounts on hold, the latest hold first; one query, without their sender patterns. */
+  heldAccounts(): { address: string; suspended: boolean; hold: AccountHold }[] {
+    const rows = this.db
+      .prepare(
+        "SELECT address, suspended, held_at, hold_reason FROM submission_users WHERE held_at IS NOT NULL ORDER BY held_at DESC",
+      )
+      .all() as Pick<UserRow, "address" | "suspended" | "held_at" | "hold_reason">[];
+    return rows.map((row) => ({
+      address: row.address,
+      suspended: row.suspended === 1,
+      hold: holdOf(row) as AccountHold,
+    }));
+  }
+
+  count(): number {
+    return this.db.prepare("SELECT COUNT(*) FROM submission_users").pluck().get() as number;
+  }
+
   heldCount(): number {
     return (
       this.db.prepare("SELECT COUNT(*) AS n FROM submission_users WHERE held_at IS NOT NULL").get() as {

@@ -22,16 +22,14 @@ export function register(app: FastifyInstance, context: WebContext): void {
   const spool = new Spool(store, context.dataDir);
   const sampler = new SubmissionSampler(context.registries);
   app.addHook("onClose", async () => sampler.stop());
-  // Read-only listing straight from the table: UserStore.list() reads every account's senders,
-  // one query each, where only the held few are wanted.
-  const heldAccounts = store.prepare(
-    `SELECT u.address, u.held_at, u.hold_reason, u.suspended,
-       (SELECT COUNT(*) FROM spool_messages m WHERE m.username = u.address AND m.held = 1) AS held_messages
-     FROM submission_users u WHERE u.held_at IS NOT NULL ORDER BY u.held_at DESC`,
-  );
-  const heldMessagesOf = store
-    .prepare("SELECT id FROM spool_messages WHERE username = ? AND held = 1")
-    .pluck();
+  const heldAccounts = (): HeldRow[] =>
+    users.heldAccounts().map((user) => ({
+      address: user.address,
+      held_at: user.hold.since,
+      hold_reason: user.hold.reason,
+      suspended: user.suspended ? 1 : 0,
+      held_messages: spool.heldMessageIds(user.address).length,
+    }));
 
   const account = (params: unknown) => {
     const address = (params as { address: string }).address;
@@ -52,18 +50,18 @@ export function register(app: FastifyInstance, context: WebContext): void {
       counters: now,
       samples,
       accounts: {
-        total: store.prepare("SELECT COUNT(*) FROM submission_users").pluck().get() as number,
+        total: users.count(),
         held: users.heldCount(),
       },
       queue: { messages: queue.length, held: queue.filter((m) => m.held).length },
     };
   });
 
-  app.get("/api/submission/held", async () => ({ accounts: heldAccounts.all() as HeldRow[] }));
+  app.get("/api/submission/held", async () => ({ accounts: heldAccounts() }));
 
   app.post("/api/submission/held/:address/release", async (request) => {
     const address = account(request.params);
-    const ids = heldMessagesOf.all(address) as string[];
+    const ids = spool.heldMessageIds(address);
     const released = users.release(address);
     if (!released) throw badRequest(`${address} is not on hold`);
     for (const id of ids) spool.setHeld(id, null);
@@ -76,7 +74,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
 
   app.post("/api/submission/held/:address/drop", async (request) => {
     const address = account(request.params);
-    const ids = heldMessagesOf.all(address) as string[];
+    const ids = spool.heldMessageIds(address);
     for (const id of ids) spool.remove(id, true);
     context.logger.info(
       { operator: request.session?.username, account: address, messages: ids.length },
