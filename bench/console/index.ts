@@ -1,15 +1,3 @@
-/**
- * bench/console: every JSON endpoint a console page calls, against a running `porteiro serve`
- * over a year of seeded data, with autocannon; p50/p95/p99 per endpoint. The baseline is the same
- * answer served as a prepared buffer by a bare fastify (what the bytes alone cost on this machine).
- *
- *   npm run bench -- console [--seconds 3] [--connections 10] [--weeks 52] [--bots 40] [--clients 150]
- *
- * Steps: seed a temp data folder through the real import paths (test/helpers/console-data.ts),
- * add an operator, start `porteiro serve`, log in, call each endpoint once (the cold time: the
- * first call computes and caches), then load it for --seconds; the same for the baseline.
- */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { loadavg, tmpdir } from "node:os";
@@ -20,6 +8,7 @@ import Fastify from "fastify";
 import { openStore } from "../../src/store/index.js";
 import { OperatorStore } from "../../src/web/index.js";
 import { seedConsoleData } from "../../test/helpers/console-data.js";
+import { serveWeb } from "../../test/helpers/web-serve.js";
 
 interface Instance {
   on(event: "response", listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
@@ -93,38 +82,6 @@ function load(url: string, seconds: number, connections: number, cookie?: string
   });
 }
 
-async function serve(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "src/cli/index.ts",
-      "serve",
-      "--data",
-      dataDir,
-      "--plan",
-      join(dataDir, "plan.yaml"),
-      "--web",
-      "127.0.0.1:0",
-      "--no-submission",
-      "--no-collector",
-    ],
-    { env: { ...process.env, PORTEIRO_LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  let stdout = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
-    const match = /web console and help site on (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
-    if (match) return { url: match[1] as string, child };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill();
-  throw new Error(`porteiro serve did not start: ${stdout}`);
-}
-
 const ms = (value: number) => value.toFixed(1);
 
 export async function run(args: string[]): Promise<number> {
@@ -156,7 +113,9 @@ export async function run(args: string[]): Promise<number> {
   store.close();
   log(`seeded in ${ms((performance.now() - started) / 1000)} s: ${rows} hourly flow aggregates`);
 
-  const { url, child } = await serve(dataDir);
+  const served = await serveWeb(dataDir, { timeoutMs: 60_000, logLevel: "warn" });
+  const { child } = served;
+  const url = served.url.replace(/\/$/, "");
   const baseline = Fastify();
   try {
     const loginResponse = await fetch(`${url}/api/login`, {

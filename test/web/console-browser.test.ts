@@ -4,7 +4,6 @@
  * Screenshots go to test-output/.
  */
 import assert from "node:assert/strict";
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -21,6 +20,7 @@ import {
 } from "../helpers/console-data.js";
 import { requirePeers } from "../helpers/peers.js";
 import { tempDir } from "../helpers/tmp.js";
+import { serveWeb } from "../helpers/web-serve.js";
 import { PASSWORD } from "./app.js";
 
 const SHOTS = "test-output";
@@ -32,39 +32,6 @@ const PAGES = [
   "/console/reputation",
   "/console/honeypot",
 ];
-
-async function serve(dataDir: string): Promise<{ url: string; child: ChildProcessWithoutNullStreams }> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "src/cli/index.ts",
-      "serve",
-      "--data",
-      dataDir,
-      "--plan",
-      join(dataDir, "plan.yaml"),
-      "--web",
-      "127.0.0.1:0",
-      "--no-submission",
-      "--no-collector",
-    ],
-    { env: { ...process.env, PORTEIRO_LOG_LEVEL: "silent" } },
-  );
-  let stdout = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const match = /web console and help site on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-    if (match) return { url: match[1] as string, child };
-    if (Date.now() > deadline || child.exitCode !== null)
-      throw new Error(`porteiro serve did not start: ${stdout}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Whether every chart container on the page holds a canvas with something drawn on it. */
 function chartsDrawn(page: Page): Promise<{ id: string; drawn: boolean }[]> {
@@ -96,7 +63,7 @@ test("the console in Chromium: every page, charts, sorting, CSV export, escaping
   await seedConsoleData(store, dataDir);
   await new OperatorStore(store).add("bia", PASSWORD, "operator");
   store.close();
-  const { url, child } = await serve(dataDir);
+  const { url, child } = await serveWeb(dataDir);
   t.after(() => void child.kill("SIGTERM"));
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true });
   t.after(() => browser.close());

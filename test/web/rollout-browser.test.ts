@@ -4,7 +4,6 @@
  * public. Screenshots go to test-output/.
  */
 import assert from "node:assert/strict";
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -15,42 +14,10 @@ import { openStore } from "../../src/store/index.js";
 import { OperatorStore } from "../../src/web/index.js";
 import { requirePeers } from "../helpers/peers.js";
 import { tempDir } from "../helpers/tmp.js";
+import { serveWeb } from "../helpers/web-serve.js";
 import { PASSWORD } from "./app.js";
 
 const SHOTS = "test-output";
-
-async function serve(dataDir: string): Promise<{ url: string; child: ChildProcessWithoutNullStreams }> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "src/cli/index.ts",
-      "serve",
-      "--data",
-      dataDir,
-      "--plan",
-      join(dataDir, "plan.yaml"),
-      "--web",
-      "127.0.0.1:0",
-      "--no-submission",
-      "--no-collector",
-    ],
-    { env: { ...process.env, PORTEIRO_LOG_LEVEL: "silent" } },
-  );
-  let stdout = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const match = /web console and help site on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-    if (match) return { url: match[1] as string, child };
-    if (Date.now() > deadline || child.exitCode !== null)
-      throw new Error(`porteiro serve did not start: ${stdout}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** The demo programme around today, with a coordinator and the demo ISP's admin who can log in. */
 async function seed(dataDir: string): Promise<void> {
@@ -92,7 +59,7 @@ test("the programme in Chromium: coordinator, ISP admin and the public page", as
   if (!requirePeers(t, ["chromium"])) return;
   const data = tempDir(t, "rollout-browser");
   await seed(data);
-  const { url, child } = await serve(data);
+  const { url, child } = await serveWeb(data, { timeoutMs: 60_000 });
   t.after(() => child.kill("SIGTERM"));
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true });
   t.after(() => browser.close());
