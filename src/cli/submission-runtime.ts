@@ -7,7 +7,7 @@ import {
   Spool,
   type SubmissionConfig,
   SubmissionMetrics,
-  startDelivery,
+  startQueueManager,
   startSubmission,
   UserStore,
 } from "../submission/index.js";
@@ -73,20 +73,26 @@ export async function startSubmissionRuntime(options: SubmissionRuntimeOptions):
       `generated a self-signed certificate for ${hostname} in ${tls.certFile}; clients will warn until --cert/--key name a real one\n`,
     );
   }
-  const spool = new Spool(store, options.dataDir);
   const metrics = options.metrics ?? new SubmissionMetrics();
-  logger.info(spool.recover(), "spool recovered (temp files and unindexed files removed)");
-  const delivery = startDelivery({
-    spool,
-    hostname,
-    ...(options.smarthost ? { smarthost: options.smarthost } : {}),
-    ...(section.mx ? { mx: section.mx } : {}),
-    concurrency: section.delivery_concurrency,
-    connectionsPerDestination: section.delivery_connections_per_destination,
-    lifetimeMs: section.queue_lifetime_hours * 3_600_000,
-    logger,
-    metrics,
-  });
+  // Recovery comes first: the queue thread starts delivering what the spool holds at once.
+  logger.info(
+    new Spool(store, options.dataDir).recover(),
+    "spool recovered (temp files and unindexed files removed)",
+  );
+  const queue = await startQueueManager(
+    {
+      dataDir: options.dataDir,
+      hostname,
+      ...(options.smarthost ? { smarthost: options.smarthost } : {}),
+      ...(section.mx ? { mx: section.mx } : {}),
+      concurrency: section.delivery_concurrency,
+      connectionsPerDestination: section.delivery_connections_per_destination,
+      lifetimeMs: section.queue_lifetime_hours * 3_600_000,
+      logLevel: logger.level,
+    },
+    { logger, metrics },
+  );
+  const spool = new Spool(store, options.dataDir, { index: (entry) => queue.index(entry) });
   let service: Awaited<ReturnType<typeof startSubmission>>;
   try {
     service = await startSubmission({
@@ -97,10 +103,9 @@ export async function startSubmissionRuntime(options: SubmissionRuntimeOptions):
       users: new UserStore(store),
       logger,
       metrics,
-      onQueued: (message, recipients) => delivery.enqueue(message, recipients),
     });
   } catch (error) {
-    await delivery.stop();
+    await queue.stop();
     throw error;
   }
   logger.info(
@@ -113,7 +118,7 @@ export async function startSubmissionRuntime(options: SubmissionRuntimeOptions):
     implicitTls: service.implicitTls,
     stop: async () => {
       await service.stop();
-      await delivery.stop();
+      await queue.stop();
     },
   };
 }

@@ -17,6 +17,7 @@ export {
   parseIpv6,
 } from "./ip.js";
 export { createLogger, type Logger } from "./log.js";
+export { siblingModule, startModuleWorker } from "./module-worker.js";
 export { decoyHash, hashPassword, verifyPassword } from "./password.js";
 export {
   comparePrefixes,

@@ -27,7 +27,7 @@ export interface DeliveryOptions {
   readonly stopTimeoutMs?: number;
   readonly logger: Logger;
   /** Counts each recipient's attempt by outcome. */
-  readonly metrics?: SubmissionMetrics;
+  readonly metrics?: Pick<SubmissionMetrics, "delivered">;
 }
 
 export interface Delivery {

@@ -15,9 +15,11 @@ export {
   SubmissionMetrics,
 } from "./metrics.js";
 export { type MetricsEndpoint, serveMetrics } from "./metrics-endpoint.js";
+export { type QueueManager, type QueueThreadSettings, startQueueManager } from "./queue-manager.js";
 export { type SubmissionOptions, type SubmissionService, startSubmission } from "./server.js";
 export {
   type Envelope,
+  type IndexEntry,
   type RecipientState,
   Spool,
   type SpooledMessage,

@@ -63,7 +63,8 @@ export interface Settled {
   readonly removed: boolean;
 }
 
-interface NewMessage {
+/** What the index records of a message just made durable, before the client hears 250. */
+export interface IndexEntry {
   readonly id: string;
   readonly envelope: Envelope;
   readonly size: number;
@@ -97,6 +98,14 @@ interface RecipientRow {
  * indexed in SQLite with a row per recipient, all before the server answers 250. A crash at any
  * point leaves either no trace of the message or a complete, indexed one.
  */
+export interface SpoolOptions {
+  /**
+   * Where commit() sends a message's index rows; by default a group commit on `db` in this
+   * thread. The submission runtime hands them to the queue thread instead (queue-manager.ts).
+   */
+  readonly index?: (entry: IndexEntry) => Promise<void>;
+}
+
 export class Spool {
   readonly dir: string;
   private readonly tmp: string;
@@ -113,12 +122,14 @@ export class Spool {
     openAndFailed: Statement;
   };
   private readonly directory: DirectorySync;
-  private readonly indexer: GroupCommit<NewMessage, void>;
+  private readonly indexer: GroupCommit<IndexEntry, void>;
+  private readonly indexVia: (entry: IndexEntry) => Promise<void>;
   private readonly settler: GroupCommit<{ messageId: string; outcomes: readonly AttemptOutcome[] }, Settled>;
 
   constructor(
     private readonly db: Store,
     dataDir: string,
+    options: SpoolOptions = {},
   ) {
     this.dir = join(dataDir, "spool");
     this.tmp = join(this.dir, "tmp");
@@ -155,6 +166,7 @@ export class Spool {
     };
     this.directory = new DirectorySync(this.dir);
     this.indexer = new GroupCommit(db, (message) => this.insert(message));
+    this.indexVia = options.index ?? ((entry) => this.index(entry));
     this.settler = new GroupCommit(db, ({ messageId, outcomes }) => this.settleNow(messageId, outcomes));
   }
 
@@ -209,30 +221,25 @@ export class Spool {
         await close();
         await rename(tempPath, finalPath);
         await this.directory.sync();
-        const receivedAt = new Date().toISOString();
+        const entry: IndexEntry = { id, envelope, size, receivedAt: new Date().toISOString(), hold };
         try {
-          await this.indexer.submit({ id, envelope, size, receivedAt, hold });
+          await this.indexVia(entry);
         } catch (error) {
           // Not indexed, so never acknowledged: the file must not linger until the next recover().
           await rm(finalPath, { force: true });
           throw error;
         }
-        // The row just written, as message(id) would read it back.
-        return {
-          id,
-          username: envelope.username,
-          mailFrom: envelope.mailFrom,
-          size,
-          clientAddress: envelope.clientAddress,
-          receivedAt,
-          held: Boolean(hold),
-          holdReason: hold ?? null,
-        };
+        return spooledMessage(entry);
       },
     };
   }
 
-  private insert({ id, envelope, size, receivedAt, hold }: NewMessage): void {
+  /** Writes a message's index rows, sharing the transaction with others of the same turn. */
+  index(entry: IndexEntry): Promise<void> {
+    return this.indexer.submit(entry);
+  }
+
+  private insert({ id, envelope, size, receivedAt, hold }: IndexEntry): void {
     this.statements.insertMessage.run(
       id,
       envelope.username,
@@ -350,6 +357,20 @@ export class Spool {
     rmSync(this.pathOf(id), { force: true });
     return removed;
   }
+}
+
+/** The message an index entry records, as message(id) reads it back once committed. */
+export function spooledMessage({ id, envelope, size, receivedAt, hold }: IndexEntry): SpooledMessage {
+  return {
+    id,
+    username: envelope.username,
+    mailFrom: envelope.mailFrom,
+    size,
+    clientAddress: envelope.clientAddress,
+    receivedAt,
+    held: Boolean(hold),
+    holdReason: hold ?? null,
+  };
 }
 
 function toMessage(row: MessageRow): SpooledMessage {
