@@ -5,6 +5,9 @@ import type { Store } from "../store/index.js";
 import type { LockoutPolicy } from "../submission/index.js";
 import { installAuth } from "./auth.js";
 import type { WebConfig } from "./config.js";
+import { cacheOf } from "./console/cache.js";
+import { reportThreadOf } from "./console/reports.js";
+import { startWarmer } from "./console/warmer.js";
 import { makeStores, type RegisterRoutes, type WebContext } from "./context.js";
 import { DemoProgress } from "./demo.js";
 import { Logins } from "./login.js";
@@ -77,6 +80,7 @@ export async function createWebApp(
   );
   installSecurityHeaders(app);
   installAuth(app, context);
+  app.addHook("onClose", () => reportThreadOf(context).stop());
   for (const register of options.routes ?? ROUTE_MODULES) await register(app, context);
   return { app, context };
 }
@@ -91,8 +95,17 @@ export interface WebServer {
 export async function startWeb(options: WebOptions & { host: string; port: number }): Promise<WebServer> {
   const { app, context } = await createWebApp(options);
   await app.listen({ host: options.host, port: options.port });
+  // Listening first: the port answers while the console's heavy answers are computed behind it.
+  const warmer = startWarmer(cacheOf(context), options.logger);
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
-  return { url: `http://${host}:${port}/`, context, close: () => app.close() };
+  return {
+    url: `http://${host}:${port}/`,
+    context,
+    close: () => {
+      warmer.stop();
+      return app.close();
+    },
+  };
 }

@@ -4,8 +4,13 @@ import type { RouteOptions } from "fastify";
 import { ROUTE_MODULES } from "../../src/web/index.js";
 import { testApp } from "./app.js";
 
-/** The only console and API routes anyone may reach without a session. */
-const PUBLIC = new Set(["GET /console/login", "POST /console/login", "POST /api/login"]);
+/** The only console and API routes anyone may reach without a session (the demo's progress tells only that). */
+const PUBLIC = new Set([
+  "GET /console/login",
+  "POST /console/login",
+  "POST /api/login",
+  "GET /api/demo/progress",
+]);
 
 test("no console page or API endpoint but the login answers without a session", async (t) => {
   const routes: RouteOptions[] = [];
@@ -35,6 +40,17 @@ test("no console page or API endpoint but the login answers without a session", 
   for (const url of ["/api/nothing-here", "/console/nothing-here", "/%63onsole/", "/api/%73ession"]) {
     const response = await app.inject({ url });
     assert.ok([401, 302].includes(response.statusCode), `${url} answered ${response.statusCode}`);
+  }
+});
+
+test("the demo's progress answers without a session and tells only the seeding's state", async (t) => {
+  const { app } = await testApp(t);
+  const response = await app.inject({ url: "/api/demo/progress" });
+  assert.equal(response.statusCode, 200);
+  assert.deepEqual(Object.keys(response.json()).sort(), ["fraction", "state", "step", "updatedAt"]);
+  assert.equal(response.json().state, "off");
+  for (const url of ["/api/demo", "/api/demo/progress/x", "/api/overview"]) {
+    assert.equal((await app.inject({ url })).statusCode, 401, url);
   }
 });
 

@@ -18,8 +18,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
   const cache = cacheOf(context);
   const { store } = context;
 
-  app.get("/api/complaints/series", async (request) => {
-    const query = request.query as Query;
+  const series = (query: Query) => {
     const by = choiceParam(query, "by", REPORT_KEYS, "region");
     const interval = choiceParam(query, "interval", INTERVALS, "week");
     return cache.get(`complaints:series:${by}:${interval}`, complaintsStamp(store), () => ({
@@ -34,10 +33,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
         0,
       ),
     }));
-  });
+  };
 
-  app.get("/api/complaints/report", async (request) => {
-    const query = request.query as Query;
+  const report = (query: Query) => {
     const by = choiceParam(query, "by", REPORT_KEYS, "asn");
     const since = dayParam(query, "since");
     const until = dayParam(query, "until");
@@ -45,11 +43,11 @@ export function register(app: FastifyInstance, context: WebContext): void {
       by,
       rows: complaintReport(store, { by, ...dayWindow(since, until) }),
     }));
-  });
+  };
 
-  app.get("/api/complaints", async (request, reply) => {
-    const limit = intParam(request.query as Query, "limit", 200, 5000);
-    const text = cache.get(`complaints:list:${limit}`, complaintsStamp(store), () =>
+  const list = (query: Query) => {
+    const limit = intParam(query, "limit", 200, 5000);
+    return cache.get(`complaints:list:${limit}`, complaintsStamp(store), () =>
       jsonText({
         complaints: listComplaints(store, { limit }).map((c) => ({
           id: c.id,
@@ -68,8 +66,18 @@ export function register(app: FastifyInstance, context: WebContext): void {
         })),
       }),
     );
-    return reply.type(JSON_TYPE).send(text);
-  });
+  };
+
+  // The reputation page's first questions about complaints.
+  cache.warmer(() => series({ by: "region" }));
+  cache.warmer(() => list({ limit: "1000" }));
+  cache.warmer(() => report({ by: "asn" }));
+
+  app.get("/api/complaints/series", async (request) => series(request.query as Query));
+  app.get("/api/complaints/report", async (request) => report(request.query as Query));
+  app.get("/api/complaints", async (request, reply) =>
+    reply.type(JSON_TYPE).send(list(request.query as Query)),
+  );
 
   app.get("/api/complaints/:id", async (request) => {
     const text = (request.params as { id: string }).id;

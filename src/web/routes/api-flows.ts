@@ -1,37 +1,23 @@
 import type { FastifyInstance } from "fastify";
 import { type Day, today } from "../../core/index.js";
-import {
-  DEFAULT_THRESHOLDS,
-  type DirectSender,
-  dailyFlowsOf,
-  directSenders,
-  evidenceOf,
-  type FlowWindow,
-  impactOn,
-  SENDER_CLASSES,
-  type SubscriberLookup,
-} from "../../flows/index.js";
+import { type DirectSender, dailyFlowsOf, evidenceOf, SENDER_CLASSES } from "../../flows/index.js";
 import { nextChange, type Plan } from "../../plan/index.js";
-import type { Store } from "../../store/index.js";
-import { LeaseIndex } from "../../subscribers/index.js";
 import { cacheOf, JSON_TYPE, jsonText } from "../console/cache.js";
 import { badRequest, dayParam, dayWindow, type Query, stringParam } from "../console/query.js";
+import { reportThreadOf } from "../console/reports.js";
 import { pivot } from "../console/series.js";
 import { flowsStamp, planStamp } from "../console/stamps.js";
 import type { WebContext } from "../context.js";
 
 /** Rows sent to a page at most; the counts cover every sender. */
 const SENDER_ROWS = 5000;
+/** Rows of the notification list sent to the page at most; `notify_total` counts them all. */
+const NOTIFY_ROWS = 5000;
 
 function planOf(context: WebContext): Plan {
   const plan = context.plan.current();
   if (!plan) throw Object.assign(new Error("no plan loaded"), { statusCode: 404 });
   return plan;
-}
-
-function subscriberLookup(store: Store, window: FlowWindow): SubscriberLookup {
-  const leases = LeaseIndex.load(store, window);
-  return (address, fromMs, toMs) => leases.subscribersDuring(address, fromMs, toMs)[0]?.subscriber ?? null;
 }
 
 /** The next day a region starts enforcing, else today: the day whose impact an operator asks about first. */
@@ -49,19 +35,16 @@ export function register(app: FastifyInstance, context: WebContext): void {
   const cache = cacheOf(context);
   const { store } = context;
 
-  const sendersIn = (plan: Plan, query: Query) => {
+  const reports = reportThreadOf(context);
+
+  const sendersIn = async (plan: Plan, query: Query) => {
     const since = dayParam(query, "since");
     const until = dayParam(query, "until");
     const window = dayWindow(since, until);
     const key = `senders:${since ?? ""}:${until ?? ""}`;
     const stamp = `${planStamp(plan)}:${flowsStamp(store)}`;
-    const senders = cache.get(key, stamp, () =>
-      directSenders(store, plan, {
-        window,
-        thresholds: DEFAULT_THRESHOLDS,
-        subscriberAt: subscriberLookup(store, window),
-        exceptionsOn: until ?? today(),
-      }),
+    const senders = await cache.getAsync(key, stamp, () =>
+      reports.run("senders", { window, exceptionsOn: until ?? today() }),
     );
     return { key, stamp, senders };
   };
@@ -84,27 +67,42 @@ export function register(app: FastifyInstance, context: WebContext): void {
     };
   };
 
-  app.get("/api/flows/senders", async (request, reply) => {
+  const sendersText = async (query: Query) => {
     const plan = planOf(context);
-    const { key, stamp, senders } = sendersIn(plan, request.query as Query);
-    const text = cache.get(`${key}:json`, stamp, () => {
+    const { key, stamp, senders } = await sendersIn(plan, query);
+    return cache.get(`${key}:json`, stamp, () => {
       const byClass = Object.fromEntries(SENDER_CLASSES.map((c) => [c, 0]));
       for (const s of senders) byClass[s.class] = (byClass[s.class] ?? 0) + 1;
       return jsonText({ total: senders.length, by_class: byClass, senders: senders.slice(0, SENDER_ROWS) });
     });
-    return reply.type(JSON_TYPE).send(text);
-  });
+  };
 
-  app.get("/api/flows/impact", async (request) => {
+  const impact = async (query: Query) => {
     const plan = planOf(context);
-    const at = dayParam(request.query as Query, "at") ?? nextEnforcement(plan, today());
-    return cache.get(`impact:${at}`, `${planStamp(plan)}:${flowsStamp(store)}`, () =>
-      impactOn(store, plan, at, {
-        thresholds: DEFAULT_THRESHOLDS,
-        subscriberAt: subscriberLookup(store, {}),
+    const at = dayParam(query, "at") ?? nextEnforcement(plan, today());
+    const stamp = `${planStamp(plan)}:${flowsStamp(store)}`;
+    const result = await cache.getAsync(`impact:${at}`, stamp, () => reports.run("impact", { at }));
+    // The page shows the first rows of the notification list; the counts cover all of it.
+    return cache.get(`impact:${at}:json`, stamp, () =>
+      jsonText({
+        ...result,
+        notify_total: result.notify.length,
+        notify: result.notify.slice(0, NOTIFY_ROWS),
       }),
     );
-  });
+  };
+
+  // The flows page's first questions, once there is a plan to ask them of.
+  cache.warmer(() => context.plan.current() && sendersText({}));
+  cache.warmer(() => context.plan.current() && impact({}));
+
+  app.get("/api/flows/senders", async (request, reply) =>
+    reply.type(JSON_TYPE).send(await sendersText(request.query as Query)),
+  );
+
+  app.get("/api/flows/impact", async (request, reply) =>
+    reply.type(JSON_TYPE).send(await impact(request.query as Query)),
+  );
 
   app.get("/api/flows/evidence", async (request) => {
     const query = request.query as Query;
@@ -112,7 +110,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const subscriber = stringParam(query, "subscriber");
     const address = stringParam(query, "address", 64);
     if (!subscriber && !address) throw badRequest("give subscriber or address");
-    const { key, stamp, senders } = sendersIn(plan, query);
+    const { key, stamp, senders } = await sendersIn(plan, query);
     return cache.get(`evidence:${key}:${subscriber}:${address}`, stamp, () =>
       evidenceFor(senders, subscriber, address),
     );

@@ -35,7 +35,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return { lookup: { lookup: (text) => map.lookup(parseAddress(text)) }, home };
   };
 
-  app.get("/api/honeypot/series", async () =>
+  const series = () =>
     cache.get("honeypot:series", honeypotStamp(store), () => {
       const rows = honeypotReport(store, { by: "listener", series: true }).rows;
       const perDay = new Map<string, { sessions: number; messages: number }>();
@@ -54,11 +54,10 @@ export function register(app: FastifyInstance, context: WebContext): void {
           0,
         ),
       };
-    }),
-  );
+    });
 
-  app.get("/api/honeypot/origins", async (request) => {
-    const by = choiceParam(request.query as Query, "by", ORIGIN_KEYS, "country");
+  const origins = async (query: Query) => {
+    const by = choiceParam(query, "by", ORIGIN_KEYS, "country");
     const { lookup, home } = await network();
     return cache.get(`honeypot:origins:${by}:${home}`, honeypotStamp(store), () => {
       const report = honeypotReport(store, { by, network: lookup, ...(home ? { homeCountry: home } : {}) });
@@ -70,16 +69,14 @@ export function register(app: FastifyInstance, context: WebContext): void {
         rows: report.rows.slice(0, RANKED),
       };
     });
-  });
+  };
 
-  app.get("/api/honeypot/campaigns", async () =>
+  const campaigns = () =>
     cache.get("honeypot:campaigns", honeypotStamp(store), () => ({
       rows: honeypotReport(store, { by: "campaign" }).rows.slice(0, 200),
-    })),
-  );
+    }));
 
-  app.get("/api/honeypot/sessions", async (request, reply) => {
-    const query = request.query as Query;
+  const sessions = (query: Query) => {
     const listener = stringParam(query, "listener", 10);
     if (listener !== undefined && !(LISTENERS as readonly string[]).includes(listener))
       throw badRequest(`listener: expected one of ${LISTENERS.join(", ")}`);
@@ -87,7 +84,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const limit = intParam(query, "limit", 200, 1000);
     const offset = intParam(query, "offset", 0, 1_000_000);
     const key = `honeypot:sessions:${limit}:${offset}:${listener}:${source}`;
-    const text = cache.get(key, honeypotStamp(store), () =>
+    return cache.get(key, honeypotStamp(store), () =>
       jsonText({
         sessions: listSessions(store, {
           limit,
@@ -97,8 +94,20 @@ export function register(app: FastifyInstance, context: WebContext): void {
         }),
       }),
     );
-    return reply.type(JSON_TYPE).send(text);
-  });
+  };
+
+  // The honeypot page's first questions; origins only once there are sessions to place on the map.
+  cache.warmer(series);
+  cache.warmer(() => listSessions(store, { limit: 1 }).length > 0 && origins({ by: "country" }));
+  cache.warmer(campaigns);
+  cache.warmer(() => sessions({ limit: "500" }));
+
+  app.get("/api/honeypot/series", async () => series());
+  app.get("/api/honeypot/origins", async (request) => origins(request.query as Query));
+  app.get("/api/honeypot/campaigns", async () => campaigns());
+  app.get("/api/honeypot/sessions", async (request, reply) =>
+    reply.type(JSON_TYPE).send(sessions(request.query as Query)),
+  );
 
   app.get("/api/honeypot/sessions/:id", async (request) => {
     const text = (request.params as { id: string }).id;

@@ -68,16 +68,15 @@ function describePlan(plan: Plan) {
 /** The plan, the policy each renderer makes of it, and what the next change window changes. */
 export function register(app: FastifyInstance, context: WebContext): void {
   const cache = cacheOf(context);
-  app.get("/api/plan", async () => {
+  const planView = () => {
     const plan = planOf(context);
     return cache.get("plan", planStamp(plan), () => ({
       ...describePlan(plan),
       next_window: nextWindow(plan, today()) ?? null,
     }));
-  });
+  };
 
-  app.get("/api/policy/render", async (request) => {
-    const query = request.query as Query;
+  const render = (query: Query) => {
     const plan = planOf(context);
     const format = choiceParam(query, "format", FORMATS, "nftables");
     const at = dayParam(query, "at") ?? today();
@@ -90,10 +89,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
         files: rendering.files.map((f) => ({ name: f.name, content: f.content })),
       };
     });
-  });
+  };
 
-  app.get("/api/policy/diff", async (request) => {
-    const query = request.query as Query;
+  const diff = (query: Query) => {
     const plan = planOf(context);
     const from = dayParam(query, "from") ?? today();
     const to = dayParam(query, "to") ?? nextWindow(plan, from) ?? addDays(from, 1);
@@ -111,5 +109,17 @@ export function register(app: FastifyInstance, context: WebContext): void {
         })),
       ),
     }));
+  };
+
+  // The plan page's first questions: the plan, today's nftables rules, the next window's diff.
+  cache.warmer(() => {
+    if (!context.plan.current()) return;
+    const { today: day, next_window } = planView();
+    render({ format: "nftables", at: day });
+    diff({ from: day, ...(next_window ? { to: next_window } : {}) });
   });
+
+  app.get("/api/plan", async () => planView());
+  app.get("/api/policy/render", async (request) => render(request.query as Query));
+  app.get("/api/policy/diff", async (request) => diff(request.query as Query));
 }

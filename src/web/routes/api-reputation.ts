@@ -54,7 +54,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return { by, dates };
   };
 
-  app.get("/api/reputation/lists", async () =>
+  const lists = () =>
     cache.get("reputation:lists", reputationStamp(store), () => ({
       snapshots: listSnapshots(store).map((s) => ({
         list: s.list,
@@ -62,8 +62,21 @@ export function register(app: FastifyInstance, context: WebContext): void {
         v4: s.v4Addresses,
         v6_ranges: s.v6Ranges,
       })),
-    })),
-  );
+    }));
+
+  // Every grouping the page offers (country first: the page opens on it), once there are snapshots.
+  cache.warmer(lists);
+  for (const by of KEYS)
+    cache.warmer(async () => {
+      if (
+        listSnapshots(store).length === 0 ||
+        (!context.plan.current() && (by === "pool" || by === "region"))
+      )
+        return;
+      await byDate({ by });
+    });
+
+  app.get("/api/reputation/lists", async () => lists());
 
   app.get("/api/reputation/report", async (request) => {
     const query = request.query as Query;

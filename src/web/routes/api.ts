@@ -48,5 +48,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return reply.code(204).send();
   });
   app.get("/api/session", async (request) => describe(request.session as Session));
-  app.get("/api/demo/progress", async () => context.demo.current);
+  // Public: `porteiro serve --demo` points whoever started it here before they have logged in,
+  // and it tells only how far the demo data has loaded.
+  app.get("/api/demo/progress", { config: { access: { public: true } } }, async () => context.demo.current);
 }
