@@ -21,6 +21,8 @@ import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { HourlyAggregator } from "../../src/flows/aggregator.js";
 import { startCollector } from "../../src/flows/collector.js";
 import { FlowDecoder } from "../../src/flows/decode.js";
@@ -131,7 +133,7 @@ async function paced(
   });
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   if (code !== 0) throw new Error(`sender exited with ${code}`);
-  return JSON.parse(out) as { sent: number; errors: number; seconds: number };
+  return JSON.parse(out) as { sent: number; errors: number; seconds: number; cpuSeconds: number };
 }
 
 /** Stores the packets with nfcapd, then times nfdump's aggregation over them. */
@@ -222,23 +224,58 @@ function raiseRmemMax(): { restore: string | undefined; inForce: number } {
   }
 }
 
-/** Sends `count` packets at `rate` to porteiro's collector and compares what arrived. */
+/**
+ * Sends `count` packets at `rate` to porteiro's collector (receive thread here, decoding thread
+ * beside it) and compares what it decoded with what was sent; with this process's CPU time over
+ * the test (both threads) and the sender's.
+ */
 async function lossAt(rate: number, count: number, records: number, seed: number) {
-  const aggregator = new HourlyAggregator();
-  const collector = await startCollector({ host: "127.0.0.1", port: 0, sink: aggregator });
+  const collector = await startCollector({ host: "127.0.0.1", port: 0 });
+  const cpu = process.cpuUsage();
   try {
     const sender = await paced(collector.address().port, rate, count, 9, records, seed);
-    for (let i = 0; i < 300 && collector.stats().total.packets < sender.sent; i++) await sleep(10);
+    const decoded = () => collector.stats().total.packets - collector.stats().total.dropped;
+    for (let i = 0; i < 300 && decoded() < sender.sent; i++) await sleep(10);
+    await collector.drain();
+    const used = process.cpuUsage(cpu);
     const stats = collector.stats();
     return {
       ...sender,
       received: stats.total.packets,
+      dropped: stats.total.dropped,
       records: stats.total.records,
       buffer: stats.receiveBufferBytes,
+      collectorCpuSeconds: (used.user + used.system) / 1e6,
     };
   } finally {
     await collector.close();
   }
+}
+
+/** Forces a full collection (the flag is set at run time) and returns heap + array buffers. */
+function liveBytes(): number {
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
+
+/**
+ * Memory against records: one decoder and aggregator fed the same packets (same sources, hours
+ * and destinations) 1 and then 5 times over, never drained; live bytes after each, above a
+ * baseline taken before the aggregator existed.
+ */
+function memoryAgainstRecords(data: GeneratedExport) {
+  const base = liveBytes();
+  const aggregator = new HourlyAggregator();
+  const decoder = new FlowDecoder(aggregator);
+  const rows: { records: number; entries: number; bytes: number }[] = [];
+  for (let pass = 1; pass <= 5; pass++) {
+    for (const packet of data.packets) decoder.decode(packet, "127.0.0.1:2055");
+    if (pass === 1 || pass === 5)
+      rows.push({ records: pass * data.records, entries: aggregator.size, bytes: liveBytes() - base });
+  }
+  return rows;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -250,6 +287,7 @@ export async function run(argv: string[]): Promise<number> {
       runs: { type: "string", default: "5" },
       rates: { type: "string", default: "25000,50000,100000" },
       "loss-packets": { type: "string", default: "300000" },
+      parts: { type: "string", default: "replay,memory,loss" },
     },
   });
   const records = Number(values.records);
@@ -257,6 +295,7 @@ export async function run(argv: string[]): Promise<number> {
   const runs = Number(values.runs);
   const rates = values.rates.split(",").map(Number);
   const lossPackets = Number(values["loss-packets"]);
+  const parts = new Set(values.parts.split(","));
   for (const command of ["nfcapd", "nfdump"]) {
     if (spawnSync(command, ["-V"]).error) {
       process.stderr.write(`bench flows needs ${command} (Debian package nfdump)\n`);
@@ -286,7 +325,7 @@ export async function run(argv: string[]): Promise<number> {
     ],
   ];
   let ok = true;
-  for (const version of [9, 10] as const) {
+  for (const version of parts.has("replay") ? ([9, 10] as const) : []) {
     const data = generateExport(version, records, seed, START_MS);
     log(
       `v${version}: ${data.packets.length} packets, ${data.records} records, ${data.mailRecords} to mail ports`,
@@ -326,7 +365,18 @@ export async function run(argv: string[]): Promise<number> {
       `${(porteiroCpuRate / nfdumpCpuRate).toFixed(2)}×`,
     ]);
   }
-  const rmem = raiseRmemMax();
+  const memoryRows = [["memory (v9, never drained)", "records fed", "entries", "live bytes over baseline"]];
+  if (parts.has("memory")) {
+    for (const row of memoryAgainstRecords(generateExport(9, records, seed, START_MS))) {
+      memoryRows.push([
+        "",
+        String(row.records),
+        String(row.entries),
+        `${(row.bytes / 1048576).toFixed(1)} MiB`,
+      ]);
+    }
+  }
+  const rmem = parts.has("loss") ? raiseRmemMax() : { restore: undefined, inForce: 0 };
   log(
     `net.core.rmem_max ${rmem.inForce}${rmem.restore !== undefined ? ` (raised from ${rmem.restore} for the loss test)` : ""}`,
   );
@@ -336,26 +386,32 @@ export async function run(argv: string[]): Promise<number> {
       "sent",
       "send s",
       "packets/s",
+      "sender CPU s",
       "received",
+      "dropped (ring full)",
       "lost",
       "records decoded",
+      "collector CPU s",
       "receive buffer",
     ],
   ];
   try {
-    for (const rate of rates) {
+    for (const rate of parts.has("loss") ? rates : []) {
       log(`collector: ${lossPackets} v9 packets at ${rate} packets/s`);
       const loss = await lossAt(rate, lossPackets, records, seed);
-      const lost = loss.sent - loss.received;
+      const lost = loss.sent - loss.received + loss.dropped;
       ok &&= lost === 0;
       lossRows.push([
         `${rate} packets/s asked`,
         String(loss.sent),
         loss.seconds.toFixed(2),
         String(Math.round(loss.sent / loss.seconds)),
+        loss.cpuSeconds.toFixed(2),
         String(loss.received),
+        String(loss.dropped),
         `${lost} (${((100 * lost) / loss.sent).toFixed(1)} %)`,
         String(loss.records),
+        loss.collectorCpuSeconds.toFixed(2),
         `${(loss.buffer / 1048576).toFixed(1)} MiB`,
       ]);
     }
@@ -367,8 +423,10 @@ export async function run(argv: string[]): Promise<number> {
       .map((n) => n.toFixed(2))
       .join(" ")}\n\n`,
   );
-  process.stdout.write(`${table(rows)}\n\n`);
-  process.stdout.write(`net.core.rmem_max during the loss test: ${rmem.inForce}\n\n${table(lossRows)}\n`);
+  if (rows.length > 1) process.stdout.write(`${table(rows)}\n\n`);
+  if (memoryRows.length > 1) process.stdout.write(`${table(memoryRows)}\n\n`);
+  if (lossRows.length > 1)
+    process.stdout.write(`net.core.rmem_max during the loss test: ${rmem.inForce}\n\n${table(lossRows)}\n`);
   process.stdout.write(
     `\ntargets (porteiro ≥ ${TARGET_RATIO}× nfdump and ≥ 5 M records/s; no loss): ${ok ? "met" : "NOT met"}\n`,
   );

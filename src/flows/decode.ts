@@ -24,6 +24,11 @@ export interface ExporterStats {
   unsupportedVersion: number;
   templates: number;
   optionsRecords: number;
+  /**
+   * Datagrams received (and counted in `packets`) but dropped before decoding because the
+   * decoding thread was a whole ring behind.
+   */
+  dropped: number;
 }
 
 export function emptyStats(): ExporterStats {
@@ -36,6 +41,7 @@ export function emptyStats(): ExporterStats {
     unsupportedVersion: 0,
     templates: 0,
     optionsRecords: 0,
+    dropped: 0,
   };
 }
 

@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { formatIpv4, formatIpv6 } from "../../src/core/index.js";
-import { HourlyAggregator } from "../../src/flows/aggregator.js";
 import { startCollector } from "../../src/flows/collector.js";
+import type { HourlyAggregate } from "../../src/flows/mail-flow.js";
 import { requirePeers } from "../helpers/peers.js";
 import { type TcpPacket, writePcap } from "./pcap.js";
 
@@ -257,22 +257,21 @@ describe("softflowd → porteiro collector", () => {
   for (const version of [5, 9, 10]) {
     test(`NetFlow ${version === 10 ? "IPFIX" : `v${version}`}: aggregates match the traffic and nfdump`, async (t) => {
       if (!requirePeers(t, ["softflowd", "nfcapd", "nfdump"])) return;
-      const aggregator = new HourlyAggregator();
-      const collector = await startCollector({ host: "127.0.0.1", port: 0, sink: aggregator });
+      const collector = await startCollector({ host: "127.0.0.1", port: 0 });
       // NetFlow v5 cannot carry IPv6.
       const want = new Map([...expected].filter(([key]) => version !== 5 || !key.includes(":")));
       const mailFlows = [...want.values()].reduce((n, e) => n + e.flows, 0);
+      let drained: HourlyAggregate[];
       try {
         await softflowd(collector.address().port, version, `p${version}`);
         for (let i = 0; i < 500 && collector.stats().total.mailFlows < mailFlows; i++) await sleep(10);
       } finally {
-        await collector.close();
+        drained = await collector.close();
       }
       const stats = collector.stats();
       assert.equal(stats.total.malformed, 0);
       assert.equal(stats.total.noTemplate, 0);
       assert.equal(stats.total.mailFlows, mailFlows);
-      const drained = aggregator.drain();
       const hour = Math.floor(BASE_S / 3600) * 3600;
       const got = new Map(drained.map((a) => [`${a.source}|${a.port}`, a]));
       assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort(), "sources and ports (80/443 dropped)");

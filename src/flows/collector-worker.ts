@@ -1,0 +1,61 @@
+/**
+ * The collector's decoding thread: reads datagrams from the ring the receive thread fills,
+ * decodes, filters and aggregates them, and answers drains and the close with the aggregates.
+ * It posts its per-exporter counters whenever it goes idle and at least every STATS_MS.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { HourlyAggregator } from "./aggregator.js";
+import { FlowDecoder } from "./decode.js";
+import { RING_EMPTY, RingReader, RingTag } from "./ring.js";
+
+export interface CollectorWorkerData {
+  ring: SharedArrayBuffer;
+  destinationsCap?: number;
+}
+
+const STATS_MS = 250;
+const IDLE_WAIT_MS = 1000;
+
+const data = workerData as CollectorWorkerData;
+const port = parentPort;
+if (port === null) throw new Error("collector-worker runs as a worker thread");
+const reader = new RingReader(data.ring);
+const aggregator = new HourlyAggregator(
+  data.destinationsCap === undefined ? {} : { destinationsCap: data.destinationsCap },
+);
+const decoder = new FlowDecoder(aggregator);
+const names: string[] = [];
+let dirty = false;
+let lastPost = 0;
+let sinceCheck = 0;
+
+const postStats = () => {
+  port.postMessage({ type: "stats", stats: decoder.stats() });
+  dirty = false;
+  lastPost = performance.now();
+};
+
+for (;;) {
+  const tag = reader.next();
+  if (tag >= 0) {
+    decoder.decode(reader.payload, names[tag] as string);
+    reader.release();
+    dirty = true;
+    if (++sinceCheck === 256) {
+      sinceCheck = 0;
+      if (performance.now() - lastPost >= STATS_MS) postStats();
+    }
+  } else if (tag === RING_EMPTY) {
+    if (dirty) postStats();
+    reader.wait(IDLE_WAIT_MS);
+  } else if (tag === RingTag.Exporter) {
+    names.push(Buffer.from(reader.payload).toString("utf8"));
+    reader.release();
+  } else {
+    const type = tag === RingTag.Close ? "closed" : "drained";
+    reader.release();
+    port.postMessage({ type, aggregates: aggregator.drain(), stats: decoder.stats() });
+    dirty = false;
+    if (tag === RingTag.Close) break;
+  }
+}
