@@ -1,29 +1,28 @@
 import type { Store } from "../store/index.js";
 
-interface Pending<T, R> {
-  readonly item: T;
-  readonly resolve: (result: R) => void;
+interface Pending {
+  readonly write: () => unknown;
+  readonly resolve: (result: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
 
 /**
  * Writes that arrive in the same turn of the event loop share one SQLite transaction, so one
- * WAL fsync (synchronous = FULL) covers the whole batch instead of one per write. Each caller
- * still hears back only after its own write is committed. If the batch fails, each write is
- * tried again in its own transaction, so one bad write never takes the others down with it.
+ * WAL fsync (synchronous = FULL) covers the whole batch instead of one per write: new messages'
+ * index rows and delivery outcomes alike. Each caller still hears back only after its own write
+ * is committed. If the batch fails, each write is tried again in its own transaction, so one
+ * bad write never takes the others down with it.
  */
-export class GroupCommit<T, R> {
-  private pending: Pending<T, R>[] = [];
+export class GroupCommit {
+  private pending: Pending[] = [];
   private scheduled = false;
 
-  constructor(
-    private readonly db: Store,
-    private readonly write: (item: T) => R,
-  ) {}
+  constructor(private readonly db: Store) {}
 
-  submit(item: T): Promise<R> {
+  /** Runs `write` inside the next shared transaction; resolves with its result once committed. */
+  submit<R>(write: () => R): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.pending.push({ item, resolve, reject });
+      this.pending.push({ write, resolve: resolve as (result: unknown) => void, reject });
       if (this.scheduled) return;
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -34,19 +33,19 @@ export class GroupCommit<T, R> {
     this.scheduled = false;
     const batch = this.pending;
     this.pending = [];
-    let results: R[];
+    let results: unknown[];
     try {
-      results = this.db.transaction(() => batch.map((entry) => this.write(entry.item)))();
+      results = this.db.transaction(() => batch.map((entry) => entry.write()))();
     } catch {
       for (const entry of batch) this.writeAlone(entry);
       return;
     }
-    for (const [i, entry] of batch.entries()) entry.resolve(results[i] as R);
+    for (const [i, entry] of batch.entries()) entry.resolve(results[i]);
   }
 
-  private writeAlone(entry: Pending<T, R>): void {
+  private writeAlone(entry: Pending): void {
     try {
-      entry.resolve(this.db.transaction(() => this.write(entry.item))());
+      entry.resolve(this.db.transaction(entry.write)());
     } catch (error) {
       entry.reject(error);
     }

@@ -122,9 +122,9 @@ export class Spool {
     openAndFailed: Statement;
   };
   private readonly directory: DirectorySync;
-  private readonly indexer: GroupCommit<IndexEntry, void>;
+  /** Index rows and delivery outcomes of one event-loop turn share one transaction. */
+  private readonly writes: GroupCommit;
   private readonly indexVia: (entry: IndexEntry) => Promise<void>;
-  private readonly settler: GroupCommit<{ messageId: string; outcomes: readonly AttemptOutcome[] }, Settled>;
 
   constructor(
     private readonly db: Store,
@@ -165,9 +165,8 @@ export class Spool {
       ),
     };
     this.directory = new DirectorySync(this.dir);
-    this.indexer = new GroupCommit(db, (message) => this.insert(message));
+    this.writes = new GroupCommit(db);
     this.indexVia = options.index ?? ((entry) => this.index(entry));
-    this.settler = new GroupCommit(db, ({ messageId, outcomes }) => this.settleNow(messageId, outcomes));
   }
 
   /**
@@ -236,7 +235,7 @@ export class Spool {
 
   /** Writes a message's index rows, sharing the transaction with others of the same turn. */
   index(entry: IndexEntry): Promise<void> {
-    return this.indexer.submit(entry);
+    return this.writes.submit(() => this.insert(entry));
   }
 
   private insert({ id, envelope, size, receivedAt, hold }: IndexEntry): void {
@@ -284,7 +283,7 @@ export class Spool {
    * the common case costs one shared commit. Failures stay for finishMessage, which reports them.
    */
   settle(messageId: string, outcomes: readonly AttemptOutcome[]): Promise<Settled> {
-    return this.settler.submit({ messageId, outcomes }).then(async (settled) => {
+    return this.writes.submit(() => this.settleNow(messageId, outcomes)).then(async (settled) => {
       if (settled.removed) await rm(this.pathOf(messageId), { force: true });
       return settled;
     });
