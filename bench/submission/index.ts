@@ -24,6 +24,7 @@ import type { IdleReady, LoadOptions, LoadResult } from "./load.js";
 import { missingPeers, type PostfixSubmission, startPostfixSubmission } from "./postfix.js";
 import {
   cleanup,
+  cpuSecondsOf,
   freePort,
   log,
   onCleanup,
@@ -63,6 +64,8 @@ interface ServerRun {
   readonly deliveredPerSecond: number;
   /** Messages delivered to the sink per second in the seconds after the load (no new mail). */
   readonly drainPerSecond: number;
+  /** CPU seconds the server used while the load ran (accepting and delivering). */
+  readonly cpuSeconds: number;
 }
 
 function spawnLogged(name: string, command: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
@@ -129,6 +132,7 @@ async function measureServer(
   queued: () => number,
   flags: { sessions: number; seconds: number; size: number },
   pss: () => number,
+  cpu: () => number,
   rssAll?: () => number,
 ): Promise<ServerRun> {
   log(
@@ -138,6 +142,7 @@ async function measureServer(
   const samplerAll = rssAll ? new PeakSampler(rssAll).start() : undefined;
   // smaps_rollup walks every mapping, so this one is sampled once a second.
   const samplerPss = new PeakSampler(pss, 1000).start();
+  const cpuBefore = cpu();
   const load = await runLoadProcess({
     host: "127.0.0.1",
     port,
@@ -148,6 +153,7 @@ async function measureServer(
     ...flags,
   });
   const queuedAtEnd = queued();
+  const cpuSeconds = cpu() - cpuBefore;
   const peakRss = sampler.stop();
   const peakRssAll = samplerAll?.stop();
   const peakPss = samplerPss.stop();
@@ -171,6 +177,7 @@ async function measureServer(
     queuedAtEnd,
     deliveredPerSecond,
     drainPerSecond,
+    cpuSeconds,
   };
 }
 
@@ -237,6 +244,8 @@ async function measureIdle(
 
 const mb = (bytes: number) => (bytes / MB).toFixed(0);
 const times = (value: number) => `${value.toFixed(2)}×`;
+const perThousand = (cpuSeconds: number, messages: number) =>
+  messages > 0 ? ((cpuSeconds / messages) * 1000).toFixed(2) : "—";
 
 function table(rows: string[][]): string {
   const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
@@ -413,6 +422,7 @@ export async function run(args: string[]): Promise<number> {
       spooled,
       flags,
       () => pssOf(porteiroPid),
+      () => cpuSecondsOf(porteiroPid),
     );
     log(`stopping porteiro (${spooled()} messages left in its spool) ...`);
     await stopChild(porteiro, 10_000);
@@ -423,6 +433,7 @@ export async function run(args: string[]): Promise<number> {
       () => postfix.queued(),
       flags,
       () => postfix.pss(),
+      () => postfix.cpuSeconds(),
       () => postfix.rss().all,
     );
     if (theirs.load.accepted === 0) log(`postfix accepted nothing; its log:\n${postfix.log().slice(-3000)}`);
@@ -450,6 +461,18 @@ export async function run(args: string[]): Promise<number> {
         "—",
       ],
       ["accepted messages", String(ours.load.accepted), String(theirs.load.accepted), "—"],
+      [
+        "server CPU s per 1,000 accepted (during the load)",
+        perThousand(ours.cpuSeconds, ours.load.accepted),
+        perThousand(theirs.cpuSeconds, theirs.load.accepted),
+        times(ours.cpuSeconds / ours.load.accepted / (theirs.cpuSeconds / theirs.load.accepted)),
+      ],
+      [
+        "load generator CPU s per 1,000 accepted",
+        perThousand(ours.load.cpuSeconds, ours.load.accepted),
+        perThousand(theirs.load.cpuSeconds, theirs.load.accepted),
+        "—",
+      ],
       ["still queued when the load stopped", String(ours.queuedAtEnd), String(theirs.queuedAtEnd), "—"],
       [
         "delivered to the sink during the load, msg/s",

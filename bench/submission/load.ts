@@ -44,6 +44,8 @@ export interface LoadResult {
   /** Sessions that could not be set up (connect, STARTTLS or AUTH failed). */
   readonly setupFailures: number;
   readonly reconnects: number;
+  /** CPU seconds (user + system) the load generator itself used while sending. */
+  readonly cpuSeconds: number;
 }
 
 export interface IdleOptions extends Target {
@@ -154,6 +156,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let reconnects = 0;
   let sent = 0;
   const start = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const deadline = start + options.seconds * 1000;
 
   const drive = async (first: Session | undefined) => {
@@ -206,6 +209,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
   await Promise.all(opened.map(drive));
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuAtStart);
   const sorted = Float64Array.from(latencies).sort();
   return {
     accepted,
@@ -218,6 +222,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errorKinds,
     setupFailures,
     reconnects,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
 }
 

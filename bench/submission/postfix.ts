@@ -8,7 +8,17 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { childrenOf, freePort, log, onCleanup, pssOf, rssOf, sleep, waitForPort } from "./procs.js";
+import {
+  childrenOf,
+  cpuSecondsOf,
+  freePort,
+  log,
+  onCleanup,
+  pssOf,
+  rssOf,
+  sleep,
+  waitForPort,
+} from "./procs.js";
 
 /** What `apt-get` must install for this peer (not part of scripts/install-peers.sh: CI does not bench). */
 export const DEBIAN_PACKAGES = ["postfix", "sasl2-bin", "libsasl2-modules", "openssl"];
@@ -59,6 +69,11 @@ export interface PostfixSubmission {
   rss(): { service: number; all: number; processes: number };
   /** Proportional set size of all its processes: shared library pages counted once. */
   pss(): number;
+  /**
+   * CPU seconds of the master and its live children, plus the children it has reaped (an
+   * smtpd that ended mid-run counts there, with all of its time).
+   */
+  cpuSeconds(): number;
   /** Files in the queue (incoming, active, deferred, hold, maildrop): messages not delivered yet. */
   queued(): number;
   log(): string;
@@ -212,6 +227,12 @@ export async function startPostfixSubmission(options: {
         if (POSTFIX_SERVICE_PROCESSES.includes(child.comm)) service += rss;
       }
       return { service, all, processes: children.length + 1 };
+    },
+    cpuSeconds() {
+      return childrenOf(masterPid).reduce(
+        (sum, child) => sum + cpuSecondsOf(child.pid),
+        cpuSecondsOf(masterPid, true),
+      );
     },
     pss() {
       return childrenOf(masterPid).reduce((sum, child) => sum + pssOf(child.pid), pssOf(masterPid));

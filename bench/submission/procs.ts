@@ -63,6 +63,29 @@ export function pssOf(pid: number): number {
   }
 }
 
+/** Clock ticks per second of /proc/PID/stat's times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system, every thread) a process has used, plus those of its children
+ * that ended and were waited for, when `reapedChildren`; 0 when it is gone.
+ */
+export function cpuSecondsOf(pid: number, reapedChildren = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after "(comm) ": state is [0]; utime, stime, cutime, cstime are [11]..[14].
+    const fields = stat
+      .slice(stat.lastIndexOf(")") + 2)
+      .split(" ")
+      .map(Number);
+    const own = (fields[11] ?? 0) + (fields[12] ?? 0);
+    const reaped = reapedChildren ? (fields[13] ?? 0) + (fields[14] ?? 0) : 0;
+    return (own + reaped) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
 interface ProcInfo {
   readonly pid: number;
   readonly ppid: number;
