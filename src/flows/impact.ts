@@ -52,8 +52,17 @@ export function evidenceOf(sender: DirectSender): string {
 }
 
 export function impactOn(store: Store, plan: Plan, on: Day, options: ImpactOptions): Impact {
-  const policy = computePolicy(plan, on, options.region === undefined ? {} : { region: options.region });
   const senders = directSenders(store, plan, { ...options, exceptionsOn: on });
+  return impactOf(plan, on, senders, options.region);
+}
+
+/**
+ * `impactOn` for senders already found (by `directSenders` over the same window and region):
+ * which of them the day's policy blocks. The senders' `exception` field, which depends on the
+ * day they were listed for, is not used: the policy applies the exceptions of `on` itself.
+ */
+export function impactOf(plan: Plan, on: Day, senders: readonly DirectSender[], region?: string): Impact {
+  const policy = computePolicy(plan, on, region === undefined ? {} : { region });
   const blocked = senders.filter((s) => policy.blocked.has(parseAddress(s.address)));
   const byClass = Object.fromEntries(
     SENDER_CLASSES.map((c) => {

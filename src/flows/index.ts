@@ -20,7 +20,7 @@ export {
 export { type Collector, type CollectorOptions, type CollectorStats, startCollector } from "./collector.js";
 export { type ExporterStats, FlowDecoder, totalStats } from "./decode.js";
 export { FeatureCollector, type LocalClock, localClock, type SenderFeatures } from "./features.js";
-export { evidenceOf, type Impact, type ImpactOptions, impactOn, type Notice } from "./impact.js";
+export { evidenceOf, type Impact, type ImpactOptions, impactOf, impactOn, type Notice } from "./impact.js";
 export {
   IMPORT_FORMATS,
   type ImportFormat,

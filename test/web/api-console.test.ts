@@ -2,32 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { HELD_ACCOUNT, HOSTILE_HELO, HOSTILE_SUBJECT } from "../helpers/console-data.js";
 import { login } from "./app.js";
-import { consoleApp } from "./console-app.js";
-
-/** Every GET endpoint a console page calls, with the query the page sends first. */
-export const CONSOLE_ENDPOINTS = [
-  "/api/overview",
-  "/api/plan",
-  "/api/policy/render?format=nftables&at=2026-11-28",
-  "/api/policy/diff",
-  "/api/flows/senders",
-  "/api/flows/impact",
-  "/api/flows/evidence?address=203.0.113.1",
-  "/api/submission/summary",
-  "/api/submission/held",
-  "/api/submission/queue",
-  "/api/reputation/lists",
-  "/api/reputation/report?by=region",
-  "/api/reputation/series?by=region",
-  "/api/reputation/report?by=country",
-  "/api/complaints/series?by=region",
-  "/api/complaints/report?by=asn",
-  "/api/complaints?limit=1000",
-  "/api/honeypot/series",
-  "/api/honeypot/origins?by=country",
-  "/api/honeypot/campaigns",
-  "/api/honeypot/sessions?limit=500",
-];
+import { CONSOLE_ENDPOINTS, consoleApp } from "./console-app.js";
 
 test("every console endpoint answers with the fixture's data", async (t) => {
   const { app } = await consoleApp(t);

@@ -4,8 +4,6 @@ import {
   type DirectSender,
   directSenders,
   type FlowWindow,
-  type Impact,
-  impactOn,
   type SubscriberLookup,
   submissionAdoption,
 } from "../../flows/index.js";
@@ -51,11 +49,6 @@ export const FLOW_REPORTS = {
       thresholds: DEFAULT_THRESHOLDS,
       subscriberAt: subscriberLookup(store, args.window),
       exceptionsOn: args.exceptionsOn,
-    }),
-  impact: (store: Store, plan: Plan, args: { at: Day }): Impact =>
-    impactOn(store, plan, args.at, {
-      thresholds: DEFAULT_THRESHOLDS,
-      subscriberAt: subscriberLookup(store, {}),
     }),
 };
 

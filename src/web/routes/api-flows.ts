@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { type Day, today } from "../../core/index.js";
-import { type DirectSender, dailyFlowsOf, evidenceOf, SENDER_CLASSES } from "../../flows/index.js";
+import { type DirectSender, dailyFlowsOf, evidenceOf, impactOf, SENDER_CLASSES } from "../../flows/index.js";
 import { nextChange, type Plan } from "../../plan/index.js";
 import { cacheOf, JSON_TYPE, jsonText } from "../console/cache.js";
 import { badRequest, dayParam, dayWindow, type Query, stringParam } from "../console/query.js";
@@ -80,16 +80,17 @@ export function register(app: FastifyInstance, context: WebContext): void {
   const impact = async (query: Query) => {
     const plan = planOf(context);
     const at = dayParam(query, "at") ?? nextEnforcement(plan, today());
-    const stamp = `${planStamp(plan)}:${flowsStamp(store)}`;
-    const result = await cache.getAsync(`impact:${at}`, stamp, () => reports.run("impact", { at }));
-    // The page shows the first rows of the notification list; the counts cover all of it.
-    return cache.get(`impact:${at}:json`, stamp, () =>
-      jsonText({
+    // The year's senders, as the senders table has them: the day's policy decides who of them is blocked.
+    const { stamp, senders } = await sendersIn(plan, {});
+    return cache.get(`impact:${at}`, stamp, () => {
+      const result = impactOf(plan, at, senders);
+      // The page shows the first rows of the notification list; the counts cover all of it.
+      return jsonText({
         ...result,
         notify_total: result.notify.length,
         notify: result.notify.slice(0, NOTIFY_ROWS),
-      }),
-    );
+      });
+    });
   };
 
   // The flows page's first questions, once there is a plan to ask them of.
