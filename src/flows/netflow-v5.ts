@@ -4,10 +4,11 @@
  * bits give the sampling interval.
  */
 import type { DecodeContext } from "./decode.js";
+import type { MailPort } from "./mail-flow.js";
+import { KEEP_PROTOCOL } from "./templates.js";
 
 const HEADER = 24;
 const RECORD = 48;
-const TCP = 6;
 
 export function decodeV5(bytes: Uint8Array, view: DataView, ctx: DecodeContext): void {
   const stats = ctx.stats;
@@ -28,15 +29,14 @@ export function decodeV5(bytes: Uint8Array, view: DataView, ctx: DecodeContext):
   const sink = ctx.sink;
   stats.records += count;
   for (let base = HEADER; base < end; base += RECORD) {
-    if (bytes[base + 38] !== TCP) continue;
     const port = ((bytes[base + 34] as number) << 8) | (bytes[base + 35] as number);
-    if (port !== 25 && port !== 587 && port !== 465) continue;
+    if (KEEP_PROTOCOL[port] !== bytes[base + 38]) continue;
     flow.family = 4;
     flow.srcV4 = view.getUint32(base);
     flow.dstV4 = view.getUint32(base + 4);
     flow.srcV6 = 0n;
     flow.dstV6 = 0n;
-    flow.dstPort = port;
+    flow.dstPort = port as MailPort;
     flow.flows = rate;
     flow.packets = view.getUint32(base + 16) * rate;
     flow.bytes = view.getUint32(base + 20) * rate;

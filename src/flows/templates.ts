@@ -36,6 +36,14 @@ export const FIELD = {
 /** IPFIX's marker for a variable-length field (RFC 7011 §7). */
 export const VARIABLE_LENGTH = 65535;
 const TCP = 6;
+/**
+ * Destination port → the protocol a record must carry to that port to be kept: TCP at the mail
+ * ports, and elsewhere a value no 8-bit protocol field holds. One compare then decides a record
+ * with a single, rarely taken branch instead of a protocol branch and three port compares that a
+ * random traffic mix keeps mispredicting.
+ */
+export const KEEP_PROTOCOL = new Uint16Array(65536).fill(0xffff);
+for (const port of [25, 587, 465]) KEEP_PROTOCOL[port] = TCP;
 const DAY_MS = 86_400_000;
 const UPTIME_WRAP = 2 ** 32;
 
@@ -434,12 +442,11 @@ export function readDataSet(
     const sink = ctx.sink;
     const clock = ctx.clock;
     let mail = 0;
-    // Nine records in ten are not TCP to a mail port: two byte loads and out.
+    // Nine records in ten are not TCP to a mail port: three loads, one compare and out.
     for (let base = start; base + min <= end; base += min) {
-      if (bytes[base + protoAt] !== TCP) continue;
       const port = ((bytes[base + portAt] as number) << 8) | (bytes[base + portAt + 1] as number);
-      if (port !== 25 && port !== 587 && port !== 465) continue;
-      if (t.readMailFlow(bytes, view, base, port, flow, clock)) {
+      if (KEEP_PROTOCOL[port] !== bytes[base + protoAt]) continue;
+      if (t.readMailFlow(bytes, view, base, port as MailPort, flow, clock)) {
         mail++;
         sink.add(flow);
       }
@@ -461,9 +468,8 @@ export function readDataSet(
       const port = t.portAt === -1 ? 0 : view.getUint16(base + t.portAt);
       if (
         t.protoAt !== -1 &&
-        bytes[base + t.protoAt] === TCP &&
-        (port === 25 || port === 587 || port === 465) &&
-        t.readMailFlow(bytes, view, base, port, ctx.flow, ctx.clock)
+        KEEP_PROTOCOL[port] === bytes[base + t.protoAt] &&
+        t.readMailFlow(bytes, view, base, port as MailPort, ctx.flow, ctx.clock)
       ) {
         stats.mailFlows++;
         ctx.sink.add(ctx.flow);
