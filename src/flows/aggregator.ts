@@ -73,8 +73,9 @@ export class HourlyAggregator implements FlowSink {
   private bucketIds = new Map<number, number>();
   private bucketHour: number[] = [];
   private bucketPort: MailPort[] = [];
-  private lastBucketKey = Number.NaN;
-  private lastBucket = 0;
+  /** Per port index, the last hour index seen and its bucket: mail ports interleave. */
+  private lastHour = new Float64Array(3).fill(Number.NaN);
+  private lastBucket = new Int32Array(3);
 
   // Entries. The open-addressing index holds 4 words per slot: id + 1 (0 = empty), source,
   // bucket * 2 + family, unused; one probe is one cache line.
@@ -109,12 +110,12 @@ export class HourlyAggregator implements FlowSink {
 
   add(flow: MailFlow): void {
     const hourIndex = Math.floor(flow.firstMs / HOUR_MS);
-    const bucketKey = hourIndex * 3 + portIndex(flow.dstPort);
-    let bucket = this.lastBucket;
-    if (bucketKey !== this.lastBucketKey) {
-      bucket = this.bucket(bucketKey, hourIndex * 3600, flow.dstPort);
-      this.lastBucket = bucket;
-      this.lastBucketKey = bucketKey;
+    const p = portIndex(flow.dstPort);
+    let bucket = this.lastBucket[p] as number;
+    if (hourIndex !== this.lastHour[p]) {
+      bucket = this.bucket(hourIndex * 3 + p, hourIndex * 3600, flow.dstPort);
+      this.lastBucket[p] = bucket;
+      this.lastHour[p] = hourIndex;
     }
     let source: number;
     let destination: number;
@@ -426,7 +427,7 @@ export class HourlyAggregator implements FlowSink {
     this.bucketIds = new Map();
     this.bucketHour = [];
     this.bucketPort = [];
-    this.lastBucketKey = Number.NaN;
+    this.lastHour.fill(Number.NaN);
     const bucketOf = new Int32Array(old.hours.length).fill(-1);
     for (const [bucketKey, b] of old.bucketIds) {
       if (takenBuckets[b] === 1) continue;

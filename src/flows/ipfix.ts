@@ -10,7 +10,7 @@ import {
   type FieldSpec,
   readDataSet,
   setsFit,
-  Template,
+  storeTemplate,
   withdrawAll,
 } from "./templates.js";
 
@@ -99,9 +99,7 @@ function readTemplates(
       // Scope fields describe what the options apply to; porteiro applies them domain-wide.
       fields.push({ id: i < scope ? -1 : field, length });
     }
-    const template = new Template(id, options, fields);
-    if (template.minLength === 0) return false;
-    domain.templates.set(id, template);
+    if (!storeTemplate(domain, id, options, fields)) return false;
   }
   return true;
 }

@@ -4,7 +4,7 @@
  * not arrived yet is counted as `noTemplate` and dropped.
  */
 import type { DecodeContext } from "./decode.js";
-import { type DomainState, type FieldSpec, readDataSet, setsFit, Template } from "./templates.js";
+import { type DomainState, type FieldSpec, readDataSet, setsFit, storeTemplate } from "./templates.js";
 
 const HEADER = 20;
 const TEMPLATE_SET = 0;
@@ -63,9 +63,7 @@ function readTemplates(view: DataView, start: number, end: number, domain: Domai
     if (id === 0 && count === 0) return true; // padding
     const fieldsEnd = offset + 4 + count * 4;
     if (id < FIRST_DATA_SET || count === 0 || fieldsEnd > end) return false;
-    const template = new Template(id, false, fieldsAt(view, offset + 4, count, 0));
-    if (template.minLength === 0) return false;
-    domain.templates.set(id, template);
+    if (!storeTemplate(domain, id, false, fieldsAt(view, offset + 4, count, 0))) return false;
     offset = fieldsEnd;
   }
   return true;
@@ -81,9 +79,8 @@ function readOptionsTemplates(view: DataView, start: number, end: number, domain
     const fieldsEnd = offset + 6 + scopeBytes + optionBytes;
     if (id < FIRST_DATA_SET || scopeBytes % 4 !== 0 || optionBytes % 4 !== 0 || fieldsEnd > end) return false;
     const scope = scopeBytes / 4;
-    const template = new Template(id, true, fieldsAt(view, offset + 6, scope + optionBytes / 4, scope));
-    if (template.minLength === 0) return false;
-    domain.templates.set(id, template);
+    if (!storeTemplate(domain, id, true, fieldsAt(view, offset + 6, scope + optionBytes / 4, scope)))
+      return false;
     offset = fieldsEnd;
   }
   return true;

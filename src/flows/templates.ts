@@ -128,6 +128,7 @@ export class Template {
   /** Slot → offset from the record's start (recomputed per record for variable-length templates). */
   private readonly offsets = new Int32Array(SLOTS);
   private readonly lengths: Uint16Array;
+  private readonly ids: Int32Array;
   private readonly fieldOffsets: Int32Array;
   // The offsets the record path reads, as plain numbers (set by place()) so that the per-record
   // loop is a few monomorphic property loads: -1 when the template lacks the field.
@@ -158,6 +159,7 @@ export class Template {
     fields: readonly FieldSpec[],
   ) {
     this.lengths = Uint16Array.from(fields, (f) => f.length);
+    this.ids = Int32Array.from(fields, (f) => f.id);
     this.fieldOffsets = new Int32Array(fields.length);
     let min = 0;
     let fixed = true;
@@ -192,6 +194,16 @@ export class Template {
     this.sampled =
       has[SAMPLING] !== -1 || has[RANDOM] !== -1 || has[PKT_INTERVAL] !== -1 || has[PKT_SPACE] !== -1;
     if (fixed) this.layout();
+  }
+
+  /** Whether this template was compiled from exactly these fields. */
+  describes(options: boolean, fields: readonly FieldSpec[]): boolean {
+    if (options !== this.options || fields.length !== this.ids.length) return false;
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i] as FieldSpec;
+      if (field.id !== this.ids[i] || field.length !== this.lengths[i]) return false;
+    }
+    return true;
   }
 
   /**
@@ -378,6 +390,23 @@ export interface ExportClock {
   systemInitMs: number;
   /** The domain's sampling rate (1 when unsampled). */
   sampling: number;
+}
+
+/**
+ * Stores a template record in its domain; false when it describes no bytes. Exporters refresh
+ * their templates every few packets, nearly always unchanged: the compiled one is kept then.
+ */
+export function storeTemplate(
+  domain: DomainState,
+  id: number,
+  options: boolean,
+  fields: readonly FieldSpec[],
+): boolean {
+  if (domain.templates.get(id)?.describes(options, fields)) return true;
+  const template = new Template(id, options, fields);
+  if (template.minLength === 0) return false;
+  domain.templates.set(id, template);
+  return true;
 }
 
 /** Per exporter and observation domain (IPFIX) or source id (v9): templates and options. */
