@@ -1,7 +1,8 @@
 /**
  * Export packets for bench/flows: NetFlow v9 and IPFIX datagrams of 1,400-odd bytes carrying a
- * fixed mix of flow records, generated from a seed and kept in memory. Addresses come from the
- * documentation ranges only (192.0.2/24, 198.51.100/24, 203.0.113/24).
+ * fixed mix of flow records, generated from a seed and kept in memory, back to back in one
+ * buffer. Addresses come from the documentation ranges only (192.0.2/24, 198.51.100/24,
+ * 203.0.113/24).
  */
 const DOC_NETS = [0xc0000200, 0xc6336400, 0xcb007100];
 const MAX_PACKET = 1400;
@@ -132,5 +133,12 @@ export function generateExport(
     packets.push(buf);
     done += count;
   }
-  return { packets, records, mailRecords };
+  // Back to back in one buffer, as a capture read into memory (or the collector's ring) holds them.
+  const capture = Buffer.concat(packets);
+  let at = 0;
+  const views = packets.map((packet) => {
+    at += packet.length;
+    return capture.subarray(at - packet.length, at);
+  });
+  return { packets: views, records, mailRecords };
 }

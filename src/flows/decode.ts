@@ -70,6 +70,9 @@ export class FlowDecoder {
     sampling: 1,
   };
   private current: Exporter | undefined;
+  private buffer: ArrayBufferLike = new ArrayBuffer(0);
+  private bytes: Uint8Array = new Uint8Array(0);
+  private view = new DataView(this.buffer);
   private currentName = "";
   private readonly context: DecodeContext;
 
@@ -109,12 +112,23 @@ export class FlowDecoder {
       stats.malformed++;
       return;
     }
-    const view = new DataView(packet.buffer, packet.byteOffset, packet.byteLength);
-    const version = view.getUint16(0);
+    // Views over the packet's whole buffer, made once per buffer: packets replayed from one
+    // capture, or read in place from the collector's ring, cost no allocation each.
+    const buffer = packet.buffer;
+    if (buffer !== this.buffer) {
+      this.buffer = buffer;
+      this.bytes = new Uint8Array(buffer);
+      this.view = new DataView(buffer);
+    }
+    const bytes = this.bytes;
+    const view = this.view;
+    const start = packet.byteOffset;
+    const end = start + packet.byteLength;
+    const version = view.getUint16(start);
     try {
-      if (version === 5) decodeV5(packet, view, this.context);
-      else if (version === 9) decodeV9(packet, view, this.context);
-      else if (version === 10) decodeIpfix(packet, view, this.context);
+      if (version === 5) decodeV5(bytes, view, start, end, this.context);
+      else if (version === 9) decodeV9(bytes, view, start, end, this.context);
+      else if (version === 10) decodeIpfix(bytes, view, start, end, this.context);
       else stats.unsupportedVersion++;
     } catch {
       // The decoders check every length; this is the backstop that keeps the collector alive.

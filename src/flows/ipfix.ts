@@ -20,28 +20,35 @@ const OPTIONS_SET = 3;
 const FIRST_DATA_SET = 256;
 const ENTERPRISE_BIT = 0x8000;
 
-export function decodeIpfix(bytes: Uint8Array, view: DataView, ctx: DecodeContext): void {
+export function decodeIpfix(
+  bytes: Uint8Array,
+  view: DataView,
+  start: number,
+  packetEnd: number,
+  ctx: DecodeContext,
+): void {
   const stats = ctx.stats;
-  if (bytes.length < HEADER) {
+  if (packetEnd - start < HEADER) {
     stats.malformed++;
     return;
   }
-  const end = view.getUint16(2);
-  if (end < HEADER || end > bytes.length || !setsFit(view, HEADER, end)) {
+  const length = view.getUint16(start + 2);
+  const end = start + length;
+  if (length < HEADER || end > packetEnd || !setsFit(view, start + HEADER, end)) {
     stats.malformed++;
     return;
   }
-  const domain = ctx.domain(view.getUint32(12));
+  const domain = ctx.domain(view.getUint32(start + 12));
   const clock = ctx.clock;
-  clock.exportMs = view.getUint32(4) * 1000;
+  clock.exportMs = view.getUint32(start + 4) * 1000;
   clock.sysUptimeMs = -1;
-  for (let offset = HEADER; offset < end; ) {
+  for (let offset = start + HEADER; offset < end; ) {
     const id = view.getUint16(offset);
     const setEnd = offset + view.getUint16(offset + 2);
-    const start = offset + 4;
+    const setStart = offset + 4;
     offset = setEnd;
     if (id === TEMPLATE_SET || id === OPTIONS_SET) {
-      if (!readTemplates(view, start, setEnd, domain, id === OPTIONS_SET)) stats.malformed++;
+      if (!readTemplates(view, setStart, setEnd, domain, id === OPTIONS_SET)) stats.malformed++;
     } else if (id >= FIRST_DATA_SET) {
       const template = domain.templates.get(id);
       if (template === undefined) {
@@ -51,7 +58,7 @@ export function decodeIpfix(bytes: Uint8Array, view: DataView, ctx: DecodeContex
       // Options records earlier in this packet may have just set these.
       clock.sampling = domain.sampling;
       clock.systemInitMs = domain.systemInitMs;
-      readDataSet(template, bytes, view, start, setEnd, ctx, domain);
+      readDataSet(template, bytes, view, setStart, setEnd, ctx, domain);
     }
   }
 }

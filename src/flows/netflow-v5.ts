@@ -10,25 +10,31 @@ import { KEEP_PROTOCOL } from "./templates.js";
 const HEADER = 24;
 const RECORD = 48;
 
-export function decodeV5(bytes: Uint8Array, view: DataView, ctx: DecodeContext): void {
+export function decodeV5(
+  bytes: Uint8Array,
+  view: DataView,
+  start: number,
+  packetEnd: number,
+  ctx: DecodeContext,
+): void {
   const stats = ctx.stats;
-  if (bytes.length < HEADER) {
+  if (packetEnd - start < HEADER) {
     stats.malformed++;
     return;
   }
-  const count = view.getUint16(2);
-  const end = HEADER + count * RECORD;
-  if (count === 0 || end > bytes.length) {
+  const count = view.getUint16(start + 2);
+  const end = start + HEADER + count * RECORD;
+  if (count === 0 || end > packetEnd) {
     stats.malformed++;
     return;
   }
-  const sysUptime = view.getUint32(4);
-  const exportMs = view.getUint32(8) * 1000 + Math.floor(view.getUint32(12) / 1e6);
-  const rate = view.getUint16(22) & 0x3fff || 1;
+  const sysUptime = view.getUint32(start + 4);
+  const exportMs = view.getUint32(start + 8) * 1000 + Math.floor(view.getUint32(start + 12) / 1e6);
+  const rate = view.getUint16(start + 22) & 0x3fff || 1;
   const flow = ctx.flow;
   const sink = ctx.sink;
   stats.records += count;
-  for (let base = HEADER; base < end; base += RECORD) {
+  for (let base = start + HEADER; base < end; base += RECORD) {
     const port = ((bytes[base + 34] as number) << 8) | (bytes[base + 35] as number);
     if (KEEP_PROTOCOL[port] !== bytes[base + 38]) continue;
     flow.family = 4;

@@ -11,27 +11,32 @@ const TEMPLATE_SET = 0;
 const OPTIONS_SET = 1;
 const FIRST_DATA_SET = 256;
 
-export function decodeV9(bytes: Uint8Array, view: DataView, ctx: DecodeContext): void {
+export function decodeV9(
+  bytes: Uint8Array,
+  view: DataView,
+  start: number,
+  end: number,
+  ctx: DecodeContext,
+): void {
   const stats = ctx.stats;
-  const end = bytes.length;
-  if (end < HEADER || !setsFit(view, HEADER, end)) {
+  if (end - start < HEADER || !setsFit(view, start + HEADER, end)) {
     stats.malformed++;
     return;
   }
   const clock = ctx.clock;
-  clock.sysUptimeMs = view.getUint32(4);
-  clock.exportMs = view.getUint32(8) * 1000;
+  clock.sysUptimeMs = view.getUint32(start + 4);
+  clock.exportMs = view.getUint32(start + 8) * 1000;
   clock.systemInitMs = Number.NaN;
-  const domain = ctx.domain(view.getUint32(16));
-  for (let offset = HEADER; offset < end; ) {
+  const domain = ctx.domain(view.getUint32(start + 16));
+  for (let offset = start + HEADER; offset < end; ) {
     const id = view.getUint16(offset);
     const setEnd = offset + view.getUint16(offset + 2);
-    const start = offset + 4;
+    const setStart = offset + 4;
     offset = setEnd;
     if (id === TEMPLATE_SET) {
-      if (!readTemplates(view, start, setEnd, domain)) stats.malformed++;
+      if (!readTemplates(view, setStart, setEnd, domain)) stats.malformed++;
     } else if (id === OPTIONS_SET) {
-      if (!readOptionsTemplates(view, start, setEnd, domain)) stats.malformed++;
+      if (!readOptionsTemplates(view, setStart, setEnd, domain)) stats.malformed++;
     } else if (id >= FIRST_DATA_SET) {
       const template = domain.templates.get(id);
       if (template === undefined) {
@@ -39,7 +44,7 @@ export function decodeV9(bytes: Uint8Array, view: DataView, ctx: DecodeContext):
         continue;
       }
       clock.sampling = domain.sampling;
-      readDataSet(template, bytes, view, start, setEnd, ctx, domain);
+      readDataSet(template, bytes, view, setStart, setEnd, ctx, domain);
     }
   }
 }

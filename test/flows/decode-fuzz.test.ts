@@ -8,7 +8,7 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import { FlowDecoder } from "../../src/flows/decode.js";
 import type { MailFlow } from "../../src/flows/mail-flow.js";
-import { CLOCK, flow4, flow6 } from "./decode-helpers.js";
+import { CLOCK, decoderWithSink, flow4, flow6 } from "./decode-helpers.js";
 import { type FieldDef, ipfixPacket, V4_FIELDS, V6_FIELDS, v5Packet, v9Packet } from "./exports.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/flows/${name}`, import.meta.url));
@@ -95,6 +95,49 @@ describe("decoder fuzzing", () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+
+  test("a packet read in place from a larger buffer decodes as the same packet alone", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: seeds.length - 1 }),
+            fc.array(mutation, { maxLength: 4 }),
+            fc.uint8Array({ minLength: 1, maxLength: 64 }),
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (packets) => {
+          // The ring's layout: packets back to back in one buffer, other bytes around them.
+          const alone = decoderWithSink();
+          const inPlace = decoderWithSink();
+          const mutated = packets.map(([seed, mutations, filler]) => ({
+            packet: mutate(seeds[seed] as Buffer, mutations),
+            filler,
+          }));
+          const shared = new Uint8Array(
+            mutated.reduce((n, m) => n + m.packet.length + 2 * m.filler.length, 0),
+          );
+          let at = 0;
+          for (const { packet, filler } of mutated) {
+            shared.set(filler, at);
+            shared.set(packet, at + filler.length);
+            shared.set(filler, at + filler.length + packet.length);
+            // Its own buffer, exactly its size: a read past its end throws and counts it malformed.
+            alone.decoder.decode(new Uint8Array(packet), "e");
+            inPlace.decoder.decode(
+              shared.subarray(at + filler.length, at + filler.length + packet.length),
+              "e",
+            );
+            at += packet.length + 2 * filler.length;
+          }
+          assert.deepEqual(inPlace.sink.flows, alone.sink.flows);
+          assert.deepEqual(inPlace.decoder.stats(), alone.decoder.stats());
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 
