@@ -4,10 +4,10 @@
  * template is counted against its exporter and dropped.
  */
 
-import { decodeIpfix } from "./ipfix.js";
+import { decodeIpfix, IPFIX_HEADER } from "./ipfix.js";
 import { emptyMailFlow, type FlowSink, type MailFlow } from "./mail-flow.js";
-import { decodeV5 } from "./netflow-v5.js";
-import { decodeV9 } from "./netflow-v9.js";
+import { decodeV5, V5_HEADER } from "./netflow-v5.js";
+import { decodeV9, V9_HEADER } from "./netflow-v9.js";
 import { DomainState, type ExportClock } from "./templates.js";
 
 export interface ExporterStats {
@@ -125,11 +125,19 @@ export class FlowDecoder {
     const start = packet.byteOffset;
     const end = start + packet.byteLength;
     const version = view.getUint16(start);
+    const header = version === 5 ? V5_HEADER : version === 9 ? V9_HEADER : version === 10 ? IPFIX_HEADER : 0;
+    if (header === 0) {
+      stats.unsupportedVersion++;
+      return;
+    }
+    if (end - start < header) {
+      stats.malformed++;
+      return;
+    }
     try {
       if (version === 5) decodeV5(bytes, view, start, end, this.context);
       else if (version === 9) decodeV9(bytes, view, start, end, this.context);
-      else if (version === 10) decodeIpfix(bytes, view, start, end, this.context);
-      else stats.unsupportedVersion++;
+      else decodeIpfix(bytes, view, start, end, this.context);
     } catch {
       // The decoders check every length; this is the backstop that keeps the collector alive.
       stats.malformed++;

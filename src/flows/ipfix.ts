@@ -14,7 +14,7 @@ import {
   withdrawAll,
 } from "./templates.js";
 
-const HEADER = 16;
+export const IPFIX_HEADER = 16;
 const TEMPLATE_SET = 2;
 const OPTIONS_SET = 3;
 const FIRST_DATA_SET = 256;
@@ -28,13 +28,9 @@ export function decodeIpfix(
   ctx: DecodeContext,
 ): void {
   const stats = ctx.stats;
-  if (packetEnd - start < HEADER) {
-    stats.malformed++;
-    return;
-  }
   const length = view.getUint16(start + 2);
   const end = start + length;
-  if (length < HEADER || end > packetEnd || !setsFit(view, start + HEADER, end)) {
+  if (length < IPFIX_HEADER || end > packetEnd || !setsFit(view, start + IPFIX_HEADER, end)) {
     stats.malformed++;
     return;
   }
@@ -42,7 +38,7 @@ export function decodeIpfix(
   const clock = ctx.clock;
   clock.exportMs = view.getUint32(start + 4) * 1000;
   clock.sysUptimeMs = -1;
-  for (let offset = start + HEADER; offset < end; ) {
+  for (let offset = start + IPFIX_HEADER; offset < end; ) {
     const id = view.getUint16(offset);
     const setEnd = offset + view.getUint16(offset + 2);
     const setStart = offset + 4;

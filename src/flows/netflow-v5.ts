@@ -7,7 +7,7 @@ import type { DecodeContext } from "./decode.js";
 import type { MailPort } from "./mail-flow.js";
 import { KEEP_PROTOCOL } from "./templates.js";
 
-const HEADER = 24;
+export const V5_HEADER = 24;
 const RECORD = 48;
 
 export function decodeV5(
@@ -18,12 +18,8 @@ export function decodeV5(
   ctx: DecodeContext,
 ): void {
   const stats = ctx.stats;
-  if (packetEnd - start < HEADER) {
-    stats.malformed++;
-    return;
-  }
   const count = view.getUint16(start + 2);
-  const end = start + HEADER + count * RECORD;
+  const end = start + V5_HEADER + count * RECORD;
   if (count === 0 || end > packetEnd) {
     stats.malformed++;
     return;
@@ -34,7 +30,7 @@ export function decodeV5(
   const flow = ctx.flow;
   const sink = ctx.sink;
   stats.records += count;
-  for (let base = start + HEADER; base < end; base += RECORD) {
+  for (let base = start + V5_HEADER; base < end; base += RECORD) {
     const port = ((bytes[base + 34] as number) << 8) | (bytes[base + 35] as number);
     if (KEEP_PROTOCOL[port] !== bytes[base + 38]) continue;
     flow.family = 4;

@@ -6,7 +6,7 @@
 import type { DecodeContext } from "./decode.js";
 import { type DomainState, type FieldSpec, readDataSet, setsFit, storeTemplate } from "./templates.js";
 
-const HEADER = 20;
+export const V9_HEADER = 20;
 const TEMPLATE_SET = 0;
 const OPTIONS_SET = 1;
 const FIRST_DATA_SET = 256;
@@ -19,7 +19,7 @@ export function decodeV9(
   ctx: DecodeContext,
 ): void {
   const stats = ctx.stats;
-  if (end - start < HEADER || !setsFit(view, start + HEADER, end)) {
+  if (!setsFit(view, start + V9_HEADER, end)) {
     stats.malformed++;
     return;
   }
@@ -28,7 +28,7 @@ export function decodeV9(
   clock.exportMs = view.getUint32(start + 8) * 1000;
   clock.systemInitMs = Number.NaN;
   const domain = ctx.domain(view.getUint32(start + 16));
-  for (let offset = start + HEADER; offset < end; ) {
+  for (let offset = start + V9_HEADER; offset < end; ) {
     const id = view.getUint16(offset);
     const setEnd = offset + view.getUint16(offset + 2);
     const setStart = offset + 4;
