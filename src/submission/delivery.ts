@@ -109,16 +109,12 @@ class DeliveryWorker {
     this.concurrency = Math.max(1, options.concurrency ?? 100);
     this.perDestination = Math.max(1, options.connectionsPerDestination ?? 20);
     this.lifetimeMs = options.lifetimeMs ?? FIVE_DAYS_MS;
-    this.pool = new TransportPool({
-      hostname: options.hostname,
-      connectionsPerDestination: this.perDestination,
-      idleMs: 60_000,
-    });
+    // Kept idle for 10 s: long enough for the next message in a burst, far below any server's timeout.
+    this.pool = new TransportPool({ hostname: options.hostname, idleMs: 10_000 });
   }
 
   start(): void {
     this.timer = setInterval(() => {
-      this.pool.closeIdle();
       this.track(this.finishLeftovers());
       // Retries that came due, and anything another process (queue retry) made due.
       this.backlog = true;
@@ -351,11 +347,12 @@ class DeliveryWorker {
     }));
     for (const destination of destinations) {
       try {
-        const info = await this.pool.get(destination).sendMail({
-          envelope: { from: message.mailFrom, to: recipients },
-          // Streamed from the spool file, so the bytes go out exactly as they were accepted.
-          raw: { path: this.spool.pathOf(message.id) },
-        });
+        // Streamed from the spool file, so the bytes go out exactly as they were accepted.
+        const info = await this.pool.send(
+          destination,
+          { from: message.mailFrom, to: recipients },
+          this.spool.pathOf(message.id),
+        );
         return recipientOutcomes(recipients, { info });
       } catch (error) {
         outcomes = recipientOutcomes(recipients, { error: error as Error });

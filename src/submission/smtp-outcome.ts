@@ -8,6 +8,8 @@ export interface RecipientOutcome {
 
 /** The parts of nodemailer's result and error objects that say how each recipient fared. */
 interface SmtpReply {
+  /** nodemailer's error kind: EAUTH (our login refused), EENVELOPE, EMESSAGE, ETLS … */
+  readonly code?: string;
   readonly response?: string;
   readonly responseCode?: number;
   readonly message?: string;
@@ -30,6 +32,11 @@ export function recipientOutcomes(
   result: { info: SmtpReply } | { error: SmtpReply },
 ): RecipientOutcome[] {
   const reply = "info" in result ? result.info : result.error;
+  // A smarthost refusing our own login says nothing about the message: wait for the operator.
+  if ("error" in result && result.error.code === "EAUTH") {
+    const text = `smarthost login refused: ${oneLine(result.error.response ?? result.error.message ?? "")}`;
+    return recipients.map((recipient) => ({ recipient, kind: "deferred", reply: text }));
+  }
   const refused = new Map((reply.rejectedErrors ?? []).map((e) => [e.recipient ?? "", e]));
   return recipients.map((recipient) => {
     const own = refused.get(recipient);

@@ -1,5 +1,5 @@
-import nodemailer, { type Transporter } from "nodemailer";
-import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
+import { createReadStream, type ReadStream } from "node:fs";
+import SMTPConnection from "nodemailer/lib/smtp-connection/index.js";
 
 /** Where one SMTP session goes, and how it may authenticate. */
 export interface Destination {
@@ -15,60 +15,126 @@ export interface Destination {
   readonly requireTLS?: boolean;
 }
 
-interface Entry {
-  readonly transport: Transporter<SMTPPool.SentMessageInfo>;
-  lastUsed: number;
+export type SentInfo = SMTPConnection.SentMessageInfo;
+
+interface Session {
+  readonly connection: SMTPConnection;
+  sent: number;
+  idleTimer?: NodeJS.Timeout;
 }
 
+/** Messages per session before it is closed and a new one opened (Postfix reuses up to 100 too). */
+const MESSAGES_PER_SESSION = 100;
+
 /**
- * One pooled nodemailer transport per destination, so connections are reused and each
- * destination gets at most `connectionsPerDestination` sessions at once.
+ * Open SMTP sessions kept per destination between messages, on nodemailer's SMTPConnection.
+ * The delivery worker bounds how many are in use per destination; this only keeps the idle ones
+ * for the next message and closes them after `idleMs` (before any server's own idle timeout).
+ * The message goes straight from the spool file to the session, with no mail composer between.
  */
 export class TransportPool {
-  private readonly entries = new Map<string, Entry>();
+  private readonly idle = new Map<string, Session[]>();
+  private readonly busy = new Set<Session>();
 
-  constructor(
-    private readonly options: { hostname: string; connectionsPerDestination: number; idleMs: number },
-  ) {}
+  constructor(private readonly options: { hostname: string; idleMs: number }) {}
 
-  get(destination: Destination, now = Date.now()): Transporter<SMTPPool.SentMessageInfo> {
+  /** Sends the file at `path` as is; resolves with the server's replies, rejects with its error. */
+  async send(
+    destination: Destination,
+    envelope: { from: string; to: string[] },
+    path: string,
+  ): Promise<SentInfo> {
     const key = [destination.host, destination.port, destination.servername, destination.user].join("|");
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = { transport: nodemailer.createTransport(this.transportOptions(destination)), lastUsed: now };
-      this.entries.set(key, entry);
+    const reused = this.takeIdle(key);
+    const session = reused ?? (await this.open(destination));
+    const stream = createReadStream(path);
+    try {
+      const info = await this.transmit(session, envelope, stream);
+      this.release(key, session);
+      return info;
+    } catch (error) {
+      const smtpError = error as SMTPConnection.SMTPError;
+      // A kept session the server closed meanwhile: nothing of the message left, so a new session may take it.
+      if (reused && stream.readableDidRead === false && smtpError.responseCode === undefined) {
+        this.drop(session);
+        stream.destroy();
+        return this.send(destination, envelope, path);
+      }
+      if (isRefusal(smtpError) && !session.connection.destroyed) this.resetAndRelease(key, session);
+      else this.drop(session);
+      throw error;
+    } finally {
+      stream.destroy();
     }
-    entry.lastUsed = now;
-    return entry.transport;
   }
 
-  /** Closes the transports nobody used for a while (a busy MX list would otherwise grow forever). */
-  closeIdle(now = Date.now()): void {
-    for (const [key, entry] of this.entries) {
-      if (now - entry.lastUsed < this.options.idleMs) continue;
-      entry.transport.close();
-      this.entries.delete(key);
-    }
-  }
-
-  /** Closes every transport; `force` also cuts sessions in the middle of a message. */
+  /** Closes every session: the idle ones politely, and, with `force`, those in the middle of a message. */
   close(force = false): void {
-    for (const entry of this.entries.values()) entry.transport.close({ force });
-    this.entries.clear();
+    for (const sessions of this.idle.values()) for (const session of sessions) this.quit(session);
+    this.idle.clear();
+    if (force) for (const session of this.busy) session.connection.close();
   }
 
-  private transportOptions(destination: Destination): SMTPPool.Options {
-    return {
-      pool: true,
+  private takeIdle(key: string): Session | undefined {
+    const sessions = this.idle.get(key) ?? [];
+    let session = sessions.pop();
+    // One the server hung up on while it waited is of no use.
+    while (session?.connection.destroyed) {
+      clearTimeout(session.idleTimer);
+      session = sessions.pop();
+    }
+    if (sessions.length === 0) this.idle.delete(key);
+    if (!session) return undefined;
+    clearTimeout(session.idleTimer);
+    this.busy.add(session);
+    return session;
+  }
+
+  private release(key: string, session: Session): void {
+    this.busy.delete(session);
+    session.sent++;
+    if (session.connection.destroyed) return;
+    if (session.sent >= MESSAGES_PER_SESSION) {
+      this.quit(session);
+      return;
+    }
+    session.idleTimer = setTimeout(() => {
+      const sessions = this.idle.get(key);
+      const at = sessions?.indexOf(session) ?? -1;
+      if (sessions && at !== -1) sessions.splice(at, 1);
+      if (sessions?.length === 0) this.idle.delete(key);
+      this.quit(session);
+    }, this.options.idleMs);
+    session.idleTimer.unref();
+    const sessions = this.idle.get(key);
+    if (sessions) sessions.push(session);
+    else this.idle.set(key, [session]);
+  }
+
+  /** The server refused this message only: RSET keeps the session for the next one. */
+  private resetAndRelease(key: string, session: Session): void {
+    session.connection.reset((error) => {
+      if (error) this.drop(session);
+      else this.release(key, session);
+    });
+  }
+
+  private quit(session: Session): void {
+    clearTimeout(session.idleTimer);
+    session.connection.quit();
+  }
+
+  private drop(session: Session): void {
+    this.busy.delete(session);
+    session.connection.close();
+  }
+
+  private open(destination: Destination): Promise<Session> {
+    const connection = new SMTPConnection({
       host: destination.host,
       port: destination.port,
       secure: destination.secure ?? false,
       name: this.options.hostname,
-      maxConnections: this.options.connectionsPerDestination,
-      maxMessages: 100,
-      // A session cut mid-message is retried by our own schedule, which records the attempt;
-      // the pool's silent requeue would resend without it.
-      maxRequeues: 0,
       // Opportunistic STARTTLS, like Postfix's "may": encrypt when offered, never verify, and
       // go on in plain text if the handshake fails, since refusing would not make it safer.
       opportunisticTLS: !destination.requireTLS,
@@ -77,11 +143,52 @@ export class TransportPool {
         rejectUnauthorized: false,
         ...(destination.servername ? { servername: destination.servername } : {}),
       },
-      auth: destination.user ? { user: destination.user, pass: destination.pass ?? "" } : undefined,
       connectionTimeout: 30_000,
       greetingTimeout: 30_000,
       socketTimeout: 300_000,
       logger: false,
-    };
+    });
+    return new Promise<Session>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        connection.close();
+        reject(error);
+      };
+      // After the session is up, errors reach the send in progress; an idle session just ends.
+      connection.on("error", fail);
+      connection.once("end", () => fail(new Error("the connection closed before the session was ready")));
+      connection.connect((error) => {
+        if (error) return fail(error);
+        const ready = () => {
+          if (settled) return;
+          settled = true;
+          const session: Session = { connection, sent: 0 };
+          this.busy.add(session);
+          resolve(session);
+        };
+        const offersAuth = (connection as unknown as { allowsAuth?: boolean }).allowsAuth;
+        if (!destination.user || !offersAuth) return ready();
+        connection.login({ user: destination.user, pass: destination.pass ?? "" }, (loginError) =>
+          loginError ? fail(loginError) : ready(),
+        );
+      });
+    });
   }
+
+  private transmit(
+    session: Session,
+    envelope: { from: string; to: string[] },
+    stream: ReadStream,
+  ): Promise<SentInfo> {
+    return new Promise((resolve, reject) => {
+      session.connection.send(envelope, stream, (error, info) => (error ? reject(error) : resolve(info)));
+    });
+  }
+}
+
+/** The server answered and refused the envelope or the message, not the session itself. */
+function isRefusal(error: SMTPConnection.SMTPError): boolean {
+  return (error.code === "EENVELOPE" || error.code === "EMESSAGE") && error.responseCode !== 421;
 }

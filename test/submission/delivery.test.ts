@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import { describe, type TestContext, test } from "node:test";
 import { createLogger } from "../../src/core/index.js";
@@ -19,6 +19,7 @@ import {
 } from "../../src/submission/index.js";
 import { startDnsStub } from "../helpers/dns-stub.js";
 import { freePort, startPostfix } from "../helpers/postfix.js";
+import { PASSWORD, startTestService, USER } from "../helpers/submission.js";
 import { tempDir } from "../helpers/tmp.js";
 
 process.env.PORTEIRO_LOG_LEVEL ??= "silent";
@@ -174,6 +175,32 @@ describe("delivery", () => {
 
     // The original and then the DSN are removed once every recipient is final.
     await waitFor("an empty spool", () => spool.messages().length === 0);
+  });
+
+  test("logs in to a smarthost that wants AUTH after STARTTLS; a wrong password defers, never bounces", async (t) => {
+    const env = setup(t);
+    // porteiro's own submission service is the smarthost: AUTH only inside TLS, sender checked.
+    const relay = await startTestService(t);
+    const spool = env.spool(tempDir(t, "delivery"));
+    const good = await spoolMessage(spool, USER, ["bob@example.net"]);
+    const smarthost = { host: "127.0.0.1", port: relay.service.starttls.port, user: USER };
+    env.deliver({ spool, hostname: "porteiro.test", smarthost: { ...smarthost, pass: PASSWORD } });
+    await waitFor("the message on the relay", () => relay.spool.messages().length === 1);
+    const [relayed] = relay.spool.messages();
+    assert.equal(relayed?.username, USER, "the relay saw our login");
+    const file = readFileSync(relay.spool.pathOf(relayed?.id as string));
+    assert.ok(file.subarray(file.length - good.raw.length).equals(good.raw), "the body arrives intact");
+    await waitFor("an empty spool", () => spool.messages().length === 0);
+
+    const refused = env.spool(tempDir(t, "delivery"));
+    const kept = await spoolMessage(refused, USER, ["bob@example.net"]);
+    env.deliver({ spool: refused, hostname: "porteiro.test", smarthost: { ...smarthost, pass: "wrong" } });
+    const [recipient] = await waitFor("an attempt", () => {
+      const rows = refused.recipients(kept.id);
+      return rows[0]?.attempts ? rows : undefined;
+    });
+    assert.equal(recipient?.state, "queued", "our own login failing is not the recipient's fault");
+    assert.match(recipient?.lastError ?? "", /535/);
   });
 
   test("records each recipient's state; a temporary refusal stays queued with backoff", async (t) => {
