@@ -117,12 +117,15 @@ export class RingReader extends RingView {
     Atomics.store(this.control, TAIL, this.tail);
   }
 
-  /** Blocks (worker threads only) until a record may be waiting, or `timeoutMs` passed. */
-  wait(timeoutMs: number): void {
+  /**
+   * Blocks (worker threads only) for `timeoutMs`, or until the writer writes when `wake`; the
+   * writer pays a system call for each wake-up, so a reader that expects more soon naps instead.
+   */
+  wait(timeoutMs: number, wake: boolean): void {
     const control = this.control;
-    Atomics.store(control, SLEEPING, 1);
+    if (wake) Atomics.store(control, SLEEPING, 1);
     const head = Atomics.load(control, HEAD);
     if (head === this.tail) Atomics.wait(control, HEAD, head, timeoutMs);
-    Atomics.store(control, SLEEPING, 0);
+    if (wake) Atomics.store(control, SLEEPING, 0);
   }
 }
