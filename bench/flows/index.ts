@@ -2,11 +2,12 @@
  * bench/flows: porteiro's decode + filter + hourly aggregation of NetFlow v9 and IPFIX export
  * packets, replayed from memory on one core, against nfdump running the equivalent aggregation
  * (`nfdump -R DIR -A srcip 'proto tcp and dst port 25'`) over the same flows stored by nfcapd
- * (the same packets sent to nfcapd over loopback UDP). Then the UDP collector's loss at a paced
- * packet rate, with the sender in its own process.
+ * (the same packets sent to nfcapd over loopback UDP). Then the aggregator's memory against the
+ * records fed, and the UDP collector's loss at a paced packet rate, with the sender in its own
+ * process.
  *
  *   npm run bench -- flows [--records 2000000] [--seed 25] [--runs 5] [--rates 25000,50000,100000]
- *                          [--loss-packets 300000]
+ *                          [--loss-packets 300000] [--parts replay,memory,loss]
  *
  * Run as root, the loss test raises net.core.rmem_max to 32 MiB for its duration (and puts the
  * old value back) so that the collector gets the receive buffer an operator would configure.
@@ -255,28 +256,38 @@ async function lossAt(rate: number, count: number, records: number, seed: number
   }
 }
 
-/** Heap and array buffers in use after a full collection (the flag is set at run time). */
-function liveBytes(): number {
+/**
+ * The JS heap in use after a full collection (the flag is set at run time). Array buffers are
+ * left out: their count lags behind the collection that frees them; the aggregator's own count
+ * covers its typed arrays.
+ */
+function heapBytes(): number {
   setFlagsFromString("--expose-gc");
   (runInNewContext("gc") as () => void)();
-  const usage = process.memoryUsage();
-  return usage.heapUsed + usage.arrayBuffers;
+  return process.memoryUsage().heapUsed;
 }
 
 /**
  * Memory against records: one decoder and aggregator fed the same packets (same sources, hours
- * and destinations) 1 and then 5 times over, never drained; live bytes after each, above a
- * baseline taken before the aggregator existed.
+ * and destinations) 1 and then 5 times over, never drained: after each, the aggregator's tables
+ * (memoryBytes) and the heap in use above a baseline taken before the aggregator existed.
  */
 function memoryAgainstRecords(data: GeneratedExport) {
-  const base = liveBytes();
+  const base = heapBytes();
   const aggregator = new HourlyAggregator();
   const decoder = new FlowDecoder(aggregator);
-  const rows: { records: number; entries: number; bytes: number }[] = [];
+  const rows: { records: number; entries: number; tables: number; heap: number }[] = [];
   for (let pass = 1; pass <= 5; pass++) {
     for (const packet of data.packets) decoder.decode(packet, "127.0.0.1:2055");
-    if (pass === 1 || pass === 5)
-      rows.push({ records: pass * data.records, entries: aggregator.size, bytes: liveBytes() - base });
+    if (pass === 1 || pass === 5) {
+      const heap = heapBytes() - base;
+      rows.push({
+        records: pass * data.records,
+        entries: aggregator.size,
+        tables: aggregator.memoryBytes,
+        heap,
+      });
+    }
   }
   return rows;
 }
@@ -368,15 +379,13 @@ export async function run(argv: string[]): Promise<number> {
       `${(porteiroCpuRate / nfdumpCpuRate).toFixed(2)}×`,
     ]);
   }
-  const memoryRows = [["memory (v9, never drained)", "records fed", "entries", "live bytes over baseline"]];
+  const memoryRows = [
+    ["memory (v9, never drained)", "records fed", "entries", "aggregator tables", "JS heap over baseline"],
+  ];
+  const mib = (bytes: number) => `${(bytes / 1048576).toFixed(2)} MiB`;
   if (parts.has("memory")) {
     for (const row of memoryAgainstRecords(generateExport(9, records, seed, START_MS))) {
-      memoryRows.push([
-        "",
-        String(row.records),
-        String(row.entries),
-        `${(row.bytes / 1048576).toFixed(1)} MiB`,
-      ]);
+      memoryRows.push(["", String(row.records), String(row.entries), mib(row.tables), mib(row.heap)]);
     }
   }
   const rmem = parts.has("loss") ? raiseRmemMax() : { restore: undefined, inForce: 0 };
@@ -430,8 +439,9 @@ export async function run(argv: string[]): Promise<number> {
   if (memoryRows.length > 1) process.stdout.write(`${table(memoryRows)}\n\n`);
   if (lossRows.length > 1)
     process.stdout.write(`net.core.rmem_max during the loss test: ${rmem.inForce}\n\n${table(lossRows)}\n`);
+  const partial = ["replay", "loss"].some((part) => !parts.has(part)) ? " (in the parts run)" : "";
   process.stdout.write(
-    `\ntargets (porteiro ≥ ${TARGET_RATIO}× nfdump and ≥ 5 M records/s; no loss): ${ok ? "met" : "NOT met"}\n`,
+    `\ntargets (porteiro ≥ ${TARGET_RATIO}× nfdump and ≥ 5 M records/s; no loss)${partial}: ${ok ? "met" : "NOT met"}\n`,
   );
   return ok ? 0 : 1;
 }

@@ -14,7 +14,7 @@
  * ones are added to it at drain (registers take the maximum, so the order does not matter).
  */
 import { formatIpv4, formatIpv6 } from "../core/index.js";
-import { HyperLogLog, hashV6, mix32 } from "./hll.js";
+import { HLL_BYTES, HyperLogLog, hashV6, mix32 } from "./hll.js";
 import {
   DESTINATIONS_CAP,
   type FlowSink,
@@ -106,6 +106,26 @@ export class HourlyAggregator implements FlowSink {
   /** Live source-hour-port entries. */
   get size(): number {
     return this.entries;
+  }
+
+  /**
+   * Bytes held in its tables: the typed arrays, the estimates past the cap, and about 100 bytes
+   * per interned IPv6 address (the bigint, its Map entry and its array slot).
+   */
+  get memoryBytes(): number {
+    const tables = [
+      this.entryIndex,
+      this.entrySource,
+      this.entryKey,
+      this.counters,
+      this.listed,
+      this.destinationWords,
+    ];
+    return (
+      tables.reduce((n, table) => n + table.byteLength, 0) +
+      this.overflow.size * HLL_BYTES +
+      this.v6Values.length * 100
+    );
   }
 
   add(flow: MailFlow): void {

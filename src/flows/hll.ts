@@ -6,6 +6,8 @@
 const P = 12;
 const M = 1 << P;
 const ALPHA = 0.7213 / (1 + 1.079 / M);
+/** What one estimate's registers take. */
+export const HLL_BYTES = M;
 
 /** murmur3's 32-bit finaliser: spreads every input bit over the whole word. */
 export function mix32(value: number): number {

@@ -266,3 +266,31 @@ describe("HyperLogLog", () => {
     }
   });
 });
+
+describe("HourlyAggregator memory", () => {
+  test("grows with sources and destinations, not with the records that repeat them, and shrinks on drain", () => {
+    const aggregator = new HourlyAggregator();
+    const flow = emptyMailFlow();
+    const feed = (sources: number) => {
+      for (let s = 0; s < sources; s++) {
+        for (let d = 0; d < 20; d++) {
+          flow.srcV4 = (0xc6336400 + (s & 0xff)) >>> 0; // 198.51.100.x
+          flow.dstV4 = (0xcb007100 + d) >>> 0;
+          flow.dstPort = s < 256 ? 25 : 587;
+          flow.flows = 1;
+          flow.firstMs = BASE_MS + 60_000;
+          flow.lastMs = BASE_MS + 61_000;
+          aggregator.add(flow);
+        }
+      }
+    };
+    feed(400);
+    const once = aggregator.memoryBytes;
+    for (let i = 0; i < 50; i++) feed(400);
+    assert.equal(aggregator.size, 400);
+    assert.equal(aggregator.memoryBytes, once, "the same sources again: not a byte more");
+    const drained = aggregator.drain();
+    assert.equal(drained.length, 400);
+    assert.ok(aggregator.memoryBytes < once, "a drain gives memory back");
+  });
+});
