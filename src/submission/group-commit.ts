@@ -6,6 +6,9 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
+/** How long a write that nobody waits on may wait for others to share its commit. */
+const LAZY_WAIT_MS = 20;
+
 /**
  * Writes that arrive in the same turn of the event loop share one SQLite transaction, so one
  * WAL fsync (synchronous = FULL) covers the whole batch instead of one per write: new messages'
@@ -15,23 +18,31 @@ interface Pending {
  */
 export class GroupCommit {
   private pending: Pending[] = [];
-  private scheduled = false;
+  private immediate: NodeJS.Immediate | undefined;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly db: Store) {}
 
-  /** Runs `write` inside the next shared transaction; resolves with its result once committed. */
-  submit<R>(write: () => R): Promise<R> {
+  /**
+   * Runs `write` inside the next shared transaction; resolves with its result once committed.
+   * An urgent write (a client waits for its 250) is committed in the next turn; a lazy one (a
+   * delivery outcome) waits up to LAZY_WAIT_MS to ride along with others.
+   */
+  submit<R>(write: () => R, urgency: "urgent" | "lazy" = "urgent"): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ write, resolve: resolve as (result: unknown) => void, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => this.flush());
+      if (urgency === "urgent") this.immediate ??= setImmediate(() => this.flush());
+      else this.timer ??= setTimeout(() => this.flush(), LAZY_WAIT_MS);
     });
   }
 
   private flush(): void {
-    this.scheduled = false;
+    clearImmediate(this.immediate);
+    clearTimeout(this.timer);
+    this.immediate = undefined;
+    this.timer = undefined;
     const batch = this.pending;
+    if (batch.length === 0) return;
     this.pending = [];
     let results: unknown[];
     try {

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Statement } from "better-sqlite3";
 import type { Store } from "../store/index.js";
 import { DirectorySync } from "./directory-sync.js";
 import { GroupCommit } from "./group-commit.js";
+import { SpoolFile } from "./spool-file.js";
 
 export interface Envelope {
   /** The authenticated user who submitted the message. */
@@ -197,27 +198,19 @@ export class Spool {
     const id = `${Date.now().toString(36)}${randomBytes(9).toString("base64url")}`;
     const tempPath = join(this.tmp, `${id}.eml`);
     const finalPath = this.pathOf(id);
-    const handle = await open(tempPath, "wx", 0o600);
+    const file = await SpoolFile.create(tempPath);
     let size = 0;
-    let closed = false;
-    const close = async () => {
-      if (!closed) {
-        closed = true;
-        await handle.close();
-      }
-    };
     return {
       write: async (chunk) => {
-        await handle.write(chunk);
+        await file.write(chunk);
         size += chunk.length;
       },
       abort: async () => {
-        await close();
+        await file.close();
         rmSync(tempPath, { force: true });
       },
       commit: async (envelope, hold) => {
-        await handle.sync();
-        await close();
+        await file.sync();
         await rename(tempPath, finalPath);
         await this.directory.sync();
         const entry: IndexEntry = { id, envelope, size, receivedAt: new Date().toISOString(), hold };
@@ -283,10 +276,13 @@ export class Spool {
    * the common case costs one shared commit. Failures stay for finishMessage, which reports them.
    */
   settle(messageId: string, outcomes: readonly AttemptOutcome[]): Promise<Settled> {
-    return this.writes.submit(() => this.settleNow(messageId, outcomes)).then(async (settled) => {
-      if (settled.removed) await rm(this.pathOf(messageId), { force: true });
-      return settled;
-    });
+    // Lazy: the remote already has the message, so only a crash in the next few ms could send it twice.
+    return this.writes
+      .submit(() => this.settleNow(messageId, outcomes), "lazy")
+      .then(async (settled) => {
+        if (settled.removed) await rm(this.pathOf(messageId), { force: true });
+        return settled;
+      });
   }
 
   private settleNow(messageId: string, outcomes: readonly AttemptOutcome[]): Settled {
