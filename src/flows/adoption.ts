@@ -91,8 +91,14 @@ export function submissionAdoption(store: Store, plan: Plan, options: AdoptionOp
     }
     usedPort25.clear();
   };
+  // A year has 8,760 hours and millions of aggregates: each hour's period is worked out once.
+  const periods = new Map<number, string>();
   const add = (aggregate: HourlyAggregate) => {
-    const period = periodOf(aggregate.hour, options.interval);
+    let period = periods.get(aggregate.hour);
+    if (period === undefined) {
+      period = periodOf(aggregate.hour, options.interval);
+      periods.set(aggregate.hour, period);
+    }
     const tally = tallyOf(period);
     if (aggregate.port === 25) tally.flows25 += aggregate.flows;
     else if (aggregate.port === 587) tally.flows587 += aggregate.flows;

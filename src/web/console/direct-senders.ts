@@ -13,6 +13,8 @@ export function directSendersByWeek(store: Store, plan: Plan): Series {
   const relays = AddressSet.fromPrefixes(plan.relays);
   const isRelay = (destination: string) => !relays.isEmpty && relays.has(parseAddress(destination));
   const weeks = new Map<string, Set<string>>();
+  // Each hour's week worked out once: a year has 8,760 hours and millions of aggregates.
+  const weekOf = new Map<number, string>();
   let source = "";
   let region: string | null = null;
   let dynamic = false;
@@ -29,7 +31,12 @@ export function directSendersByWeek(store: Store, plan: Plan): Series {
       aggregate.destinations.size === 0 ||
       [...aggregate.destinations.keys()].some((d) => !isRelay(d));
     if (!direct) continue;
-    const key = `${periodOf(aggregate.hour, "week")}\t${region ?? "-"}`;
+    let week = weekOf.get(aggregate.hour);
+    if (week === undefined) {
+      week = periodOf(aggregate.hour, "week");
+      weekOf.set(aggregate.hour, week);
+    }
+    const key = `${week}\t${region ?? "-"}`;
     let sources = weeks.get(key);
     if (!sources) {
       sources = new Set();

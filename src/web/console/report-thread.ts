@@ -1,13 +1,13 @@
 /**
- * The report thread: runs the console's year-long flow reports (flow-reports.ts) on its own
+ * The report thread: runs the console's year-long reports (thread-reports.ts) on its own
  * connection to the store, so the web server's event loop keeps answering while they compute.
- * One report at a time, in the order asked.
+ * Reports run in the order asked (one may start while another waits for the network map to load).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { createLogger } from "../../core/index.js";
 import { openStore } from "../../store/index.js";
 import { PlanSource } from "../plan-source.js";
-import { FLOW_REPORTS, type FlowReport } from "./flow-reports.js";
+import { THREAD_REPORTS, type ThreadContext, type ThreadReport } from "./thread-reports.js";
 
 export interface ReportThreadData {
   readonly dataDir: string;
@@ -16,7 +16,7 @@ export interface ReportThreadData {
 
 export interface ReportRequest {
   readonly id: number;
-  readonly report: FlowReport;
+  readonly report: ThreadReport;
   readonly args: unknown;
 }
 
@@ -25,15 +25,21 @@ export type ReportReply =
   | { readonly id: number; readonly error: string };
 
 const data = workerData as ReportThreadData;
-const store = openStore(data.dataDir);
 const plans = new PlanSource(data.planFile, createLogger("web-reports"));
-
-parentPort?.on("message", ({ id, report, args }: ReportRequest) => {
-  try {
+const context: ThreadContext = {
+  store: openStore(data.dataDir),
+  dataDir: data.dataDir,
+  plan: () => {
     const plan = plans.current();
     if (!plan) throw new Error("no plan loaded");
-    const run = FLOW_REPORTS[report] as (s: typeof store, p: typeof plan, a: unknown) => unknown;
-    parentPort?.postMessage({ id, value: run(store, plan, args) } satisfies ReportReply);
+    return plan;
+  },
+};
+
+parentPort?.on("message", async ({ id, report, args }: ReportRequest) => {
+  try {
+    const run = THREAD_REPORTS[report] as (context: ThreadContext, args: unknown) => unknown;
+    parentPort?.postMessage({ id, value: await run(context, args) } satisfies ReportReply);
   } catch (error) {
     parentPort?.postMessage({ id, error: (error as Error).message } satisfies ReportReply);
   }

@@ -1,8 +1,8 @@
 import type { Worker } from "node:worker_threads";
 import { siblingModule, startModuleWorker } from "../../core/index.js";
 import type { WebContext } from "../context.js";
-import type { FlowReport, FlowReports, ReportArgs } from "./flow-reports.js";
 import type { ReportReply, ReportRequest, ReportThreadData } from "./report-thread.js";
+import type { ReportArgs, ReportValue, ThreadReport } from "./thread-reports.js";
 
 /** The main side of the report thread: started on the first report, stopped with the server. */
 export class ReportThread {
@@ -12,7 +12,7 @@ export class ReportThread {
 
   constructor(private readonly data: ReportThreadData) {}
 
-  run<K extends FlowReport>(report: K, args: ReportArgs<K>): Promise<ReturnType<FlowReports[K]>> {
+  run<K extends ThreadReport>(report: K, args: ReportArgs<K>): Promise<ReportValue<K>> {
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -8,15 +8,26 @@ import {
   submissionAdoption,
 } from "../../flows/index.js";
 import type { Plan } from "../../plan/index.js";
+import {
+  listSnapshots,
+  loadNetworkMap,
+  networkGrouping,
+  planGrouping,
+  type ReportRow,
+  readSnapshot,
+  reportsByDate,
+  type SnapshotSource,
+} from "../../reputation/index.js";
 import type { Store } from "../../store/index.js";
 import { LeaseIndex } from "../../subscribers/index.js";
 import { directSendersByWeek } from "./direct-senders.js";
 import { pivot, type Series } from "./series.js";
 
 /**
- * The console's reports that read every flow aggregate of the year: seconds to a minute each on
- * a full-size ISP, so they run in the report thread (report-thread.ts), never on the event loop.
- * Each takes the store, the plan and plain JSON arguments, and returns plain data.
+ * The console's reports that read a year of data (every flow aggregate, every listing snapshot):
+ * seconds to minutes each on a full-size ISP, so they run in the report thread (report-thread.ts),
+ * never on the event loop. Each takes the thread's context and plain JSON arguments, and returns
+ * plain data.
  */
 function subscriberLookup(store: Store, window: FlowWindow): SubscriberLookup {
   const leases = LeaseIndex.load(store, window);
@@ -40,20 +51,55 @@ function adoptionByWeek(store: Store, plan: Plan): Series {
   ]);
 }
 
-export const FLOW_REPORTS = {
-  directByWeek: (store: Store, plan: Plan): Series => directSendersByWeek(store, plan),
-  adoptionByWeek,
-  senders: (store: Store, plan: Plan, args: { window: FlowWindow; exceptionsOn: Day }): DirectSender[] =>
-    directSenders(store, plan, {
+/** What a report runs on in the thread: its own store connection, the data folder, the plan file's plan. */
+export interface ThreadContext {
+  readonly store: Store;
+  readonly dataDir: string;
+  /** The plan; throws when there is none. */
+  plan(): Plan;
+}
+
+export interface DatedReport {
+  readonly date: string;
+  readonly rows: readonly ReportRow[];
+}
+
+export const REPORT_KEYS = ["country", "asn", "pool", "region"] as const;
+export type ReportKey = (typeof REPORT_KEYS)[number];
+
+/** Every snapshot date's listings report for a key kind: one pass over the year of snapshots. */
+async function listingsByDate(context: ThreadContext, args: { by: ReportKey }): Promise<DatedReport[]> {
+  const { store, dataDir } = context;
+  const { by } = args;
+  const grouping =
+    by === "asn" || by === "country"
+      ? networkGrouping(await loadNetworkMap({ dataDir }), by)
+      : planGrouping(context.plan(), by);
+  const source: SnapshotSource = {
+    lists: () => [...new Set(listSnapshots(store).map((s) => s.list))].sort(),
+    dates: (list) => listSnapshots(store, list).map((s) => s.date),
+    read: (list, date) => readSnapshot(store, dataDir, list, date),
+  };
+  return [...reportsByDate(source, source.lists(), grouping)];
+}
+
+export const THREAD_REPORTS = {
+  directByWeek: (context: ThreadContext): Series => directSendersByWeek(context.store, context.plan()),
+  adoptionByWeek: (context: ThreadContext): Series => adoptionByWeek(context.store, context.plan()),
+  senders: (context: ThreadContext, args: { window: FlowWindow; exceptionsOn: Day }): DirectSender[] =>
+    directSenders(context.store, context.plan(), {
       window: args.window,
       thresholds: DEFAULT_THRESHOLDS,
-      subscriberAt: subscriberLookup(store, args.window),
+      subscriberAt: subscriberLookup(context.store, args.window),
       exceptionsOn: args.exceptionsOn,
     }),
+  listingsByDate,
 };
 
-export type FlowReports = typeof FLOW_REPORTS;
-export type FlowReport = keyof FlowReports;
-/** A report's arguments beyond the store and the plan. */
-export type ReportArgs<K extends FlowReport> =
-  Parameters<FlowReports[K]> extends [Store, Plan, infer A] ? A : undefined;
+export type ThreadReports = typeof THREAD_REPORTS;
+export type ThreadReport = keyof ThreadReports;
+/** A report's arguments beyond the context. */
+export type ReportArgs<K extends ThreadReport> =
+  Parameters<ThreadReports[K]> extends [ThreadContext, infer A] ? A : undefined;
+/** What a report answers, once settled. */
+export type ReportValue<K extends ThreadReport> = Awaited<ReturnType<ThreadReports[K]>>;

@@ -7,7 +7,7 @@ import {
   listComplaints,
   REPORT_KEYS,
 } from "../../complaints/index.js";
-import { cacheOf, JSON_TYPE, jsonText } from "../console/cache.js";
+import { cacheOf, jsonText, sendJson } from "../console/cache.js";
 import { badRequest, choiceParam, dayParam, dayWindow, intParam, type Query } from "../console/query.js";
 import { pivot } from "../console/series.js";
 import { complaintsStamp } from "../console/stamps.js";
@@ -76,7 +76,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
   app.get("/api/complaints/series", async (request) => series(request.query as Query));
   app.get("/api/complaints/report", async (request) => report(request.query as Query));
   app.get("/api/complaints", async (request, reply) =>
-    reply.type(JSON_TYPE).send(list(request.query as Query)),
+    sendJson(request, reply, list(request.query as Query)),
   );
 
   app.get("/api/complaints/:id", async (request) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { type Day, today } from "../../core/index.js";
 import { type DirectSender, dailyFlowsOf, evidenceOf, impactOf, SENDER_CLASSES } from "../../flows/index.js";
 import { nextChange, type Plan } from "../../plan/index.js";
-import { cacheOf, JSON_TYPE, jsonText } from "../console/cache.js";
+import { cacheOf, jsonText, sendJson } from "../console/cache.js";
 import { badRequest, dayParam, dayWindow, type Query, stringParam } from "../console/query.js";
 import { reportThreadOf } from "../console/reports.js";
 import { pivot } from "../console/series.js";
@@ -98,11 +98,11 @@ export function register(app: FastifyInstance, context: WebContext): void {
   cache.warmer(() => context.plan.current() && impact({}));
 
   app.get("/api/flows/senders", async (request, reply) =>
-    reply.type(JSON_TYPE).send(await sendersText(request.query as Query)),
+    sendJson(request, reply, await sendersText(request.query as Query)),
   );
 
   app.get("/api/flows/impact", async (request, reply) =>
-    reply.type(JSON_TYPE).send(await impact(request.query as Query)),
+    sendJson(request, reply, await impact(request.query as Query)),
   );
 
   app.get("/api/flows/evidence", async (request) => {

@@ -8,7 +8,7 @@ import {
   sessionDetail,
 } from "../../honeypot/index.js";
 import { planCountry } from "../../reputation/index.js";
-import { cacheOf, JSON_TYPE, jsonText } from "../console/cache.js";
+import { cacheOf, jsonText, sendJson } from "../console/cache.js";
 import { networkMapOf } from "../console/network-map.js";
 import { badRequest, choiceParam, intParam, type Query, stringParam } from "../console/query.js";
 import { pivot } from "../console/series.js";
@@ -106,7 +106,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
   app.get("/api/honeypot/origins", async (request) => origins(request.query as Query));
   app.get("/api/honeypot/campaigns", async () => campaigns());
   app.get("/api/honeypot/sessions", async (request, reply) =>
-    reply.type(JSON_TYPE).send(sessions(request.query as Query)),
+    sendJson(request, reply, sessions(request.query as Query)),
   );
 
   app.get("/api/honeypot/sessions/:id", async (request) => {

@@ -1,56 +1,35 @@
 import type { FastifyInstance } from "fastify";
-import type { Plan } from "../../plan/index.js";
-import {
-  type Grouping,
-  listSnapshots,
-  networkGrouping,
-  planGrouping,
-  type ReportRow,
-  readSnapshot,
-  reportsByDate,
-  type SnapshotSource,
-} from "../../reputation/index.js";
+import { listSnapshots } from "../../reputation/index.js";
 import { cacheOf } from "../console/cache.js";
-import { networkMapOf } from "../console/network-map.js";
 import { badRequest, choiceParam, dayParam, type Query, stringParam } from "../console/query.js";
+import { reportThreadOf } from "../console/reports.js";
 import { planStamp, reputationStamp } from "../console/stamps.js";
+import { type DatedReport, REPORT_KEYS, type ReportKey } from "../console/thread-reports.js";
 import type { WebContext } from "../context.js";
 
-const KEYS = ["country", "asn", "pool", "region"] as const;
-type Key = (typeof KEYS)[number];
 /** Rows of one date sent at most (ASes run to thousands). */
 const REPORT_ROWS = 500;
-
-interface Dated {
-  readonly date: string;
-  readonly rows: readonly ReportRow[];
-}
 
 /** Listings per ASN, country, pool and region: a date's ranking, and one key over every date. */
 export function register(app: FastifyInstance, context: WebContext): void {
   const cache = cacheOf(context);
   const { store } = context;
-  const source: SnapshotSource = {
-    lists: () => [...new Set(listSnapshots(store).map((s) => s.list))].sort(),
-    dates: (list) => listSnapshots(store, list).map((s) => s.date),
-    read: (list, date) => readSnapshot(store, context.dataDir, list, date),
-  };
+  const reports = reportThreadOf(context);
 
-  const groupingFor = async (by: Key): Promise<{ grouping: Grouping; plan: Plan | undefined }> => {
-    if (by === "asn" || by === "country")
-      return { grouping: networkGrouping(await networkMapOf(context), by), plan: undefined };
-    const plan = context.plan.current();
-    if (!plan) throw Object.assign(new Error("no plan loaded"), { statusCode: 404 });
-    return { grouping: planGrouping(plan, by), plan };
-  };
-
-  /** Every date's report for a key kind, computed once per data and plan: one pass over the snapshots. */
-  const byDate = async (query: Query): Promise<{ by: Key; dates: readonly Dated[] }> => {
-    const by = choiceParam(query, "by", KEYS, "country");
-    const { grouping, plan } = await groupingFor(by);
-    const dates = cache.get(`reputation:${by}`, `${reputationStamp(store)}:${planStamp(plan)}`, () => [
-      ...reportsByDate(source, source.lists(), grouping),
-    ]);
+  /**
+   * Every date's report for a key kind, computed once per data and plan: one pass over the
+   * snapshots, in the report thread (with the network map for asn and country).
+   */
+  const byDate = async (query: Query): Promise<{ by: ReportKey; dates: readonly DatedReport[] }> => {
+    const by = choiceParam(query, "by", REPORT_KEYS, "country");
+    const plan = by === "asn" || by === "country" ? undefined : context.plan.current();
+    if (!plan && (by === "pool" || by === "region"))
+      throw Object.assign(new Error("no plan loaded"), { statusCode: 404 });
+    const dates = await cache.getAsync(
+      `reputation:${by}`,
+      `${reputationStamp(store)}:${planStamp(plan)}`,
+      () => reports.run("listingsByDate", { by }),
+    );
     return { by, dates };
   };
 
@@ -66,7 +45,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
 
   // Every grouping the page offers (country first: the page opens on it), once there are snapshots.
   cache.warmer(lists);
-  for (const by of KEYS)
+  for (const by of REPORT_KEYS)
     cache.warmer(async () => {
       if (
         listSnapshots(store).length === 0 ||
