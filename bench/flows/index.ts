@@ -7,7 +7,7 @@
  * process.
  *
  *   npm run bench -- flows [--records 2000000] [--seed 25] [--runs 5] [--rates 25000,50000,100000]
- *                          [--loss-packets 300000] [--parts replay,memory,loss]
+ *                          [--loss-packets 300000] [--parts replay,memory,loss] [--nice N]
  *
  * Run as root, the loss test raises net.core.rmem_max to 32 MiB for its duration (and puts the
  * old value back) so that the collector gets the receive buffer an operator would configure.
@@ -17,7 +17,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, getPriority, loadavg, setPriority, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -236,14 +236,17 @@ function raiseRmemMax(): { restore: string | undefined; inForce: number } {
 async function lossAt(rate: number, count: number, records: number, seed: number) {
   const collector = await startCollector({ host: "127.0.0.1", port: 0 });
   const cpu = process.cpuUsage();
+  const receiveCpu = threadCpuSeconds();
   try {
     const sender = await paced(collector.address().port, rate, count, 9, records, seed);
     const decoded = () => collector.stats().total.packets - collector.stats().total.dropped;
     for (let i = 0; i < 300 && decoded() < sender.sent; i++) await sleep(10);
     await collector.drain();
     const used = process.cpuUsage(cpu);
+    const receiveCpuSeconds = threadCpuSeconds() - receiveCpu;
     const stats = collector.stats();
     return {
+      receiveCpuSeconds,
       ...sender,
       received: stats.total.packets,
       dropped: stats.total.dropped,
@@ -253,6 +256,17 @@ async function lossAt(rate: number, count: number, records: number, seed: number
     };
   } finally {
     await collector.close();
+  }
+}
+
+/** This thread's CPU seconds (Linux: /proc/thread-self/stat), NaN elsewhere. */
+function threadCpuSeconds(): number {
+  try {
+    const stat = readFileSync("/proc/thread-self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
   }
 }
 
@@ -302,6 +316,7 @@ export async function run(argv: string[]): Promise<number> {
       rates: { type: "string", default: "25000,50000,100000" },
       "loss-packets": { type: "string", default: "300000" },
       parts: { type: "string", default: "replay,memory,loss" },
+      nice: { type: "string" },
     },
   });
   const records = Number(values.records);
@@ -404,9 +419,14 @@ export async function run(argv: string[]): Promise<number> {
       "lost",
       "records decoded",
       "collector CPU s",
+      "of it receive thread",
       "receive buffer",
     ],
   ];
+  // --nice N: the loss test's threads (receive, and the decoding thread and sender started from
+  // it, which inherit it) at that priority; Linux sets it per thread, and below 0 only as root.
+  const niceBefore = getPriority();
+  if (values.nice !== undefined) setPriority(Number(values.nice));
   try {
     for (const rate of parts.has("loss") ? rates : []) {
       log(`collector: ${lossPackets} v9 packets at ${rate} packets/s`);
@@ -424,10 +444,12 @@ export async function run(argv: string[]): Promise<number> {
         `${lost} (${((100 * lost) / loss.sent).toFixed(1)} %)`,
         String(loss.records),
         loss.collectorCpuSeconds.toFixed(2),
+        loss.receiveCpuSeconds.toFixed(2),
         `${(loss.buffer / 1048576).toFixed(1)} MiB`,
       ]);
     }
   } finally {
+    if (values.nice !== undefined) setPriority(niceBefore);
     if (rmem.restore !== undefined) writeFileSync(RMEM_MAX, rmem.restore);
   }
   process.stdout.write(
@@ -438,7 +460,9 @@ export async function run(argv: string[]): Promise<number> {
   if (rows.length > 1) process.stdout.write(`${table(rows)}\n\n`);
   if (memoryRows.length > 1) process.stdout.write(`${table(memoryRows)}\n\n`);
   if (lossRows.length > 1)
-    process.stdout.write(`net.core.rmem_max during the loss test: ${rmem.inForce}\n\n${table(lossRows)}\n`);
+    process.stdout.write(
+      `net.core.rmem_max during the loss test: ${rmem.inForce}; nice ${values.nice ?? niceBefore}\n\n${table(lossRows)}\n`,
+    );
   const partial = ["replay", "loss"].some((part) => !parts.has(part)) ? " (in the parts run)" : "";
   process.stdout.write(
     `\ntargets (porteiro ≥ ${TARGET_RATIO}× nfdump and ≥ 5 M records/s; no loss)${partial}: ${ok ? "met" : "NOT met"}\n`,
