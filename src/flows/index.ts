@@ -41,6 +41,14 @@ export { NFDUMP_CSV_HEADER, NfdumpCsvReader } from "./nfdump-csv.js";
 export type { NfdumpSink } from "./nfdump-fields.js";
 export { NfdumpJsonReader } from "./nfdump-json.js";
 export {
+  OBSERVE_HIT_SETS,
+  type ObserveHit,
+  type ObserveHitTotals,
+  observeHitTotals,
+  parseObserveHits,
+  recordObserveHits,
+} from "./observe-hits.js";
+export {
   type DirectSender,
   directSenders,
   dynamicPoolOf,

@@ -17,7 +17,8 @@ import { readFileSync } from "node:fs";
 import { after, type TestContext, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
-import type { Day } from "../../src/core/index.js";
+import { type Day, formatAddress, parseAddress } from "../../src/core/index.js";
+import { OBSERVE_HIT_SETS, parseObserveHits } from "../../src/flows/index.js";
 import { loadPlan, type Plan } from "../../src/plan/index.js";
 import { computePolicy, rendererFor } from "../../src/policy/index.js";
 import { requireNetns, requirePeers } from "../helpers/peers.js";
@@ -539,6 +540,41 @@ async function nftCounters(topo: Topology): Promise<Counters> {
   };
 }
 
+/**
+ * The per-source counters of the observe phase, read back through `porteiro flows hits`' own
+ * parser: every observed source and no other, together as many as the observe rule counted.
+ */
+async function assertObserveHits(
+  topo: Topology,
+  probes: readonly Probe[],
+  counters: Counters,
+): Promise<void> {
+  const hits = new Map<string, number>();
+  for (const set of OBSERVE_HIT_SETS) {
+    const listing = await topo.router("nft", ["-j", "list", "set", "inet", "porteiro", set]);
+    for (const hit of parseObserveHits(listing.stdout, set).hits) hits.set(hit.address, hit.packets);
+  }
+  const observed = new Map<string, number>();
+  for (const probe of probes) {
+    if (probe.verdict !== "observe") continue;
+    const source = formatAddress(parseAddress(probe.src.text));
+    observed.set(source, (observed.get(source) ?? 0) + 1);
+  }
+  assert.deepEqual([...hits.keys()].sort(), [...observed.keys()].sort(), "a hit counter per observed source");
+  for (const [source, connects] of observed) {
+    assert.ok(
+      (hits.get(source) ?? 0) >= connects,
+      `${source}: ${hits.get(source)} hits for ${connects} connects`,
+    );
+  }
+  const total = [...hits.values()].reduce((sum, n) => sum + n, 0);
+  assert.equal(
+    total,
+    counters.observed[4] + counters.observed[6],
+    "the sources' hits add up to the rule's counter",
+  );
+}
+
 async function iptablesCounters(topo: Topology): Promise<Counters> {
   const read = async (family: Family) => {
     const save = await topo.router(family === 4 ? "iptables-save" : "ip6tables-save", ["-c", "-t", "filter"]);
@@ -697,6 +733,7 @@ async function checkDate(
       );
     }
   }
+  if (backend === "nftables") await assertObserveHits(topo, probes, counters);
   const tally = (o: Outcome) => outcomes.filter((x) => x === o).length;
   t.diagnostic(
     `${day}: ${probes.length} connects: ${tally("connected")} connected, ${tally("refused")} refused, ` +

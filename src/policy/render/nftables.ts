@@ -18,6 +18,24 @@ function nftSet(name: string, family: 4 | 6, prefixes: readonly Prefix[]): strin
   return lines;
 }
 
+/**
+ * Per-source counters of the observe phase's new TCP/25 connections, which `porteiro flows hits`
+ * reads back. Entries expire after a week of silence; at most 65,536 sources per family are
+ * counted (the kernel stops adding, the traffic still passes). A reload of the file starts them
+ * from zero, which the reader takes as a restart.
+ */
+function hitSets(): string[] {
+  return (["v4", "v6"] as const).flatMap((suffix) => [
+    `  set observe_hits_${suffix} {`,
+    `    type ${suffix === "v4" ? "ipv4_addr" : "ipv6_addr"}`,
+    "    size 65536",
+    "    flags dynamic,timeout",
+    "    timeout 7d",
+    "    counter",
+    "  }",
+  ]);
+}
+
 function setsFor(name: string, set: AddressSet): string[] {
   const prefixes = set.toPrefixes();
   return [...nftSet(`${name}_v4`, 4, prefixes), ...nftSet(`${name}_v6`, 6, prefixes)];
@@ -42,9 +60,9 @@ export const nftablesRenderer: Renderer = {
     );
     rules.push(`    ip6 saddr @blocked_v6 tcp dport 25 counter ${verdict}`);
     for (const family of ["ip", "ip6"] as const) {
-      const set = family === "ip" ? "observed_v4" : "observed_v6";
+      const suffix = family === "ip" ? "v4" : "v6";
       rules.push(
-        `    ${family} saddr @${set} tcp dport 25 ct state new counter limit rate 20/second log prefix "porteiro-observe " level info`,
+        `    ${family} saddr @observed_${suffix} tcp dport 25 ct state new update @observe_hits_${suffix} { ${family} saddr } counter limit rate 20/second log prefix "porteiro-observe " level info`,
       );
     }
     const content = [
@@ -58,6 +76,7 @@ export const nftablesRenderer: Renderer = {
       ...setsFor("relays", policy.relays),
       ...setsFor("blocked", policy.blocked),
       ...setsFor("observed", policy.observed),
+      ...hitSets(),
       "",
       "  chain forward {",
       "    type filter hook forward priority filter; policy accept;",
