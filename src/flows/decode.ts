@@ -55,6 +55,18 @@ export interface DecodeContext {
   domain(id: number): DomainState;
 }
 
+/**
+ * Decodes one export packet of its version: `bytes` and `view` cover the packet's whole buffer
+ * (a capture, the collector's ring), the packet is start…end in it, at least a header long.
+ */
+export type PacketDecoder = (
+  bytes: Uint8Array,
+  view: DataView,
+  start: number,
+  end: number,
+  ctx: DecodeContext,
+) => void;
+
 class Exporter {
   readonly stats = emptyStats();
   readonly domains = new Map<number, DomainState>();

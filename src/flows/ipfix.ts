@@ -4,7 +4,7 @@
  * withdraws its template (id 2 or 3: all of that kind). Enterprise-specific fields and
  * variable-length fields are skipped by their lengths.
  */
-import type { DecodeContext } from "./decode.js";
+import type { PacketDecoder } from "./decode.js";
 import {
   type DomainState,
   type FieldSpec,
@@ -20,13 +20,7 @@ const OPTIONS_SET = 3;
 const FIRST_DATA_SET = 256;
 const ENTERPRISE_BIT = 0x8000;
 
-export function decodeIpfix(
-  bytes: Uint8Array,
-  view: DataView,
-  start: number,
-  packetEnd: number,
-  ctx: DecodeContext,
-): void {
+export const decodeIpfix: PacketDecoder = (bytes, view, start, packetEnd, ctx) => {
   const stats = ctx.stats;
   const length = view.getUint16(start + 2);
   const end = start + length;
@@ -57,7 +51,7 @@ export function decodeIpfix(
       readDataSet(template, bytes, view, setStart, setEnd, ctx, domain);
     }
   }
-}
+};
 
 /**
  * Stores, replaces or withdraws each (options) template record of the set; false when one is

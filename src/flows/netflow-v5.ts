@@ -3,20 +3,14 @@
  * placed on the calendar with the header's uptime and Unix time; the header's low 14 sampling
  * bits give the sampling interval.
  */
-import type { DecodeContext } from "./decode.js";
+import type { PacketDecoder } from "./decode.js";
 import type { MailPort } from "./mail-flow.js";
 import { KEEP_PROTOCOL } from "./templates.js";
 
 export const V5_HEADER = 24;
 const RECORD = 48;
 
-export function decodeV5(
-  bytes: Uint8Array,
-  view: DataView,
-  start: number,
-  packetEnd: number,
-  ctx: DecodeContext,
-): void {
+export const decodeV5: PacketDecoder = (bytes, view, start, packetEnd, ctx) => {
   const stats = ctx.stats;
   const count = view.getUint16(start + 2);
   const end = start + V5_HEADER + count * RECORD;
@@ -49,4 +43,4 @@ export function decodeV5(
     stats.mailFlows++;
     sink.add(flow);
   }
-}
+};

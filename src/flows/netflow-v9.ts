@@ -3,7 +3,7 @@
  * 256 and up data. Templates live per exporter and source id; a data flowset whose template has
  * not arrived yet is counted as `noTemplate` and dropped.
  */
-import type { DecodeContext } from "./decode.js";
+import type { PacketDecoder } from "./decode.js";
 import { type DomainState, type FieldSpec, readDataSet, setsFit, storeTemplate } from "./templates.js";
 
 export const V9_HEADER = 20;
@@ -11,13 +11,7 @@ const TEMPLATE_SET = 0;
 const OPTIONS_SET = 1;
 const FIRST_DATA_SET = 256;
 
-export function decodeV9(
-  bytes: Uint8Array,
-  view: DataView,
-  start: number,
-  end: number,
-  ctx: DecodeContext,
-): void {
+export const decodeV9: PacketDecoder = (bytes, view, start, end, ctx) => {
   const stats = ctx.stats;
   if (!setsFit(view, start + V9_HEADER, end)) {
     stats.malformed++;
@@ -47,7 +41,7 @@ export function decodeV9(
       readDataSet(template, bytes, view, setStart, setEnd, ctx, domain);
     }
   }
-}
+};
 
 /** Reads `count` (type, length) pairs from `offset`; the first `scope` become unread (-1) fields. */
 function fieldsAt(view: DataView, offset: number, count: number, scope: number): FieldSpec[] {
