@@ -54,12 +54,19 @@ class RingView {
 
 export class RingWriter extends RingView {
   private head = 0;
+  /** The records as a Buffer: Buffer#copy copies into shared memory about twice as fast as set. */
+  private readonly target: Buffer;
+
+  constructor(buffer: SharedArrayBuffer) {
+    super(buffer);
+    this.target = Buffer.from(buffer, CONTROL_BYTES, this.capacity);
+  }
 
   /**
    * Appends a record, waking the reader if it sleeps; false (nothing written) when the ring has
    * no room for it.
    */
-  write(tag: number, payload?: Uint8Array): boolean {
+  write(tag: number, payload?: Buffer): boolean {
     const length = payload === undefined ? 0 : payload.length;
     const need = padded(length);
     const tail = Atomics.load(this.control, TAIL);
@@ -77,7 +84,7 @@ export class RingWriter extends RingView {
     }
     this.words[at >> 2] = length;
     this.words[(at >> 2) + 1] = tag;
-    if (payload !== undefined) this.bytes.set(payload, at + HEADER);
+    if (payload !== undefined) payload.copy(this.target, at + HEADER);
     const head = at + need === this.capacity ? 0 : at + need;
     this.head = head;
     Atomics.store(this.control, HEAD, head);

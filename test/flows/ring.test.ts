@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createRing, RING_EMPTY, RingReader, RingTag, RingWriter } from "../../src/flows/ring.js";
 
-const bytesOf = (n: number, length: number) => Uint8Array.from({ length }, (_, i) => (n + i) & 0xff);
+const bytesOf = (n: number, length: number) => Buffer.from(Array.from({ length }, (_, i) => (n + i) & 0xff));
 
 describe("ring", () => {
   test("hands records over in order, across the wrap, and refuses what does not fit", () => {
@@ -24,7 +24,7 @@ describe("ring", () => {
       const take = Math.max(1, Math.ceil((written - read) / 2));
       for (let i = 0; i < take; i++) {
         assert.equal(reader.next(), read % 5);
-        assert.deepEqual(reader.payload, bytesOf(read, 100 + ((read * 37) % 900)));
+        assert.deepEqual(Buffer.from(reader.payload), bytesOf(read, 100 + ((read * 37) % 900)));
         reader.release();
         read++;
       }
@@ -42,9 +42,9 @@ describe("ring", () => {
     const ring = createRing(4096);
     const writer = new RingWriter(ring);
     const reader = new RingReader(ring);
-    assert.ok(writer.write(RingTag.Exporter, new TextEncoder().encode("192.0.2.1:2055")));
+    assert.ok(writer.write(RingTag.Exporter, Buffer.from("192.0.2.1:2055")));
     assert.ok(writer.write(RingTag.Drain));
-    const big = new Uint8Array(1400);
+    const big = Buffer.alloc(1400);
     let n = 0;
     while (writer.write(0, big)) n++;
     assert.equal(n, 2);
@@ -65,7 +65,7 @@ describe("ring", () => {
     assert.equal(reader.next(), RingTag.Close);
     reader.release();
     assert.equal(reader.next(), 0);
-    assert.deepEqual(reader.payload, big);
+    assert.deepEqual(Buffer.from(reader.payload), big);
     reader.release();
     assert.equal(reader.next(), RING_EMPTY);
   });
