@@ -23,6 +23,7 @@ import {
   impactOn,
   importNfdump,
   loadThresholds,
+  observeHitTotals,
   plural,
   SENDER_CLASSES,
   type SubscriberLookup,
@@ -35,6 +36,7 @@ import { openStore, type Store } from "../store/index.js";
 import { LeaseIndex } from "../subscribers/index.js";
 import { type CollectorRuntime, startCollectorRuntime } from "./collector-runtime.js";
 import { dataDir, planPath } from "./config.js";
+import { registerHitsCommand } from "./flows-hits.js";
 import { dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { startScheduler } from "./scheduler.js";
@@ -327,7 +329,9 @@ export function registerFlowsCommands(program: Command): void {
     .addHelpText(
       "after",
       "\nExceptions in force on the day are left out. --format csv prints the list to notify:\n" +
-        "subscriber,address,class,region,pool,evidence. Router hit counters of the observe phase are not read.\n" +
+        "subscriber,address,class,region,pool,evidence. With readings of the router's observe-phase counters\n" +
+        "(`porteiro flows hits`), the evidence says how many connections the router counted from each address,\n" +
+        "and the table and JSON list the blocked addresses the router counted but the flows do not show.\n" +
         "Example:\n  porteiro flows impact --data data --plan examples/plan.yaml --at 2026-12-01 --format csv",
     )
     .action((options: AnalysisOptions & { at: Day }) => {
@@ -340,6 +344,10 @@ export function registerFlowsCommands(program: Command): void {
           ...(options.region ? { region: options.region } : {}),
           thresholds,
           subscriberAt: subscriberLookup(store, window),
+          observeHits: observeHitTotals(store, {
+            ...(window.sinceMs === undefined ? {} : { since: new Date(window.sinceMs).toISOString() }),
+            ...(window.untilMs === undefined ? {} : { until: new Date(window.untilMs).toISOString() }),
+          }),
         }),
       );
       if (options.format === "json") {
@@ -364,6 +372,23 @@ export function registerFlowsCommands(program: Command): void {
         ),
         `  not blocked that day (open or observe phase, or an exception): ${impact.not_blocked}`,
       ];
+      const hits = impact.observe_hits;
+      if (hits && hits.readings > 0) {
+        lines.push(
+          `  router observe-phase counters: ${plural(hits.readings, "reading")} to ${hits.last_reading}, ` +
+            `${plural(hits.sources, "source")} counted, ${hits.blocked_sources} of them blocked that day, ` +
+            `${hits.without_flows.length} of those not in the flow data`,
+        );
+        if (hits.without_flows.length > 0) {
+          lines.push(
+            "",
+            table([
+              ["address (router counters only)", "region", "pool", "connections counted"],
+              ...hits.without_flows.map((h) => [h.address, h.region ?? "-", h.pool, String(h.hits)]),
+            ]),
+          );
+        }
+      }
       if (impact.notify.length > 0) {
         lines.push(
           "",
@@ -382,6 +407,8 @@ export function registerFlowsCommands(program: Command): void {
       }
       process.stdout.write(`${lines.join("\n")}\n`);
     });
+
+  registerHitsCommand(flows);
 
   analysisOptions(flows.command("adoption"))
     .description("share of mail on 587/465 rather than 25 in dynamic space, per region or pool over time")

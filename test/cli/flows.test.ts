@@ -138,6 +138,119 @@ test("import nfdump JSON → report JSON → impact CSV, with subscribers from t
   );
 });
 
+/** `nft -j list set inet porteiro observe_hits_v4` as nftables 1.0.6 prints it. */
+function nftHits(elements: readonly [string, number][]): string {
+  return JSON.stringify({
+    nftables: [
+      { metainfo: { version: "1.0.6", release_name: "Lester Gooch #5", json_schema_version: 1 } },
+      {
+        set: {
+          family: "inet",
+          name: "observe_hits_v4",
+          table: "porteiro",
+          type: "ipv4_addr",
+          handle: 9,
+          size: 65536,
+          flags: ["timeout"],
+          timeout: 604800,
+          elem: elements.map(([val, packets]) => ({
+            elem: { val, expires: 600000, counter: { packets, bytes: packets * 60 } },
+          })),
+          stmt: [{ counter: null }],
+        },
+      },
+    ],
+  });
+}
+
+test("the router's observe-phase counters: readings add up and show in the impact", (t) => {
+  const data = tempDir(t, "flows-hits");
+  const imported = porteiro([
+    "flows",
+    "import",
+    `${FIXTURES}/mail.json`,
+    "--format",
+    "nfdump-json",
+    "--data",
+    data,
+  ]);
+  assert.equal(imported.status, 0, imported.stderr);
+  const first = join(data, "hits-1.json");
+  const second = join(data, "hits-2.json");
+  writeFileSync(
+    first,
+    nftHits([
+      ["203.0.113.10", 30],
+      ["203.0.113.30", 2],
+    ]),
+  );
+  // The ruleset was reloaded in between: 203.0.113.10 counts again from zero.
+  writeFileSync(
+    second,
+    nftHits([
+      ["203.0.113.10", 10],
+      ["203.0.113.30", 7],
+    ]),
+  );
+  const one = porteiro(["flows", "hits", first, "--at", "2026-11-20T10:00:00Z", "--data", data]);
+  assert.equal(one.status, 0, one.stderr);
+  assert.equal(
+    one.stdout,
+    "stored the reading of 2026-11-20T10:00:00.000Z: 2 sources, 32 new connections counted\n",
+  );
+  assert.equal(porteiro(["flows", "hits", second, "--at", "2026-11-27T10:00:00Z", "--data", data]).status, 0);
+
+  const csvOut = porteiro([
+    "flows",
+    "impact",
+    "--data",
+    data,
+    ...PLAN,
+    "--at",
+    "2027-01-11",
+    "--format",
+    "csv",
+  ]);
+  assert.equal(csvOut.status, 0, csvOut.stderr);
+  assert.match(
+    csvOut.stdout,
+    /^,203\.0\.113\.10,bot-like,.*the router counted 40 new TCP\/25 connections from it while observed"$/m,
+  );
+  const json = JSON.parse(
+    porteiro(["flows", "impact", "--data", data, ...PLAN, "--at", "2027-01-11", "--format", "json"]).stdout,
+  );
+  assert.deepEqual(json.observe_hits, {
+    readings: 2,
+    last_reading: "2026-11-27T10:00:00.000Z",
+    sources: 2,
+    blocked_sources: 2,
+    without_flows: [{ address: "203.0.113.30", region: "sul", pool: "adsl-poa-1", hits: 7 }],
+  });
+  const text = porteiro(["flows", "impact", "--data", data, ...PLAN, "--at", "2027-01-11"]).stdout;
+  assert.match(
+    text,
+    /router observe-phase counters: 2 readings to 2026-11-27T10:00:00\.000Z, 2 sources counted/,
+  );
+
+  // A broken element is reported and skipped; the rest is stored and the command exits 1.
+  const broken = join(data, "hits-3.json");
+  writeFileSync(
+    broken,
+    nftHits([
+      ["203.0.113.11", 4],
+      ["999.1.1.1", 1],
+    ]),
+  );
+  const bad = porteiro(["flows", "hits", broken, "--data", data]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /hits-3\.json: observe_hits_v4 element 2: not an address with a counter/);
+  assert.match(bad.stdout, /1 source, 4 new connections counted; 1 element skipped/);
+  assert.doesNotMatch(bad.stderr, STACK_LINE);
+  const notJson = porteiro(["flows", "hits", `${FIXTURES}/mail.json`, "--data", data]);
+  assert.equal(notJson.status, 1);
+  assert.match(notJson.stderr, /mail\.json: not the JSON output of nft -j/);
+});
+
 test("report options: window, region, thresholds file and time zone; table and CSV", (t) => {
   const data = tempDir(t, "flows-cli-options");
   assert.equal(
