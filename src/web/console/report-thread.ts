@@ -2,7 +2,14 @@
  * The report thread: runs the console's year-long reports (thread-reports.ts) on its own
  * connection to the store, so the web server's event loop keeps answering while they compute.
  * Reports run in the order asked (one may start while another waits for the network map to load).
+ *
+ * Each answer is also saved under DATA/console-cache/ with the stamp of the data it was computed
+ * from (the caller's stamp of the tables and the plan file's size and time): after a restart over
+ * the same data, a report is read back from there in milliseconds instead of recomputed.
  */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { createLogger } from "../../core/index.js";
 import { openStore } from "../../store/index.js";
@@ -18,6 +25,8 @@ export interface ReportRequest {
   readonly id: number;
   readonly report: ThreadReport;
   readonly args: unknown;
+  /** What the data read is, as the caller stamps it (highest row ids): the saved answer's key. */
+  readonly dataStamp: string;
 }
 
 export type ReportReply =
@@ -36,10 +45,56 @@ const context: ThreadContext = {
   },
 };
 
-parentPort?.on("message", async ({ id, report, args }: ReportRequest) => {
+const savedDir = join(data.dataDir, "console-cache");
+
+function planFileStamp(): string {
+  if (!data.planFile) return "no-plan";
   try {
-    const run = THREAD_REPORTS[report] as (context: ThreadContext, args: unknown) => unknown;
-    parentPort?.postMessage({ id, value: await run(context, args) } satisfies ReportReply);
+    const stat = statSync(data.planFile);
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return "no-plan";
+  }
+}
+
+/** The saved answer for the same report, arguments and data, if there is one. */
+function saved(file: string, stamp: string): { value: unknown } | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(file, "utf8")) as { stamp: string; value: unknown };
+    return entry.stamp === stamp ? { value: entry.value } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function save(file: string, stamp: string, value: unknown): void {
+  try {
+    mkdirSync(savedDir, { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify({ stamp, value }));
+    renameSync(`${file}.tmp`, file);
+  } catch {
+    // A report not saved is computed again after the next restart; nothing else depends on it.
+  }
+}
+
+async function answer(report: ThreadReport, args: unknown, dataStamp: string): Promise<unknown> {
+  const name = createHash("sha256")
+    .update(JSON.stringify([report, args ?? null]))
+    .digest("hex")
+    .slice(0, 24);
+  const file = join(savedDir, `${report}-${name}.json`);
+  const stamp = `${dataStamp}|${planFileStamp()}`;
+  const found = saved(file, stamp);
+  if (found) return found.value;
+  const run = THREAD_REPORTS[report] as (context: ThreadContext, args: unknown) => unknown;
+  const value = await run(context, args);
+  save(file, stamp, value);
+  return value;
+}
+
+parentPort?.on("message", async ({ id, report, args, dataStamp }: ReportRequest) => {
+  try {
+    parentPort?.postMessage({ id, value: await answer(report, args, dataStamp) } satisfies ReportReply);
   } catch (error) {
     parentPort?.postMessage({ id, error: (error as Error).message } satisfies ReportReply);
   }

@@ -12,12 +12,13 @@ export class ReportThread {
 
   constructor(private readonly data: ReportThreadData) {}
 
-  run<K extends ThreadReport>(report: K, args: ReportArgs<K>): Promise<ReportValue<K>> {
+  /** Runs a report over the data `dataStamp` names (highest row ids of the tables it reads). */
+  run<K extends ThreadReport>(report: K, args: ReportArgs<K>, dataStamp: string): Promise<ReportValue<K>> {
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ id, report, args } satisfies ReportRequest);
+      worker.postMessage({ id, report, args, dataStamp } satisfies ReportRequest);
     });
   }
 

@@ -42,9 +42,10 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const until = dayParam(query, "until");
     const window = dayWindow(since, until);
     const key = `senders:${since ?? ""}:${until ?? ""}`;
-    const stamp = `${planStamp(plan)}:${flowsStamp(store)}`;
+    const flows = flowsStamp(store);
+    const stamp = `${planStamp(plan)}:${flows}`;
     const senders = await cache.getAsync(key, stamp, () =>
-      reports.run("senders", { window, exceptionsOn: until ?? today() }),
+      reports.run("senders", { window, exceptionsOn: until ?? today() }, flows),
     );
     return { key, stamp, senders };
   };

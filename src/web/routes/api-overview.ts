@@ -29,13 +29,14 @@ export function register(app: FastifyInstance, context: WebContext): void {
   const overview = async () => {
     const plan = context.plan.current();
     const { store } = context;
-    const flowsKey = `${planStamp(plan)}:${flowsStamp(store)}`;
+    const flows = flowsStamp(store);
+    const flowsKey = `${planStamp(plan)}:${flows}`;
     // Both year-long reports queue in the report thread before either is awaited.
     const direct = plan
-      ? cache.getAsync("overview:direct", flowsKey, () => reports.run("directByWeek", undefined))
+      ? cache.getAsync("overview:direct", flowsKey, () => reports.run("directByWeek", undefined, flows))
       : EMPTY;
     const adoption = plan
-      ? cache.getAsync("overview:adoption", flowsKey, () => reports.run("adoptionByWeek", undefined))
+      ? cache.getAsync("overview:adoption", flowsKey, () => reports.run("adoptionByWeek", undefined, flows))
       : EMPTY;
     return {
       today: today(),

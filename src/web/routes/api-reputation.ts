@@ -25,10 +25,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const plan = by === "asn" || by === "country" ? undefined : context.plan.current();
     if (!plan && (by === "pool" || by === "region"))
       throw Object.assign(new Error("no plan loaded"), { statusCode: 404 });
-    const dates = await cache.getAsync(
-      `reputation:${by}`,
-      `${reputationStamp(store)}:${planStamp(plan)}`,
-      () => reports.run("listingsByDate", { by }),
+    const listings = reputationStamp(store);
+    const dates = await cache.getAsync(`reputation:${by}`, `${listings}:${planStamp(plan)}`, () =>
+      reports.run("listingsByDate", { by }, listings),
     );
     return { by, dates };
   };
