@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { readAggregates } from "../../src/flows/store.js";
 import { openStore } from "../../src/store/index.js";
@@ -31,8 +31,9 @@ Sun Jan  3 10:00:00 2027
 \tTimestamp = 1798970400
 `;
 
-test("import nfdump JSON → report JSON → impact CSV, with subscribers from the leases", (t) => {
-  const data = tempDir(t, "flows-cli");
+/** A data folder holding the flows of the nfdump fixture mail.json. */
+function importMailFlows(t: TestContext, prefix: string): string {
+  const data = tempDir(t, prefix);
   const imported = porteiro([
     "flows",
     "import",
@@ -44,6 +45,11 @@ test("import nfdump JSON → report JSON → impact CSV, with subscribers from t
   ]);
   assert.equal(imported.status, 0, imported.stderr);
   assert.equal(imported.stdout, "imported 129 records: 127 mail flows into 79 hourly aggregates\n");
+  return data;
+}
+
+test("import nfdump JSON → report JSON → impact CSV, with subscribers from the leases", (t) => {
+  const data = importMailFlows(t, "flows-cli");
   const leases = join(data, "detail");
   writeFileSync(leases, LEASES);
   const leased = porteiro(["leases", "import", leases, "--format", "radius-detail", "--data", data]);
@@ -164,17 +170,7 @@ function nftHits(elements: readonly [string, number][]): string {
 }
 
 test("the router's observe-phase counters: readings add up and show in the impact", (t) => {
-  const data = tempDir(t, "flows-hits");
-  const imported = porteiro([
-    "flows",
-    "import",
-    `${FIXTURES}/mail.json`,
-    "--format",
-    "nfdump-json",
-    "--data",
-    data,
-  ]);
-  assert.equal(imported.status, 0, imported.stderr);
+  const data = importMailFlows(t, "flows-hits");
   const first = join(data, "hits-1.json");
   const second = join(data, "hits-2.json");
   writeFileSync(
