@@ -9,10 +9,7 @@
  */
 import { createSocket } from "node:dgram";
 import type { AddressInfo } from "node:net";
-import { extname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
-import type { Logger } from "../core/index.js";
+import { type Logger, siblingModule, startModuleWorker } from "../core/index.js";
 import type { CollectorWorkerData } from "./collector-worker.js";
 import { type ExporterStats, emptyStats, totalStats } from "./decode.js";
 import type { HourlyAggregate } from "./mail-flow.js";
@@ -74,20 +71,6 @@ interface Pending {
   reject(error: Error): void;
 }
 
-/**
- * Starts the decoding thread from the module next to this one: collector-worker.js from dist;
- * under tsx (tests, bench) collector-worker.ts, after registering tsx in the worker, which does
- * not inherit the loader hooks of the thread that starts it.
- */
-function startWorker(workerData: CollectorWorkerData): Worker {
-  const extension = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./collector-worker${extension}`, import.meta.url);
-  if (extension !== ".ts") return new Worker(url, { workerData });
-  const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
-  const bootstrap = `import(${tsx}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
-
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
   const host = options.host ?? "127.0.0.1";
   const log = options.log;
@@ -116,7 +99,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const writer = new RingWriter(ring);
   const workerData: CollectorWorkerData = { ring };
   if (options.destinationsCap !== undefined) workerData.destinationsCap = options.destinationsCap;
-  const worker = startWorker(workerData);
+  // The decoding thread: collector-worker.js next to this module (its .ts under tsx).
+  const worker = startModuleWorker(siblingModule(import.meta.url, "collector-worker"), { workerData });
   let reported = new Map<string, ExporterStats>();
   const dropped = new Map<string, number>();
   const pending: Pending[] = [];
