@@ -103,9 +103,12 @@ export async function startWeb(options: WebOptions & { host: string; port: numbe
   return {
     url: `http://${host}:${port}/`,
     context,
-    close: () => {
-      warmer.stop();
-      return app.close();
+    // Closing stops the report thread, which cuts a warming pass short; it has ended before the
+    // caller closes the store the pass reads.
+    close: async () => {
+      const warmed = warmer.stop();
+      await app.close();
+      await warmed;
     },
   };
 }

@@ -8,12 +8,15 @@ import type { ReportArgs, ReportValue, ThreadReport } from "./thread-reports.js"
 export class ReportThread {
   private worker: Worker | undefined;
   private nextId = 1;
+  /** Once the server closes, no report starts a thread again. */
+  private stopped = false;
   private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
 
   constructor(private readonly data: ReportThreadData) {}
 
   /** Runs a report over the data `dataStamp` names (highest row ids of the tables it reads). */
   run<K extends ThreadReport>(report: K, args: ReportArgs<K>, dataStamp: string): Promise<ReportValue<K>> {
+    if (this.stopped) return Promise.reject(new Error("the server is closing"));
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -23,6 +26,7 @@ export class ReportThread {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     const worker = this.worker;
     this.worker = undefined;
     if (worker) await worker.terminate();

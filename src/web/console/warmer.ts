@@ -11,7 +11,8 @@ export interface WarmerOptions {
 }
 
 export interface Warmer {
-  stop(): void;
+  /** No pass starts after this; resolves once the pass under way, if any, has ended. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -25,9 +26,14 @@ export function startWarmer(cache: ResultCache, logger: Logger, options: WarmerO
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let first = true;
+  let running: Promise<void> | undefined;
   const schedule = (ms: number) => {
     if (stopped) return;
-    timer = setTimeout(pass, ms);
+    timer = setTimeout(() => {
+      running = pass().finally(() => {
+        running = undefined;
+      });
+    }, ms);
     timer.unref();
   };
   async function pass(): Promise<void> {
@@ -44,9 +50,10 @@ export function startWarmer(cache: ResultCache, logger: Logger, options: WarmerO
   }
   schedule(options.startDelayMs ?? 1000);
   return {
-    stop: () => {
+    stop: async () => {
       stopped = true;
       clearTimeout(timer);
+      await running;
     },
   };
 }

@@ -38,12 +38,14 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const adoption = plan
       ? cache.getAsync("overview:adoption", flowsKey, () => reports.run("adoptionByWeek", undefined, flows))
       : EMPTY;
+    // Awaited together: if one fails, the other's failure must not go unhandled (and end the process).
+    const [directSenders, adoptionPct] = await Promise.all([direct, adoption]);
     return {
       today: today(),
       plan: plan ? { isp: plan.isp.name } : null,
       regions: regionsOf(plan),
-      direct_senders: await direct,
-      adoption_pct: await adoption,
+      direct_senders: directSenders,
+      adoption_pct: adoptionPct,
       listed: cache.get("overview:listed", reputationStamp(store), () =>
         pivot(listSnapshots(store).map((s) => ({ x: s.date, label: s.list, value: s.v4Addresses }))),
       ),
