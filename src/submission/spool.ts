@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { rename, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Statement } from "better-sqlite3";
 import type { Store } from "../store/index.js";
@@ -280,7 +280,7 @@ export class Spool {
     return this.writes
       .submit(() => this.settleNow(messageId, outcomes), "lazy")
       .then(async (settled) => {
-        if (settled.removed) await rm(this.pathOf(messageId), { force: true });
+        if (settled.removed) await removeFile(this.pathOf(messageId));
         return settled;
       });
   }
@@ -351,6 +351,15 @@ export class Spool {
     const removed = this.statements.deleteMessage.run(id).changes > 0;
     rmSync(this.pathOf(id), { force: true });
     return removed;
+  }
+}
+
+/** Deletes a spool file that may already be gone; one unlink where rm() would lstat first. */
+async function removeFile(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
 }
 
