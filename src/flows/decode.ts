@@ -26,7 +26,8 @@ export interface ExporterStats {
   optionsRecords: number;
   /**
    * Datagrams received (and counted in `packets`) but dropped before decoding because the
-   * decoding thread was a whole ring behind.
+   * decoding thread was a whole ring behind, or, under OVERFLOW_EXPORTER, because MAX_EXPORTERS
+   * exporters were already tracked.
    */
   dropped: number;
 }
@@ -66,6 +67,14 @@ export type PacketDecoder = (
   end: number,
   ctx: DecodeContext,
 ) => void;
+
+/**
+ * Exporters (address:port) with state of their own. A source spraying packets from ever new
+ * ports would otherwise grow the templates and counters without bound; past this, packets from
+ * new exporters are counted against OVERFLOW_EXPORTER as dropped, undecoded.
+ */
+export const MAX_EXPORTERS = 4096;
+export const OVERFLOW_EXPORTER = `(exporters past the first ${MAX_EXPORTERS})`;
 
 class Exporter {
   readonly stats = emptyStats();
@@ -111,6 +120,10 @@ export class FlowDecoder {
     if (state === undefined || exporter !== this.currentName) {
       state = this.exporters.get(exporter);
       if (state === undefined) {
+        if (this.exporters.size >= MAX_EXPORTERS) {
+          this.overflow();
+          return;
+        }
         state = new Exporter();
         this.exporters.set(exporter, state);
       }
@@ -154,6 +167,16 @@ export class FlowDecoder {
       // The decoders check every length; this is the backstop that keeps the collector alive.
       stats.malformed++;
     }
+  }
+
+  private overflow(): void {
+    let state = this.exporters.get(OVERFLOW_EXPORTER);
+    if (state === undefined) {
+      state = new Exporter();
+      this.exporters.set(OVERFLOW_EXPORTER, state);
+    }
+    state.stats.packets++;
+    state.stats.dropped++;
   }
 
   /** Counters per exporter (address:port). */

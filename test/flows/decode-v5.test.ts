@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { MAX_EXPORTERS, OVERFLOW_EXPORTER } from "../../src/flows/decode.js";
 import { CLOCK, decoderWithSink, EXPORT_MS, flow4 } from "./decode-helpers.js";
 import { v5Packet } from "./exports.js";
 
@@ -49,4 +50,22 @@ describe("NetFlow v5", () => {
     assert.equal(sink.flows.length, 0);
     assert.equal(decoder.stats().get("x")?.malformed, 2);
   });
+});
+
+test("exporters past MAX_EXPORTERS are counted as dropped under one entry, so state stays bounded", () => {
+  const { decoder, sink } = decoderWithSink();
+  const packet = v5Packet([flow4(1, 25)], CLOCK);
+  for (let port = 0; port < MAX_EXPORTERS + 10; port++) decoder.decode(packet, `192.0.2.9:${port}`);
+  const stats = decoder.stats();
+  assert.equal(stats.size, MAX_EXPORTERS + 1);
+  assert.deepEqual(
+    { packets: stats.get(OVERFLOW_EXPORTER)?.packets, dropped: stats.get(OVERFLOW_EXPORTER)?.dropped },
+    { packets: 10, dropped: 10 },
+  );
+  assert.equal(sink.flows.length, MAX_EXPORTERS, "the tracked exporters' packets are decoded");
+  // A tracked exporter is still decoded after the cap is reached.
+  decoder.decode(packet, "192.0.2.9:0");
+  const after = decoder.stats();
+  assert.equal(after.size, MAX_EXPORTERS + 1);
+  assert.equal(after.get("192.0.2.9:0")?.packets, 2);
 });
