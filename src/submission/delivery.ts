@@ -94,6 +94,8 @@ class DeliveryWorker {
   /** The spool may hold due recipients that are not in memory: at start, after an overflow, on each poll. */
   private backlog = true;
   private readonly jobs = new Set<Promise<void>>();
+  /** Jobs holding a session (jobs past their send are only recording the outcome): the concurrency. */
+  private sending = 0;
   /** Messages whose DSN and removal are under way, so that no two paths send the same DSN. */
   private readonly finishing = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -225,7 +227,7 @@ class DeliveryWorker {
     for (const [destination, waiting] of this.ready) {
       while (
         waiting.length > 0 &&
-        this.jobs.size < this.concurrency &&
+        this.sending < this.concurrency &&
         (this.active.get(destination) ?? 0) < this.perDestination
       ) {
         const job = waiting.shift() as Job;
@@ -233,7 +235,7 @@ class DeliveryWorker {
         this.launch(job);
       }
       if (waiting.length === 0) this.ready.delete(destination);
-      if (this.jobs.size >= this.concurrency) return;
+      if (this.sending >= this.concurrency) return;
     }
   }
 
@@ -284,12 +286,24 @@ class DeliveryWorker {
 
   private launch(job: Job): void {
     this.active.set(job.domain, (this.active.get(job.domain) ?? 0) + 1);
+    this.sending++;
+    let released = false;
+    // The session's slot frees once the remote has answered; recording the outcome (a shared
+    // commit that may wait a few ms) goes on without holding up the next message.
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.sending--;
+      const left = (this.active.get(job.domain) ?? 1) - 1;
+      if (left > 0) this.active.set(job.domain, left);
+      else this.active.delete(job.domain);
+      this.wake();
+    };
     this.track(
-      this.deliver(job).finally(() => {
+      this.deliver(job, release).finally(() => {
+        release();
+        // Claimed until the outcome is recorded, so no spool read queues the recipients again.
         for (const r of job.recipients) this.claimed.delete(keyOf(r));
-        const left = (this.active.get(job.domain) ?? 1) - 1;
-        if (left > 0) this.active.set(job.domain, left);
-        else this.active.delete(job.domain);
       }),
     );
   }
@@ -304,7 +318,7 @@ class DeliveryWorker {
     this.jobs.add(job);
   }
 
-  private async deliver(job: Job): Promise<void> {
+  private async deliver(job: Job, release: () => void): Promise<void> {
     const message = this.spool.message(job.messageId);
     if (!message || message.held) return;
     const addresses = job.recipients.map((r) => r.recipient);
@@ -316,6 +330,7 @@ class DeliveryWorker {
       const kind = error.permanent ? "failed" : "deferred";
       outcomes = addresses.map((recipient) => ({ recipient, kind, reply: error.message }));
     }
+    release();
     const settled = await this.spool.settle(message.id, this.judge(message, job.recipients, outcomes));
     // Every recipient is final but some failed: the sender gets a DSN before the message goes.
     if (settled.queued === 0 && !settled.removed) await this.finish(message.id);
