@@ -41,6 +41,7 @@ export { NFDUMP_CSV_HEADER, NfdumpCsvReader } from "./nfdump-csv.js";
 export type { NfdumpSink } from "./nfdump-fields.js";
 export { NfdumpJsonReader } from "./nfdump-json.js";
 export {
+  latestObserveReading,
   OBSERVE_HIT_SETS,
   type ObserveHit,
   type ObserveHitTotals,

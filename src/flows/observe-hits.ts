@@ -93,6 +93,11 @@ export function recordObserveHits(store: Store, readAt: Date, hits: readonly Obs
   })();
 }
 
+/** When the newest reading was taken (ISO time), or null before the first import. */
+export function latestObserveReading(store: Store): string | null {
+  return store.prepare("SELECT MAX(read_at) FROM observe_hits").pluck().get() as string | null;
+}
+
 export interface ObserveHitTotals {
   /** New TCP/25 connections counted per source over the readings. */
   readonly hits: ReadonlyMap<string, number>;

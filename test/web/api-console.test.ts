@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { recordObserveHits } from "../../src/flows/index.js";
 import { HELD_ACCOUNT, HOSTILE_HELO, HOSTILE_SUBJECT } from "../helpers/console-data.js";
 import { login } from "./app.js";
 import { CONSOLE_ENDPOINTS, consoleApp } from "./console-app.js";
 
 test("every console endpoint answers with the fixture's data", async (t) => {
-  const { app } = await consoleApp(t);
+  const { app, context } = await consoleApp(t);
   const { cookie } = await login(app, "caio");
   const get = async (url: string) => {
     const response = await app.inject({ url, headers: { cookie } });
@@ -36,6 +37,20 @@ test("every console endpoint answers with the fixture's data", async (t) => {
     ["sul"],
   );
   assert.ok(impact.notify.length > 0);
+  assert.equal(impact.observe_hits, null, "no reading of the router's counters yet");
+  // One reading later, the impact counts them and the notice says so: the first call after it may
+  // still get the last answer while the new one is computed (the cache's stale-while-refresh).
+  const blocked = impact.notify[0].address as string;
+  recordObserveHits(context.store, new Date("2026-11-20T10:00:00Z"), [{ address: blocked, packets: 12 }]);
+  let withHits = await get("/api/flows/impact?at=2026-11-28");
+  for (let i = 0; i < 50 && withHits.observe_hits === null; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    withHits = await get("/api/flows/impact?at=2026-11-28");
+  }
+  assert.equal(withHits.observe_hits.readings, 1);
+  assert.equal(withHits.observe_hits.blocked_sources, 1);
+  const notice = withHits.notify.find((n: { address: string }) => n.address === blocked);
+  assert.match(notice.evidence, /the router counted 12 new TCP\/25 connections/);
   const evidence = await get("/api/flows/evidence?address=203.0.113.1");
   assert.equal(evidence.senders[0].address, "203.0.113.1");
   assert.match(evidence.senders[0].evidence, /on port 25/);

@@ -1,6 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import { type Day, today } from "../../core/index.js";
-import { type DirectSender, dailyFlowsOf, evidenceOf, impactOf, SENDER_CLASSES } from "../../flows/index.js";
+import {
+  type DirectSender,
+  dailyFlowsOf,
+  evidenceOf,
+  impactOf,
+  latestObserveReading,
+  observeHitTotals,
+  SENDER_CLASSES,
+} from "../../flows/index.js";
 import { nextChange, type Plan } from "../../plan/index.js";
 import { cacheOf, jsonText, sendJson } from "../console/cache.js";
 import { badRequest, dayParam, dayWindow, type Query, stringParam } from "../console/query.js";
@@ -83,8 +91,10 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const at = dayParam(query, "at") ?? nextEnforcement(plan, today());
     // The year's senders, as the senders table has them: the day's policy decides who of them is blocked.
     const { stamp, senders } = await sendersIn(plan, {});
-    return cache.get(`impact:${at}`, stamp, () => {
-      const result = impactOf(plan, at, senders);
+    // The router's readings are few rows: their newest time joins the stamp.
+    const hitsStamp = latestObserveReading(context.store) ?? "";
+    return cache.get(`impact:${at}`, `${stamp}:${hitsStamp}`, () => {
+      const result = impactOf(plan, at, senders, undefined, observeHitTotals(context.store));
       // The page shows the first rows of the notification list; the counts cover all of it.
       return jsonText({
         ...result,
