@@ -31,6 +31,10 @@ Sun Jan  3 10:00:00 2027
 \tTimestamp = 1798970400
 `;
 
+/** `flows impact` for 2027-01-11, when region sul enforces. */
+const impactOn2027 = (data: string, ...options: string[]) =>
+  porteiro(["flows", "impact", "--data", data, ...PLAN, "--at", "2027-01-11", ...options]);
+
 /** A data folder holding the flows of the nfdump fixture mail.json. */
 function importMailFlows(t: TestContext, prefix: string): string {
   const data = tempDir(t, prefix);
@@ -96,17 +100,7 @@ test("import nfdump JSON → report JSON → impact CSV, with subscribers from t
     "active in 24 of 24 hours of the day (≥ 16)",
   ]);
 
-  const impact = porteiro([
-    "flows",
-    "impact",
-    "--data",
-    data,
-    ...PLAN,
-    "--at",
-    "2027-01-11",
-    "--format",
-    "csv",
-  ]);
+  const impact = impactOn2027(data, "--format", "csv");
   assert.equal(impact.status, 0, impact.stderr);
   const lines = impact.stdout.trimEnd().split("\n");
   assert.equal(lines[0], "subscriber,address,class,region,pool,evidence");
@@ -120,7 +114,7 @@ test("import nfdump JSON → report JSON → impact CSV, with subscribers from t
     /^bia@isp\.example,203\.0\.113\.20,mail-client,sul,adsl-poa-1,"8 flows to 1 destination/,
   );
 
-  const table = porteiro(["flows", "impact", "--data", data, ...PLAN, "--at", "2027-01-11"]);
+  const table = impactOn2027(data);
   assert.match(table.stdout, /^On 2027-01-11, regions enforcing: sul \(since 2026-12-01\)$/m);
   assert.match(table.stdout, /^ {2}bot-like: 1 sender, 1 known subscriber$/m);
 
@@ -196,25 +190,13 @@ test("the router's observe-phase counters: readings add up and show in the impac
   );
   assert.equal(porteiro(["flows", "hits", second, "--at", "2026-11-27T10:00:00Z", "--data", data]).status, 0);
 
-  const csvOut = porteiro([
-    "flows",
-    "impact",
-    "--data",
-    data,
-    ...PLAN,
-    "--at",
-    "2027-01-11",
-    "--format",
-    "csv",
-  ]);
+  const csvOut = impactOn2027(data, "--format", "csv");
   assert.equal(csvOut.status, 0, csvOut.stderr);
   assert.match(
     csvOut.stdout,
     /^,203\.0\.113\.10,bot-like,.*the router counted 40 new TCP\/25 connections from it while observed"$/m,
   );
-  const json = JSON.parse(
-    porteiro(["flows", "impact", "--data", data, ...PLAN, "--at", "2027-01-11", "--format", "json"]).stdout,
-  );
+  const json = JSON.parse(impactOn2027(data, "--format", "json").stdout);
   assert.deepEqual(json.observe_hits, {
     readings: 2,
     last_reading: "2026-11-27T10:00:00.000Z",
@@ -222,7 +204,7 @@ test("the router's observe-phase counters: readings add up and show in the impac
     blocked_sources: 2,
     without_flows: [{ address: "203.0.113.30", region: "sul", pool: "adsl-poa-1", hits: 7 }],
   });
-  const text = porteiro(["flows", "impact", "--data", data, ...PLAN, "--at", "2027-01-11"]).stdout;
+  const text = impactOn2027(data).stdout;
   assert.match(
     text,
     /router observe-phase counters: 2 readings to 2026-11-27T10:00:00\.000Z, 2 sources counted/,
