@@ -54,6 +54,7 @@ export {
   directSenders,
   dynamicPoolOf,
   type ReportOptions,
+  relayTest,
   type SubscriberLookup,
 } from "./report.js";
 export {

@@ -63,6 +63,25 @@ export function checkRegion(plan: Plan, region: string | undefined): void {
   }
 }
 
+/** Destinations remembered by relayTest: a year names the same MX hosts millions of times. */
+const RELAY_MEMO_LIMIT = 100_000;
+
+/** Whether a destination (address text) is one of the plan's relays, remembered per text. */
+export function relayTest(plan: Plan): (destination: string) => boolean {
+  const relays = AddressSet.fromPrefixes(plan.relays);
+  if (relays.isEmpty) return () => false;
+  const memo = new Map<string, boolean>();
+  return (destination) => {
+    let relay = memo.get(destination);
+    if (relay === undefined) {
+      relay = relays.has(parseAddress(destination));
+      if (memo.size >= RELAY_MEMO_LIMIT) memo.clear();
+      memo.set(destination, relay);
+    }
+    return relay;
+  };
+}
+
 /** Dynamic pool of a source, or undefined when the source is outside the (selected) dynamic space. */
 export function dynamicPoolOf(plan: Plan, source: string, region: string | undefined): Pool | undefined {
   const pool = poolTable(plan).lookup(parseAddress(source));
@@ -130,10 +149,7 @@ function compareSenders(a: DirectSender, b: DirectSender): number {
 
 export function directSenders(store: Store, plan: Plan, options: ReportOptions): DirectSender[] {
   checkRegion(plan, options.region);
-  const relays = AddressSet.fromPrefixes(plan.relays);
-  const isRelay = relays.isEmpty
-    ? () => false
-    : (destination: string) => relays.has(parseAddress(destination));
+  const isRelay = relayTest(plan);
   const exceptions = activeExceptions(plan, options.exceptionsOn);
   const clock = localClock(options.thresholds.timezone);
   const senders: DirectSender[] = [];

@@ -1,5 +1,4 @@
-import { AddressSet, parseAddress } from "../../core/index.js";
-import { dynamicPoolOf, periodOf, readAggregates } from "../../flows/index.js";
+import { dynamicPoolOf, periodOf, readAggregates, relayTest } from "../../flows/index.js";
 import type { Plan } from "../../plan/index.js";
 import type { Store } from "../../store/index.js";
 import { pivot, type Series } from "./series.js";
@@ -10,8 +9,7 @@ import { pivot, type Series } from "./series.js";
  * so such an hour counts as direct: the cap is only reached by fan-out, which is never relay-only.
  */
 export function directSendersByWeek(store: Store, plan: Plan): Series {
-  const relays = AddressSet.fromPrefixes(plan.relays);
-  const isRelay = (destination: string) => !relays.isEmpty && relays.has(parseAddress(destination));
+  const isRelay = relayTest(plan);
   const weeks = new Map<string, Set<string>>();
   // Each hour's week worked out once: a year has 8,760 hours and millions of aggregates.
   const weekOf = new Map<number, string>();
