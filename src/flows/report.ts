@@ -3,7 +3,15 @@
  * than its relays, one row per source and subscriber (a dynamic address changes hands), with the
  * sender's class and the reasons for it.
  */
-import { AddressSet, type Day, parseAddress, prefixContainsAddress, UserError } from "../core/index.js";
+import {
+  AddressSet,
+  type Day,
+  formatIpv4,
+  type Prefix4,
+  parseAddress,
+  prefixContainsAddress,
+  UserError,
+} from "../core/index.js";
 import { type Plan, type Pool, poolTable } from "../plan/index.js";
 import { activeExceptions } from "../policy/index.js";
 import type { Store } from "../store/index.js";
@@ -70,8 +78,13 @@ const RELAY_MEMO_LIMIT = 100_000;
 export function relayTest(plan: Plan): (destination: string) => boolean {
   const relays = AddressSet.fromPrefixes(plan.relays);
   if (relays.isEmpty) return () => false;
+  // IPv4 text has one spelling, so relays that are single IPv4 hosts are a set of strings.
+  const v4Hosts = plan.relays.filter((p): p is Prefix4 => p.family === 4 && p.length === 32);
+  const v4HostsOnly = plan.relays.every((p) => p.family === 6 || p.length === 32);
+  const v4Texts = new Set(v4Hosts.map((p) => formatIpv4(p.start)));
   const memo = new Map<string, boolean>();
   return (destination) => {
+    if (v4HostsOnly && !destination.includes(":")) return v4Texts.has(destination);
     let relay = memo.get(destination);
     if (relay === undefined) {
       relay = relays.has(parseAddress(destination));

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseDay as day } from "../../src/core/index.js";
-import { directSenders } from "../../src/flows/report.js";
+import fc from "fast-check";
+import { AddressSet, parseDay as day, parseAddress } from "../../src/core/index.js";
+import { directSenders, relayTest } from "../../src/flows/report.js";
 import { DEFAULT_THRESHOLDS } from "../../src/flows/thresholds.js";
+import { parsePlan } from "../../src/plan/index.js";
 import { fixtureStore } from "./fixture-store.js";
 
 test("direct-to-MX senders are the dynamic sources reaching hosts other than the relays on 25", async (t) => {
@@ -57,5 +59,32 @@ test("the window, the region and the subscriber at the time narrow and split the
       ["ana@isp.example", 4, 2],
       ["bia@isp.example", 4, 2],
     ],
+  );
+});
+
+test("relayTest answers as the relays' address set does, for host and prefix relays alike", () => {
+  const octet = fc.integer({ min: 0, max: 255 });
+  const v4 = fc
+    .tuple(octet, octet)
+    .map(([a, b]) => `198.51.100.${a % 8}`.replace(/\d+$/, String((a + b) % 8)));
+  const v6 = fc.integer({ min: 0, max: 7 }).map((n) => `2001:db8:25::${n}`);
+  const relay = fc.oneof(v4, v6, fc.constant("198.51.100.0/30"), fc.constant("2001:db8:25::/126"));
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(relay, { maxLength: 4 }),
+      fc.array(fc.oneof(v4, v6), { maxLength: 20 }),
+      (relays, destinations) => {
+        const { plan } = parsePlan(
+          `isp: { name: T, asn: 64500 }\nrelays: [${relays.join(", ")}]\nregions: [{ id: r, enforce_from: 2027-01-01 }]\npools: [{ prefix: 203.0.113.0/24, kind: dynamic, region: r }]\n`,
+          "plan.yaml",
+        );
+        const set = AddressSet.fromPrefixes(plan.relays);
+        const isRelay = relayTest(plan);
+        for (const destination of destinations) {
+          assert.equal(isRelay(destination), !set.isEmpty && set.has(parseAddress(destination)), destination);
+        }
+      },
+    ),
+    { numRuns: 200 },
   );
 });
