@@ -21,7 +21,7 @@ import { loadPlan, type Plan } from "../plan/index.js";
 import { loadNetworkMap } from "../reputation/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { dataDir } from "./config.js";
-import { dayOption, outputFormatOption } from "./options.js";
+import { choiceOption, countOption, dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, printable, table, toJson } from "./output.js";
 
 interface CommonOptions {
@@ -58,20 +58,6 @@ function withNetworks(command: Command): Command {
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
-}
-
-function choiceOption<T extends string>(choices: readonly T[]) {
-  return (text: string): T => {
-    if (!(choices as readonly string[]).includes(text)) {
-      throw new InvalidArgumentError(`expected one of ${choices.join(", ")}.`);
-    }
-    return text as T;
-  };
-}
-
-function countOption(text: string): number {
-  if (!/^\d{1,9}$/.test(text)) throw new InvalidArgumentError("expected a whole number.");
-  return Number(text);
 }
 
 function idOption(text: string): number {

@@ -1,16 +1,9 @@
 import { readFileSync } from "node:fs";
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { UserError } from "../core/index.js";
 import { type ObserveHit, parseObserveHits, plural, recordObserveHits } from "../flows/index.js";
+import { timeOption } from "./options.js";
 import { type StoreOptions, storeOptions, withStore } from "./store-options.js";
-
-function timeOption(value: string): Date {
-  const at = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) {
-    throw new InvalidArgumentError("an ISO time such as 2026-11-28T10:00:00Z");
-  }
-  return at;
-}
 
 /** `porteiro flows hits`: one reading of the router's observe-phase counters into the store. */
 export function registerHitsCommand(flows: Command): void {
@@ -22,7 +15,11 @@ export function registerHitsCommand(flows: Command): void {
       "<files...>",
       "saved `nft -j list set inet porteiro observe_hits_v4` (and _v6) output, or - for standard input",
     )
-    .option("--at <time>", "when the counters were read (ISO time; default now)", timeOption)
+    .option(
+      "--at <time>",
+      "when the counters were read (ISO time, UTC unless an offset is given; default now)",
+      timeOption,
+    )
     .addHelpText(
       "after",
       "\nporteiro's nftables ruleset counts, per source, the new TCP/25 connections of observed space in the\n" +
@@ -34,8 +31,8 @@ export function registerHitsCommand(flows: Command): void {
         "readings. An element that cannot be read is reported as FILE: SET element N: reason and skipped;\n" +
         "the rest is stored, and the command exits 1.",
     )
-    .action((files: string[], options: StoreOptions & { at?: Date }) => {
-      const at = options.at ?? new Date();
+    .action((files: string[], options: StoreOptions & { at?: number }) => {
+      const at = new Date(options.at ?? Date.now());
       const hits = new Map<string, number>();
       const skipped: string[] = [];
       for (const file of files) {

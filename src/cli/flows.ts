@@ -37,7 +37,7 @@ import { LeaseIndex } from "../subscribers/index.js";
 import { type CollectorRuntime, startCollectorRuntime } from "./collector-runtime.js";
 import { dataDir, planPath } from "./config.js";
 import { registerHitsCommand } from "./flows-hits.js";
-import { dayOption, outputFormatOption } from "./options.js";
+import { choiceOption, dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { startScheduler } from "./scheduler.js";
 import { shutdownSignal } from "./signals.js";
@@ -185,26 +185,10 @@ function printSenders(senders: readonly DirectSender[], format: OutputFormat): v
   process.stdout.write(`\n${plural(senders.length, "direct-to-MX sender")}: ${counts}\n`);
 }
 
-function importFormatOption(text: string): ImportFormat {
-  if (!(IMPORT_FORMATS as readonly string[]).includes(text)) {
-    throw new InvalidArgumentError(`expected one of ${IMPORT_FORMATS.join(", ")}.`);
-  }
-  return text as ImportFormat;
-}
-
 function positiveIntegerOption(text: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number ≥ 1.");
   return n;
-}
-
-function choiceOption<T extends string>(choices: readonly T[]) {
-  return (text: string): T => {
-    if (!(choices as readonly string[]).includes(text)) {
-      throw new InvalidArgumentError(`expected one of ${choices.join(", ")}.`);
-    }
-    return text as T;
-  };
 }
 
 /** `udp://HOST:PORT`, an IPv6 host in brackets. */
@@ -265,7 +249,7 @@ export function registerFlowsCommands(program: Command): void {
   storeOptionsWith(flows.command("import"))
     .description("import `nfdump -o json` or `-o csv` output (the aggregates only; raw flows are not kept)")
     .argument("<file>", "nfdump output file, or - for standard input")
-    .requiredOption("--format <format>", IMPORT_FORMATS.join(" or "), importFormatOption)
+    .requiredOption("--format <format>", IMPORT_FORMATS.join(" or "), choiceOption(IMPORT_FORMATS))
     .option(
       "--sampling-rate <n>",
       "flows each record stands for, when the export was sampled (nfcapd already scales packets and bytes)",

@@ -29,7 +29,7 @@ import {
 } from "../honeypot/index.js";
 import { loadNetworkMap } from "../reputation/index.js";
 import { dataDir, loadConfig } from "./config.js";
-import { dayOption, outputFormatOption } from "./options.js";
+import { choiceOption, dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { shutdownSignal } from "./signals.js";
 import { type StoreOptions, storeOptions, withStore } from "./store-options.js";
@@ -40,15 +40,6 @@ function endpointOption(text: string): Endpoint {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
-}
-
-function choice<T extends string>(choices: readonly T[]) {
-  return (text: string): T => {
-    if (!(choices as readonly string[]).includes(text)) {
-      throw new InvalidArgumentError(`expected one of ${choices.join(", ")}.`);
-    }
-    return text as T;
-  };
 }
 
 function countryOption(text: string): string {
@@ -165,7 +156,7 @@ export function registerHoneypotCommands(program: Command): void {
     .description(
       "sessions, messages and recipients by country, ASN, destination domain, campaign or listener",
     )
-    .requiredOption("--by <key>", REPORT_KEYS.join(", "), choice(REPORT_KEYS))
+    .requiredOption("--by <key>", REPORT_KEYS.join(", "), choiceOption(REPORT_KEYS))
     .option("--series", "one row per UTC day and key")
     .option(
       "--home-country <cc>",
@@ -218,7 +209,7 @@ export function registerHoneypotCommands(program: Command): void {
 
   storeOptionsWith(honeypot.command("export"))
     .description("write the abusing source addresses as an rbldnsd zone or a plain list")
-    .option("--format <format>", EXPORT_FORMATS.join(" or "), choice(EXPORT_FORMATS), "rbldnsd")
+    .option("--format <format>", EXPORT_FORMATS.join(" or "), choiceOption(EXPORT_FORMATS), "rbldnsd")
     .option("--since <date>", "sources seen from this UTC day on", dayOption)
     .option("-o, --output <file>", "write here instead of standard output")
     .addHelpText(

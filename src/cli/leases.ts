@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { type Address, formatAddress, formatDiagnostic, parseAddress, UserError } from "../core/index.js";
 import { openStore } from "../store/index.js";
 import {
@@ -11,35 +11,9 @@ import {
   listLeases,
 } from "../subscribers/index.js";
 import { dataDir } from "./config.js";
-import { outputFormatOption } from "./options.js";
+import { choiceOption, countOption, outputFormatOption, timeOption } from "./options.js";
 import { csvField, type OutputFormat, printable, table, toJson } from "./output.js";
 import { type StoreOptions, storeOptions, withStore } from "./store-options.js";
-
-function formatOption(text: string): LeaseFormat {
-  if (!(LEASE_FORMATS as readonly string[]).includes(text)) {
-    throw new InvalidArgumentError(`expected one of ${LEASE_FORMATS.join(", ")}.`);
-  }
-  return text as LeaseFormat;
-}
-
-function countOption(text: string): number {
-  if (!/^\d{1,9}$/.test(text)) throw new InvalidArgumentError("expected a whole number.");
-  return Number(text);
-}
-
-const TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2})?$/;
-
-/** An ISO time; without a zone it is UTC, like every time porteiro prints. */
-function timeOption(text: string): number {
-  const match = TIME.exec(text.trim());
-  const ms = match ? Date.parse(`${match[1]}T${match[2]}${match[3] ?? "Z"}`) : Number.NaN;
-  if (Number.isNaN(ms)) {
-    throw new InvalidArgumentError(
-      "expected a time such as 2026-01-01T12:00:00Z (UTC unless an offset is given).",
-    );
-  }
-  return ms;
-}
 
 const iso = (ms: number | null) => (ms === null ? "open" : new Date(ms).toISOString());
 
@@ -83,7 +57,7 @@ export function registerLeasesCommands(program: Command): void {
   storeOptions(leases.command("import"))
     .description("read a lease file (RADIUS detail, dhcpd.leases, Kea CSV) into the store")
     .argument("<file>", "the lease file, plain or .gz")
-    .requiredOption("--format <format>", `one of ${LEASE_FORMATS.join(", ")}`, formatOption)
+    .requiredOption("--format <format>", `one of ${LEASE_FORMATS.join(", ")}`, choiceOption(LEASE_FORMATS))
     .option(
       "--subscriber-attribute <name>",
       "radius-detail: the attribute naming the subscriber (default User-Name)",

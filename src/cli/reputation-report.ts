@@ -21,7 +21,7 @@ import {
 } from "../reputation/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { dataDir, planPath } from "./config.js";
-import { dayOption, outputFormatOption } from "./options.js";
+import { choiceOption, dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, printable, table, toJson } from "./output.js";
 
 const KEYS = ["country", "asn", "isp", "pool", "region"] as const;
@@ -74,12 +74,6 @@ Examples:
   porteiro reputation report --data data --by asn --series AS64496 --list cbl
   porteiro reputation report --data data --rank --country BR --limit 5`;
 
-function keyOption(text: string): Key {
-  if (!(KEYS as readonly string[]).includes(text))
-    throw new InvalidArgumentError(`expected one of ${KEYS.join(", ")}.`);
-  return text as Key;
-}
-
 function limitOption(text: string): number {
   if (!/^[1-9][0-9]{0,8}$/.test(text)) throw new InvalidArgumentError("expected a whole number from 1.");
   return Number(text);
@@ -104,7 +98,7 @@ export function registerReputationReport(group: Command): Command {
     .addOption(
       new Option("--by <key>", "group by country, asn, isp, pool or region")
         .default("country")
-        .argParser(keyOption),
+        .argParser(choiceOption(KEYS)),
     )
     .option("--list <name>", "one list (default: the union of every list)")
     .option("--series <key>", "one key over every snapshot date")

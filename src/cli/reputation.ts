@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { type Day, formatDiagnostic, UserError } from "../core/index.js";
 import {
   importListing,
@@ -10,28 +10,14 @@ import {
 } from "../reputation/index.js";
 import { openStore } from "../store/index.js";
 import { dataDir } from "./config.js";
-import { dayOption, outputFormatOption } from "./options.js";
+import { choiceOption, countOption, dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { importProgress } from "./reputation-progress.js";
 import { registerReputationQuery } from "./reputation-query.js";
 import { storeOptions } from "./store-options.js";
 
-function choice<T extends string>(values: readonly T[]): (text: string) => T {
-  return (text) => {
-    if (!(values as readonly string[]).includes(text)) {
-      throw new InvalidArgumentError(`expected one of ${values.join(", ")}.`);
-    }
-    return text as T;
-  };
-}
-
 function counted(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
-}
-
-function countOption(text: string): number {
-  if (!/^\d{1,9}$/.test(text)) throw new InvalidArgumentError("expected a whole number.");
-  return Number(text);
 }
 
 /** The `reputation` command group, created on first use, so each file can attach its subcommands. */
@@ -156,8 +142,16 @@ export function registerReputationCommands(program: Command): void {
     .argument("<file>", "the zone or list file, plain or .gz")
     .requiredOption("--list <name>", "the list's name, e.g. cbl (letters, digits, . _ -)")
     .requiredOption("--date <YYYY-MM-DD>", "the day the file describes", dayOption)
-    .requiredOption("--format <format>", `one of ${LISTING_FORMATS.join(", ")}`, choice(LISTING_FORMATS))
-    .option("--zone-type <type>", `rbldnsd: ${ZONE_TYPES.join(", ")} (default ip4set)`, choice(ZONE_TYPES))
+    .requiredOption(
+      "--format <format>",
+      `one of ${LISTING_FORMATS.join(", ")}`,
+      choiceOption(LISTING_FORMATS),
+    )
+    .option(
+      "--zone-type <type>",
+      `rbldnsd: ${ZONE_TYPES.join(", ")} (default ip4set)`,
+      choiceOption(ZONE_TYPES),
+    )
     .option("--max-errors <n>", "how many bad lines to print; all are counted", countOption, 10)
     .addHelpText("after", IMPORT_HELP)
     .action(runImport);

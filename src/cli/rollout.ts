@@ -25,14 +25,9 @@ import {
   updateOrg,
 } from "../rollout/index.js";
 import { dataDir, loadConfig } from "./config.js";
-import { dayOption, outputFormatOption } from "./options.js";
+import { choiceOption, dayOption, outputFormatOption } from "./options.js";
 import { type OutputFormat, printable, table, toJson } from "./output.js";
 import { type StoreOptions, storeOptions, withStore } from "./store-options.js";
-
-const choice = (values: readonly string[]) => (text: string) => {
-  if (!values.includes(text)) throw new InvalidArgumentError(`expected one of ${values.join(", ")}.`);
-  return text;
-};
 
 function count(text: string): number {
   if (!/^[0-9]{1,15}$/.test(text)) throw new InvalidArgumentError("expected a whole number.");
@@ -78,7 +73,9 @@ function registerOrgCommands(rollout: Command): void {
     .argument("<id>", "short id: lower-case letters, digits and -")
     .requiredOption("--name <name>", "its name")
     .addOption(
-      new Option("--type <type>", ORG_TYPES.join(", ")).argParser(choice(ORG_TYPES)).makeOptionMandatory(),
+      new Option("--type <type>", ORG_TYPES.join(", "))
+        .argParser(choiceOption(ORG_TYPES))
+        .makeOptionMandatory(),
     )
     .option("--subscribers <n>", "subscribers it serves (weighs its adoption nationally)", count)
     .option(
@@ -152,7 +149,7 @@ function registerProgrammeCommands(rollout: Command): void {
     .argument("<name>", "their name")
     .addOption(
       new Option("--role <role>", PROGRAMME_ROLES.join(", "))
-        .argParser(choice(PROGRAMME_ROLES))
+        .argParser(choiceOption(PROGRAMME_ROLES))
         .makeOptionMandatory(),
     )
     .option("--org <id>", "their organisation (required for org-admin and org-member)")
