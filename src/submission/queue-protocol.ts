@@ -1,3 +1,4 @@
+import type { DeliveryOptions } from "./delivery.js";
 import type { DeliveryOutcome } from "./metrics.js";
 import type { IndexEntry } from "./spool.js";
 
@@ -5,8 +6,8 @@ import type { IndexEntry } from "./spool.js";
 export interface QueueThreadSettings {
   readonly dataDir: string;
   readonly hostname: string;
-  readonly smarthost?: { host: string; port: number; secure?: boolean; user?: string; pass?: string };
-  readonly mx?: { servers?: string[]; port?: number };
+  readonly smarthost?: DeliveryOptions["smarthost"];
+  readonly mx?: DeliveryOptions["mx"];
   readonly concurrency: number;
   readonly connectionsPerDestination: number;
   readonly lifetimeMs: number;

@@ -4,7 +4,7 @@
  * fsync each) and its outgoing sessions no longer stall the sessions being accepted.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { pino } from "pino";
+import { createLogger } from "../core/index.js";
 import { openStore } from "../store/index.js";
 import { startDelivery } from "./delivery.js";
 import type { FromQueueThread, QueueThreadSettings, ToQueueThread } from "./queue-protocol.js";
@@ -16,9 +16,9 @@ const settings = workerData as QueueThreadSettings;
 const post = (message: FromQueueThread) => port.postMessage(message);
 
 try {
-  const logger = pino({ name: "porteiro", level: settings.logLevel }, pino.destination(2)).child({
-    thread: "queue",
-  });
+  const logger = createLogger("porteiro").child({ thread: "queue" });
+  // The level of the logger the service was given, which may differ from PORTEIRO_LOG_LEVEL.
+  logger.level = settings.logLevel;
   const store = openStore(settings.dataDir);
   const spool = new Spool(store, settings.dataDir);
   const delivery = startDelivery({
