@@ -9,6 +9,7 @@ import { readAggregates } from "../../src/flows/store.js";
 import { openStore } from "../../src/store/index.js";
 import { CLOCK, flow4 } from "../flows/decode-helpers.js";
 import { v5Packet } from "../flows/exports.js";
+import { nftHitsListing } from "../flows/nft-hits.js";
 import { tempDir } from "../helpers/tmp.js";
 import { porteiro, STACK_LINE } from "./run.js";
 
@@ -138,30 +139,9 @@ test("import nfdump JSON → report JSON → impact CSV, with subscribers from t
   );
 });
 
-/** `nft -j list set inet porteiro observe_hits_v4` as nftables 1.0.6 prints it. */
-function nftHits(elements: readonly [string, number][]): string {
-  return JSON.stringify({
-    nftables: [
-      { metainfo: { version: "1.0.6", release_name: "Lester Gooch #5", json_schema_version: 1 } },
-      {
-        set: {
-          family: "inet",
-          name: "observe_hits_v4",
-          table: "porteiro",
-          type: "ipv4_addr",
-          handle: 9,
-          size: 65536,
-          flags: ["timeout"],
-          timeout: 604800,
-          elem: elements.map(([val, packets]) => ({
-            elem: { val, expires: 600000, counter: { packets, bytes: packets * 60 } },
-          })),
-          stmt: [{ counter: null }],
-        },
-      },
-    ],
-  });
-}
+/** The counters of `nft -j list set inet porteiro observe_hits_v4`, from [address, packets]. */
+const nftHits = (elements: readonly [string, number][]) =>
+  nftHitsListing(elements.map(([val, packets]) => ({ val, packets })));
 
 test("the router's observe-phase counters: readings add up and show in the impact", (t) => {
   const data = importMailFlows(t, "flows-hits");

@@ -4,34 +4,11 @@ import fc from "fast-check";
 import { observeHitTotals, parseObserveHits, recordObserveHits } from "../../src/flows/index.js";
 import { openStore } from "../../src/store/index.js";
 import { tempDir } from "../helpers/tmp.js";
-
-/** What `nft -j list set inet porteiro observe_hits_v4` prints (nftables 1.0.6). */
-const listing = (elements: readonly { val: unknown; packets?: unknown }[], name = "observe_hits_v4") =>
-  JSON.stringify({
-    nftables: [
-      { metainfo: { version: "1.0.6", json_schema_version: 1 } },
-      {
-        set: {
-          family: "inet",
-          name,
-          table: "porteiro",
-          type: "ipv4_addr",
-          flags: ["timeout"],
-          elem: elements.map(({ val, packets }) => ({
-            elem: {
-              val,
-              expires: 604799,
-              ...(packets === undefined ? {} : { counter: { packets, bytes: 60 } }),
-            },
-          })),
-        },
-      },
-    ],
-  });
+import { nftHitsListing } from "./nft-hits.js";
 
 test("reads each source's counter from nft -j output, and says which elements it skipped", () => {
   const reading = parseObserveHits(
-    listing([
+    nftHitsListing([
       { val: "192.0.2.7", packets: 3 },
       { val: "not-an-address", packets: 1 },
       { val: "192.0.2.8" },
@@ -52,7 +29,10 @@ test("reads each source's counter from nft -j output, and says which elements it
 test("input that is not nft's JSON, or has no hit set, is refused with the file's name", () => {
   assert.throws(() => parseObserveHits("{", "a.json"), /^UserError: a\.json: not the JSON output of nft -j/);
   assert.throws(() => parseObserveHits('{"x":1}', "b.json"), /b\.json: .*no "nftables" list/);
-  assert.throws(() => parseObserveHits(listing([], "blocked_v4"), "c.json"), /c\.json: no observe_hits_v4/);
+  assert.throws(
+    () => parseObserveHits(nftHitsListing([], "blocked_v4"), "c.json"),
+    /c\.json: no observe_hits_v4/,
+  );
 });
 
 test("never throws anything but a UserError, whatever the input", () => {
