@@ -15,6 +15,7 @@ import { shutdownSignal } from "./signals.js";
 import { endpointOption } from "./submission.js";
 import {
   formatEndpoint,
+  listeningLine,
   type SubmissionRuntime,
   startSubmissionRuntime,
   withSubmissionFlags,
@@ -133,10 +134,7 @@ async function serve(options: ServeOptions): Promise<void> {
         logger: logger.child({ service: "submission" }),
         metrics: submissionMetrics,
       });
-      const { starttls, implicitTls } = running.submission;
-      process.stdout.write(
-        `porteiro submission: ${hostname} listening on ${formatEndpoint(starttls)} (STARTTLS) and ${formatEndpoint(implicitTls)} (implicit TLS); delivering to ${smarthost ? `smarthost ${formatEndpoint(smarthost)}` : "each domain's MX"}\n`,
-      );
+      process.stdout.write(listeningLine(hostname, running.submission, smarthost));
     }
     if (options.collector) {
       running.collector = await startCollectorRuntime({

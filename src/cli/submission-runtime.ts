@@ -57,6 +57,13 @@ export function withSubmissionFlags(
 export const formatEndpoint = (endpoint: Endpoint) =>
   endpoint.host.includes(":") ? `[${endpoint.host}]:${endpoint.port}` : `${endpoint.host}:${endpoint.port}`;
 
+/** The line `submission serve` and `serve` print once the listeners are up. */
+export function listeningLine(hostname: string, runtime: SubmissionRuntime, smarthost?: Endpoint): string {
+  const where = `${formatEndpoint(runtime.starttls)} (STARTTLS) and ${formatEndpoint(runtime.implicitTls)} (implicit TLS)`;
+  const to = smarthost ? `smarthost ${formatEndpoint(smarthost)}` : "each domain's MX";
+  return `porteiro submission: ${hostname} listening on ${where}; delivering to ${to}\n`;
+}
+
 /**
  * The submission service with its spool and delivery, as `submission serve` and `serve` run it:
  * the certificate (self-signed once when none is configured), spool recovery, delivery, listeners.

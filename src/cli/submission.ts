@@ -7,6 +7,7 @@ import { loadConfig } from "./config.js";
 import { shutdownSignal } from "./signals.js";
 import {
   formatEndpoint,
+  listeningLine,
   type SubmissionRuntime,
   startSubmissionRuntime,
   withSubmissionFlags,
@@ -31,8 +32,6 @@ export function endpointOption(text: string): Endpoint {
     throw new InvalidArgumentError((error as Error).message);
   }
 }
-
-const format = formatEndpoint;
 
 async function serve(options: ServeOptions): Promise<void> {
   const file = options.config ? loadConfig(options.config) : undefined;
@@ -63,13 +62,10 @@ async function serve(options: ServeOptions): Promise<void> {
     throw error;
   }
   const service = runtime;
-  const where = `${format(service.starttls)} (STARTTLS) and ${format(service.implicitTls)} (implicit TLS)`;
-  process.stdout.write(
-    `porteiro submission: ${hostname} listening on ${where}; delivering to ${smarthost ? `smarthost ${format(smarthost)}` : "each domain's MX"}\n`,
-  );
+  process.stdout.write(listeningLine(hostname, service, smarthost));
   if (scrape) {
     logger.info({ metrics: scrape.endpoint }, "serving metrics");
-    process.stdout.write(`metrics on http://${format(scrape.endpoint)}/metrics\n`);
+    process.stdout.write(`metrics on http://${formatEndpoint(scrape.endpoint)}/metrics\n`);
   }
 
   const signal = await stopped;
