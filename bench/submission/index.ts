@@ -276,13 +276,15 @@ export async function run(args: string[]): Promise<number> {
       "skip-build": { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
       profile: { type: "string" },
+      "porteiro-only": { type: "boolean", default: false },
+      "node-options": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      "usage: npm run bench -- submission [--seconds 30] [--sessions 50] [--size 10240] [--idle 1000] [--skip-build] [--keep] [--profile DIR]\n",
+      "usage: npm run bench -- submission [--seconds 30] [--sessions 50] [--size 10240] [--idle 1000] [--skip-build] [--keep] [--profile DIR] [--porteiro-only] [--node-options FLAGS]\n",
     );
     return 0;
   }
@@ -377,6 +379,7 @@ export async function run(args: string[]): Promise<number> {
       process.execPath,
       [
         ...(values.profile ? ["--cpu-prof", "--cpu-prof-dir", values.profile] : []),
+        ...(values["node-options"]?.split(/\s+/).filter(Boolean) ?? []),
         join(root, "bin", "porteiro.js"),
         "submission",
         "serve",
@@ -393,7 +396,10 @@ export async function run(args: string[]): Promise<number> {
         "--hostname",
         "submission.example.net",
       ],
-      { ...process.env, PORTEIRO_LOG_LEVEL: "warn" },
+      {
+        ...process.env,
+        PORTEIRO_LOG_LEVEL: "warn",
+      },
     );
     await waitForPort(porteiroPort, 30_000, "porteiro");
     const porteiroPid = porteiro.pid as number;
@@ -403,13 +409,15 @@ export async function run(args: string[]): Promise<number> {
 
     const postfixDir = join(dir, "postfix");
     mkdirSync(postfixDir);
-    const postfix: PostfixSubmission = await startPostfixSubmission({
-      dir: postfixDir,
-      sinkPort,
-      user: USER,
-      realm: REALM,
-      password: PASSWORD,
-    });
+    const postfix: PostfixSubmission | undefined = values["porteiro-only"]
+      ? undefined
+      : await startPostfixSubmission({
+          dir: postfixDir,
+          sinkPort,
+          user: USER,
+          realm: REALM,
+          password: PASSWORD,
+        });
 
     const flags = { sessions, seconds, size };
     // Idle sessions first, on an empty spool; then porteiro's load; then porteiro is stopped so
@@ -426,6 +434,13 @@ export async function run(args: string[]): Promise<number> {
     );
     log(`stopping porteiro (${spooled()} messages left in its spool) ...`);
     await stopChild(porteiro, 10_000);
+    if (!postfix) {
+      log(
+        `porteiro: server CPU ${perThousand(ours.cpuSeconds, ours.load.accepted)} s per 1,000 accepted, ` +
+          `load generator ${perThousand(ours.load.cpuSeconds, ours.load.accepted)} (--porteiro-only: no Postfix run)`,
+      );
+      return 0;
+    }
     const theirs = await measureServer(
       "postfix",
       postfix.port,
