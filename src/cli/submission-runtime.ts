@@ -99,7 +99,10 @@ export async function startSubmissionRuntime(options: SubmissionRuntimeOptions):
     },
     { logger, metrics },
   );
-  const spool = new Spool(store, options.dataDir, { index: (entry) => queue.index(entry) });
+  const spool = new Spool(store, options.dataDir, {
+    index: (entry) => queue.index(entry),
+    store: (entry, content) => queue.store(entry, content),
+  });
   let service: Awaited<ReturnType<typeof startSubmission>>;
   try {
     service = await startSubmission({

@@ -31,8 +31,11 @@ export interface DeliveryOptions {
 }
 
 export interface Delivery {
-  /** Hands over a message just committed, so it goes out without waiting for a spool scan. */
-  enqueue(message: SpooledMessage, recipients: readonly string[]): void;
+  /**
+   * Hands over a message just committed, so it goes out without waiting for a spool scan; with
+   * its `content`, the first attempt sends that instead of reading the file back.
+   */
+  enqueue(message: SpooledMessage, recipients: readonly string[], content?: Buffer): void;
   /** Looks at the spool now (e.g. after `queue retry`). */
   kick(): void;
   /** Lets the sessions in flight finish (bounded), then closes every connection. */
@@ -53,6 +56,8 @@ const READY_LIMIT = 10_000;
 const READY_LOW = 500;
 /** Due rows read from the spool per top-up. */
 const REFILL_PAGE = 2_000;
+/** Bytes of message content kept in memory for jobs waiting or in flight; past it, jobs read the file. */
+const CONTENT_BUDGET = 32 * 1024 * 1024;
 
 /** The recipients of one message that go to one destination in one SMTP transaction. */
 interface Job {
@@ -60,6 +65,8 @@ interface Job {
   /** The recipient domain, or "" when everything goes to the smarthost. */
   readonly domain: string;
   readonly recipients: SpooledRecipient[];
+  /** The message's bytes, when handed over in memory; otherwise the spool file is read. */
+  readonly content?: Buffer;
 }
 
 const keyOf = (r: { messageId: string; recipient: string }) => `${r.messageId}\0${r.recipient}`;
@@ -70,7 +77,7 @@ export function startDelivery(options: DeliveryOptions): Delivery {
   const worker = new DeliveryWorker(options);
   worker.start();
   return {
-    enqueue: (message, recipients) => worker.enqueue(message, recipients),
+    enqueue: (message, recipients, content) => worker.enqueue(message, recipients, content),
     kick: () => worker.kick(),
     stop: () => worker.stop(),
   };
@@ -91,6 +98,8 @@ class DeliveryWorker {
   /** Jobs waiting for a session, per destination, oldest first. */
   private readonly ready = new Map<string, Job[]>();
   private readyRecipients = 0;
+  /** Bytes of `content` held by jobs waiting or in flight (CONTENT_BUDGET). */
+  private contentBytes = 0;
   /** The spool may hold due recipients that are not in memory: at start, after an overflow, on each poll. */
   private backlog = true;
   private readonly jobs = new Set<Promise<void>>();
@@ -127,7 +136,7 @@ class DeliveryWorker {
     this.kick();
   }
 
-  enqueue(message: SpooledMessage, recipients: readonly string[]): void {
+  enqueue(message: SpooledMessage, recipients: readonly string[], content?: Buffer): void {
     if (this.stopped || message.held) return;
     if (this.readyRecipients >= READY_LIMIT) {
       this.backlog = true;
@@ -141,7 +150,8 @@ class DeliveryWorker {
       nextAttemptAt: message.receivedAt,
       lastError: null,
     }));
-    this.queue(this.group(rows));
+    const kept = content && this.contentBytes + content.length <= CONTENT_BUDGET ? content : undefined;
+    this.queue(this.group(rows, kept));
     this.wake();
   }
 
@@ -252,6 +262,7 @@ class DeliveryWorker {
 
   private queue(jobs: readonly Job[]): void {
     for (const job of jobs) {
+      this.contentBytes += job.content?.length ?? 0;
       for (const r of job.recipients) this.claimed.add(keyOf(r));
       this.readyRecipients += job.recipients.length;
       const waiting = this.ready.get(job.domain);
@@ -260,7 +271,7 @@ class DeliveryWorker {
     }
   }
 
-  private group(due: readonly SpooledRecipient[]): Job[] {
+  private group(due: readonly SpooledRecipient[], content?: Buffer): Job[] {
     const jobs = new Map<string, SpooledRecipient[]>();
     for (const recipient of due) {
       const domain = this.options.smarthost ? "" : domainOf(recipient.recipient);
@@ -278,6 +289,7 @@ class DeliveryWorker {
           messageId: first.messageId,
           domain,
           recipients: list.slice(i, i + RECIPIENTS_PER_TRANSACTION),
+          ...(content ? { content } : {}),
         });
       }
       return chunks;
@@ -302,6 +314,7 @@ class DeliveryWorker {
     this.track(
       this.deliver(job, release).finally(() => {
         release();
+        this.contentBytes -= job.content?.length ?? 0;
         // Claimed until the outcome is recorded, so no spool read queues the recipients again.
         for (const r of job.recipients) this.claimed.delete(keyOf(r));
       }),
@@ -324,14 +337,14 @@ class DeliveryWorker {
     const addresses = job.recipients.map((r) => r.recipient);
     let outcomes: RecipientOutcome[];
     try {
-      outcomes = await this.send(message, addresses, await this.destinations(job.domain));
+      outcomes = await this.send(message, addresses, await this.destinations(job.domain), job.content);
     } catch (error) {
       if (!(error instanceof RouteError)) throw error;
       const kind = error.permanent ? "failed" : "deferred";
       outcomes = addresses.map((recipient) => ({ recipient, kind, reply: error.message }));
     }
     release();
-    const settled = await this.spool.settle(message.id, this.judge(message, job.recipients, outcomes));
+    const settled = await this.spool.settle(message, this.judge(message, job.recipients, outcomes));
     // Every recipient is final but some failed: the sender gets a DSN before the message goes.
     if (settled.queued === 0 && !settled.removed) await this.finish(message.id);
   }
@@ -354,6 +367,7 @@ class DeliveryWorker {
     message: SpooledMessage,
     recipients: string[],
     destinations: readonly Destination[],
+    content: Buffer | undefined,
   ): Promise<RecipientOutcome[]> {
     let outcomes: RecipientOutcome[] = recipients.map((recipient) => ({
       recipient,
@@ -362,11 +376,11 @@ class DeliveryWorker {
     }));
     for (const destination of destinations) {
       try {
-        // Streamed from the spool file, so the bytes go out exactly as they were accepted.
+        // The bytes written to the spool file, from memory or streamed from the file: exactly as accepted.
         const info = await this.pool.send(
           destination,
           { from: message.mailFrom, to: recipients },
-          this.spool.pathOf(message.id),
+          content ?? this.spool.pathOf(message.id),
         );
         return recipientOutcomes(recipients, { info });
       } catch (error) {

@@ -25,6 +25,7 @@ export {
   type SpooledMessage,
   type SpooledRecipient,
   type SpoolWriter,
+  WHOLE_LIMIT,
 } from "./spool.js";
 export { type Certificate, loadCertificate } from "./tls.js";
 export { type AccountHold, maySendAs, type SubmissionUser, UserStore } from "./users.js";

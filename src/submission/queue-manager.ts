@@ -10,6 +10,11 @@ export type { QueueThreadSettings } from "./queue-protocol.js";
 export interface QueueManager {
   /** Resolves once the entry is committed to the index: only then may the client hear 250. */
   index(entry: IndexEntry): Promise<void>;
+  /**
+   * Moves a small message's bytes to the thread, which writes its file and indexes it (Spool.store);
+   * resolves, like index(), once both are durable. `content` is transferred: unusable here after.
+   */
+  store(entry: IndexEntry, content: Buffer): Promise<void>;
   /** Makes the thread look at the spool now. */
   kick(): void;
   /** Lets deliveries in flight finish (bounded by delivery's own stop), then ends the thread. */
@@ -90,17 +95,29 @@ export async function startQueueManager(
       });
     });
 
-  const send = (message: ToQueueThread) => worker?.postMessage(message);
+  const send = (message: ToQueueThread, transfer?: ArrayBuffer[]) => worker?.postMessage(message, transfer);
+  /** Sends what `message(seq)` builds; resolves when the thread reports it committed. */
+  const request = (message: (seq: number) => ToQueueThread, transfer?: ArrayBuffer[]) =>
+    new Promise<void>((resolve, reject) => {
+      if (!worker || stopping) return reject(new Error("the queue thread is not running"));
+      const id = ++seq;
+      waiting.set(id, { resolve, reject });
+      send(message(id), transfer);
+    });
   await spawn();
 
   return {
-    index: (entry) =>
-      new Promise<void>((resolve, reject) => {
-        if (!worker || stopping) return reject(new Error("the queue thread is not running"));
-        const id = ++seq;
-        waiting.set(id, { resolve, reject });
-        send({ type: "index", seq: id, entry });
-      }),
+    index: (entry) => request((id) => ({ type: "index", seq: id, entry })),
+    store: (entry, content) => {
+      const whole = content.byteOffset === 0 && content.byteLength === content.buffer.byteLength;
+      // Only a buffer that owns its memory moves; a slice of a shared one is copied.
+      const movable = whole ? content : Buffer.allocUnsafeSlow(content.length);
+      if (movable !== content) content.copy(movable);
+      return request(
+        (id) => ({ type: "store", seq: id, entry, content: movable }),
+        [movable.buffer as ArrayBuffer],
+      );
+    },
     kick: () => send({ type: "kick" }),
     stop: async () => {
       if (stopping) return;

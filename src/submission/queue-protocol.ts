@@ -16,6 +16,8 @@ export interface QueueThreadSettings {
 
 export type ToQueueThread =
   | { readonly type: "index"; readonly seq: number; readonly entry: IndexEntry }
+  /** A small message whole: the thread writes its file too (Spool.store), then delivers from memory. */
+  | { readonly type: "store"; readonly seq: number; readonly entry: IndexEntry; readonly content: Uint8Array }
   | { readonly type: "kick" }
   | { readonly type: "stop" };
 

@@ -8,7 +8,10 @@ import { createLogger } from "../core/index.js";
 import { openStore } from "../store/index.js";
 import { startDelivery } from "./delivery.js";
 import type { FromQueueThread, QueueThreadSettings, ToQueueThread } from "./queue-protocol.js";
-import { Spool, spooledMessage } from "./spool.js";
+import { type IndexEntry, Spool, spooledMessage } from "./spool.js";
+
+/** Delivered messages' files kept for new ones (spare-files.ts): about a second's worth at full load. */
+const SPARE_FILES = 1024;
 
 const port = parentPort;
 if (!port) throw new Error("queue-thread.ts runs only as a worker thread");
@@ -20,7 +23,7 @@ try {
   // The level of the logger the service was given, which may differ from PORTEIRO_LOG_LEVEL.
   logger.level = settings.logLevel;
   const store = openStore(settings.dataDir);
-  const spool = new Spool(store, settings.dataDir);
+  const spool = new Spool(store, settings.dataDir, { spareFiles: SPARE_FILES });
   const delivery = startDelivery({
     spool,
     hostname: settings.hostname,
@@ -32,17 +35,24 @@ try {
     logger,
     metrics: { delivered: (outcome) => post({ type: "delivered", outcome }) },
   });
+  const committed = (seq: number, entry: IndexEntry, content?: Buffer) => {
+    post({ type: "indexed", seq });
+    delivery.enqueue(spooledMessage(entry), entry.envelope.recipients, content);
+  };
+  const failed = (seq: number) => (error: Error) => post({ type: "indexed", seq, error: error.message });
   port.on("message", (message: ToQueueThread) => {
     switch (message.type) {
       case "index":
-        spool.index(message.entry).then(
-          () => {
-            post({ type: "indexed", seq: message.seq });
-            delivery.enqueue(spooledMessage(message.entry), message.entry.envelope.recipients);
-          },
-          (error: Error) => post({ type: "indexed", seq: message.seq, error: error.message }),
-        );
+        spool.index(message.entry).then(() => committed(message.seq, message.entry), failed(message.seq));
         break;
+      case "store": {
+        const { content } = message;
+        const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+        spool
+          .store(message.entry, bytes)
+          .then(() => committed(message.seq, message.entry, bytes), failed(message.seq));
+        break;
+      }
       case "kick":
         delivery.kick();
         break;

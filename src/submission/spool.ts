@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { rename, rm, unlink } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Statement } from "better-sqlite3";
 import type { Store } from "../store/index.js";
 import { DirectorySync } from "./directory-sync.js";
 import { GroupCommit } from "./group-commit.js";
+import { isSpareName, type SpareFile, SpareFiles } from "./spare-files.js";
 import { SpoolFile } from "./spool-file.js";
 
 export interface Envelope {
@@ -101,11 +102,26 @@ interface RecipientRow {
  */
 export interface SpoolOptions {
   /**
-   * Where commit() sends a message's index rows; by default a group commit on `db` in this
-   * thread. The submission runtime hands them to the queue thread instead (queue-manager.ts).
+   * Where commit() sends a message's index rows once its file is in the spool; by default a
+   * group commit on `db` in this thread. The submission runtime hands them to the queue thread
+   * instead (queue-manager.ts).
    */
   readonly index?: (entry: IndexEntry) => Promise<void>;
+  /**
+   * Where commit() sends a message small enough to be held in memory (WHOLE_LIMIT), whole, to
+   * be written, fsync'd, renamed into the spool and indexed; by default store() in this thread.
+   * The submission runtime hands it to the queue thread, which then delivers from memory.
+   */
+  readonly store?: (entry: IndexEntry, content: Buffer) => Promise<void>;
+  /** How many delivered messages' files to keep for reuse (spare-files.ts); 0 by default. */
+  readonly spareFiles?: number;
 }
+
+/**
+ * A message up to this size is held in memory until its commit, and its file written in one go:
+ * most mail by count. Larger ones go to a temp file as they arrive, so a session never holds more.
+ */
+export const WHOLE_LIMIT = 64 * 1024;
 
 export class Spool {
   readonly dir: string;
@@ -126,6 +142,8 @@ export class Spool {
   /** Index rows and delivery outcomes of one event-loop turn share one transaction. */
   private readonly writes: GroupCommit;
   private readonly indexVia: (entry: IndexEntry) => Promise<void>;
+  private readonly storeVia: (entry: IndexEntry, content: Buffer) => Promise<void>;
+  private readonly spares: SpareFiles;
 
   constructor(
     private readonly db: Store,
@@ -168,15 +186,20 @@ export class Spool {
     this.directory = new DirectorySync(this.dir);
     this.writes = new GroupCommit(db);
     this.indexVia = options.index ?? ((entry) => this.index(entry));
+    this.storeVia = options.store ?? ((entry, content) => this.store(entry, content));
+    this.spares = new SpareFiles(this.tmp, options.spareFiles ?? 0);
+    this.spares.adopt();
   }
 
   /**
    * Clears what a crash left behind: temp files (no client was told 250) and spool files that
-   * never got their index rows (renamed, but the transaction was cut before commit).
+   * never got their index rows (renamed, but the transaction was cut before commit). Spare files
+   * stay for the queue thread to reuse.
    */
   recover(): { tempFiles: number; orphans: number } {
     let tempFiles = 0;
     for (const file of readdirSync(this.tmp)) {
+      if (isSpareName(file)) continue;
       rmSync(join(this.tmp, file), { force: true });
       tempFiles++;
     }
@@ -194,36 +217,114 @@ export class Spool {
     return { tempFiles, orphans };
   }
 
+  /**
+   * A writer for one message. Up to WHOLE_LIMIT bytes it only holds them, and commit() hands the
+   * message whole to `store`; past that it writes a temp file as the bytes come, and commit()
+   * makes that file durable here and hands only the index rows on.
+   */
   async create(): Promise<SpoolWriter> {
     const id = `${Date.now().toString(36)}${randomBytes(9).toString("base64url")}`;
-    const tempPath = join(this.tmp, `${id}.eml`);
-    const finalPath = this.pathOf(id);
-    const file = await SpoolFile.create(tempPath);
+    let held: Buffer[] = [];
     let size = 0;
+    let file: TempFile | undefined;
+    const entryOf = (envelope: Envelope, hold: string | undefined): IndexEntry => ({
+      id,
+      envelope,
+      size,
+      receivedAt: new Date().toISOString(),
+      hold,
+    });
     return {
       write: async (chunk) => {
-        await file.write(chunk);
         size += chunk.length;
+        if (file) return file.write(chunk);
+        held.push(chunk);
+        if (size <= WHOLE_LIMIT) return;
+        file = await this.openTemp(id);
+        for (const part of held) await file.write(part);
+        held = [];
       },
       abort: async () => {
-        await file.close();
-        rmSync(tempPath, { force: true });
+        held = [];
+        await file?.discard();
       },
       commit: async (envelope, hold) => {
-        await file.sync();
-        await rename(tempPath, finalPath);
-        await this.directory.sync();
-        const entry: IndexEntry = { id, envelope, size, receivedAt: new Date().toISOString(), hold };
+        const entry = entryOf(envelope, hold);
+        if (!file) {
+          await this.storeVia(entry, wholeContent(held, size));
+          held = [];
+          return spooledMessage(entry);
+        }
+        await this.settleTemp(file, id);
         try {
           await this.indexVia(entry);
         } catch (error) {
           // Not indexed, so never acknowledged: the file must not linger until the next recover().
-          await rm(finalPath, { force: true });
+          await rm(this.pathOf(id), { force: true });
           throw error;
         }
         return spooledMessage(entry);
       },
     };
+  }
+
+  /**
+   * Writes a whole message's file, fsyncs it, renames it into the spool and indexes it: what
+   * a writer's commit() does for a small message, here or in the queue thread.
+   */
+  async store(entry: IndexEntry, content: Buffer): Promise<void> {
+    const file = await this.openTemp(entry.id);
+    try {
+      await file.write(content);
+    } catch (error) {
+      await file.discard();
+      throw error;
+    }
+    await this.settleTemp(file, entry.id);
+    try {
+      await this.index(entry);
+    } catch (error) {
+      await rm(this.pathOf(entry.id), { force: true });
+      throw error;
+    }
+  }
+
+  /** A temp file for message `id`: a spare overwritten in place when there is one, else a new file. */
+  private async openTemp(id: string): Promise<TempFile> {
+    const spare = this.spares.take();
+    if (!spare) {
+      const path = join(this.tmp, `${id}.eml`);
+      const file = await SpoolFile.create(path);
+      return tempFile(file, path, async () => {
+        await file.close();
+        rmSync(path, { force: true });
+      });
+    }
+    let file: SpoolFile;
+    try {
+      file = await SpoolFile.overwrite(spare.path, spare.size);
+    } catch (error) {
+      // A spare someone removed by hand: forget it and make a new file.
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return this.openTemp(id);
+      this.spares.putBack(spare);
+      throw error;
+    }
+    return tempFile(file, spare.path, async () => {
+      await file.close();
+      this.spares.putBack(spareAfter(spare, file));
+    });
+  }
+
+  /** fsyncs a temp file and renames it into the spool, the folder fsync'd too (shared by a batch). */
+  private async settleTemp(file: TempFile, id: string): Promise<void> {
+    try {
+      await file.sync();
+      await rename(file.path, this.pathOf(id));
+    } catch (error) {
+      await file.discard();
+      throw error;
+    }
+    await this.directory.sync();
   }
 
   /** Writes a message's index rows, sharing the transaction with others of the same turn. */
@@ -275,12 +376,15 @@ export class Spool {
    * and nothing failed, the message is removed in the same transaction (its file right after):
    * the common case costs one shared commit. Failures stay for finishMessage, which reports them.
    */
-  settle(messageId: string, outcomes: readonly AttemptOutcome[]): Promise<Settled> {
+  settle(
+    message: Pick<SpooledMessage, "id" | "size">,
+    outcomes: readonly AttemptOutcome[],
+  ): Promise<Settled> {
     // Lazy: the remote already has the message, so only a crash in the next few ms could send it twice.
     return this.writes
-      .submit(() => this.settleNow(messageId, outcomes), "lazy")
+      .submit(() => this.settleNow(message.id, outcomes), "lazy")
       .then(async (settled) => {
-        if (settled.removed) await removeFile(this.pathOf(messageId));
+        if (settled.removed) await this.spares.keep(this.pathOf(message.id), message.id, message.size);
         return settled;
       });
   }
@@ -354,13 +458,40 @@ export class Spool {
   }
 }
 
-/** Deletes a spool file that may already be gone; one unlink where rm() would lstat first. */
-async function removeFile(path: string): Promise<void> {
-  try {
-    await unlink(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
+/** A message's temp file before it is renamed into the spool. */
+interface TempFile {
+  readonly path: string;
+  write(chunk: Buffer): Promise<void>;
+  sync(): Promise<void>;
+  /** Closes it and deletes it, or keeps it as a spare when it was one. */
+  discard(): Promise<void>;
+}
+
+function tempFile(file: SpoolFile, path: string, discard: () => Promise<void>): TempFile {
+  let discarded = false;
+  return {
+    path,
+    write: (chunk) => file.write(chunk),
+    sync: () => file.sync(),
+    discard: async () => {
+      if (discarded) return;
+      discarded = true;
+      await discard();
+    },
+  };
+}
+
+/** A spare given back unused: it may be longer than before, never shorter. */
+function spareAfter(spare: SpareFile, file: SpoolFile): SpareFile {
+  return { path: spare.path, size: Math.max(spare.size, file.length) };
+}
+
+/** The held chunks as one buffer that owns its memory, so it can move to another thread. */
+function wholeContent(chunks: readonly Buffer[], size: number): Buffer {
+  const content = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for (const chunk of chunks) at += chunk.copy(content, at);
+  return content;
 }
 
 /** The message an index entry records, as message(id) reads it back once committed. */

@@ -1,4 +1,5 @@
-import { createReadStream, type ReadStream } from "node:fs";
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import SMTPConnection from "nodemailer/lib/smtp-connection/index.js";
 
 /** Where one SMTP session goes, and how it may authenticate. */
@@ -38,16 +39,19 @@ export class TransportPool {
 
   constructor(private readonly options: { hostname: string; idleMs: number }) {}
 
-  /** Sends the file at `path` as is; resolves with the server's replies, rejects with its error. */
+  /**
+   * Sends the message as is, from the file at `source` or from memory; resolves with the
+   * server's replies, rejects with its error.
+   */
   async send(
     destination: Destination,
     envelope: { from: string; to: string[] },
-    path: string,
+    source: string | Buffer,
   ): Promise<SentInfo> {
     const key = [destination.host, destination.port, destination.servername, destination.user].join("|");
     const reused = this.takeIdle(key);
     const session = reused ?? (await this.open(destination));
-    const stream = createReadStream(path);
+    const stream = typeof source === "string" ? createReadStream(source) : bufferStream(source);
     try {
       const info = await this.transmit(session, envelope, stream);
       this.release(key, session);
@@ -58,7 +62,7 @@ export class TransportPool {
       if (reused && stream.readableDidRead === false && smtpError.responseCode === undefined) {
         this.drop(session);
         stream.destroy();
-        return this.send(destination, envelope, path);
+        return this.send(destination, envelope, source);
       }
       if (isRefusal(smtpError) && !session.connection.destroyed) this.resetAndRelease(key, session);
       else this.drop(session);
@@ -180,12 +184,22 @@ export class TransportPool {
   private transmit(
     session: Session,
     envelope: { from: string; to: string[] },
-    stream: ReadStream,
+    stream: Readable,
   ): Promise<SentInfo> {
     return new Promise((resolve, reject) => {
       session.connection.send(envelope, stream, (error, info) => (error ? reject(error) : resolve(info)));
     });
   }
+}
+
+/** A stream of one buffer: it tells, like a file's, whether the session began to read it. */
+function bufferStream(content: Buffer): Readable {
+  return new Readable({
+    read() {
+      this.push(content);
+      this.push(null);
+    },
+  });
 }
 
 /** The server answered and refused the envelope or the message, not the session itself. */

@@ -19,7 +19,7 @@ async function spoolOne(dir: string): Promise<string> {
       recipients: ["bob@example.net", "later@example.net"],
       clientAddress: "192.0.2.10",
     });
-    await spool.settle(message.id, [
+    await spool.settle(message, [
       { recipient: "bob@example.net", state: "delivered", error: "250 2.0.0 Ok" },
       {
         recipient: "later@example.net",

@@ -8,7 +8,7 @@ import { tempDir } from "../helpers/tmp.js";
 
 const logger = createLogger("test");
 
-test("the queue thread indexes each message before answering and delivers it to the smarthost", async (t) => {
+test("the queue thread spools and indexes each message before answering and delivers it to the smarthost", async (t) => {
   const postfix = await startPostfix(t, { mailboxes: ["bob@example.org", "eve@example.org"] });
   if (!postfix) return;
   const dir = tempDir(t, "queue-manager-");
@@ -27,14 +27,20 @@ test("the queue thread indexes each message before answering and delivers it to 
   );
   const db = openStore(dir);
   t.after(() => db.close());
-  const spool = new Spool(db, dir, { index: (entry) => queue.index(entry) });
+  const spool = new Spool(db, dir, {
+    index: (entry) => queue.index(entry),
+    store: (entry, content) => queue.store(entry, content),
+  });
+  // Bob's message is small and moves whole to the thread; Eve's is past WHOLE_LIMIT, so its file
+  // is written here and only its rows go to the thread.
+  const padding = { "bob@example.org": "", "eve@example.org": `${"z".repeat(998)}\r\n`.repeat(70) };
   try {
     const ids: string[] = [];
-    for (const to of ["bob@example.org", "eve@example.org"]) {
+    for (const to of ["bob@example.org", "eve@example.org"] as const) {
       const writer = await spool.create();
       await writer.write(
         Buffer.from(
-          `From: ana@example.net\r\nTo: ${to}\r\nSubject: via the queue thread\r\n\r\nhello ${to}\r\n`,
+          `From: ana@example.net\r\nTo: ${to}\r\nSubject: via the queue thread\r\n\r\n${padding[to]}hello ${to}\r\n`,
         ),
       );
       const message = await writer.commit({
@@ -67,6 +73,11 @@ test("the queue thread indexes each message before answering and delivers it to 
     const [eve] = await postfix.waitForMail("eve@example.org", 1);
     assert.match(bob?.toString() ?? "", /hello bob@example\.org/);
     assert.match(eve?.toString() ?? "", /hello eve@example\.org/);
+    const lf = (text: string) => text.replaceAll("\r\n", "\n");
+    assert.ok(
+      lf(eve?.toString() ?? "").includes(lf(padding["eve@example.org"])),
+      "the large message arrives whole",
+    );
     for (let i = 0; i < 100 && spool.messages().length > 1; i++) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(
       spool.messages().map((m) => m.id),

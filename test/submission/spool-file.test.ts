@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
@@ -27,4 +27,21 @@ test("a spool file is created only once, and closing twice is harmless", async (
   await assert.rejects(SpoolFile.create(path), /EEXIST/);
   await file.close();
   await file.close();
+});
+
+test("a file written over holds exactly the new chunks, whether they are shorter or longer than the old content", async (t) => {
+  const dir = tempDir(t, "spool-file");
+  let n = 0;
+  const bytes = fc.uint8Array({ maxLength: 80_000 });
+  await fc.assert(
+    fc.asyncProperty(bytes, fc.array(bytes, { maxLength: 6 }), async (old, chunks) => {
+      const path = join(dir, `${n++}.eml`);
+      writeFileSync(path, old);
+      const file = await SpoolFile.overwrite(path, old.length);
+      for (const chunk of chunks) await file.write(Buffer.from(chunk));
+      await file.sync();
+      assert.deepEqual(readFileSync(path), Buffer.concat(chunks.map((c) => Buffer.from(c))));
+    }),
+    { numRuns: 60 },
+  );
 });
