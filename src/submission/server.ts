@@ -5,6 +5,7 @@ import { type Endpoint, type Logger, UserError } from "../core/index.js";
 import { parseMailbox } from "./address.js";
 import { AuthLockout } from "./auth-lockout.js";
 import { clientKey } from "./client-key.js";
+import { coalesceWrites } from "./coalesced-writes.js";
 import type { SubmissionConfig } from "./config.js";
 import { ConnectionLimits } from "./connection-limits.js";
 import { type DkimKey, dkimSigningWriter, fromAddress, loadDkimKeys } from "./dkim.js";
@@ -95,8 +96,9 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
     callback();
   };
 
-  const onSecure: SMTPServerOptions["onSecure"] = (_socket, session, callback) => {
+  const onSecure: SMTPServerOptions["onSecure"] = (socket, session, callback) => {
     session.disabledCommands = [];
+    coalesceWrites(socket);
     callback();
   };
 
