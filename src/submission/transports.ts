@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import SMTPConnection from "nodemailer/lib/smtp-connection/index.js";
+import { stuffDotsFaster } from "./dot-stuffing.js";
 
 /** Where one SMTP session goes, and how it may authenticate. */
 export interface Destination {
@@ -152,6 +153,7 @@ export class TransportPool {
       socketTimeout: 300_000,
       logger: false,
     });
+    stuffDotsFaster(connection);
     return new Promise<Session>((resolve, reject) => {
       let settled = false;
       const fail = (error: Error) => {
