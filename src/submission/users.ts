@@ -34,11 +34,18 @@ export class UserStore {
   private readonly byAddress: Statement<[string], UserRow>;
   private readonly sendersOf: Statement<[string], { pattern: string }>;
   private readonly holdByAddress: Statement<[string], Pick<UserRow, "held_at" | "hold_reason">>;
+  /** The account and its sender patterns (a JSON array) in one query: MAIL FROM reads it per message. */
+  private readonly withSenders: Statement<[string], UserRow & { senders: string }>;
 
   constructor(private readonly db: Store) {
     this.byAddress = db.prepare("SELECT * FROM submission_users WHERE address = ?");
     this.sendersOf = db.prepare("SELECT pattern FROM submission_senders WHERE address = ? ORDER BY pattern");
     this.holdByAddress = db.prepare("SELECT held_at, hold_reason FROM submission_users WHERE address = ?");
+    this.withSenders = db.prepare(
+      `SELECT u.*, (SELECT json_group_array(pattern) FROM
+         (SELECT pattern FROM submission_senders s WHERE s.address = u.address ORDER BY pattern)) AS senders
+       FROM submission_users u WHERE u.address = ?`,
+    );
   }
 
   async add(
@@ -149,8 +156,8 @@ export class UserStore {
   }
 
   get(addressText: string): SubmissionUser | undefined {
-    const row = this.row(addressText.trim().toLowerCase());
-    return row ? this.toUser(row) : undefined;
+    const row = this.withSenders.get(addressText.trim().toLowerCase());
+    return row ? userOf(row, JSON.parse(row.senders) as string[]) : undefined;
   }
 
   list(): SubmissionUser[] {
@@ -180,15 +187,21 @@ export class UserStore {
   }
 
   private toUser(row: UserRow): SubmissionUser {
-    const senders = this.sendersOf.all(row.address).map((r) => r.pattern);
-    return {
-      address: row.address,
-      suspended: row.suspended === 1,
-      hold: holdOf(row),
-      senders,
-      createdAt: row.created_at,
-    };
+    return userOf(
+      row,
+      this.sendersOf.all(row.address).map((r) => r.pattern),
+    );
   }
+}
+
+function userOf(row: UserRow, senders: string[]): SubmissionUser {
+  return {
+    address: row.address,
+    suspended: row.suspended === 1,
+    hold: holdOf(row),
+    senders,
+    createdAt: row.created_at,
+  };
 }
 
 function holdOf(row: Pick<UserRow, "held_at" | "hold_reason">): AccountHold | null {
