@@ -1,5 +1,4 @@
-import { readdirSync, rmSync, statSync } from "node:fs";
-import { rename, unlink } from "node:fs/promises";
+import { readdirSync, renameSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 
 /** A delivered message's file waiting in tmp/ to be overwritten by a new message. */
@@ -54,13 +53,17 @@ export class SpareFiles {
 
   /**
    * Keeps the file at `path` (a message just removed from the index) as a spare named after
-   * `id`, or deletes it when enough are kept. A file already gone is no error.
+   * `id`, or deletes it when enough are kept. A file already gone is no error. One direct call,
+   * like the queue thread's other renames (writeWholeFile).
    */
-  async keep(path: string, id: string, size: number): Promise<void> {
+  keep(path: string, id: string, size: number): void {
     try {
-      if (this.spares.length >= this.limit) return await unlink(path);
+      if (this.spares.length >= this.limit) {
+        unlinkSync(path);
+        return;
+      }
       const spare = join(this.tmpDir, `${id}${SUFFIX}`);
-      await rename(path, spare);
+      renameSync(path, spare);
       this.spares.push({ path: spare, size });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Statement } from "better-sqlite3";
@@ -7,7 +7,7 @@ import type { Store } from "../store/index.js";
 import { DirectorySync } from "./directory-sync.js";
 import { GroupCommit } from "./group-commit.js";
 import { isSpareName, type SpareFile, SpareFiles } from "./spare-files.js";
-import { SpoolFile } from "./spool-file.js";
+import { SpoolFile, writeWholeFile } from "./spool-file.js";
 
 export interface Envelope {
   /** The authenticated user who submitted the message. */
@@ -223,7 +223,7 @@ export class Spool {
    * makes that file durable here and hands only the index rows on.
    */
   async create(): Promise<SpoolWriter> {
-    const id = `${Date.now().toString(36)}${randomBytes(9).toString("base64url")}`;
+    const id = newMessageId();
     let held: Buffer[] = [];
     let size = 0;
     let file: TempFile | undefined;
@@ -273,18 +273,30 @@ export class Spool {
    * a writer's commit() does for a small message, here or in the queue thread.
    */
   async store(entry: IndexEntry, content: Buffer): Promise<void> {
-    const file = await this.openTemp(entry.id);
+    const finalPath = this.pathOf(entry.id);
+    let spare = this.spares.take();
+    let tempPath = spare?.path ?? join(this.tmp, `${entry.id}.eml`);
     try {
-      await file.write(content);
+      try {
+        await writeWholeFile(tempPath, content, spare?.size);
+      } catch (error) {
+        // A spare someone removed by hand: write a new file instead.
+        if (!spare || (error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        spare = undefined;
+        tempPath = join(this.tmp, `${entry.id}.eml`);
+        await writeWholeFile(tempPath, content);
+      }
+      renameSync(tempPath, finalPath);
     } catch (error) {
-      await file.discard();
+      if (spare) this.spares.putBack({ path: spare.path, size: Math.max(spare.size, content.length) });
+      else rmSync(tempPath, { force: true });
       throw error;
     }
-    await this.settleTemp(file, entry.id);
+    await this.directory.sync();
     try {
       await this.index(entry);
     } catch (error) {
-      await rm(this.pathOf(entry.id), { force: true });
+      rmSync(finalPath, { force: true });
       throw error;
     }
   }
@@ -384,7 +396,7 @@ export class Spool {
     return this.writes
       .submit(() => this.settleNow(message.id, outcomes), "lazy")
       .then(async (settled) => {
-        if (settled.removed) await this.spares.keep(this.pathOf(message.id), message.id, message.size);
+        if (settled.removed) this.spares.keep(this.pathOf(message.id), message.id, message.size);
         return settled;
       });
   }
@@ -456,6 +468,22 @@ export class Spool {
     rmSync(this.pathOf(id), { force: true });
     return removed;
   }
+}
+
+/** Random bytes drawn for many ids at once: one call into the generator per 1,000 messages. */
+const ID_RANDOM_BYTES = 9;
+let randomPool = Buffer.alloc(0);
+let randomUsed = 0;
+
+/** A spool id: the time in base 36, then 9 random bytes, so ids sort by arrival and never collide. */
+function newMessageId(): string {
+  if (randomUsed + ID_RANDOM_BYTES > randomPool.length) {
+    randomPool = randomBytes(ID_RANDOM_BYTES * 1000);
+    randomUsed = 0;
+  }
+  const random = randomPool.toString("base64url", randomUsed, randomUsed + ID_RANDOM_BYTES);
+  randomUsed += ID_RANDOM_BYTES;
+  return `${Date.now().toString(36)}${random}`;
 }
 
 /** A message's temp file before it is renamed into the spool. */
