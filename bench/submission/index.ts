@@ -420,9 +420,8 @@ export async function run(args: string[]): Promise<number> {
         });
 
     const flags = { sessions, seconds, size };
-    // Idle sessions first, on an empty spool; then porteiro's load; then porteiro is stopped so
-    // that its leftover delivery does not take CPU from Postfix's run.
-    const idleRun = idle > 0 ? await measureIdle(porteiroPort, porteiroPid, idle) : undefined;
+    // porteiro's load on a freshly started server, as Postfix's is; then the idle sessions, on the
+    // drained spool; then porteiro is stopped so that nothing of it takes CPU from Postfix's run.
     const ours = await measureServer(
       "porteiro",
       porteiroPort,
@@ -432,6 +431,7 @@ export async function run(args: string[]): Promise<number> {
       () => pssOf(porteiroPid),
       () => cpuSecondsOf(porteiroPid),
     );
+    const idleRun = idle > 0 ? await measureIdle(porteiroPort, porteiroPid, idle) : undefined;
     log(`stopping porteiro (${spooled()} messages left in its spool) ...`);
     await stopChild(porteiro, 10_000);
     if (!postfix) {
