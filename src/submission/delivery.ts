@@ -67,6 +67,10 @@ interface Job {
   readonly recipients: SpooledRecipient[];
   /** The message's bytes, when handed over in memory; otherwise the spool file is read. */
   readonly content?: Buffer;
+  /** The message as just committed (enqueue): no need to read it back. */
+  readonly message?: SpooledMessage;
+  /** True when this job holds every recipient of a message just committed. */
+  readonly whole?: boolean;
 }
 
 const keyOf = (r: { messageId: string; recipient: string }) => `${r.messageId}\0${r.recipient}`;
@@ -151,7 +155,7 @@ class DeliveryWorker {
       lastError: null,
     }));
     const kept = content && this.contentBytes + content.length <= CONTENT_BUDGET ? content : undefined;
-    this.queue(this.group(rows, kept));
+    this.queue(this.group(rows, { message, ...(kept ? { content: kept } : {}) }));
     this.wake();
   }
 
@@ -271,7 +275,11 @@ class DeliveryWorker {
     }
   }
 
-  private group(due: readonly SpooledRecipient[], content?: Buffer): Job[] {
+  /** Jobs for due recipients; `fresh` carries what enqueue knows of a message just committed. */
+  private group(
+    due: readonly SpooledRecipient[],
+    fresh?: { message: SpooledMessage; content?: Buffer },
+  ): Job[] {
     const jobs = new Map<string, SpooledRecipient[]>();
     for (const recipient of due) {
       const domain = this.options.smarthost ? "" : domainOf(recipient.recipient);
@@ -280,7 +288,7 @@ class DeliveryWorker {
       list.push(recipient);
       jobs.set(key, list);
     }
-    return [...jobs.values()].flatMap((list) => {
+    const grouped = [...jobs.values()].flatMap((list) => {
       const first = list[0] as SpooledRecipient;
       const domain = this.options.smarthost ? "" : domainOf(first.recipient);
       const chunks: Job[] = [];
@@ -289,11 +297,13 @@ class DeliveryWorker {
           messageId: first.messageId,
           domain,
           recipients: list.slice(i, i + RECIPIENTS_PER_TRANSACTION),
-          ...(content ? { content } : {}),
+          ...(fresh?.content ? { content: fresh.content } : {}),
+          ...(fresh ? { message: fresh.message } : {}),
         });
       }
       return chunks;
     });
+    return fresh && grouped.length === 1 ? [{ ...(grouped[0] as Job), whole: true }] : grouped;
   }
 
   private launch(job: Job): void {
@@ -332,7 +342,8 @@ class DeliveryWorker {
   }
 
   private async deliver(job: Job, release: () => void): Promise<void> {
-    const message = this.spool.message(job.messageId);
+    // Fresh from enqueue (committed a moment ago, not held), the message need not be read back.
+    const message = job.message ?? this.spool.message(job.messageId);
     if (!message || message.held) return;
     const addresses = job.recipients.map((r) => r.recipient);
     let outcomes: RecipientOutcome[];
@@ -344,7 +355,11 @@ class DeliveryWorker {
       outcomes = addresses.map((recipient) => ({ recipient, kind, reply: error.message }));
     }
     release();
-    const settled = await this.spool.settle(message, this.judge(message, job.recipients, outcomes));
+    const settled = await this.spool.settle(
+      message,
+      this.judge(message, job.recipients, outcomes),
+      job.whole,
+    );
     // Every recipient is final but some failed: the sender gets a DSN before the message goes.
     if (settled.queued === 0 && !settled.removed) await this.finish(message.id);
   }

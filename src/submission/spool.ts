@@ -387,21 +387,35 @@ export class Spool {
    * Records one attempt's outcomes for a message's recipients. When they leave nothing queued
    * and nothing failed, the message is removed in the same transaction (its file right after):
    * the common case costs one shared commit. Failures stay for finishMessage, which reports them.
+   * `everyRecipient` says the outcomes cover all of the message's recipients.
    */
   settle(
     message: Pick<SpooledMessage, "id" | "size">,
     outcomes: readonly AttemptOutcome[],
+    everyRecipient = false,
   ): Promise<Settled> {
     // Lazy: the remote already has the message, so only a crash in the next few ms could send it twice.
     return this.writes
-      .submit(() => this.settleNow(message.id, outcomes), "lazy")
+      .submit(() => this.settleNow(message.id, outcomes, everyRecipient), "lazy")
       .then(async (settled) => {
         if (settled.removed) this.spares.keep(this.pathOf(message.id), message.id, message.size);
         return settled;
       });
   }
 
-  private settleNow(messageId: string, outcomes: readonly AttemptOutcome[]): Settled {
+  /**
+   * `everyRecipient`: the outcomes cover all of the message's recipients, so when all were
+   * delivered the message is simply deleted (its recipient rows go with it): one statement.
+   */
+  private settleNow(
+    messageId: string,
+    outcomes: readonly AttemptOutcome[],
+    everyRecipient: boolean,
+  ): Settled {
+    if (everyRecipient && outcomes.every((outcome) => outcome.state === "delivered")) {
+      this.statements.deleteMessage.run(messageId);
+      return { queued: 0, removed: true };
+    }
     const now = new Date();
     for (const outcome of outcomes) {
       this.statements.record.run(

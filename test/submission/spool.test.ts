@@ -130,6 +130,41 @@ test("with spare files, a delivered message's file is written over by the next m
   assert.deepEqual(readdirSync(join(spool.dir, "tmp")), []);
 });
 
+test("outcomes covering every recipient: all delivered deletes the message at once; anything else is recorded", async (t) => {
+  const { spool } = spoolIn(t);
+  const delivered = await (await spool.create()).commit(ENVELOPE);
+  assert.deepEqual(
+    await spool.settle(
+      delivered,
+      ENVELOPE.recipients.map((recipient) => ({ recipient, state: "delivered" as const })),
+      true,
+    ),
+    { queued: 0, removed: true },
+  );
+  assert.equal(spool.message(delivered.id), undefined);
+  assert.deepEqual(spool.recipients(delivered.id), [], "the recipient rows went with it");
+  const mixed = await (await spool.create()).commit(ENVELOPE);
+  const later = new Date(Date.now() + 60_000);
+  assert.deepEqual(
+    await spool.settle(
+      mixed,
+      [
+        { recipient: "bob@example.org", state: "delivered" },
+        { recipient: "carla@example.com", state: "queued", error: "451 later", nextAttemptAt: later },
+      ],
+      true,
+    ),
+    { queued: 1, removed: false },
+  );
+  assert.deepEqual(
+    spool.recipients(mixed.id).map((r) => [r.recipient, r.state]),
+    [
+      ["bob@example.org", "delivered"],
+      ["carla@example.com", "queued"],
+    ],
+  );
+});
+
 test("recover leaves spare files; a spool takes up to its limit of them and deletes the rest", async (t) => {
   const { data, db, spool } = spoolIn(t);
   for (const name of ["a", "b", "c"]) writeFileSync(join(spool.dir, "tmp", `${name}.spare`), name.repeat(10));
