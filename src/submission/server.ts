@@ -78,6 +78,10 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
     distinctDomains: config.hold.distinct_domains,
     flagWindowMs: config.hold.window * 60_000,
   });
+  /** Holds this process has put on accounts, counted per account, so a session sees a new one. */
+  const holdsPlaced = new Map<string, number>();
+  /** Each session's account hold as of its MAIL FROM, and the count of holds placed then. */
+  const holdAtMailFrom = new WeakMap<SMTPServerSession, { hold: AccountHold | null; placed: number }>();
   let stopping = false;
   let receiving = 0;
   let idle: (() => void) | undefined;
@@ -152,6 +156,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
     const limit = sending.messageRefusal(user.address);
     // A limit hit may be the one that makes the account suspect.
     const hold = holdOnSuspicion(session.id, user.address, []) ?? user.hold;
+    holdAtMailFrom.set(session, { hold, placed: holdsPlaced.get(user.address) ?? 0 });
     if (limit) return callback(limitReply(session.id, user.address, limit));
     if (hold && config.hold.action === "refuse") return callback(heldReply(session.id, user.address, hold));
     callback();
@@ -169,8 +174,20 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
     const suspicion = sending.suspicion(username, recipients);
     if (!suspicion) return undefined;
     if (users.hold(username, suspicion)) {
+      holdsPlaced.set(username, (holdsPlaced.get(username) ?? 0) + 1);
       logger.warn({ session: sessionId, user: username, suspicion }, "account put on hold: compromised?");
     }
+    return users.holdOf(username);
+  };
+
+  /**
+   * The account's hold at the end of DATA: as read at MAIL FROM, unless a session of this
+   * process has put the account on hold since, which reads it again. That spares a query per
+   * message; an operator's hold or release counts from the next MAIL FROM.
+   */
+  const holdNow = (session: SMTPServerSession, username: string): AccountHold | null => {
+    const seen = holdAtMailFrom.get(session);
+    if (seen && seen.placed === (holdsPlaced.get(username) ?? 0)) return seen.hold;
     return users.holdOf(username);
   };
 
@@ -257,7 +274,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
           ? reply(552, `5.3.4 Message exceeds the fixed maximum size of ${config.max_message_size} bytes`)
           : reply(554, "5.6.0 Bare CR or LF in message; lines must end with CRLF (RFC 5321 2.3.8)");
       }
-      const hold = holdOnSuspicion(session.id, username, recipients) ?? users.holdOf(username);
+      const hold = holdOnSuspicion(session.id, username, recipients) ?? holdNow(session, username);
       if (hold && config.hold.action === "refuse") {
         await writer.abort();
         throw heldReply(session.id, username, hold);
