@@ -1,11 +1,10 @@
-import { close, closeSync, fsync, ftruncate, ftruncateSync, open, openSync, write, writeSync } from "node:fs";
+import { close, closeSync, fsync, ftruncateSync, open, openSync, write, writeSync } from "node:fs";
 import { promisify } from "node:util";
 
 const openFile = promisify(open);
 const writeFile = promisify(write);
 const syncFile = promisify(fsync);
 const closeFile = promisify(close);
-const truncateFile = promisify(ftruncate);
 
 /** Bytes held before a write: a usual message leaves in one write, and a session holds at most this. */
 const BUFFER_LIMIT = 64 * 1024;
@@ -17,28 +16,13 @@ const BUFFER_LIMIT = 64 * 1024;
 export class SpoolFile {
   private held: Buffer[] = [];
   private heldBytes = 0;
-  private written = 0;
   private closed = false;
 
-  private constructor(
-    private readonly fd: number,
-    /** The length of the old content being overwritten (a spare file), 0 for a new file. */
-    private readonly previousSize: number,
-  ) {}
+  private constructor(private readonly fd: number) {}
 
   /** Creates the file; fails if it exists. */
   static async create(path: string): Promise<SpoolFile> {
-    return new SpoolFile(await openFile(path, "wx", 0o600), 0);
-  }
-
-  /** Opens an existing file of `size` bytes to write over it from the start (spare-files.ts). */
-  static async overwrite(path: string, size: number): Promise<SpoolFile> {
-    return new SpoolFile(await openFile(path, "r+"), size);
-  }
-
-  /** Bytes written so far, held ones included. */
-  get length(): number {
-    return this.written + this.heldBytes;
+    return new SpoolFile(await openFile(path, "wx", 0o600));
   }
 
   async write(chunk: Buffer): Promise<void> {
@@ -47,10 +31,9 @@ export class SpoolFile {
     if (this.heldBytes >= BUFFER_LIMIT) await this.flush();
   }
 
-  /** Writes what is held, cuts off what is left of older content, and fsyncs, then closes. */
+  /** Writes what is held and fsyncs, then closes. */
   async sync(): Promise<void> {
     await this.flush();
-    if (this.written < this.previousSize) await truncateFile(this.fd, this.written);
     await syncFile(this.fd);
     await this.close();
   }
@@ -71,7 +54,6 @@ export class SpoolFile {
     for (let offset = 0; offset < data.length; ) {
       offset += (await writeFile(this.fd, data, offset, data.length - offset, null)).bytesWritten;
     }
-    this.written += data.length;
   }
 }
 

@@ -6,7 +6,7 @@ import type { Statement } from "better-sqlite3";
 import type { Store } from "../store/index.js";
 import { DirectorySync } from "./directory-sync.js";
 import { GroupCommit } from "./group-commit.js";
-import { isSpareName, type SpareFile, SpareFiles } from "./spare-files.js";
+import { isSpareName, SpareFiles } from "./spare-files.js";
 import { SpoolFile, writeWholeFile } from "./spool-file.js";
 
 export interface Envelope {
@@ -219,14 +219,16 @@ export class Spool {
 
   /**
    * A writer for one message. Up to WHOLE_LIMIT bytes it only holds them, and commit() hands the
-   * message whole to `store`; past that it writes a temp file as the bytes come, and commit()
-   * makes that file durable here and hands only the index rows on.
+   * message whole to `store`; past that it writes a new temp file as the bytes come (spares are
+   * for the many small messages), and commit() makes that file durable here and hands only the
+   * index rows on.
    */
   async create(): Promise<SpoolWriter> {
     const id = newMessageId();
+    const tempPath = join(this.tmp, `${id}.eml`);
     let held: Buffer[] = [];
     let size = 0;
-    let file: TempFile | undefined;
+    let file: SpoolFile | undefined;
     const entryOf = (envelope: Envelope, hold: string | undefined): IndexEntry => ({
       id,
       envelope,
@@ -240,13 +242,13 @@ export class Spool {
         if (file) return file.write(chunk);
         held.push(chunk);
         if (size <= WHOLE_LIMIT) return;
-        file = await this.openTemp(id);
+        file = await SpoolFile.create(tempPath);
         for (const part of held) await file.write(part);
         held = [];
       },
       abort: async () => {
         held = [];
-        await file?.discard();
+        if (file) await discardTemp(file, tempPath);
       },
       commit: async (envelope, hold) => {
         const entry = entryOf(envelope, hold);
@@ -255,7 +257,7 @@ export class Spool {
           held = [];
           return spooledMessage(entry);
         }
-        await this.settleTemp(file, id);
+        await this.settleTemp(file, tempPath, id);
         try {
           await this.indexVia(entry);
         } catch (error) {
@@ -301,39 +303,13 @@ export class Spool {
     }
   }
 
-  /** A temp file for message `id`: a spare overwritten in place when there is one, else a new file. */
-  private async openTemp(id: string): Promise<TempFile> {
-    const spare = this.spares.take();
-    if (!spare) {
-      const path = join(this.tmp, `${id}.eml`);
-      const file = await SpoolFile.create(path);
-      return tempFile(file, path, async () => {
-        await file.close();
-        rmSync(path, { force: true });
-      });
-    }
-    let file: SpoolFile;
-    try {
-      file = await SpoolFile.overwrite(spare.path, spare.size);
-    } catch (error) {
-      // A spare someone removed by hand: forget it and make a new file.
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return this.openTemp(id);
-      this.spares.putBack(spare);
-      throw error;
-    }
-    return tempFile(file, spare.path, async () => {
-      await file.close();
-      this.spares.putBack(spareAfter(spare, file));
-    });
-  }
-
   /** fsyncs a temp file and renames it into the spool, the folder fsync'd too (shared by a batch). */
-  private async settleTemp(file: TempFile, id: string): Promise<void> {
+  private async settleTemp(file: SpoolFile, tempPath: string, id: string): Promise<void> {
     try {
       await file.sync();
-      await rename(file.path, this.pathOf(id));
+      await rename(tempPath, this.pathOf(id));
     } catch (error) {
-      await file.discard();
+      await discardTemp(file, tempPath);
       throw error;
     }
     await this.directory.sync();
@@ -500,32 +476,10 @@ function newMessageId(): string {
   return `${Date.now().toString(36)}${random}`;
 }
 
-/** A message's temp file before it is renamed into the spool. */
-interface TempFile {
-  readonly path: string;
-  write(chunk: Buffer): Promise<void>;
-  sync(): Promise<void>;
-  /** Closes it and deletes it, or keeps it as a spare when it was one. */
-  discard(): Promise<void>;
-}
-
-function tempFile(file: SpoolFile, path: string, discard: () => Promise<void>): TempFile {
-  let discarded = false;
-  return {
-    path,
-    write: (chunk) => file.write(chunk),
-    sync: () => file.sync(),
-    discard: async () => {
-      if (discarded) return;
-      discarded = true;
-      await discard();
-    },
-  };
-}
-
-/** A spare given back unused: it may be longer than before, never shorter. */
-function spareAfter(spare: SpareFile, file: SpoolFile): SpareFile {
-  return { path: spare.path, size: Math.max(spare.size, file.length) };
+/** Closes and deletes the temp file of a refused or broken transaction. */
+async function discardTemp(file: SpoolFile, path: string): Promise<void> {
+  await file.close();
+  rmSync(path, { force: true });
 }
 
 /** The held chunks as one buffer that owns its memory, so it can move to another thread. */
