@@ -1,8 +1,9 @@
 import type { Worker } from "node:worker_threads";
 import { type Logger, siblingModule, startModuleWorker } from "../core/index.js";
 import type { SubmissionMetrics } from "./metrics.js";
-import type { FromQueueThread, QueueThreadSettings, ToQueueThread } from "./queue-protocol.js";
+import type { CommitRequest, FromQueueThread, QueueThreadSettings, ToQueueThread } from "./queue-protocol.js";
 import type { IndexEntry } from "./spool.js";
+import { TurnBatch } from "./turn-batch.js";
 
 export type { QueueThreadSettings } from "./queue-protocol.js";
 
@@ -66,15 +67,16 @@ export async function startQueueManager(
           case "failed":
             reject(new Error(`the queue thread could not start: ${message.error}`));
             break;
-          case "indexed": {
-            const entry = waiting.get(message.seq);
-            waiting.delete(message.seq);
-            if (message.error === undefined) entry?.resolve();
-            else entry?.reject(new Error(message.error));
+          case "committed":
+            for (const { seq, error } of message.results) {
+              const entry = waiting.get(seq);
+              waiting.delete(seq);
+              if (error === undefined) entry?.resolve();
+              else entry?.reject(new Error(error));
+            }
             break;
-          }
           case "delivered":
-            metrics.delivered(message.outcome);
+            for (const outcome of message.outcomes) metrics.delivered(outcome);
             break;
           case "stopped":
             stopped?.();
@@ -96,27 +98,30 @@ export async function startQueueManager(
     });
 
   const send = (message: ToQueueThread, transfer?: ArrayBuffer[]) => worker?.postMessage(message, transfer);
-  /** Sends what `message(seq)` builds; resolves when the thread reports it committed. */
-  const request = (message: (seq: number) => ToQueueThread, transfer?: ArrayBuffer[]) =>
+  const requests = new TurnBatch<CommitRequest>((batch) =>
+    send(
+      { type: "commit", requests: batch },
+      batch.flatMap(({ content }) => (content ? [content.buffer as ArrayBuffer] : [])),
+    ),
+  );
+  /** Sends the entry (and content) to be committed; resolves when the thread reports it done. */
+  const request = (entry: IndexEntry, content?: Buffer) =>
     new Promise<void>((resolve, reject) => {
       if (!worker || stopping) return reject(new Error("the queue thread is not running"));
       const id = ++seq;
       waiting.set(id, { resolve, reject });
-      send(message(id), transfer);
+      requests.push(content ? { seq: id, entry, content } : { seq: id, entry });
     });
   await spawn();
 
   return {
-    index: (entry) => request((id) => ({ type: "index", seq: id, entry })),
+    index: (entry) => request(entry),
     store: (entry, content) => {
       const whole = content.byteOffset === 0 && content.byteLength === content.buffer.byteLength;
       // Only a buffer that owns its memory moves; a slice of a shared one is copied.
       const movable = whole ? content : Buffer.allocUnsafeSlow(content.length);
       if (movable !== content) content.copy(movable);
-      return request(
-        (id) => ({ type: "store", seq: id, entry, content: movable }),
-        [movable.buffer as ArrayBuffer],
-      );
+      return request(entry, movable);
     },
     kick: () => send({ type: "kick" }),
     stop: async () => {
@@ -124,6 +129,7 @@ export async function startQueueManager(
       stopping = true;
       const thread = worker;
       if (!thread) return;
+      requests.flush();
       await new Promise<void>((resolve) => {
         stopped = resolve;
         send({ type: "stop" });

@@ -14,16 +14,31 @@ export interface QueueThreadSettings {
   readonly logLevel: string;
 }
 
+/**
+ * One message to make durable. With `content` (a small message whole) the thread writes its file
+ * too (Spool.store), then delivers from memory; without it the file is already in the spool and
+ * only its index rows are written.
+ */
+export interface CommitRequest {
+  readonly seq: number;
+  readonly entry: IndexEntry;
+  readonly content?: Uint8Array;
+}
+
+/** How a commit request ended: committed, or refused with the reason. */
+export interface CommitResult {
+  readonly seq: number;
+  readonly error?: string;
+}
+
 export type ToQueueThread =
-  | { readonly type: "index"; readonly seq: number; readonly entry: IndexEntry }
-  /** A small message whole: the thread writes its file too (Spool.store), then delivers from memory. */
-  | { readonly type: "store"; readonly seq: number; readonly entry: IndexEntry; readonly content: Uint8Array }
+  | { readonly type: "commit"; readonly requests: readonly CommitRequest[] }
   | { readonly type: "kick" }
   | { readonly type: "stop" };
 
 export type FromQueueThread =
   | { readonly type: "ready" }
-  | { readonly type: "indexed"; readonly seq: number; readonly error?: string }
-  | { readonly type: "delivered"; readonly outcome: DeliveryOutcome }
+  | { readonly type: "committed"; readonly results: readonly CommitResult[] }
+  | { readonly type: "delivered"; readonly outcomes: readonly DeliveryOutcome[] }
   | { readonly type: "stopped" }
   | { readonly type: "failed"; readonly error: string };

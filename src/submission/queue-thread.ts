@@ -7,8 +7,16 @@ import { parentPort, workerData } from "node:worker_threads";
 import { createLogger } from "../core/index.js";
 import { openStore } from "../store/index.js";
 import { startDelivery } from "./delivery.js";
-import type { FromQueueThread, QueueThreadSettings, ToQueueThread } from "./queue-protocol.js";
-import { type IndexEntry, Spool, spooledMessage } from "./spool.js";
+import type { DeliveryOutcome } from "./metrics.js";
+import type {
+  CommitRequest,
+  CommitResult,
+  FromQueueThread,
+  QueueThreadSettings,
+  ToQueueThread,
+} from "./queue-protocol.js";
+import { Spool, spooledMessage } from "./spool.js";
+import { TurnBatch } from "./turn-batch.js";
 
 /** Delivered messages' files kept for new ones (spare-files.ts): about a second's worth at full load. */
 const SPARE_FILES = 1024;
@@ -17,6 +25,8 @@ const port = parentPort;
 if (!port) throw new Error("queue-thread.ts runs only as a worker thread");
 const settings = workerData as QueueThreadSettings;
 const post = (message: FromQueueThread) => port.postMessage(message);
+const results = new TurnBatch<CommitResult>((batch) => post({ type: "committed", results: batch }));
+const outcomes = new TurnBatch<DeliveryOutcome>((batch) => post({ type: "delivered", outcomes: batch }));
 
 try {
   const logger = createLogger("porteiro").child({ thread: "queue" });
@@ -33,32 +43,31 @@ try {
     connectionsPerDestination: settings.connectionsPerDestination,
     lifetimeMs: settings.lifetimeMs,
     logger,
-    metrics: { delivered: (outcome) => post({ type: "delivered", outcome }) },
+    metrics: { delivered: (outcome) => outcomes.push(outcome) },
   });
-  const committed = (seq: number, entry: IndexEntry, content?: Buffer) => {
-    post({ type: "indexed", seq });
-    delivery.enqueue(spooledMessage(entry), entry.envelope.recipients, content);
+  const commit = ({ seq, entry, content }: CommitRequest) => {
+    const bytes = content && Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+    (bytes ? spool.store(entry, bytes) : spool.index(entry)).then(
+      () => {
+        results.push({ seq });
+        delivery.enqueue(spooledMessage(entry), entry.envelope.recipients, bytes);
+      },
+      (error: Error) => results.push({ seq, error: error.message }),
+    );
   };
-  const failed = (seq: number) => (error: Error) => post({ type: "indexed", seq, error: error.message });
   port.on("message", (message: ToQueueThread) => {
     switch (message.type) {
-      case "index":
-        spool.index(message.entry).then(() => committed(message.seq, message.entry), failed(message.seq));
+      case "commit":
+        for (const request of message.requests) commit(request);
         break;
-      case "store": {
-        const { content } = message;
-        const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-        spool
-          .store(message.entry, bytes)
-          .then(() => committed(message.seq, message.entry, bytes), failed(message.seq));
-        break;
-      }
       case "kick":
         delivery.kick();
         break;
       case "stop":
         delivery.stop().then(() => {
           store.close();
+          results.flush();
+          outcomes.flush();
           post({ type: "stopped" });
           port.close();
         });
