@@ -8,6 +8,7 @@ import { clientKey } from "./client-key.js";
 import { coalesceWrites } from "./coalesced-writes.js";
 import type { SubmissionConfig } from "./config.js";
 import { ConnectionLimits } from "./connection-limits.js";
+import { scanDataFaster } from "./data-scanning.js";
 import { type DkimKey, dkimSigningWriter, fromAddress, loadDkimKeys } from "./dkim.js";
 import { missingFields, receivedField } from "./headers.js";
 import { SubmissionMetrics } from "./metrics.js";
@@ -49,6 +50,7 @@ function reply(code: number, text: string): Error & { responseCode: number } {
  */
 export async function startSubmission(options: SubmissionOptions): Promise<SubmissionService> {
   const { config, hostname, spool, users, logger } = options;
+  scanDataFaster();
   const metrics = options.metrics ?? new SubmissionMetrics();
   metrics.countHeldAccounts(() => users.heldCount());
   const dkimKeys = loadDkimKeys(config.dkim);
