@@ -40,7 +40,7 @@ export function stuffDots(chunk: Buffer, previous: number | false): Buffer | und
 }
 
 /** What nodemailer's DataStream (its DATA phase Transform) keeps between chunks. */
-interface DataStreamState {
+export interface DataStreamState {
   inByteCount: number;
   outByteCount: number;
   lastByte: number | false;
@@ -64,20 +64,5 @@ export function speedUpDotStuffing(stream: DataStreamState): void {
     this.lastByte = chunk[chunk.length - 1] as number;
     this.push(out);
     done();
-  };
-}
-
-/**
- * Makes the DATA streams of this nodemailer session use speedUpDotStuffing. It hooks the
- * session's `_createSendStream`; should a later nodemailer not have it, nothing changes.
- */
-export function stuffDotsFaster(connection: object): void {
-  const session = connection as { _createSendStream?: (callback: unknown) => DataStreamState };
-  const create = session._createSendStream;
-  if (typeof create !== "function") return;
-  session._createSendStream = function (this: unknown, callback: unknown) {
-    const stream = create.call(this, callback);
-    speedUpDotStuffing(stream);
-    return stream;
   };
 }

@@ -1,7 +1,8 @@
 import { createReadStream } from "node:fs";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import SMTPConnection from "nodemailer/lib/smtp-connection/index.js";
-import { stuffDotsFaster } from "./dot-stuffing.js";
+import { whenDataBegins } from "./data-phase.js";
+import { speedUpDotStuffing } from "./dot-stuffing.js";
 
 /** Where one SMTP session goes, and how it may authenticate. */
 export interface Destination {
@@ -22,6 +23,10 @@ export type SentInfo = SMTPConnection.SentMessageInfo;
 interface Session {
   readonly connection: SMTPConnection;
   sent: number;
+  /** DATA phases begun: a failed send that began none sent nothing of its message. */
+  dataPhases: number;
+  /** Whether dataPhases is counted at all (data-phase.ts found nodemailer's hook). */
+  countsDataPhases: boolean;
   idleTimer?: NodeJS.Timeout;
 }
 
@@ -52,24 +57,26 @@ export class TransportPool {
     const key = [destination.host, destination.port, destination.servername, destination.user].join("|");
     const reused = this.takeIdle(key);
     const session = reused ?? (await this.open(destination));
-    const stream = typeof source === "string" ? createReadStream(source) : bufferStream(source);
+    // A message in memory goes to nodemailer as is: it writes it at once, with no stream between.
+    const message = typeof source === "string" ? createReadStream(source) : source;
+    const phases = session.dataPhases;
     try {
-      const info = await this.transmit(session, envelope, stream);
+      const info = await this.transmit(session, envelope, message);
       this.release(key, session);
       return info;
     } catch (error) {
       const smtpError = error as SMTPConnection.SMTPError;
       // A kept session the server closed meanwhile: nothing of the message left, so a new session may take it.
-      if (reused && stream.readableDidRead === false && smtpError.responseCode === undefined) {
+      const nothingSent = session.countsDataPhases && session.dataPhases === phases;
+      if (reused && nothingSent && smtpError.responseCode === undefined) {
         this.drop(session);
-        stream.destroy();
         return this.send(destination, envelope, source);
       }
       if (isRefusal(smtpError) && !session.connection.destroyed) this.resetAndRelease(key, session);
       else this.drop(session);
       throw error;
     } finally {
-      stream.destroy();
+      if (!Buffer.isBuffer(message)) message.destroy();
     }
   }
 
@@ -153,7 +160,11 @@ export class TransportPool {
       socketTimeout: 300_000,
       logger: false,
     });
-    stuffDotsFaster(connection);
+    const session: Session = { connection, sent: 0, dataPhases: 0, countsDataPhases: false };
+    session.countsDataPhases = whenDataBegins(connection, (stream) => {
+      session.dataPhases++;
+      speedUpDotStuffing(stream);
+    });
     return new Promise<Session>((resolve, reject) => {
       let settled = false;
       const fail = (error: Error) => {
@@ -170,7 +181,6 @@ export class TransportPool {
         const ready = () => {
           if (settled) return;
           settled = true;
-          const session: Session = { connection, sent: 0 };
           this.busy.add(session);
           resolve(session);
         };
@@ -186,22 +196,12 @@ export class TransportPool {
   private transmit(
     session: Session,
     envelope: { from: string; to: string[] },
-    stream: Readable,
+    message: Readable | Buffer,
   ): Promise<SentInfo> {
     return new Promise((resolve, reject) => {
-      session.connection.send(envelope, stream, (error, info) => (error ? reject(error) : resolve(info)));
+      session.connection.send(envelope, message, (error, info) => (error ? reject(error) : resolve(info)));
     });
   }
-}
-
-/** A stream of one buffer: it tells, like a file's, whether the session began to read it. */
-function bufferStream(content: Buffer): Readable {
-  return new Readable({
-    read() {
-      this.push(content);
-      this.push(null);
-    },
-  });
 }
 
 /** The server answered and refused the envelope or the message, not the session itself. */
