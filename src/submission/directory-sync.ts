@@ -1,13 +1,20 @@
-import { open } from "node:fs/promises";
+import { closeSync, fsync, openSync } from "node:fs";
+
+/** How long the folder stays open after its last fsync, for the next batch to use. */
+const KEEP_OPEN_MS = 1000;
 
 /**
  * A rename is durable only once the folder holding it is fsync'd. Renames that land while one
  * folder fsync runs wait for the next, and all of them share it: one fsync per batch, not per
  * message. The fsync runs on the thread pool, so the event loop serves other sessions meanwhile.
+ * The folder stays open while batches keep coming (opening and closing it each time took two
+ * more trips to the pool than the fsync itself) and is closed after a second without one.
  */
 export class DirectorySync {
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
+  private fd: number | undefined;
+  private closeTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly dir: string) {}
 
@@ -22,7 +29,7 @@ export class DirectorySync {
 
   private start(): Promise<void> {
     this.queued = undefined;
-    const run = fsyncDirectory(this.dir);
+    const run = this.fsyncFolder();
     this.running = run;
     const settle = () => {
       if (this.running === run) this.running = undefined;
@@ -30,13 +37,26 @@ export class DirectorySync {
     run.then(settle, settle);
     return run;
   }
-}
 
-async function fsyncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+  private async fsyncFolder(): Promise<void> {
+    clearTimeout(this.closeTimer);
+    try {
+      this.fd ??= openSync(this.dir, "r");
+      const fd = this.fd;
+      await new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+    // Only between fsyncs, so the folder is never closed under one.
+    this.closeTimer = setTimeout(() => this.close(), KEEP_OPEN_MS);
+    this.closeTimer.unref();
+  }
+
+  private close(): void {
+    clearTimeout(this.closeTimer);
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
   }
 }
