@@ -98,12 +98,20 @@ export async function startQueueManager(
     });
 
   const send = (message: ToQueueThread, transfer?: ArrayBuffer[]) => worker?.postMessage(message, transfer);
-  const requests = new TurnBatch<CommitRequest>((batch) =>
-    send(
-      { type: "commit", requests: batch },
-      batch.flatMap(({ content }) => (content ? [content.buffer as ArrayBuffer] : [])),
-    ),
-  );
+  const requests = new TurnBatch<CommitRequest>((batch) => {
+    try {
+      send(
+        { type: "commit", requests: batch },
+        batch.flatMap(({ content }) => (content ? [content.buffer as ArrayBuffer] : [])),
+      );
+    } catch (error) {
+      // Never sent, so never committed: each sender hears why (and its client a 451).
+      for (const { seq: id } of batch) {
+        waiting.get(id)?.reject(error as Error);
+        waiting.delete(id);
+      }
+    }
+  });
   /** Sends the entry (and content) to be committed; resolves when the thread reports it done. */
   const request = (entry: IndexEntry, content?: Buffer) =>
     new Promise<void>((resolve, reject) => {

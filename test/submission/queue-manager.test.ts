@@ -103,3 +103,42 @@ test("the queue thread spools and indexes each message before answering and deli
     "after stop nothing is acknowledged",
   );
 });
+
+test("a commit that cannot be handed to the queue thread is refused alone, and the thread goes on", async (t) => {
+  const dir = tempDir(t, "queue-manager-");
+  const queue = await startQueueManager(
+    {
+      dataDir: dir,
+      hostname: "submission.example.net",
+      // Nothing here is delivered: the messages are held.
+      smarthost: { host: "127.0.0.1", port: 9 },
+      concurrency: 1,
+      connectionsPerDestination: 1,
+      lifetimeMs: 3_600_000,
+      logLevel: "silent",
+    },
+    { logger, metrics: new SubmissionMetrics() },
+  );
+  t.after(() => queue.stop());
+  const entry = (id: string, clientAddress: unknown) => ({
+    id,
+    envelope: {
+      username: "ana@example.net",
+      mailFrom: "ana@example.net",
+      recipients: ["bob@example.org"],
+      clientAddress: clientAddress as string,
+    },
+    size: 1,
+    receivedAt: new Date().toISOString(),
+    hold: "test",
+  });
+  // A function cannot be copied to another thread: postMessage throws for the whole batch.
+  await assert.rejects(queue.index(entry("broken", () => undefined)), { name: "DataCloneError" });
+  await queue.index(entry("fine", "192.0.2.7"));
+  const db = openStore(dir);
+  t.after(() => db.close());
+  assert.deepEqual(
+    new Spool(db, dir).messages().map((m) => m.id),
+    ["fine"],
+  );
+});
