@@ -30,5 +30,13 @@ if (name === undefined || !names.includes(name)) {
   process.exitCode = name === undefined || name === "--help" || name === "-h" ? 0 : 1;
 } else {
   const benchmark = (await import(pathToFileURL(join(here, name, "index.ts")).href)) as Benchmark;
-  process.exitCode = await benchmark.run(args);
+  try {
+    process.exitCode = await benchmark.run(args);
+  } catch (error) {
+    // A mistyped flag gets one line; anything else keeps its stack for whoever debugs the bench.
+    const { code, message } = error as { code?: string; message: string };
+    if (!code?.startsWith("ERR_PARSE_ARGS") && !message.startsWith("--")) throw error;
+    process.stderr.write(`bench ${name}: ${message}\n(npm run bench -- ${name} --help)\n`);
+    process.exitCode = 2;
+  }
 }

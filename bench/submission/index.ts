@@ -284,7 +284,7 @@ export async function run(args: string[]): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      "usage: npm run bench -- submission [--seconds 30] [--sessions 50] [--size 10240] [--idle 1000] [--skip-build] [--keep] [--profile DIR] [--porteiro-only] [--node-options FLAGS]\n",
+      "usage: npm run bench -- submission [--seconds 30] [--sessions 50] [--size 10240] [--idle 1000] [--skip-build] [--keep] [--profile DIR] [--porteiro-only] [--node-options=FLAGS]\n",
     );
     return 0;
   }
