@@ -16,7 +16,8 @@ async function startReceiver(t: { after(fn: () => unknown): void }, onBody?: (so
       const parts: Buffer[] = [];
       stream.on("data", (part: Buffer) => {
         parts.push(part);
-        if (onBody) for (const socket of sockets) if (socket.remotePort === session.remotePort) onBody(socket);
+        if (onBody)
+          for (const socket of sockets) if (socket.remotePort === session.remotePort) onBody(socket);
       });
       stream.on("end", () => {
         received.push(Buffer.concat(parts).toString("latin1"));
@@ -32,7 +33,13 @@ async function startReceiver(t: { after(fn: () => unknown): void }, onBody?: (so
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const port = (net.address() as import("node:net").AddressInfo).port;
-  return { port, received, hangUp: () => sockets.forEach((socket) => socket.destroy()) };
+  return {
+    port,
+    received,
+    hangUp: () => {
+      for (const socket of sockets) socket.destroy();
+    },
+  };
 }
 
 const envelope = { from: "ana@example.net", to: ["bob@example.org"] };
