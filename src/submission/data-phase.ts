@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import { corkForThisTick } from "./coalesced-writes.js";
 import type { DataStreamState } from "./dot-stuffing.js";
 
 /** The parts of nodemailer's SMTPConnection that a DATA phase begins with. */
@@ -21,11 +22,7 @@ export function whenDataBegins(connection: object, began: (stream: DataStreamSta
   owner._createSendStream = function (this: DataPhaseOwner, callback: unknown) {
     const stream = create.call(this, callback);
     began(stream);
-    const socket = this._socket;
-    if (socket && !socket.writableCorked) {
-      socket.cork();
-      process.nextTick(() => socket.uncork());
-    }
+    if (this._socket) corkForThisTick(this._socket);
     return stream;
   };
   return true;
