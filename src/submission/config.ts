@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { endpointSchema } from "../core/index.js";
+import { DEFAULT_MAX_IN_FLIGHT_PER_CLIENT } from "./auth-lockout.js";
 
 const count = z.number().int().positive();
 const seconds = z.number().positive();
@@ -56,6 +57,8 @@ export const submissionConfigSchema = z
         max_lock: seconds.default(24 * 60),
         /** Milliseconds added to each failed answer per recent failure, capped at 10 s. */
         failure_delay_ms: z.number().int().min(0).default(1000),
+        /** Password checks in flight at once from one client network; more wait for an answer (454). */
+        max_in_flight_per_client: count.default(DEFAULT_MAX_IN_FLIGHT_PER_CLIENT),
       })
       .prefault({}),
     /** Per-user sending limits, keyed on the authenticated user. */

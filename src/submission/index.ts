@@ -1,6 +1,12 @@
 export { parseMailbox, parseSenderPattern, senderMatches } from "./address.js";
-export { AuthLockout, type LockoutPolicy } from "./auth-lockout.js";
-export { clientKey } from "./client-key.js";
+export {
+  type AttemptRefusal,
+  AuthLockout,
+  DEFAULT_MAX_IN_FLIGHT_PER_CLIENT,
+  isRefusal,
+  type LockoutPolicy,
+  type LoginAttempt,
+} from "./auth-lockout.js";
 export {
   defaultSubmissionConfig,
   type SubmissionConfig,

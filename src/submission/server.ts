@@ -1,10 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
-import { type Endpoint, type Logger, UserError } from "../core/index.js";
+import { clientNetwork, type Endpoint, type Logger, UserError } from "../core/index.js";
 import { parseMailbox } from "./address.js";
-import { AuthLockout } from "./auth-lockout.js";
-import { clientKey } from "./client-key.js";
+import { AuthLockout, isRefusal } from "./auth-lockout.js";
 import { coalesceWrites } from "./coalesced-writes.js";
 import type { SubmissionConfig } from "./config.js";
 import { ConnectionLimits } from "./connection-limits.js";
@@ -64,6 +63,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
     lockMs: config.auth_lockout.lock * 60_000,
     maxLockMs: config.auth_lockout.max_lock * 60_000,
     failureDelayMs: config.auth_lockout.failure_delay_ms,
+    maxInFlightPerClient: config.auth_lockout.max_in_flight_per_client,
   });
   const sending = new SendingLimits({
     messages: {
@@ -91,7 +91,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
   const onConnect: SMTPServerOptions["onConnect"] = (session, callback) => {
     const refusal = stopping
       ? "service shutting down"
-      : connections.admit(session.id, clientKey(session.remoteAddress));
+      : connections.admit(session.id, clientNetwork(session.remoteAddress));
     if (refusal) {
       if (!stopping) metrics.reject("connection_limit");
       logger.warn({ session: session.id, client: session.remoteAddress, refusal }, "connection refused");
@@ -111,28 +111,37 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
   const onAuth: SMTPServerOptions["onAuth"] = (auth, session, callback) => {
     const username = auth.username ?? "";
     const client = session.remoteAddress;
-    const locked = lockout.lockedUntil(username, clientKey(client));
-    if (locked) {
+    // Counted before the password is checked, so parallel sessions cannot outrun the lock.
+    const attempt = lockout.begin(username, clientNetwork(client));
+    if (isRefusal(attempt)) {
       metrics.reject("lockout");
       logger.warn(
-        { session: session.id, client, username, until: new Date(locked) },
-        "login while locked out",
+        { session: session.id, client, username, refusal: attempt.reason, until: new Date(attempt.retryAt) },
+        "login refused unchecked",
       );
-      return callback(reply(454, "4.7.0 Too many failed logins; try again later"));
+      return callback(
+        reply(
+          454,
+          attempt.reason === "locked"
+            ? "4.7.0 Too many failed logins; try again later"
+            : "4.7.0 Too many logins in progress; try again later",
+        ),
+      );
     }
     users.authenticate(username, auth.password ?? "").then(
       (user) => {
         if (user) {
-          lockout.succeed(username);
+          attempt.succeeded();
           logger.info({ session: session.id, client, user: user.address, method: auth.method }, "login");
           return callback(null, { user: user.address });
         }
-        const delay = lockout.fail(username, clientKey(client));
+        const delay = attempt.failed();
         metrics.reject("auth_failure");
         logger.warn({ session: session.id, client, username, method: auth.method }, "login failed");
         setTimeout(() => callback(reply(535, "5.7.8 Authentication credentials invalid")), delay).unref();
       },
       (error: Error) => {
+        attempt.abandoned();
         logger.error({ session: session.id, err: error }, "login check failed");
         callback(reply(454, "4.7.0 Temporary authentication failure"));
       },

@@ -1,20 +1,27 @@
-import { AuthLockout, clientKey, type LockoutPolicy } from "../submission/index.js";
+import { clientNetwork } from "../core/index.js";
+import {
+  AuthLockout,
+  DEFAULT_MAX_IN_FLIGHT_PER_CLIENT,
+  isRefusal,
+  type LockoutPolicy,
+} from "../submission/index.js";
 import type { OperatorStore } from "./operators.js";
 import type { Session, SessionStore } from "./sessions.js";
 
-/** 5 failures in 15 minutes for a name or from an address (an IPv6 /64) lock it, 1 min doubling up to a day. */
+/** 5 failures in 15 minutes for a name or from a client network lock it, 1 min doubling up to a day. */
 export const DEFAULT_LOGIN_LOCKOUT: LockoutPolicy = {
   failures: 5,
   windowMs: 15 * 60_000,
   lockMs: 60_000,
   maxLockMs: 24 * 3_600_000,
   failureDelayMs: 500,
+  maxInFlightPerClient: DEFAULT_MAX_IN_FLIGHT_PER_CLIENT,
 };
 
 export type LoginResult =
   | { readonly ok: true; readonly id: string; readonly session: Session }
   | { readonly ok: false; readonly reason: "invalid" }
-  | { readonly ok: false; readonly reason: "locked"; readonly retryAfterSeconds: number };
+  | { readonly ok: false; readonly reason: "locked" | "busy"; readonly retryAfterSeconds: number };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -31,18 +38,28 @@ export class Logins {
   }
 
   async attempt(username: string, password: string, ip: string): Promise<LoginResult> {
-    const client = clientKey(ip);
     const name = username.slice(0, 128);
-    const locked = this.lockout.lockedUntil(name, client);
-    if (locked !== undefined) {
-      return { ok: false, reason: "locked", retryAfterSeconds: Math.ceil((locked - Date.now()) / 1000) };
+    // Counted before the password is checked, so concurrent guesses cannot outrun the lock.
+    const attempt = this.lockout.begin(name, clientNetwork(ip));
+    if (isRefusal(attempt)) {
+      return {
+        ok: false,
+        reason: attempt.reason,
+        retryAfterSeconds: Math.max(1, Math.ceil((attempt.retryAt - Date.now()) / 1000)),
+      };
     }
-    const operator = await this.operators.verify(name, password.slice(0, 1024));
+    let operator: Awaited<ReturnType<OperatorStore["verify"]>>;
+    try {
+      operator = await this.operators.verify(name, password.slice(0, 1024));
+    } catch (error) {
+      attempt.abandoned();
+      throw error;
+    }
     if (!operator) {
-      await sleep(this.lockout.fail(name, client));
+      await sleep(attempt.failed());
       return { ok: false, reason: "invalid" };
     }
-    this.lockout.succeed(name);
+    attempt.succeeded();
     return { ok: true, ...this.sessions.create(operator.username) };
   }
 }

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { connect, type Socket } from "node:net";
 import type { TestContext } from "node:test";
+import { connect as tlsConnect } from "node:tls";
 import { pino } from "pino";
 import { openStore, type Store } from "../../src/store/index.js";
 import {
@@ -158,6 +159,16 @@ export class RawSession {
   static open(port: number): Promise<RawSession> {
     return new Promise((resolve, reject) => {
       const socket = connect(port, "127.0.0.1", () => resolve(new RawSession(socket)));
+      socket.once("error", reject);
+    });
+  }
+
+  /** A session on the implicit-TLS listener (the test's certificate is self-signed). */
+  static openTls(port: number): Promise<RawSession> {
+    return new Promise((resolve, reject) => {
+      const socket = tlsConnect({ port, host: "127.0.0.1", rejectUnauthorized: false }, () =>
+        resolve(new RawSession(socket)),
+      );
       socket.once("error", reject);
     });
   }

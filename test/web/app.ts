@@ -54,7 +54,14 @@ export async function testApp(
     submissionHost: "mail.example.net",
     logger: createLogger("web"),
     routes: options.routes ?? ROUTE_MODULES,
-    loginLockout: { failures: 3, windowMs: 60_000, lockMs: 60_000, maxLockMs: 60_000, failureDelayMs: 0 },
+    loginLockout: {
+      failures: 3,
+      windowMs: 60_000,
+      lockMs: 60_000,
+      maxLockMs: 60_000,
+      failureDelayMs: 0,
+      maxInFlightPerClient: 8,
+    },
   });
   for (const [name, role] of [
     ["ana", "admin"],

@@ -36,9 +36,14 @@ export function register(app: FastifyInstance, context: WebContext): void {
         { operator: username.slice(0, 64), ip: request.ip, reason: result.reason },
         "login refused",
       );
-      if (result.reason === "locked") {
+      if (result.reason !== "invalid") {
         reply.header("retry-after", String(result.retryAfterSeconds));
-        return reply.code(429).send({ error: "too many failed logins; try again later" });
+        return reply.code(429).send({
+          error:
+            result.reason === "locked"
+              ? "too many failed logins; try again later"
+              : "too many logins in progress; try again later",
+        });
       }
       return reply.code(401).send({ error: "wrong operator name or password" });
     },

@@ -53,12 +53,16 @@ async function login(context: WebContext, request: FastifyRequest, reply: Fastif
     { operator: username.slice(0, 64), ip: request.ip, reason: result.reason },
     "login refused",
   );
-  if (result.reason === "locked") {
+  if (result.reason !== "invalid") {
     reply.header("retry-after", String(result.retryAfterSeconds));
+    const why =
+      result.reason === "locked"
+        ? "Too many failed logins. Wait a while and try again."
+        : "Too many logins in progress. Wait a moment and try again.";
     return reply
       .code(429)
       .type(HTML_TYPE)
-      .send(loginPage(context, next, "Too many failed logins. Wait a while and try again."));
+      .send(loginPage(context, next, why));
   }
   return reply
     .code(401)
