@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Endpoint, parseEndpoint } from "../core/index.js";
+import { type Endpoint, parseEndpoint, parsePrefix } from "../core/index.js";
 
 const endpoint = z.string().transform((text, ctx): Endpoint => {
   try {
@@ -17,6 +17,19 @@ const hostname = z
   });
 const port = z.number().int().min(1).max(65535);
 
+/** A reverse proxy's address or network, as fastify (proxy-addr) takes it. */
+const proxyAddress = z.string().refine(
+  (text) => {
+    try {
+      parsePrefix(text);
+      return !text.includes("%");
+    } catch {
+      return false;
+    }
+  },
+  { message: "expected the address or network (CIDR) of a reverse proxy, e.g. 127.0.0.1 or 10.0.0.0/8" },
+);
+
 /** A mailbox server subscribers read mail from, offered by autoconfig next to submission. */
 const incomingSchema = z.strictObject({
   protocol: z.enum(["imap", "pop3"]),
@@ -31,6 +44,12 @@ export const webConfigSchema = z
   .strictObject({
     /** Where `porteiro serve` listens for HTTP. */
     listen: endpoint.prefault("127.0.0.1:8025"),
+    /**
+     * The reverse proxies in front (addresses or CIDRs): a request from one of them is taken to come
+     * from the address it names in X-Forwarded-For, for lockouts, limits and "Am I affected?".
+     * Empty (the default): the header is ignored, since any client could write it.
+     */
+    trust_proxy: z.array(proxyAddress).default([]),
     /** Mark the session cookie Secure (set it when a TLS reverse proxy sits in front). */
     secure_cookies: z.boolean().default(false),
     /** Hours a console login lasts. */

@@ -58,7 +58,12 @@ export async function createWebApp(
   };
   // Loaded here, not at the top: commands other than serve never pay for loading fastify.
   const { default: Fastify } = await import("fastify");
-  const app = Fastify({ logger: false, trustProxy: false, bodyLimit: 1024 * 1024 });
+  const trusted = options.config.trust_proxy;
+  const app = Fastify({
+    logger: false,
+    trustProxy: trusted.length > 0 ? [...trusted] : false,
+    bodyLimit: 1024 * 1024,
+  });
   app.addContentTypeParser(
     "application/x-www-form-urlencoded",
     { parseAs: "string", bodyLimit: FORM_LIMIT },
