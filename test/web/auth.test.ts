@@ -171,3 +171,31 @@ test("a read-only operator may look and log out, and gets 403 for any change", a
   });
   assert.equal(out.statusCode, 204);
 });
+
+test("a CR/LF in the login's next cannot split the answer: the login lands on the console with its cookie", async (t) => {
+  const { app } = await testApp(t);
+  const base = await app.listen({ host: "127.0.0.1", port: 0 });
+  for (const next of [
+    "/console/\r\nSet-Cookie: x=1",
+    "/console/a\nb",
+    "/console/%0d%0a ok",
+    "/console/\u2028",
+  ]) {
+    const response = await fetch(`${base}/console/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ username: "bia", password: PASSWORD, next }).toString(),
+    });
+    assert.equal(response.status, 303, next);
+    assert.equal(response.headers.get("location"), "/console/");
+    assert.match(response.headers.get("set-cookie") ?? "", /^porteiro_session=/);
+  }
+  const kept = await fetch(`${base}/console/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ username: "bia", password: PASSWORD, next: "/console/flows?at=2027-01-01" }),
+  });
+  assert.equal(kept.headers.get("location"), "/console/flows?at=2027-01-01");
+});

@@ -4,11 +4,14 @@ import type { WebContext } from "../context.js";
 import { html } from "../html.js";
 import { HTML_TYPE, providerName } from "../layout.js";
 
-/** Only a console path of ours: `next` never sends a fresh login to another site. */
+/**
+ * Where to go after logging in: a console path written only in the characters a URL's path and
+ * query may hold unescaped: never another site, and never a CR/LF that would break the Location header.
+ */
+const CONSOLE_PATH = /^\/console\/(?![/\\])[\w\-.~!$&'()*+,;=:@%/?]*$/;
+
 function safeNext(next: unknown): string {
-  return typeof next === "string" && /^\/console\/[^/\\]?/.test(next) && !next.startsWith("//")
-    ? next
-    : "/console/";
+  return typeof next === "string" && next.length <= 2048 && CONSOLE_PATH.test(next) ? next : "/console/";
 }
 
 function loginPage(context: WebContext, next: string, message?: string): string {
