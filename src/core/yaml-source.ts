@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument } from "yaml";
+import { isAlias, isNode, LineCounter, parseDocument, visit } from "yaml";
 import type { ZodError } from "zod";
 import { type Diagnostic, DiagnosticsError } from "./errors.js";
 
@@ -26,7 +26,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     );
   }
   return {
-    value: doc.toJS() ?? {},
+    value: toValue(doc, lineCounter, file),
     lineOf(path) {
       for (let depth = path.length; depth >= 0; depth--) {
         const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
@@ -35,6 +35,36 @@ export function parseYamlSource(text: string, file: string): YamlSource {
       return 1;
     },
   };
+}
+
+/** How many nodes all aliases together may stand for: a config or plan never needs many. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The document's value; an alias "bomb" (aliases of aliases, each level multiplying the last) is
+ * refused as a diagnostic at its first alias instead of being expanded into memory.
+ */
+function toValue(doc: ReturnType<typeof parseDocument>, lineCounter: LineCounter, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    if (!/alias/i.test((error as Error).message)) throw error;
+    let line = 1;
+    visit(doc, {
+      Alias(_key, node) {
+        if (isAlias(node) && node.range) line = lineCounter.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    throw new DiagnosticsError([
+      {
+        file,
+        line,
+        severity: "error",
+        message: `YAML: its aliases expand to too many values (more than ${MAX_ALIAS_COUNT}); write them out`,
+      },
+    ]);
+  }
 }
 
 /**

@@ -59,3 +59,24 @@ test("bad arguments get one line and exit 1", () => {
     assert.ok(result.stderr.trim().length > 0);
   }
 });
+
+test("an alias bomb in a plan or a config is a file:line error and exit 1, quickly", (t) => {
+  const dir = tempDir(t, "cli");
+  const levels = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+  for (const [below, name] of ["ab", "bc", "cd", "de", "ef", "fg", "gh", "hi"]) {
+    levels.push(`${name}: &${name} [${Array(9).fill(`*${below}`).join(", ")}]`);
+  }
+  const plan = join(dir, "plan.yaml");
+  writeFileSync(plan, `isp: { name: X }\n${levels.join("\n")}\n`);
+  const checked = porteiro(["plan", "check", plan]);
+  assert.equal(checked.status, 1, checked.stderr);
+  assert.match(checked.stderr, new RegExp(`^${plan}:3: .*aliases expand to too many values`, "m"));
+  assert.doesNotMatch(checked.stderr, STACK_LINE);
+
+  const config = join(dir, "porteiro.yaml");
+  writeFileSync(config, `data: ${dir}\n${levels.join("\n")}\n`);
+  const served = porteiro(["policy", "render", "--format", "nftables", "--config", config]);
+  assert.equal(served.status, 1, served.stderr);
+  assert.match(served.stderr, new RegExp(`^${config}:3: .*aliases expand to too many values`, "m"));
+  assert.doesNotMatch(served.stderr, STACK_LINE);
+});
