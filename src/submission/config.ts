@@ -38,6 +38,12 @@ export const submissionConfigSchema = z
     /** How long a message may stay queued before it bounces, in hours (default 5 days). */
     queue_lifetime_hours: seconds.default(120),
     max_message_size: count.default(25 * 1024 * 1024),
+    /**
+     * Octets a line of a message may hold without its CRLF; a longer one is refused (554 5.6.0).
+     * RFC 5322 §2.1.1 says 998; raise it only for clients that cannot be fixed, knowing that a
+     * next hop may then cut or refuse the line.
+     */
+    max_line_length: count.default(998),
     max_recipients: count.default(100),
     max_connections: count.default(1000),
     max_connections_per_ip: count.default(20),

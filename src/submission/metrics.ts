@@ -8,6 +8,7 @@ export const REJECTION_REASONS = [
   "held",
   "size",
   "smuggling",
+  "long_line",
   "connection_limit",
   "auth_required",
   "suspended",

@@ -1,28 +1,30 @@
 import type { Readable } from "node:stream";
 import { headerBlockEnd } from "./headers.js";
-import { BareLineEndingCheck } from "./line-endings.js";
+import { LineCheck, type LineFault } from "./line-endings.js";
 import type { SpoolWriter } from "./spool.js";
 
 /** Header bytes looked at for Message-ID and Date; past this the rest counts as body. */
 const HEADER_LIMIT = 256 * 1024;
 
-export type Received =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly reason: "size" | "bare-line-ending" };
+export type Refusal = "size" | LineFault;
+
+export type Received = { readonly ok: true } | { readonly ok: false; readonly reason: Refusal };
 
 /**
  * Streams a message from the DATA phase into a spool writer: the header block is held back
  * (bounded) until `prefix` can be computed from it, then the prefix, the held bytes and the
- * rest go out as they come. A message that grows past the size limit or holds a bare CR or LF
- * stops being written at once; the stream is still read to its end so the session can go on.
+ * rest go out as they come. A message that grows past the size limit or fails the line check
+ * (a bare CR or LF, a NUL, a line over `maxLineLength`) stops being written at once; the stream
+ * is still read to its end so the session can go on.
  */
 export async function receiveMessage(
   stream: Readable & { sizeExceeded?: boolean },
   writer: SpoolWriter,
   prefix: (headerBlock: string) => string,
+  maxLineLength: number,
 ): Promise<Received> {
-  const endings = new BareLineEndingCheck();
-  let refused: "size" | "bare-line-ending" | undefined;
+  const lines = new LineCheck(maxLineLength);
+  let refused: Refusal | undefined;
   let head: Buffer | undefined = Buffer.alloc(0);
 
   const release = async (held: Buffer, headerEnd: number) => {
@@ -34,7 +36,7 @@ export async function receiveMessage(
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     if (refused) continue;
     if (stream.sizeExceeded) refused = "size";
-    else if (endings.push(chunk)) refused = "bare-line-ending";
+    else refused = lines.push(chunk);
     if (refused) continue;
     if (head) {
       const held = Buffer.concat([head, chunk]);
@@ -48,7 +50,7 @@ export async function receiveMessage(
   // A client that hangs up mid-message ends the stream early; that must not look like a message.
   if (!stream.readableEnded) throw new Error("the connection closed before the end of the message");
   if (!refused && stream.sizeExceeded) refused = "size";
-  if (!refused && endings.end()) refused = "bare-line-ending";
+  if (!refused) refused = lines.end();
   if (refused) return { ok: false, reason: refused };
   if (head) await release(head, -1);
   return { ok: true };

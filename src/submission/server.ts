@@ -10,6 +10,7 @@ import { ConnectionLimits } from "./connection-limits.js";
 import { scanDataFaster } from "./data-scanning.js";
 import { type DkimKey, dkimSigningWriter, fromAddress, loadDkimKeys } from "./dkim.js";
 import { missingFields, receivedField } from "./headers.js";
+import { messageRefusal } from "./message-refusals.js";
 import { SubmissionMetrics } from "./metrics.js";
 import { receiveMessage } from "./receive-message.js";
 import { SendingLimits } from "./sending-limits.js";
@@ -276,14 +277,16 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
             : {}),
           date,
         }) + missingFields(headerBlock, hostname, date);
-      const received = await receiveMessage(stream, writer, prefix);
+      const received = await receiveMessage(stream, writer, prefix, config.max_line_length);
       if (!received.ok) {
         await writer.abort();
-        metrics.reject(received.reason === "size" ? "size" : "smuggling");
+        const refusal = messageRefusal(received.reason, {
+          maxMessageSize: config.max_message_size,
+          maxLineLength: config.max_line_length,
+        });
+        metrics.reject(refusal.metric);
         logger.warn({ session: session.id, user: username, reason: received.reason }, "message refused");
-        throw received.reason === "size"
-          ? reply(552, `5.3.4 Message exceeds the fixed maximum size of ${config.max_message_size} bytes`)
-          : reply(554, "5.6.0 Bare CR or LF in message; lines must end with CRLF (RFC 5321 2.3.8)");
+        throw reply(refusal.code, refusal.text);
       }
       const hold = holdOnSuspicion(session.id, username, recipients) ?? holdNow(session, username);
       if (hold && config.hold.action === "refuse") {

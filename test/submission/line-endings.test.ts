@@ -2,35 +2,50 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { hasField, headerBlockEnd, missingFields } from "../../src/submission/headers.js";
-import { BareLineEndingCheck } from "../../src/submission/line-endings.js";
+import { LineCheck, type LineFault } from "../../src/submission/line-endings.js";
 
 /** Runs the check over `message` cut at `cuts`, as the DATA stream would deliver it. */
-function bare(message: Buffer, cuts: number[]): boolean {
-  const check = new BareLineEndingCheck();
+function check(message: Buffer, cuts: number[], maxLineLength = 998): LineFault | undefined {
+  const lines = new LineCheck(maxLineLength);
   let from = 0;
   for (const cut of [...new Set(cuts)].sort((a, b) => a - b)) {
-    if (check.push(message.subarray(from, cut))) return true;
+    const fault = lines.push(message.subarray(from, cut));
+    if (fault) return fault;
     from = cut;
   }
-  return check.push(message.subarray(from)) || check.end();
+  return lines.push(message.subarray(from)) ?? lines.end();
 }
 
-const line = fc.string({ maxLength: 20 }).map((s) => s.replace(/[\r\n]/g, ""));
+/** Every fault in the message, found the slow and obvious way: byte by byte, line by line. */
+function faults(message: Buffer, maxLineLength: number): Set<LineFault> {
+  const found = new Set<LineFault>();
+  for (let i = 0; i < message.length; i++) {
+    if (message[i] === 0) found.add("nul");
+    if (message[i] === 0x0d && message[i + 1] !== 0x0a) found.add("bare-line-ending");
+    if (message[i] === 0x0a && message[i - 1] !== 0x0d) found.add("bare-line-ending");
+  }
+  for (const line of message.toString("latin1").split("\r\n")) {
+    if (line.length > maxLineLength) found.add("long-line");
+  }
+  return found;
+}
+
+const cutsOf = (message: Buffer) =>
+  fc.array(fc.nat(message.length), { maxLength: 8 }).map((cuts) => cuts.sort((a, b) => a - b));
+
+const line = fc.string({ maxLength: 20 }).map((s) => s.replace(/[\r\n\0]/g, ""));
 const crlfMessage = fc
   .array(line, { minLength: 1, maxLength: 10 })
   .map((lines) => Buffer.from(`${lines.join("\r\n")}\r\n`));
 
-test("CRLF-only messages pass however they are chunked", () => {
+test("CRLF-only messages with short lines pass however they are chunked", () => {
   fc.assert(
-    fc.property(crlfMessage, fc.array(fc.nat(300)), (message, cuts) => {
-      assert.equal(
-        bare(
-          message,
-          cuts.map((c) => c % (message.length + 1)),
-        ),
-        false,
-      );
-    }),
+    fc.property(
+      crlfMessage.chain((message) => fc.tuple(fc.constant(message), cutsOf(message))),
+      ([message, cuts]) => {
+        assert.equal(check(message, cuts, 80), undefined);
+      },
+    ),
   );
 });
 
@@ -50,15 +65,50 @@ test("one bare CR or LF anywhere is found however the message is chunked", () =>
         if ((stray === "\n" && before.endsWith("\r")) || (stray === "\r" && after.startsWith("\n"))) return;
         const smuggled = Buffer.from(before + stray + after, "latin1");
         assert.equal(
-          bare(
+          check(
             smuggled,
             cuts.map((c) => c % (smuggled.length + 1)),
           ),
-          true,
+          "bare-line-ending",
         );
       },
     ),
   );
+});
+
+/** Messages rich in what the check looks for: line ends of every kind, NULs, lines near the limit. */
+const risky = fc
+  .tuple(
+    fc.array(fc.constantFrom("\r\n", "\r", "\n", "\0", "a", "xxxxx", "\r\n.\r\n", "\r\n\0.\r\n"), {
+      maxLength: 40,
+    }),
+    fc.integer({ min: 1, max: 12 }),
+  )
+  .chain(([pieces, maxLineLength]) => {
+    const message = Buffer.from(pieces.join(""), "latin1");
+    return fc.tuple(fc.constant(message), cutsOf(message), fc.constant(maxLineLength));
+  });
+
+test("the check finds a fault exactly when the byte-by-byte reference does, one the reference found", () => {
+  fc.assert(
+    fc.property(risky, ([message, cuts, maxLineLength]) => {
+      const expected = faults(message, maxLineLength);
+      const found = check(message, cuts, maxLineLength);
+      if (expected.size === 0) assert.equal(found, undefined);
+      else assert.ok(found && expected.has(found), `${found} not in ${[...expected]}`);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test("998 octets make a line; 999 are refused, however they are cut; the limit is the one given", () => {
+  const message = (length: number) => Buffer.from(`Subject: x\r\n\r\n${"y".repeat(length)}\r\nend\r\n`);
+  for (const cuts of [[], [20], [1011], [1012], [1013], [5, 500, 1012]]) {
+    assert.equal(check(message(998), cuts), undefined, `998 cut at ${cuts}`);
+    assert.equal(check(message(999), cuts), "long-line", `999 cut at ${cuts}`);
+  }
+  assert.equal(check(message(999), [], 5000), undefined);
+  assert.equal(check(Buffer.from("a\r\n\0.\r\nb\r\n"), [3]), "nul");
 });
 
 test("the header block ends at the first empty line; fields are found by name, not in folded lines", () => {

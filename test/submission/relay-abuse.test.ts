@@ -146,6 +146,58 @@ test("bare LF and bare CR in DATA (SMTP smuggling): refused 554 5.6.0, nothing s
   assertNothingSpooled(running);
 });
 
+/** swaks sending the file's bytes as they are, after AUTH over STARTTLS. */
+function sendRaw(running: TestService, name: string, data: string) {
+  const file = join(running.dataDir, name);
+  writeFileSync(file, data, "latin1");
+  return swaks(running.service, "starttls", [
+    ...swaksAuth("PLAIN"),
+    "--from",
+    USER,
+    "--to",
+    "bia@example.org",
+    "--no-data-fixup",
+    "--data",
+    `@${file}`,
+  ]);
+}
+
+test("a NUL before a line-starting dot (a next hop that drops NUL ends DATA there): 554 5.6.0, nothing spooled", async (t) => {
+  if (!requireSwaks(t)) return;
+  const running = await startTestService(t);
+  const result = await sendRaw(
+    running,
+    "nul.eml",
+    "Subject: one\r\n\r\nhello\r\n\0.\r\nMAIL FROM:<ceo@bank.example>\r\nRCPT TO:<victim@example.org>\r\nDATA\r\n\r\nfake\r\n.\r\n",
+  );
+  assert.equal(result.status, 26, result.stdout);
+  assert.ok(
+    replies(result.stdout).includes("554 5.6.0 NUL character in message (RFC 5322 2.3)"),
+    result.stdout,
+  );
+  assertNothingSpooled(running);
+});
+
+test("a line over 998 octets: 554 5.6.0, nothing spooled; 998 pass, and max_line_length lets longer ones through", async (t) => {
+  if (!requireSwaks(t)) return;
+  const message = (length: number) => `Subject: long\r\n\r\n${"x".repeat(length)}\r\n.\r\n`;
+  const strict = await startTestService(t);
+  const refused = await sendRaw(strict, "long.eml", message(999));
+  assert.equal(refused.status, 26, refused.stdout);
+  assert.ok(
+    replies(refused.stdout).includes("554 5.6.0 Line longer than 998 octets in message (RFC 5322 2.1.1)"),
+    refused.stdout,
+  );
+  assertNothingSpooled(strict);
+  const fits = await sendRaw(strict, "fits.eml", message(998));
+  assert.equal(fits.status, 0, fits.stdout);
+
+  const lenient = await startTestService(t, { max_line_length: 5000 });
+  const accepted = await sendRaw(lenient, "long.eml", message(4000));
+  assert.equal(accepted.status, 0, accepted.stdout);
+  assert.equal(lenient.spool.messages().length, 1);
+});
+
 test("RCPT flood: 452 4.5.3 past the per-message cap", async (t) => {
   if (!requireSwaks(t)) return;
   const running = await startTestService(t, { max_recipients: 3 });
