@@ -24,6 +24,8 @@ export interface ExporterStats {
   unsupportedVersion: number;
   templates: number;
   optionsRecords: number;
+  /** Mail flows dropped because a time in them is outside the sane range (flowTimesValid). */
+  badTimes: number;
   /**
    * Datagrams received (and counted in `packets`) but dropped before decoding because the
    * decoding thread was a whole ring behind, or, under OVERFLOW_EXPORTER, because MAX_EXPORTERS
@@ -42,6 +44,7 @@ export function emptyStats(): ExporterStats {
     unsupportedVersion: 0,
     templates: 0,
     optionsRecords: 0,
+    badTimes: 0,
     dropped: 0,
   };
 }

@@ -28,6 +28,26 @@ export interface MailFlow {
   lastMs: number;
 }
 
+/** 1990-01-01: flow times before it are a broken or hostile exporter's, not traffic. */
+export const EARLIEST_FLOW_MS = Date.UTC(1990, 0, 1);
+/** How far past its packet's export time a flow may end: exporters' clocks drift, not by days. */
+export const FLOW_AHEAD_MS = 86_400_000;
+
+/**
+ * Whether both of the flow's times lie in [EARLIEST_FLOW_MS, exportMs + FLOW_AHEAD_MS]: a time
+ * outside (2^64-1 ms, a 1970 clock) would land the flow in an hour the store refuses or in
+ * nobody's analysis window. Decoders drop and count (badTimes) a flow that fails.
+ */
+export function flowTimesValid(flow: MailFlow, exportMs: number): boolean {
+  const latest = exportMs + FLOW_AHEAD_MS;
+  return (
+    flow.firstMs >= EARLIEST_FLOW_MS &&
+    flow.lastMs >= EARLIEST_FLOW_MS &&
+    flow.firstMs <= latest &&
+    flow.lastMs <= latest
+  );
+}
+
 /** Where decoded mail flows go: the hourly aggregator in production, anything in tests. */
 export interface FlowSink {
   add(flow: MailFlow): void;

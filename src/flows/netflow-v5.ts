@@ -1,10 +1,11 @@
 /**
  * NetFlow v5: a 24-byte header and fixed 48-byte IPv4 records. Times are exporter uptime in ms,
- * placed on the calendar with the header's uptime and Unix time; the header's low 14 sampling
- * bits give the sampling interval.
+ * placed on the calendar with the header's uptime and Unix time (a record whose times fall
+ * outside the sane range, see flowTimesValid, is dropped); the header's low 14 sampling bits
+ * give the sampling interval.
  */
 import type { PacketDecoder } from "./decode.js";
-import type { MailPort } from "./mail-flow.js";
+import { flowTimesValid, type MailPort } from "./mail-flow.js";
 import { KEEP_PROTOCOL } from "./templates.js";
 
 export const V5_HEADER = 24;
@@ -40,6 +41,10 @@ export const decodeV5: PacketDecoder = (bytes, view, start, packetEnd, ctx) => {
     // Signed 32-bit differences survive the uptime counter wrapping every 49.7 days.
     flow.firstMs = exportMs - ((sysUptime - view.getUint32(base + 24)) | 0);
     flow.lastMs = exportMs - ((sysUptime - view.getUint32(base + 28)) | 0);
+    if (!flowTimesValid(flow, exportMs)) {
+      stats.badTimes++;
+      continue;
+    }
     stats.mailFlows++;
     sink.add(flow);
   }

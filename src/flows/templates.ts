@@ -6,7 +6,7 @@
  * shares for everything read here.
  */
 import type { DecodeContext } from "./decode.js";
-import type { MailFlow, MailPort } from "./mail-flow.js";
+import { flowTimesValid, type MailFlow, type MailPort } from "./mail-flow.js";
 
 export const FIELD = {
   octetDeltaCount: 1,
@@ -440,8 +440,8 @@ function readV6(view: DataView, offset: number): bigint {
 
 /**
  * Reads the records of one data set (bytes start…end) with template `t`: options records update
- * the domain, flow records that are TCP to a mail port go to the sink. Trailing bytes shorter
- * than a record are padding.
+ * the domain, flow records that are TCP to a mail port go to the sink, unless their times are
+ * out of range (counted as badTimes). Trailing bytes shorter than a record are padding.
  */
 export function readDataSet(
   t: Template,
@@ -471,16 +471,22 @@ export function readDataSet(
     const sink = ctx.sink;
     const clock = ctx.clock;
     let mail = 0;
+    let badTimes = 0;
     // Nine records in ten are not TCP to a mail port: three loads, one compare and out.
     for (let base = start; base + min <= end; base += min) {
       const port = ((bytes[base + portAt] as number) << 8) | (bytes[base + portAt + 1] as number);
       if (KEEP_PROTOCOL[port] !== bytes[base + protoAt]) continue;
       if (t.readMailFlow(bytes, view, base, port as MailPort, flow, clock)) {
-        mail++;
-        sink.add(flow);
+        if (flowTimesValid(flow, clock.exportMs)) {
+          mail++;
+          sink.add(flow);
+        } else {
+          badTimes++;
+        }
       }
     }
     stats.mailFlows += mail;
+    stats.badTimes += badTimes;
     return;
   }
   for (let base = start; end - base >= min; ) {
@@ -500,8 +506,12 @@ export function readDataSet(
         KEEP_PROTOCOL[port] === bytes[base + t.protoAt] &&
         t.readMailFlow(bytes, view, base, port as MailPort, ctx.flow, ctx.clock)
       ) {
-        stats.mailFlows++;
-        ctx.sink.add(ctx.flow);
+        if (flowTimesValid(ctx.flow, ctx.clock.exportMs)) {
+          stats.mailFlows++;
+          ctx.sink.add(ctx.flow);
+        } else {
+          stats.badTimes++;
+        }
       }
     }
     base += length;

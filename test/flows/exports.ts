@@ -181,6 +181,8 @@ export type SetSpec =
   | { kind: "options"; id: number; scope: readonly FieldDef[]; fields: readonly FieldDef[] }
   | { kind: "withdraw"; id: number; options?: boolean }
   | { kind: "data"; id: number; fields: readonly FieldDef[]; flows: readonly FlowSpec[] }
+  /** Data records of raw field values, for values no FlowSpec gives (2^64-1 ms). */
+  | { kind: "records"; id: number; fields: readonly FieldDef[]; records: readonly (number | bigint)[][] }
   | {
       kind: "optionsData";
       id: number;
@@ -216,6 +218,15 @@ function writeSet(w: Writer, s: SetSpec, ipfix: boolean, clock: Clock, init: num
     case "data":
       set(w, s.id, () => {
         for (const f of s.flows) writeRecord(w, s.fields, f, clock, init);
+      });
+      return;
+    case "records":
+      set(w, s.id, () => {
+        for (const record of s.records) {
+          s.fields.forEach(([, length], i) => {
+            w.uint(record[i] ?? 0, length);
+          });
+        }
       });
       return;
     case "optionsData":
