@@ -8,7 +8,8 @@ import { decodeIpfix, IPFIX_HEADER } from "./ipfix.js";
 import { emptyMailFlow, type FlowSink, type MailFlow } from "./mail-flow.js";
 import { decodeV5, V5_HEADER } from "./netflow-v5.js";
 import { decodeV9, V9_HEADER } from "./netflow-v9.js";
-import { DomainState, type ExportClock } from "./templates.js";
+import { type Domains, TemplateOffer, TemplateTable } from "./template-table.js";
+import type { DomainState, ExportClock, FieldSpec } from "./templates.js";
 
 export interface ExporterStats {
   /** Datagrams received. */
@@ -22,7 +23,10 @@ export interface ExporterStats {
   /** Data sets that referred to a template not (yet) received. */
   noTemplate: number;
   unsupportedVersion: number;
+  /** Templates held now (a gauge, not a count of template records). */
   templates: number;
+  /** Template records refused: past a bound of TEMPLATE_BOUNDS (template-table.ts). */
+  templatesRefused: number;
   optionsRecords: number;
   /** Mail flows dropped because a time in them is outside the sane range (flowTimesValid). */
   badTimes: number;
@@ -43,6 +47,7 @@ export function emptyStats(): ExporterStats {
     noTemplate: 0,
     unsupportedVersion: 0,
     templates: 0,
+    templatesRefused: 0,
     optionsRecords: 0,
     badTimes: 0,
     dropped: 0,
@@ -55,8 +60,17 @@ export interface DecodeContext {
   readonly flow: MailFlow;
   readonly clock: ExportClock;
   stats: ExporterStats;
-  /** The exporter's observation domain (IPFIX) or source id (v9), created on first use. */
-  domain(id: number): DomainState;
+  /** The exporter's observation domain (IPFIX) or source id (v9); undefined while it has no template. */
+  domain(id: number): DomainState | undefined;
+  /**
+   * Stores (or replaces) a template of the exporter's domain `domainId`; false when it describes
+   * no bytes. A template past the bounds is refused and counted, not malformed.
+   */
+  storeTemplate(domainId: number, id: number, options: boolean, fields: readonly FieldSpec[]): boolean;
+  /** Withdraws a template of the domain (IPFIX), freeing its place. */
+  withdrawTemplate(domainId: number, id: number): void;
+  /** Withdraws every template, or every options template, of the domain (IPFIX). */
+  withdrawTemplates(domainId: number, options: boolean): void;
 }
 
 /**
@@ -81,7 +95,7 @@ export const OVERFLOW_EXPORTER = `(exporters past the first ${MAX_EXPORTERS})`;
 
 class Exporter {
   readonly stats = emptyStats();
-  readonly domains = new Map<number, DomainState>();
+  readonly domains: Domains = new Map();
 }
 
 export class FlowDecoder {
@@ -99,18 +113,25 @@ export class FlowDecoder {
   private view = new DataView(this.buffer);
   private currentName = "";
   private readonly context: DecodeContext;
+  private readonly templates = new TemplateTable();
 
   constructor(sink: FlowSink) {
-    const domain = (id: number): DomainState => {
-      const domains = (this.current as Exporter).domains;
-      let state = domains.get(id);
-      if (state === undefined) {
-        state = new DomainState();
-        domains.set(id, state);
-      }
-      return state;
+    // Only called while decoding a packet, so `current` is its exporter.
+    const domains = () => (this.current as Exporter).domains;
+    this.context = {
+      sink,
+      flow: this.flow,
+      clock: this.clock,
+      stats: emptyStats(),
+      domain: (id) => domains().get(id),
+      storeTemplate: (domainId, id, options, fields) => {
+        const offer = this.templates.store(domains(), domainId, id, options, fields);
+        if (offer === TemplateOffer.Refused) this.context.stats.templatesRefused++;
+        return offer !== TemplateOffer.Malformed;
+      },
+      withdrawTemplate: (domainId, id) => this.templates.withdraw(domains(), domainId, id),
+      withdrawTemplates: (domainId, options) => this.templates.withdrawAll(domains(), domainId, options),
     };
-    this.context = { sink, flow: this.flow, clock: this.clock, stats: emptyStats(), domain };
   }
 
   /**

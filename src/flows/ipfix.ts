@@ -1,18 +1,12 @@
 /**
  * IPFIX (RFC 7011): a 16-byte header, then sets: 2 templates, 3 options templates, 256 and up
  * data. Templates live per exporter and observation domain; a template record with no fields
- * withdraws its template (id 2 or 3: all of that kind). Enterprise-specific fields and
- * variable-length fields are skipped by their lengths.
+ * withdraws its template (id 2 or 3: all of that kind), freeing its place under the bounds of
+ * template-table.ts. Enterprise-specific fields and variable-length fields are skipped by their
+ * lengths.
  */
-import type { PacketDecoder } from "./decode.js";
-import {
-  type DomainState,
-  type FieldSpec,
-  readDataSet,
-  setsFit,
-  storeTemplate,
-  withdrawAll,
-} from "./templates.js";
+import type { DecodeContext, PacketDecoder } from "./decode.js";
+import { type FieldSpec, readDataSet, setsFit } from "./templates.js";
 
 export const IPFIX_HEADER = 16;
 const TEMPLATE_SET = 2;
@@ -28,7 +22,8 @@ export const decodeIpfix: PacketDecoder = (bytes, view, start, packetEnd, ctx) =
     stats.malformed++;
     return;
   }
-  const domain = ctx.domain(view.getUint32(start + 12));
+  const domainId = view.getUint32(start + 12);
+  let domain = ctx.domain(domainId);
   const clock = ctx.clock;
   clock.exportMs = view.getUint32(start + 4) * 1000;
   clock.sysUptimeMs = -1;
@@ -38,10 +33,12 @@ export const decodeIpfix: PacketDecoder = (bytes, view, start, packetEnd, ctx) =
     const setStart = offset + 4;
     offset = setEnd;
     if (id === TEMPLATE_SET || id === OPTIONS_SET) {
-      if (!readTemplates(view, setStart, setEnd, domain, id === OPTIONS_SET)) stats.malformed++;
+      if (!readTemplates(view, setStart, setEnd, domainId, ctx, id === OPTIONS_SET)) stats.malformed++;
+      // The first template creates the domain, withdrawing the last forgets it.
+      domain = ctx.domain(domainId);
     } else if (id >= FIRST_DATA_SET) {
-      const template = domain.templates.get(id);
-      if (template === undefined) {
+      const template = domain?.templates.get(id);
+      if (domain === undefined || template === undefined) {
         stats.noTemplate++;
         continue;
       }
@@ -61,7 +58,8 @@ function readTemplates(
   view: DataView,
   start: number,
   end: number,
-  domain: DomainState,
+  domainId: number,
+  ctx: DecodeContext,
   options: boolean,
 ): boolean {
   const headerLength = options ? 6 : 4;
@@ -71,8 +69,8 @@ function readTemplates(
     const count = view.getUint16(offset + 2);
     if (count === 0) {
       if (id === 0) return true; // padding
-      if (id === (options ? OPTIONS_SET : TEMPLATE_SET)) withdrawAll(domain, options);
-      else if (id >= FIRST_DATA_SET) domain.templates.delete(id);
+      if (id === (options ? OPTIONS_SET : TEMPLATE_SET)) ctx.withdrawTemplates(domainId, options);
+      else if (id >= FIRST_DATA_SET) ctx.withdrawTemplate(domainId, id);
       else return false;
       offset += 4;
       continue;
@@ -96,7 +94,7 @@ function readTemplates(
       // Scope fields describe what the options apply to; porteiro applies them domain-wide.
       fields.push({ id: i < scope ? -1 : field, length });
     }
-    if (!storeTemplate(domain, id, options, fields)) return false;
+    if (!ctx.storeTemplate(domainId, id, options, fields)) return false;
   }
   return true;
 }

@@ -1,10 +1,11 @@
 /**
  * NetFlow v9 (RFC 3954): a 20-byte header, then flowsets: 0 templates, 1 options templates,
- * 256 and up data. Templates live per exporter and source id; a data flowset whose template has
- * not arrived yet is counted as `noTemplate` and dropped.
+ * 256 and up data. Templates live per exporter and source id, within the bounds of
+ * template-table.ts; a data flowset whose template has not arrived (or was refused) is counted
+ * as `noTemplate` and dropped.
  */
-import type { PacketDecoder } from "./decode.js";
-import { type DomainState, type FieldSpec, readDataSet, setsFit, storeTemplate } from "./templates.js";
+import type { DecodeContext, PacketDecoder } from "./decode.js";
+import { type FieldSpec, readDataSet, setsFit } from "./templates.js";
 
 export const V9_HEADER = 20;
 const TEMPLATE_SET = 0;
@@ -21,19 +22,21 @@ export const decodeV9: PacketDecoder = (bytes, view, start, end, ctx) => {
   clock.sysUptimeMs = view.getUint32(start + 4);
   clock.exportMs = view.getUint32(start + 8) * 1000;
   clock.systemInitMs = Number.NaN;
-  const domain = ctx.domain(view.getUint32(start + 16));
+  const sourceId = view.getUint32(start + 16);
+  let domain = ctx.domain(sourceId);
   for (let offset = start + V9_HEADER; offset < end; ) {
     const id = view.getUint16(offset);
     const setEnd = offset + view.getUint16(offset + 2);
     const setStart = offset + 4;
     offset = setEnd;
-    if (id === TEMPLATE_SET) {
-      if (!readTemplates(view, setStart, setEnd, domain)) stats.malformed++;
-    } else if (id === OPTIONS_SET) {
-      if (!readOptionsTemplates(view, setStart, setEnd, domain)) stats.malformed++;
+    if (id === TEMPLATE_SET || id === OPTIONS_SET) {
+      const read = id === TEMPLATE_SET ? readTemplates : readOptionsTemplates;
+      if (!read(view, setStart, setEnd, sourceId, ctx)) stats.malformed++;
+      // The first template creates the domain.
+      domain = ctx.domain(sourceId);
     } else if (id >= FIRST_DATA_SET) {
-      const template = domain.templates.get(id);
-      if (template === undefined) {
+      const template = domain?.templates.get(id);
+      if (domain === undefined || template === undefined) {
         stats.noTemplate++;
         continue;
       }
@@ -54,7 +57,13 @@ function fieldsAt(view: DataView, offset: number, count: number, scope: number):
 }
 
 /** Stores each template record of the set; false when one is malformed (the rest is skipped). */
-function readTemplates(view: DataView, start: number, end: number, domain: DomainState): boolean {
+function readTemplates(
+  view: DataView,
+  start: number,
+  end: number,
+  sourceId: number,
+  ctx: DecodeContext,
+): boolean {
   let offset = start;
   while (end - offset >= 4) {
     const id = view.getUint16(offset);
@@ -62,13 +71,19 @@ function readTemplates(view: DataView, start: number, end: number, domain: Domai
     if (id === 0 && count === 0) return true; // padding
     const fieldsEnd = offset + 4 + count * 4;
     if (id < FIRST_DATA_SET || count === 0 || fieldsEnd > end) return false;
-    if (!storeTemplate(domain, id, false, fieldsAt(view, offset + 4, count, 0))) return false;
+    if (!ctx.storeTemplate(sourceId, id, false, fieldsAt(view, offset + 4, count, 0))) return false;
     offset = fieldsEnd;
   }
   return true;
 }
 
-function readOptionsTemplates(view: DataView, start: number, end: number, domain: DomainState): boolean {
+function readOptionsTemplates(
+  view: DataView,
+  start: number,
+  end: number,
+  sourceId: number,
+  ctx: DecodeContext,
+): boolean {
   let offset = start;
   while (end - offset >= 6) {
     const id = view.getUint16(offset);
@@ -78,7 +93,7 @@ function readOptionsTemplates(view: DataView, start: number, end: number, domain
     const fieldsEnd = offset + 6 + scopeBytes + optionBytes;
     if (id < FIRST_DATA_SET || scopeBytes % 4 !== 0 || optionBytes % 4 !== 0 || fieldsEnd > end) return false;
     const scope = scopeBytes / 4;
-    if (!storeTemplate(domain, id, true, fieldsAt(view, offset + 6, scope + optionBytes / 4, scope)))
+    if (!ctx.storeTemplate(sourceId, id, true, fieldsAt(view, offset + 6, scope + optionBytes / 4, scope)))
       return false;
     offset = fieldsEnd;
   }

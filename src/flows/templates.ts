@@ -196,6 +196,11 @@ export class Template {
     if (fixed) this.layout();
   }
 
+  /** How many fields it has. */
+  get fieldCount(): number {
+    return this.ids.length;
+  }
+
   /** Whether this template was compiled from exactly these fields. */
   describes(options: boolean, fields: readonly FieldSpec[]): boolean {
     if (options !== this.options || fields.length !== this.ids.length) return false;
@@ -392,23 +397,6 @@ export interface ExportClock {
   sampling: number;
 }
 
-/**
- * Stores a template record in its domain; false when it describes no bytes. Exporters refresh
- * their templates every few packets, nearly always unchanged: the compiled one is kept then.
- */
-export function storeTemplate(
-  domain: DomainState,
-  id: number,
-  options: boolean,
-  fields: readonly FieldSpec[],
-): boolean {
-  if (domain.templates.get(id)?.describes(options, fields)) return true;
-  const template = new Template(id, options, fields);
-  if (template.minLength === 0) return false;
-  domain.templates.set(id, template);
-  return true;
-}
-
 /** Per exporter and observation domain (IPFIX) or source id (v9): templates and options. */
 export class DomainState {
   readonly templates = new Map<number, Template>();
@@ -531,9 +519,4 @@ export function setsFit(view: DataView, start: number, end: number): boolean {
     offset += length;
   }
   return offset === end;
-}
-
-/** Forgets every template, or every options template, of a domain (IPFIX "withdraw all"). */
-export function withdrawAll(domain: DomainState, options: boolean): void {
-  for (const [id, t] of domain.templates) if (t.options === options) domain.templates.delete(id);
 }

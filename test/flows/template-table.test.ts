@@ -1,0 +1,193 @@
+/**
+ * The bounds on the templates a decoder holds (template-table.ts), through real v9 and IPFIX
+ * template sets: past a bound templates are refused and counted, withdrawals free places.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import fc from "fast-check";
+import type { FlowDecoder } from "../../src/flows/decode.js";
+import { TEMPLATE_BOUNDS } from "../../src/flows/template-table.js";
+import { CLOCK, decoderWithSink, flow4 } from "./decode-helpers.js";
+import { type FieldDef, ipfixPacket, type SetSpec, V4_FIELDS, v9Packet } from "./exports.js";
+
+const B = TEMPLATE_BOUNDS;
+const fieldsOf = (count: number): FieldDef[] => Array.from({ length: count }, () => [8, 4] as const);
+
+/**
+ * Offers templates first…first+count-1 of `fields` fields to domain `domain` of `exporter`, in
+ * as many IPFIX messages as their 16-bit length needs.
+ */
+function offer(
+  decoder: FlowDecoder,
+  exporter: string,
+  domain: number,
+  first: number,
+  count: number,
+  fields = 1,
+) {
+  const perPacket = Math.floor(60_000 / (8 + 4 * fields));
+  for (let done = 0; done < count; done += perPacket) {
+    const sets: SetSpec[] = [];
+    for (let id = first + done; id < first + Math.min(count, done + perPacket); id++) {
+      sets.push({ kind: "template", id, fields: fieldsOf(fields) });
+    }
+    decoder.decode(ipfixPacket(sets, CLOCK, domain), exporter);
+  }
+}
+
+const withdraw = (decoder: FlowDecoder, exporter: string, domain: number, id: number) =>
+  decoder.decode(ipfixPacket([{ kind: "withdraw", id }], CLOCK, domain), exporter);
+
+function held(decoder: FlowDecoder, exporter: string): [number, number] {
+  const stats = decoder.stats().get(exporter);
+  return [stats?.templates ?? 0, stats?.templatesRefused ?? 0];
+}
+
+describe("template bounds", () => {
+  test("per domain and per exporter; refreshing or replacing a held template is never refused", () => {
+    const { decoder } = decoderWithSink();
+    offer(decoder, "e", 0, 256, B.templatesPerDomain + 44);
+    assert.deepEqual(held(decoder, "e"), [B.templatesPerDomain, 44]);
+    offer(decoder, "e", 0, 256, B.templatesPerDomain);
+    offer(decoder, "e", 0, 256, 1, 2);
+    assert.deepEqual(held(decoder, "e"), [B.templatesPerDomain, 44], "refreshed and replaced in place");
+    // Domain 0 holds templates: 63 more domains fit, 7 do not.
+    for (let domain = 1; domain <= B.domainsPerExporter + 6; domain++) offer(decoder, "e", domain, 256, 1);
+    assert.deepEqual(held(decoder, "e"), [B.templatesPerDomain + B.domainsPerExporter - 1, 51]);
+  });
+
+  test("per template: more fields than the bound are refused, not malformed; NetFlow v9 alike", () => {
+    const { decoder } = decoderWithSink();
+    offer(decoder, "e", 0, 256, 1, B.fieldsPerTemplate);
+    offer(decoder, "e", 0, 257, 1, B.fieldsPerTemplate + 1);
+    assert.deepEqual(held(decoder, "e"), [1, 1]);
+    assert.equal(decoder.stats().get("e")?.malformed, 0);
+    const sets: SetSpec[] = Array.from({ length: B.templatesPerDomain + 1 }, (_, i) => ({
+      kind: "template",
+      id: 256 + i,
+      fields: V4_FIELDS,
+    }));
+    decoder.decode(v9Packet(sets, CLOCK, 7), "v9");
+    assert.deepEqual(held(decoder, "v9"), [B.templatesPerDomain, 1]);
+  });
+
+  test("withdrawing a template frees its place, and the last one of a domain its exporter's", () => {
+    const { decoder, sink } = decoderWithSink();
+    for (let domain = 0; domain < B.domainsPerExporter; domain++) offer(decoder, "e", domain, 256, 1);
+    offer(decoder, "e", 0, 257, B.templatesPerDomain);
+    assert.deepEqual(held(decoder, "e"), [B.domainsPerExporter + B.templatesPerDomain - 1, 1]);
+    withdraw(decoder, "e", 0, 300);
+    offer(decoder, "e", 0, 1000, 1);
+    assert.deepEqual(held(decoder, "e"), [B.domainsPerExporter + B.templatesPerDomain - 1, 1]);
+    offer(decoder, "e", 999, 256, 1);
+    assert.equal(held(decoder, "e")[1], 2, "no room for a new domain");
+    withdraw(decoder, "e", 5, 256);
+    offer(decoder, "e", 999, 256, 1);
+    assert.deepEqual(held(decoder, "e"), [B.domainsPerExporter + B.templatesPerDomain - 1, 2]);
+    // "Withdraw all" (set id 2) empties domain 0 and gives its place back too.
+    withdraw(decoder, "e", 0, 2);
+    decoder.decode(
+      ipfixPacket(
+        [
+          { kind: "template", id: 256, fields: V4_FIELDS },
+          { kind: "data", id: 256, fields: V4_FIELDS, flows: [flow4(1, 25)] },
+        ],
+        CLOCK,
+        1234,
+      ),
+      "e",
+    );
+    assert.equal(sink.flows.length, 1, "a new domain decodes");
+  });
+
+  test("in total across exporters, counting templates and their fields", () => {
+    const { decoder } = decoderWithSink();
+    const perExporter = B.domainsPerExporter * B.templatesPerDomain;
+    const exporters = Math.ceil(B.templates / perExporter) + 1;
+    for (let e = 0; e < exporters; e++) {
+      for (let domain = 0; domain < B.domainsPerExporter; domain++) {
+        offer(decoder, `e${e}`, domain, 256, B.templatesPerDomain);
+      }
+    }
+    const total = [...decoder.stats().values()].reduce((n, s) => n + s.templates, 0);
+    assert.equal(total, B.templates);
+    withdraw(decoder, "e0", 0, 256);
+    offer(decoder, `e${exporters - 1}`, 0, 256, 2);
+    assert.deepEqual(held(decoder, `e${exporters - 1}`), [1, perExporter + 1], "one place freed, one taken");
+
+    const wide = decoderWithSink().decoder;
+    const templates = B.fields / B.fieldsPerTemplate;
+    for (let domain = 0; domain < templates / B.templatesPerDomain; domain++) {
+      offer(wide, "w", domain, 256, B.templatesPerDomain, B.fieldsPerTemplate);
+    }
+    offer(wide, "w2", 0, 256, 1);
+    assert.deepEqual(held(wide, "w"), [templates, 0]);
+    assert.deepEqual(held(wide, "w2"), [0, 1], "no field left");
+  });
+
+  test("whatever the offers and withdrawals, the counts match a model of the bounds", () => {
+    type Op =
+      | { kind: "offer"; exporter: number; domain: number; first: number; count: number; fields: number }
+      | { kind: "withdraw"; exporter: number; domain: number; id: number };
+    const exporter = fc.integer({ min: 0, max: 1 });
+    const domain = fc.integer({ min: 0, max: B.domainsPerExporter + 2 });
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({
+        kind: fc.constant("offer" as const),
+        exporter,
+        domain,
+        first: fc.integer({ min: 256, max: 400 }),
+        count: fc.integer({ min: 1, max: B.templatesPerDomain + 10 }),
+        fields: fc.constantFrom(1, 2, B.fieldsPerTemplate + 1),
+      }),
+      fc.record({
+        kind: fc.constant("withdraw" as const),
+        exporter,
+        domain,
+        // 2 withdraws them all.
+        id: fc.oneof(fc.constant(2), fc.integer({ min: 256, max: 700 })),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const { decoder } = decoderWithSink();
+        // exporter → domain → template id → its field count.
+        const model = [new Map<number, Map<number, number>>(), new Map<number, Map<number, number>>()];
+        const refused = new Map<number, number>();
+        for (const o of ops) {
+          const domains = model[o.exporter] as Map<number, Map<number, number>>;
+          const name = `e${o.exporter}`;
+          if (o.kind === "withdraw") {
+            withdraw(decoder, name, o.domain, o.id);
+            const templates = domains.get(o.domain);
+            if (o.id === 2) templates?.clear();
+            else templates?.delete(o.id);
+            if (templates?.size === 0) domains.delete(o.domain);
+            continue;
+          }
+          offer(decoder, name, o.domain, o.first, o.count, o.fields);
+          for (let id = o.first; id < o.first + o.count; id++) {
+            const templates = domains.get(o.domain);
+            const fresh = !templates?.has(id);
+            const full = templates
+              ? templates.size >= B.templatesPerDomain
+              : domains.size >= B.domainsPerExporter;
+            if (o.fields > B.fieldsPerTemplate || (fresh && full)) {
+              refused.set(o.exporter, (refused.get(o.exporter) ?? 0) + 1);
+              continue;
+            }
+            if (templates) templates.set(id, o.fields);
+            else domains.set(o.domain, new Map([[id, o.fields]]));
+          }
+        }
+        for (const e of [0, 1]) {
+          let count = 0;
+          for (const templates of (model[e] as Map<number, Map<number, number>>).values())
+            count += templates.size;
+          assert.deepEqual(held(decoder, `e${e}`), [count, refused.get(e) ?? 0]);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
