@@ -21,6 +21,7 @@ PEERS=(
   "rbldnsd:rbldnsd"
   "dig:bind9-dnsutils"
   "chromium:chromium"
+  "systemd-analyze:systemd"
 )
 
 missing=()

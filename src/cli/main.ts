@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { UserError } from "../core/index.js";
+import { buildInfo, UserError } from "../core/index.js";
 import { registerComplaintsCommands } from "./complaints.js";
 import { registerDnsCommands } from "./dns.js";
 import { registerFlowsCommands } from "./flows.js";
@@ -18,10 +18,15 @@ import { registerStatusCommand } from "./status.js";
 import { registerSubmissionCommands } from "./submission.js";
 import { registerUsersCommands } from "./users.js";
 
+function versionLine(): string {
+  const { version, commit } = buildInfo();
+  return commit ? `porteiro ${version} (commit ${commit})` : `porteiro ${version}`;
+}
+
 export function buildProgram(): Command {
   const program = new Command("porteiro")
     .description("Port 25 Management for ISPs and CSIRTs")
-    .version("0.1.0")
+    .version(versionLine())
     .showHelpAfterError("(add --help for usage)");
   registerComplaintsCommands(program);
   registerDnsCommands(program);

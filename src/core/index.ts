@@ -1,4 +1,5 @@
 export { AddressSet } from "./address-set.js";
+export { type BuildInfo, buildInfo } from "./build-info.js";
 export { clientNetwork, DEFAULT_CLIENT_PREFIX_V6 } from "./client-network.js";
 export { addDays, type Day, daysBetween, parseDay, today, tryParseDay } from "./date.js";
 export { type Endpoint, endpointSchema, parseEndpoint } from "./endpoint.js";

@@ -15,6 +15,7 @@ import { register as consoleOverview } from "./console-overview.js";
 import { register as consolePlan } from "./console-plan.js";
 import { register as consoleReputation } from "./console-reputation.js";
 import { register as consoleSubmission } from "./console-submission.js";
+import { register as health } from "./health.js";
 import { register as help } from "./help.js";
 import { register as metrics } from "./metrics.js";
 import { register as rolloutApi } from "./rollout-api.js";
@@ -50,4 +51,5 @@ export const ROUTE_MODULES: readonly RegisterRoutes[] = [
   rolloutConsole,
   rolloutApi,
   metrics,
+  health,
 ];
