@@ -8,13 +8,27 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { HourlyAggregator } from "./aggregator.js";
-import { FlowDecoder } from "./decode.js";
+import { type ExporterStats, FlowDecoder } from "./decode.js";
+import type { HourlyAggregate } from "./mail-flow.js";
 import { RING_EMPTY, RingReader, RingTag } from "./ring.js";
 
 export interface CollectorWorkerData {
   ring: SharedArrayBuffer;
+  /** Exporter names by id: those a thread that died had already read from the ring. */
+  names: string[];
   destinationsCap?: number;
 }
+
+export type CollectorWorkerMessage =
+  | { type: "ready" }
+  | { type: "stats"; stats: Map<string, ExporterStats> }
+  | {
+      type: "drained" | "closed";
+      /** The id of the request answered. */
+      id: number;
+      aggregates: HourlyAggregate[];
+      stats: Map<string, ExporterStats>;
+    };
 
 const STATS_MS = 250;
 const NAP_MS = 1;
@@ -29,17 +43,22 @@ const aggregator = new HourlyAggregator(
   data.destinationsCap === undefined ? {} : { destinationsCap: data.destinationsCap },
 );
 const decoder = new FlowDecoder(aggregator);
-const names: string[] = [];
+const names = data.names;
 let dirty = false;
 let lastPost = 0;
 let sinceCheck = 0;
 let naps = 0;
 
+const post = (message: CollectorWorkerMessage) => port.postMessage(message);
 const postStats = () => {
-  port.postMessage({ type: "stats", stats: decoder.stats() });
+  post({ type: "stats", stats: decoder.stats() });
   dirty = false;
   lastPost = performance.now();
 };
+/** The uint32 a control record's payload starts with. */
+const payloadId = () => Buffer.from(reader.payload.buffer, reader.payload.byteOffset, 4).readUInt32LE(0);
+
+post({ type: "ready" });
 
 for (;;) {
   const tag = reader.next();
@@ -61,12 +80,14 @@ for (;;) {
       reader.wait(SLEEP_MS, true);
     }
   } else if (tag === RingTag.Exporter) {
-    names.push(Buffer.from(reader.payload).toString("utf8"));
+    const { buffer, byteOffset, length } = reader.payload;
+    names[payloadId()] = Buffer.from(buffer, byteOffset + 4, length - 4).toString("utf8");
     reader.release();
   } else {
     const type = tag === RingTag.Close ? "closed" : "drained";
+    const id = payloadId();
     reader.release();
-    port.postMessage({ type, aggregates: aggregator.drain(), stats: decoder.stats() });
+    post({ type, id, aggregates: aggregator.drain(), stats: decoder.stats() });
     dirty = false;
     if (tag === RingTag.Close) break;
   }

@@ -3,15 +3,16 @@
  *
  * Two threads. The receive side (the thread that calls startCollector) only copies each
  * datagram, tagged with its exporter, into a SharedArrayBuffer ring; a worker thread decodes,
- * filters and aggregates from the ring (collector-worker.ts). Receiving thus never waits for
- * decoding, and the ring plus a large kernel receive buffer absorb bursts. Drains and the close
- * travel through the ring too, so each one covers exactly the datagrams received before it.
+ * filters and aggregates from the ring (collector-worker.ts), and is started again if it dies
+ * (decoding-thread.ts). Receiving thus never waits for decoding, and the ring plus a large
+ * kernel receive buffer absorb bursts. Drains and the close travel through the ring too, so
+ * each one covers exactly the datagrams received before it.
  */
 import { createSocket } from "node:dgram";
 import type { AddressInfo } from "node:net";
-import { type Logger, siblingModule, startModuleWorker } from "../core/index.js";
-import type { CollectorWorkerData } from "./collector-worker.js";
-import { type ExporterStats, emptyStats, totalStats } from "./decode.js";
+import type { Logger } from "../core/index.js";
+import { type ExporterStats, emptyStats, MAX_EXPORTERS, OVERFLOW_EXPORTER, totalStats } from "./decode.js";
+import { DecodingThread } from "./decoding-thread.js";
 import type { HourlyAggregate } from "./mail-flow.js";
 import { createRing, RingTag, RingWriter } from "./ring.js";
 
@@ -25,8 +26,6 @@ import { createRing, RingTag, RingWriter } from "./ring.js";
 const RECEIVE_BUFFER_BYTES = 32 * 1024 * 1024;
 /** The ring between the threads: about 23,000 datagrams of 1,400 bytes. */
 const RING_BYTES = 32 * 1024 * 1024;
-/** How long a control record waits for room in a full ring before trying again. */
-const RETRY_MS = 5;
 
 export interface CollectorOptions {
   /** Default 127.0.0.1; an IPv6 address opens an IPv6 socket. */
@@ -39,6 +38,11 @@ export interface CollectorOptions {
   ringBytes?: number;
   /** Exact destinations kept per aggregate before estimating (HourlyAggregator's option). */
   destinationsCap?: number;
+  /**
+   * The decoding thread's heap ceiling in MB (default: Node's); past it the thread dies and
+   * another takes over, losing what it held, instead of the process running out of memory.
+   */
+  decoderHeapMb?: number;
 }
 
 export interface CollectorStats {
@@ -47,6 +51,8 @@ export interface CollectorStats {
   total: ExporterStats;
   /** What the kernel actually granted. */
   receiveBufferBytes: number;
+  /** Decoding threads started in place of one that died. */
+  decoderRestarts: number;
 }
 
 export interface Collector {
@@ -60,15 +66,6 @@ export interface Collector {
   drain(): Promise<HourlyAggregate[]>;
   /** Stops receiving and returns the aggregates of everything received and not yet drained. */
   close(): Promise<HourlyAggregate[]>;
-}
-
-type WorkerMessage =
-  | { type: "stats"; stats: Map<string, ExporterStats> }
-  | { type: "drained" | "closed"; aggregates: HourlyAggregate[]; stats: Map<string, ExporterStats> };
-
-interface Pending {
-  resolve(aggregates: HourlyAggregate[]): void;
-  reject(error: Error): void;
 }
 
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
@@ -95,38 +92,29 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     receiveBufferBytes = 0;
   }
 
-  const ring = createRing(options.ringBytes ?? RING_BYTES);
-  const writer = new RingWriter(ring);
-  const workerData: CollectorWorkerData = { ring };
-  if (options.destinationsCap !== undefined) workerData.destinationsCap = options.destinationsCap;
-  // The decoding thread: collector-worker.js next to this module (its .ts under tsx).
-  const worker = startModuleWorker(siblingModule(import.meta.url, "collector-worker"), { workerData });
-  let reported = new Map<string, ExporterStats>();
-  const dropped = new Map<string, number>();
-  const pending: Pending[] = [];
-  let failure: Error | undefined;
-  const fail = (error: Error) => {
-    failure ??= error;
-    log?.error({ err: error.message }, "flow collector decoding thread failed");
-    for (const p of pending.splice(0)) p.reject(error);
-  };
-  worker.on("message", (message: WorkerMessage) => {
-    reported = message.stats;
-    if (message.type !== "stats") pending.shift()?.resolve(message.aggregates);
-  });
-  worker.on("error", fail);
-  worker.on("exit", (code) => {
-    if (pending.length > 0 || (code !== 0 && failure === undefined))
-      fail(new Error(`the decoding thread exited with code ${code}`));
-  });
-
   // Exporter address:port → id in the ring; an exporter sending again reuses its name string.
   const ids = new Map<string, number>();
+  const ring = createRing(options.ringBytes ?? RING_BYTES);
+  const writer = new RingWriter(ring);
+  const thread = new DecodingThread({
+    ring,
+    writer,
+    names: () => [...ids.keys()],
+    ...(options.destinationsCap === undefined ? {} : { destinationsCap: options.destinationsCap }),
+    ...(options.decoderHeapMb === undefined ? {} : { heapMb: options.decoderHeapMb }),
+    ...(log === undefined ? {} : { log }),
+  });
+  const dropped = new Map<string, number>();
+
   let lastAddress = "";
   let lastPort = -1;
   let lastName = "";
   let lastId = -1;
-  const drop = (name: string) => dropped.set(name, (dropped.get(name) ?? 0) + 1);
+  const drop = (name: string) => {
+    // Names that never got an id (the ring was full) are as many as a sprayer likes: bounded too.
+    const key = dropped.has(name) || dropped.size < MAX_EXPORTERS ? name : OVERFLOW_EXPORTER;
+    dropped.set(key, (dropped.get(key) ?? 0) + 1);
+  };
   socket.on("message", (packet, remote) => {
     if (remote.port !== lastPort || remote.address !== lastAddress) {
       lastAddress = remote.address;
@@ -135,8 +123,17 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       lastId = ids.get(lastName) ?? -1;
     }
     if (lastId < 0) {
+      // Past the decoder's bound on exporters, a source spraying from ever new ports would
+      // still grow these names: dropped here, as the decoder would.
+      if (ids.size >= MAX_EXPORTERS) {
+        drop(OVERFLOW_EXPORTER);
+        return;
+      }
       // The name goes first, so that the decoding thread knows the id the datagram carries.
-      if (!writer.write(RingTag.Exporter, Buffer.from(lastName))) {
+      const record = Buffer.alloc(4 + Buffer.byteLength(lastName));
+      record.writeUInt32LE(ids.size);
+      record.write(lastName, 4);
+      if (!writer.write(RingTag.Exporter, record)) {
         drop(lastName);
         return;
       }
@@ -146,43 +143,29 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     if (!writer.write(lastId, packet)) drop(lastName);
   });
 
-  /** Writes a control record, waiting for room when the ring is full; resolves with the reply. */
-  const request = (tag: number) =>
-    new Promise<HourlyAggregate[]>((resolve, reject) => {
-      if (failure !== undefined) {
-        reject(failure);
-        return;
-      }
-      pending.push({ resolve, reject });
-      const attempt = () => {
-        if (failure === undefined && !writer.write(tag)) setTimeout(attempt, RETRY_MS);
-      };
-      attempt();
-    });
-
   const bound = socket.address();
   log?.info({ address: bound.address, port: bound.port, receiveBufferBytes }, "flow collector listening");
   let closing: Promise<HourlyAggregate[]> | undefined;
   return {
     address: () => bound,
     stats: () => {
-      const exporters = new Map<string, ExporterStats>();
-      for (const [name, stats] of reported) exporters.set(name, { ...stats });
+      const exporters = thread.stats();
       for (const [name, count] of dropped) {
         const stats = exporters.get(name) ?? emptyStats();
         stats.packets += count;
         stats.dropped += count;
         exporters.set(name, stats);
       }
-      return { exporters, total: totalStats(exporters.values()), receiveBufferBytes };
+      return {
+        exporters,
+        total: totalStats(exporters.values()),
+        receiveBufferBytes,
+        decoderRestarts: thread.restarts,
+      };
     },
-    drain: () => (closing === undefined ? request(RingTag.Drain) : Promise.resolve([])),
+    drain: () => (closing === undefined ? thread.drain() : Promise.resolve([])),
     close: () => {
-      closing ??= new Promise<void>((resolve) => socket.close(() => resolve())).then(async () => {
-        const rest = await request(RingTag.Close);
-        await new Promise((resolve) => (worker.threadId === -1 ? resolve(0) : worker.once("exit", resolve)));
-        return rest;
-      });
+      closing ??= new Promise<void>((resolve) => socket.close(() => resolve())).then(() => thread.stop());
       return closing;
     },
   };

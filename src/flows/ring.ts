@@ -5,15 +5,17 @@
  * its payload, padded to 8 bytes. A tag ≥ 0 is the exporter id of a datagram; negative tags are
  * the control records below. The writer never overwrites what the reader has not released:
  * when the ring is full `write` returns false and the caller drops (and counts) the datagram.
+ * A reader made for a ring whose reader died (its thread ran out of memory) carries on where
+ * that one stopped, past the record it was in the middle of.
  */
 
 /** Tags of the control records. */
 export const RingTag = {
-  /** The next exporter id's name (UTF-8): ids are given in the order their names are written. */
+  /** An exporter id (uint32 LE) and its name (UTF-8), written before its first datagram. */
   Exporter: -1,
-  /** Hand over what has been aggregated so far. */
+  /** Hand over what has been aggregated so far; the payload is the request id (uint32 LE). */
   Drain: -2,
-  /** No more records: finish and stop. */
+  /** No more records: finish and stop; the payload is the request id (uint32 LE). */
   Close: -3,
   /** Padding to the end of the ring; the next record is at offset 0. */
   Wrap: -4,
@@ -26,6 +28,8 @@ export const RING_EMPTY = -100;
 const HEAD = 0;
 const TAIL = 1;
 const SLEEPING = 2;
+/** 1 from `next()` handing out a record to its `release()`: what a dead reader was in the middle of. */
+const READING = 3;
 const CONTROL_BYTES = 64;
 const HEADER = 8;
 
@@ -96,10 +100,18 @@ export class RingWriter extends RingView {
 }
 
 export class RingReader extends RingView {
-  private tail = 0;
+  private tail: number;
   private nextTail = 0;
   /** The payload of the record `next()` returned, valid until `release()`. */
   payload: Uint8Array = new Uint8Array(0);
+
+  constructor(buffer: SharedArrayBuffer) {
+    super(buffer);
+    this.tail = Atomics.load(this.control, TAIL);
+    // A record that a dead reader was decoding may be what killed it: skipped, or it would kill
+    // every reader after it too.
+    if (Atomics.load(this.control, READING) === 1 && this.next() !== RING_EMPTY) this.release();
+  }
 
   /** The tag of the next record (its payload in `payload`), or RING_EMPTY. */
   next(): number {
@@ -115,11 +127,14 @@ export class RingReader extends RingView {
     this.payload = this.bytes.subarray(at + HEADER, at + HEADER + length);
     const after = at + padded(length);
     this.nextTail = after === this.capacity ? 0 : after;
+    this.control[READING] = 1;
     return this.words[(at >> 2) + 1] as number;
   }
 
   /** Gives the record `next()` returned back to the writer. */
   release(): void {
+    // Cleared first: a reader dying in between leaves the record to be read again, not skipped.
+    this.control[READING] = 0;
     this.tail = this.nextTail;
     Atomics.store(this.control, TAIL, this.tail);
   }

@@ -69,4 +69,30 @@ describe("ring", () => {
     reader.release();
     assert.equal(reader.next(), RING_EMPTY);
   });
+
+  test("a reader made after one that died carries on where it stopped, past a record it was reading", () => {
+    const ring = createRing(4096);
+    const writer = new RingWriter(ring);
+    const dead = new RingReader(ring);
+    for (let n = 0; n < 30; n++) {
+      assert.ok(writer.write(n, bytesOf(n, 300)));
+      if (n >= 5) {
+        assert.equal(dead.next(), n - 5);
+        dead.release();
+      }
+    }
+    // Released 24; in the middle of 25 when it died.
+    assert.equal(dead.next(), 25);
+    const next = new RingReader(ring);
+    assert.equal(next.next(), 26);
+    assert.deepEqual(Buffer.from(next.payload), bytesOf(26, 300));
+    next.release();
+    // Died between records: nothing is skipped.
+    const after = new RingReader(ring);
+    for (const n of [27, 28, 29]) {
+      assert.equal(after.next(), n);
+      after.release();
+    }
+    assert.equal(after.next(), RING_EMPTY);
+  });
 });
