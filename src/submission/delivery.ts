@@ -1,4 +1,5 @@
 import type { Logger } from "../core/index.js";
+import { needsSmtpUtf8 } from "./envelope-address.js";
 import { finishMessage } from "./finish.js";
 import type { SubmissionMetrics } from "./metrics.js";
 import { MailRouter, RouteError } from "./mx.js";
@@ -283,7 +284,8 @@ class DeliveryWorker {
     const jobs = new Map<string, SpooledRecipient[]>();
     for (const recipient of due) {
       const domain = this.options.smarthost ? "" : domainOf(recipient.recipient);
-      const key = `${recipient.messageId}\0${domain}`;
+      // Recipients that need SMTPUTF8 travel apart: a hop without it fails them and not the rest.
+      const key = `${recipient.messageId}\0${domain}\0${needsSmtpUtf8(recipient.recipient)}`;
       const list = jobs.get(key) ?? [];
       list.push(recipient);
       jobs.set(key, list);

@@ -14,6 +14,9 @@ export const REJECTION_REASONS = [
   "suspended",
   "too_many_recipients",
   "bad_recipient",
+  "bad_address",
+  "smtputf8_required",
+  "proxy_auth",
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

@@ -9,10 +9,12 @@ import type { SubmissionConfig } from "./config.js";
 import { ConnectionLimits } from "./connection-limits.js";
 import { scanDataFaster } from "./data-scanning.js";
 import { type DkimKey, dkimSigningWriter, fromAddress, loadDkimKeys } from "./dkim.js";
+import { envelopeAddress, inALabels } from "./envelope-address.js";
 import { missingFields, receivedField } from "./headers.js";
 import { messageRefusal } from "./message-refusals.js";
 import { SubmissionMetrics } from "./metrics.js";
 import { receiveMessage } from "./receive-message.js";
+import { asksForAnotherIdentity } from "./sasl-identity.js";
 import { SendingLimits } from "./sending-limits.js";
 import type { Spool, SpooledMessage, SpoolWriter } from "./spool.js";
 import { type AccountHold, maySendAs, type UserStore } from "./users.js";
@@ -112,6 +114,11 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
   const onAuth: SMTPServerOptions["onAuth"] = (auth, session, callback) => {
     const username = auth.username ?? "";
     const client = session.remoteAddress;
+    if (asksForAnotherIdentity(auth)) {
+      metrics.reject("proxy_auth");
+      logger.warn({ session: session.id, client, username, authzid: auth.authzid }, "login refused: authzid");
+      return callback(reply(535, "5.7.8 Authorization identity must be empty or your own (RFC 4616)"));
+    }
     // Counted before the password is checked, so parallel sessions cannot outrun the lock.
     const attempt = lockout.begin(username, clientNetwork(client));
     if (isRefusal(attempt)) {
@@ -160,10 +167,15 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
       logger.warn({ session: session.id, user: user.address }, "sender refused: account suspended");
       return callback(reply(550, "5.7.1 Account suspended"));
     }
-    if (!maySendAs(user, address.address)) {
+    const sender = envelopeAddress(address.address, "sender", session.envelope.smtpUtf8 === true);
+    if (!sender.ok) {
+      metrics.reject(sender.reason);
+      return callback(reply(sender.code, sender.text));
+    }
+    if (!maySendAs(user, sender.address)) {
       metrics.reject("sender_not_owned");
-      logger.warn({ session: session.id, user: user.address, mailFrom: address.address }, "sender refused");
-      return callback(reply(550, `5.7.1 Sender address <${address.address}> not owned by ${user.address}`));
+      logger.warn({ session: session.id, user: user.address, mailFrom: sender.address }, "sender refused");
+      return callback(reply(550, `5.7.1 Sender address <${sender.address}> not owned by ${user.address}`));
     }
     const limit = sending.messageRefusal(user.address);
     // A limit hit may be the one that makes the account suspect.
@@ -216,8 +228,13 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
   };
 
   const onRcptTo: SMTPServerOptions["onRcptTo"] = (address, session, callback) => {
+    const recipient = envelopeAddress(address.address, "recipient", session.envelope.smtpUtf8 === true);
+    if (!recipient.ok) {
+      metrics.reject(recipient.reason);
+      return callback(reply(recipient.code, recipient.text));
+    }
     try {
-      parseMailbox(address.address);
+      parseMailbox(recipient.address);
     } catch {
       metrics.reject("bad_recipient");
       return callback(reply(501, `5.1.3 Bad recipient address syntax <${address.address}>`));
@@ -250,8 +267,10 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
     session: SMTPServerSession,
   ): Promise<string> => {
     const username = session.user as string;
-    const recipients = session.envelope.rcptTo.map((r) => r.address);
-    const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
+    // Checked at MAIL FROM and RCPT TO, so each has a valid domain to give in A-labels.
+    const spooled = (address: string) => inALabels(address) ?? address;
+    const recipients = session.envelope.rcptTo.map((r) => spooled(r.address));
+    const mailFrom = session.envelope.mailFrom ? spooled(session.envelope.mailFrom.address) : "";
     // The spool id exists only at commit, after the Received line is written; the log links the two.
     const traceId = `${session.id}.${session.transaction}`;
     let writer: SpoolWriter | undefined;

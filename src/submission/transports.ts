@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import SMTPConnection from "nodemailer/lib/smtp-connection/index.js";
 import { whenDataBegins } from "./data-phase.js";
 import { speedUpDotStuffing } from "./dot-stuffing.js";
+import { needsSmtpUtf8 } from "./envelope-address.js";
 
 /** Where one SMTP session goes, and how it may authenticate. */
 export interface Destination {
@@ -61,6 +62,7 @@ export class TransportPool {
     const message = typeof source === "string" ? createReadStream(source) : source;
     const phases = session.dataPhases;
     try {
+      refuseWithoutSmtpUtf8(session.connection, destination, envelope);
       const info = await this.transmit(session, envelope, message);
       this.release(key, session);
       return info;
@@ -202,6 +204,23 @@ export class TransportPool {
       session.connection.send(envelope, message, (error, info) => (error ? reject(error) : resolve(info)));
     });
   }
+}
+
+/**
+ * Fails the envelope for good (5.6.7) when one of its addresses needs SMTPUTF8 and the server does
+ * not offer it: nodemailer would send the UTF-8 address without the SMTPUTF8 parameter, and
+ * RFC 6531 has the message bounced instead. The reply carries no SMTP code of the server's.
+ */
+function refuseWithoutSmtpUtf8(
+  connection: SMTPConnection,
+  destination: Destination,
+  envelope: { from: string; to: string[] },
+): void {
+  if (!needsSmtpUtf8(envelope.from) && !envelope.to.some(needsSmtpUtf8)) return;
+  const extensions = (connection as unknown as { _supportedExtensions?: string[] })._supportedExtensions;
+  if (extensions?.includes("SMTPUTF8")) return;
+  const text = `5.6.7 ${destination.servername ?? destination.host} does not offer SMTPUTF8, which a non-ASCII address needs (RFC 6531)`;
+  throw Object.assign(new Error(text), { code: "EENVELOPE", responseCode: 553, response: text });
 }
 
 /** The server answered and refused the envelope or the message, not the session itself. */

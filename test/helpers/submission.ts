@@ -204,11 +204,36 @@ export class RawSession {
     return this.closed;
   }
 
-  send(line: string): void {
-    this.socket.write(`${line}\r\n`);
+  send(line: string | Buffer): void {
+    this.socket.write(Buffer.concat([Buffer.from(line), Buffer.from("\r\n")]));
   }
 
   close(): void {
     this.socket.destroy();
   }
+}
+
+/** A session on the implicit-TLS port, greeted and past EHLO, ready for AUTH. */
+export async function readyForAuth(port: number): Promise<RawSession> {
+  const session = await RawSession.openTls(port);
+  const greeting = await session.reply();
+  if (!greeting.startsWith("220 ")) throw new Error(`no greeting: ${greeting}`);
+  session.send("EHLO client.example.net");
+  const ehlo = await session.reply();
+  if (!ehlo.startsWith("250")) throw new Error(`EHLO refused: ${ehlo}`);
+  return session;
+}
+
+/** The AUTH PLAIN argument: authorization identity, user and password (RFC 4616). */
+export function plainToken(authzid: string, user: string, password: string): string {
+  return Buffer.from(`${authzid}\0${user}\0${password}`).toString("base64");
+}
+
+/** A session on the implicit-TLS port, logged in as the test user. */
+export async function loggedIn(port: number): Promise<RawSession> {
+  const session = await readyForAuth(port);
+  session.send(`AUTH PLAIN ${plainToken("", USER, PASSWORD)}`);
+  const answer = await session.reply();
+  if (!answer.startsWith("235 ")) throw new Error(`login refused: ${answer}`);
+  return session;
 }

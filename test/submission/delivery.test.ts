@@ -8,6 +8,7 @@ import { once } from "node:events";
 import { existsSync, readFileSync } from "node:fs";
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import { describe, type TestContext, test } from "node:test";
+import { SMTPServer } from "smtp-server";
 import { createLogger } from "../../src/core/index.js";
 import { openStore } from "../../src/store/index.js";
 import {
@@ -133,6 +134,44 @@ function dsnParts(dsn: Buffer): Map<string, string> {
   }
   assert.deepEqual([...parts.keys()], ["text/plain", "message/delivery-status", "text/rfc822-headers"]);
   return parts;
+}
+
+interface Received {
+  readonly from: string;
+  readonly to: string[];
+  readonly smtpUtf8: boolean;
+  readonly data: string;
+}
+
+/**
+ * A next hop that takes every message and keeps it: smtp-server on loopback, offering SMTPUTF8
+ * or not (Postfix here always offers it).
+ */
+async function startNextHop(t: TestContext, offersSmtpUtf8: boolean) {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    hideSMTPUTF8: !offersSmtpUtf8,
+    hideSTARTTLS: true,
+    authOptional: true,
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+          to: session.envelope.rcptTo.map((r) => r.address),
+          smtpUtf8: session.envelope.smtpUtf8 === true,
+          data: Buffer.concat(chunks).toString("utf8"),
+        });
+        callback();
+      });
+    },
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server.server, "listening");
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { port: (server.server.address() as AddressInfo).port, received };
 }
 
 describe("delivery", () => {
@@ -432,5 +471,42 @@ describe("delivery", () => {
       [],
       "every spooled message arrived",
     );
+  });
+
+  test("a recipient that needs SMTPUTF8 bounces 5.6.7 at a hop without it, the others go; a hop with it gets it", async (t) => {
+    const env = setup(t);
+    const plain = await startNextHop(t, false);
+    const spool = env.spool(tempDir(t, "delivery"));
+    await spoolMessage(spool, "ana@example.org", ["bob@example.net", "josé@example.net"]);
+    env.deliver({ spool, hostname: "porteiro.test", smarthost: { host: "127.0.0.1", port: plain.port } });
+    const dsn = await waitFor("the DSN", () => plain.received.find((m) => m.from === ""));
+    assert.deepEqual(dsn.to, ["ana@example.org"]);
+    const status = dsnParts(Buffer.from(dsn.data.replace(/\r\n/g, "\n"))).get(
+      "message/delivery-status",
+    ) as string;
+    assert.match(status, /^Final-Recipient: utf-8; josé@example\.net$/m);
+    assert.match(status, /^Status: 5\.6\.7$/m);
+    assert.match(status, /^Diagnostic-Code: X-Porteiro; 5\.6\.7 127\.0\.0\.1 does not offer SMTPUTF8/m);
+    assert.doesNotMatch(status, /bob@/);
+    const original = plain.received.filter((m) => m.from === "ana@example.org");
+    assert.deepEqual(
+      original.map((m) => m.to),
+      [["bob@example.net"]],
+      "bob's copy went, josé's never reached the hop",
+    );
+    await waitFor("an empty spool", () => spool.messages().length === 0);
+
+    const capable = await startNextHop(t, true);
+    const other = env.spool(tempDir(t, "delivery"));
+    const sent = await spoolMessage(other, "ana@example.org", ["josé@example.net"]);
+    env.deliver({
+      spool: other,
+      hostname: "porteiro.test",
+      smarthost: { host: "127.0.0.1", port: capable.port },
+    });
+    const [delivered] = await waitFor("the message", () => capable.received.length > 0 && capable.received);
+    assert.deepEqual(delivered?.to, ["josé@example.net"]);
+    assert.equal(delivered?.smtpUtf8, true);
+    assert.equal(delivered?.data, sent.raw.toString("utf8"));
   });
 });
