@@ -48,10 +48,9 @@ test("policy render --out writes every file of the format", (t) => {
   ]);
   assert.equal(result.status, 0, result.stderr);
   assert.deepEqual(readdirSync(dir).sort(), ["porteiro.ipset", "porteiro.rules.v4", "porteiro.rules.v6"]);
-  assert.match(
-    readFileSync(join(dir, "porteiro.rules.v6"), "utf8"),
-    /^-A FORWARD -p tcp -m tcp --dport 25 -j porteiro-25$/m,
-  );
+  const rules = readFileSync(join(dir, "porteiro.rules.v6"), "utf8");
+  assert.match(rules, /^:porteiro-25 - \[0:0\]$/m);
+  assert.match(rules, /^# The jump to the chain is added once, not here: ip6tables -C FORWARD/m);
 });
 
 test("policy diff lists what the change window does", () => {

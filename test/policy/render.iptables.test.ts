@@ -46,3 +46,35 @@ test("the rules files pass iptables-restore --test and the loader script loads a
     assert.equal(Number(result.stdout.trim().split("\n").at(-1)), blocked);
   }
 });
+
+test("a reload replaces the sets by swap and the chain in one restore, and never takes the jump out", () => {
+  const { plan } = loadPlan("examples/plan.yaml");
+  const rendering = iptables.render(computePolicy(plan, parseDay("2027-03-15")));
+  const [ipset, v4, v6] = rendering.files.map((f) => f.content) as [string, string, string];
+  for (const name of ["porteiro-blocked4", "porteiro-observed6", "porteiro-relays4"]) {
+    const lines = ipset.split("\n");
+    const swap = lines.indexOf(`swap ${name}.new ${name}`);
+    const adds = lines.flatMap((l, i) => (l.startsWith(`add ${name}.new `) ? [i] : []));
+    assert.ok(swap > 0, `${name} is swapped in`);
+    assert.ok(
+      adds.every((i) => i < swap),
+      `${name}: filled before the swap`,
+    );
+    assert.ok(lines.indexOf(`destroy ${name}.new`) > swap, `${name}: the old content goes after`);
+  }
+  for (const rules of [v4, v6]) {
+    assert.doesNotMatch(rules, /^-[ADI] FORWARD/m, "the restore touches porteiro's chain only");
+    assert.equal(rules.match(/^COMMIT$/gm)?.length, 1, "one commit");
+  }
+  assert.doesNotMatch(rendering.stdout, /-D FORWARD|-F porteiro|-X porteiro/);
+  for (const command of ["iptables", "ip6tables"]) {
+    const restore = rendering.stdout.indexOf(`${command}-restore --noflush`);
+    const jump = rendering.stdout.indexOf(
+      `${command} -C FORWARD -p tcp -m tcp --dport 25 -j porteiro-25 2>/dev/null || ${command} -A FORWARD`,
+    );
+    assert.ok(
+      restore >= 0 && jump > restore,
+      `${command}: the jump is added, if missing, once the chain exists`,
+    );
+  }
+});

@@ -55,37 +55,50 @@ function ipsetFile(policy: Policy): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** iptables-restore / ip6tables-restore input for `--noflush`: only porteiro's own chain is replaced. */
+/** The FORWARD rule that sends TCP/25 through the chain; added once and never taken out, so a reload leaves no gap. */
+const JUMP = `FORWARD -p tcp -m tcp --dport 25 -j ${CHAIN}`;
+
+/**
+ * iptables-restore / ip6tables-restore input for `--noflush`: only porteiro's own chain, which
+ * the restore empties and refills in one commit, so no packet meets it half-written.
+ */
 function rulesFile(policy: Policy, family: 4 | 6): string {
   const verdict = policy.plan.action === "reject" ? "-j REJECT --reject-with tcp-reset" : "-j DROP";
-  const lines = [commented("#", headerLines(policy)), "*filter", `:${CHAIN} - [0:0]`];
+  const command = family === 4 ? "iptables" : "ip6tables";
+  const lines = [
+    commented("#", headerLines(policy)),
+    `# The jump to the chain is added once, not here: ${command} -C ${JUMP} || ${command} -A ${JUMP}`,
+    "*filter",
+    `:${CHAIN} - [0:0]`,
+  ];
   if (!policy.relays.isEmpty)
     lines.push(`-A ${CHAIN} -m set --match-set ${setName("relays", family)} dst -j RETURN`);
   lines.push(`-A ${CHAIN} -p tcp -m set --match-set ${setName("blocked", family)} src ${verdict}`);
   lines.push(
     `-A ${CHAIN} -m set --match-set ${setName("observed", family)} src -m conntrack --ctstate NEW -m limit --limit 20/second -j LOG --log-prefix "porteiro-observe " --log-level info`,
   );
-  lines.push(`-A FORWARD -p tcp -m tcp --dport 25 -j ${CHAIN}`, "COMMIT");
+  lines.push("COMMIT");
   return `${lines.join("\n")}\n`;
 }
 
-/** A shell script that loads all three files and removes the previous FORWARD jump first. */
+/** A shell script that loads all three files, then adds the FORWARD jump where it is missing. */
 function loaderScript(files: readonly RenderedFile[], policy: Policy): string {
   const [ipset, v4, v6] = files.map((f) => f.content) as [string, string, string];
   const heredoc = (tag: string, body: string) => `${body}${tag}`;
   return [
     "#!/bin/sh",
     commented("#", headerLines(policy)),
-    "# Loads ipset first (the rules refer to the sets), then IPv4 and IPv6 rules.",
+    "# Loads ipset first (the rules refer to the sets), then IPv4 and IPv6 rules. Each set is",
+    "# swapped in whole and each chain replaced in one commit; the jump to the chain stays.",
     "set -e",
     "ipset restore <<'PORTEIRO_IPSET'",
     heredoc("PORTEIRO_IPSET", ipset),
-    `while iptables -D FORWARD -p tcp -m tcp --dport 25 -j ${CHAIN} 2>/dev/null; do :; done`,
     "iptables-restore --noflush <<'PORTEIRO_V4'",
     heredoc("PORTEIRO_V4", v4),
-    `while ip6tables -D FORWARD -p tcp -m tcp --dport 25 -j ${CHAIN} 2>/dev/null; do :; done`,
+    `iptables -C ${JUMP} 2>/dev/null || iptables -A ${JUMP}`,
     "ip6tables-restore --noflush <<'PORTEIRO_V6'",
     heredoc("PORTEIRO_V6", v6),
+    `ip6tables -C ${JUMP} 2>/dev/null || ip6tables -A ${JUMP}`,
     "",
   ].join("\n");
 }
