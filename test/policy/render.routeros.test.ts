@@ -16,9 +16,25 @@ const routeros = rendererFor("routeros");
 const CASES = goldenCases("routeros", "rsc");
 const { render, renderText } = renderWith("routeros");
 
+const MENU = "\\/ipv?6? firewall";
+const GEN = "[0-9a-f]{8}";
+const LIST = `porteiro-(relays|blocked|observed)-${GEN}`;
 /** Every line of a script is a comment, blank, or one of the commands the renderer writes. */
-const COMMAND =
-  /^(#.*|\/ipv?6? firewall (filter|address-list)|remove \[find where [^\]]+\]|add .+|:if .+ do=\{|} else=\{|}| {4}\/ipv?6? firewall filter add .+|)$/;
+const COMMAND = new RegExp(
+  `^${[
+    "#.*",
+    "",
+    `:do \\{${MENU} address-list add list=${LIST} address=[0-9a-f.:]+/\\d+\\} on-error=\\{\\}`,
+    `:if \\(\\[:len \\[${MENU} address-list find where list="${LIST}"\\]\\] != \\d+\\) do=\\{:error "porteiro: ${LIST} is incomplete \\(expected \\d+\\); the policy in force is unchanged"\\}`,
+    `( {4})?:if \\(\\[:len \\[${MENU} filter find where [^\\]]+\\]\\] [=>] 0\\) do=\\{`,
+    `( {4})?\\} else=\\{`,
+    "( {4})?\\}",
+    `( {4}| {8})?${MENU} filter (add|set|remove) .+`,
+    `${MENU} address-list remove \\[find where [^\\]]+\\]`,
+  ]
+    .map((alternative) => `(${alternative})`)
+    .join("|")}$`,
+);
 
 /** The `"` that open and close quoted strings, escapes removed: an even count means none is left open. */
 function unbalancedQuotes(line: string): boolean {
@@ -71,42 +87,125 @@ exceptions:
   );
 });
 
-test("blocked, observed and relay prefixes land in their address lists, per family", () => {
+/** The script cut into its IPv4 and IPv6 updates. */
+function families(script: string): { 4: string; 6: string } {
+  const at = script.indexOf("\n# IPv6: ");
+  return { 4: script.slice(0, at), 6: script.slice(at) };
+}
+
+const generationOf = (script: string) => /chain=porteiro-25-([0-9a-f]{8})/.exec(script)?.[1];
+
+test("blocked, observed and relay prefixes land in their generation's lists, per family", () => {
   const { plan } = loadPlan(REFERENCE);
   const policy = computePolicy(plan, parseDay("2027-03-15"));
   const script = routeros.render(policy).stdout;
-  const [v4, v6] = script.split("/ipv6 firewall address-list") as [string, string];
+  const gen = generationOf(script);
+  const { 4: v4, 6: v6 } = families(script);
   for (const p of policy.blocked.toPrefixes()) {
-    const entry = `add list=porteiro-blocked address=${formatPrefix(p)}\n`;
+    const menu = p.family === 4 ? "/ip" : "/ipv6";
+    const entry = `:do {${menu} firewall address-list add list=porteiro-blocked-${gen} address=${formatPrefix(p)}} on-error={}\n`;
     assert.ok((p.family === 4 ? v4 : v6).includes(entry), entry);
   }
-  assert.ok(v4.includes("add list=porteiro-relays address=198.51.100.25/32\n"));
-  assert.ok(v6.includes("add list=porteiro-relays address=2001:db8:25::25/128\n"));
+  assert.ok(v4.includes(`add list=porteiro-relays-${gen} address=198.51.100.25/32}`));
+  assert.ok(v6.includes(`add list=porteiro-relays-${gen} address=2001:db8:25::25/128}`));
   assert.doesNotMatch(script, /address=203\.0\.113\.99\/32/);
   assert.doesNotMatch(script, /dst-port=(587|465)/);
 });
 
+test("each family's lists are whole before the jump moves, and the old generation goes only after", () => {
+  for (const c of CASES) {
+    const script = render(c.plan, c.day);
+    const gen = generationOf(script);
+    for (const [family, text] of Object.entries(families(script))) {
+      const lines = text.split("\n");
+      const where = `${c.golden} IPv${family}`;
+      const at = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l));
+      const all = (pattern: RegExp) => lines.flatMap((l, i) => (pattern.test(l) ? [i] : []));
+      const move = at(/^ {4}\/ipv?6? firewall filter set .* jump-target=porteiro-25-/);
+      if (move < 0) {
+        assert.match(text, /nothing is blocked or observed/, where);
+        assert.equal(gen === undefined || !text.includes(gen), true, `${where}: no generation written`);
+        continue;
+      }
+      const checks = all(/^:if \(\[:len \[\/ipv?6? firewall address-list find where list=/);
+      for (const check of checks) {
+        const list = /list="([^"]+)"/.exec(lines[check] as string)?.[1] as string;
+        const adds = all(new RegExp(`add list=${list} address=`));
+        const expected = Number(/!= (\d+)\)/.exec(lines[check] as string)?.[1]);
+        assert.equal(adds.length, expected, `${where}: ${list} checked for as many entries as written`);
+        assert.ok(adds.length > 0 && adds.every((i) => i < check), `${where}: ${list} filled, then checked`);
+        assert.ok(check < move, `${where}: ${list} checked before the jump moves`);
+      }
+      const chainBuilt = all(/^ {4}\/ipv?6? firewall filter add chain=porteiro-25-/);
+      assert.ok(chainBuilt.length > 0, where);
+      assert.ok(
+        chainBuilt.every((i) => i > (checks.at(-1) as number) && i < move),
+        `${where}: the chain is built after the checks and before the jump moves to it`,
+      );
+      for (const i of chainBuilt) {
+        for (const [, list] of (lines[i] as string).matchAll(/-address-list=(\S+)/g)) {
+          assert.ok(list?.endsWith(`-${gen}`), `${where}: the new chain refers to its own lists only`);
+        }
+      }
+      const removals = all(/^\/ipv?6? firewall (filter|address-list) remove /);
+      assert.equal(removals.length, 2, where);
+      assert.ok(
+        removals.every((i) => i > move),
+        `${where}: the previous generation goes after the jump moved`,
+      );
+      assert.match(
+        lines[removals[0] as number] as string,
+        new RegExp(`chain!=forward and chain!="porteiro-25-${gen}"\\]$`),
+        `${where}: the jump and the new chain stay`,
+      );
+      for (const kind of ["relays", "blocked", "observed"]) {
+        assert.ok(
+          (lines[removals[1] as number] as string).includes(`list!="porteiro-${kind}-${gen}"`),
+          `${where}: the new ${kind} list stays`,
+        );
+      }
+    }
+  }
+});
+
+test("a re-import of the same policy finds it in force: same generation, adds forgiven, chain kept", () => {
+  const first = render(REFERENCE, "2027-03-15");
+  const gen = generationOf(first);
+  assert.equal(generationOf(render(REFERENCE, "2027-03-16")), gen, "same content, same generation");
+  assert.notEqual(generationOf(render(REFERENCE, "2026-11-15")), gen, "new content, new generation");
+  assert.notEqual(generationOf(render(DROP, "2026-12-15")), generationOf(render(DROP, "2026-11-15")));
+  for (const line of first.split("\n").filter((l) => l.includes(" address-list add "))) {
+    assert.match(line, /^:do \{.*\} on-error=\{\}$/, "an entry already there is no error");
+  }
+  // The chain is rebuilt only while no jump leads to it: a half-built one from an interrupted run
+  // is cleared first; the one in force is left as it is.
+  assert.match(
+    first,
+    new RegExp(
+      `:if \\(\\[:len \\[/ip firewall filter find where chain=forward jump-target="porteiro-25-${gen}"\\]\\] = 0\\) do=\\{\\n {4}/ip firewall filter remove \\[find where chain="porteiro-25-${gen}"\\]\\n {4}/ip firewall filter add`,
+    ),
+  );
+});
+
 test("the chain returns for relays, then refuses, then logs; one jump placed at the top of forward", () => {
   const script = render(DROP, "2026-12-15");
-  assert.doesNotMatch(
-    script,
-    /porteiro-relays address=/,
-    "allow_relays_on_25: false writes no relay entries",
-  );
+  assert.doesNotMatch(script, /add list=porteiro-relays-/, "allow_relays_on_25: false writes no relay list");
   assert.doesNotMatch(script, /action=return|reject-with/);
-  const v4 = script.slice(
-    script.lastIndexOf("/ip firewall filter\n"),
-    script.lastIndexOf("/ipv6 firewall filter\n"),
-  );
-  const drop = v4.indexOf("action=drop protocol=tcp dst-port=25 src-address-list=porteiro-blocked");
+  const v4 = families(script)[4];
+  const drop = v4.indexOf("action=drop protocol=tcp dst-port=25 src-address-list=porteiro-blocked-");
   const log = v4.indexOf("action=log log-prefix=");
   assert.ok(drop > 0 && log > drop, "drop comes before log");
   assert.equal(
-    v4.match(/chain=forward action=jump jump-target=porteiro-25/g)?.length,
+    v4.match(/add chain=forward action=jump jump-target=porteiro-25-/g)?.length,
     2,
-    "placed and fallback",
+    "placed and fallback, for a first run",
   );
   assert.match(v4, /place-before=\[:pick \[\/ip firewall filter find where chain=forward dynamic=no\] 0\]/);
+  assert.match(
+    v4,
+    /^ {4}\/ip firewall filter set \[\/ip firewall filter find where chain=forward comment~"\^porteiro:"\] jump-target=porteiro-25-/m,
+    "later runs move the jump they find",
+  );
 
   const reference = render(REFERENCE, "2027-03-15");
   assert.ok(
@@ -115,13 +214,18 @@ test("the chain returns for relays, then refuses, then logs; one jump placed at 
   );
 });
 
-test("a day with nothing to block or observe adds no rules and no jump", () => {
+test("a day with nothing to block or observe adds no rules and no jump, and removes porteiro's", () => {
   const script = render(REFERENCE, "2026-09-01");
-  assert.doesNotMatch(script, /chain=porteiro-25|action=jump/);
-  assert.match(script, /# IPv4: nothing is blocked or observed on 2026-09-01; no rules added/);
-  // Previous runs are still cleaned up.
-  assert.match(script, /remove \[find where list=porteiro-blocked\]/);
-  assert.match(script, /remove \[find where comment~"\^porteiro:"\]/);
+  assert.doesNotMatch(script, /chain=porteiro-25|action=jump|address-list add/);
+  assert.match(
+    script,
+    /# IPv4: nothing is blocked or observed on 2026-09-01; porteiro's jump, rules and lists go/,
+  );
+  assert.match(script, /^\/ip firewall filter remove \[find where comment~"\^porteiro:"\]$/m);
+  assert.match(
+    script,
+    /^\/ipv6 firewall address-list remove \[find where list~"\^porteiro-\(relays\|blocked\|observed\)"\]$/m,
+  );
 });
 
 test("an IPv6-only plan writes IPv6 rules only", () => {
@@ -134,7 +238,11 @@ pools:
 `,
     "2026-06-01",
   );
-  assert.match(script, /\/ipv6 firewall filter\nadd chain=porteiro-25 action=reject reject-with=tcp-reset/);
+  const gen = generationOf(script);
+  assert.match(
+    script,
+    new RegExp(`/ipv6 firewall filter add chain=porteiro-25-${gen} action=reject reject-with=tcp-reset`),
+  );
   assert.match(script, /# IPv4: nothing is blocked or observed/);
-  assert.match(script, /add list=porteiro-blocked address=2001:db8:1000::\/36/);
+  assert.match(script, new RegExp(`add list=porteiro-blocked-${gen} address=2001:db8:1000::/36`));
 });
