@@ -81,8 +81,9 @@ function filterTerms(policy: Policy, f: Family, has: (kind: Kind) => boolean): s
 /**
  * Junos configuration in curly-brace text for `load replace`: every prefix list and filter
  * carries a `replace:` tag, so a reload swaps them whole and leaves the rest of the
- * configuration alone. Junos refuses at commit a filter naming an empty prefix list, so empty
- * sets get neither a list nor a term.
+ * configuration alone. The load edits only the candidate configuration; the commit puts the
+ * lists and filters in force together, so the update is atomic as it stands. Junos refuses at
+ * commit a filter naming an empty prefix list, so empty sets get neither a list nor a term.
  */
 export const junosRenderer: Renderer = {
   format: "junos",
