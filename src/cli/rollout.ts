@@ -125,7 +125,7 @@ function registerOrgCommands(rollout: Command): void {
       new Option("--format <format>", "table or json").default("table").argParser(outputFormatOption),
     )
     .action((options: StoreOptions & { format: OutputFormat }) => {
-      const orgs = withStore(options, listOrgs);
+      const orgs = withStore(options, (store) => listOrgs(store, LOCAL_ADMIN));
       if (options.format === "json") process.stdout.write(`${toJson(orgs)}\n`);
       else
         process.stdout.write(
@@ -234,7 +234,7 @@ function registerProgrammeCommands(rollout: Command): void {
     .description("commitments and their state, silent reporters and noise alerts")
     .option("--date <date>", "as of (default today)", dayOption)
     .action((options: StoreOptions & { date?: Day }) => {
-      const view = withStore(options, (store) => programmeView(store, options.date ?? today()));
+      const view = withStore(options, (store) => programmeView(store, LOCAL_ADMIN, options.date ?? today()));
       const lines = [
         view.commitments.length === 0
           ? "no commitments yet"

@@ -2,7 +2,7 @@ import type { Store } from "../store/index.js";
 import { forbidden } from "./errors.js";
 import type { ProgrammeRole } from "./model.js";
 
-/** Who is changing something: a console operator through their programme role, or the CLI. */
+/** Who is reading or changing something: a console operator through their programme role, or the CLI. */
 export interface Actor {
   /** Recorded with what they enter (submitted_by, recorded_by). */
   readonly name: string;
@@ -13,6 +13,9 @@ export interface Actor {
 
 /** The CLI works on the data folder itself: whoever runs it administers this installation. */
 export const LOCAL_ADMIN: Actor = { name: "cli", role: "coordinator", orgId: null };
+
+/** Someone without a part in the programme: reads what the public record shows. */
+export const ANYONE: Actor = { name: "anyone", role: null, orgId: null };
 
 /** The least role inside an organisation a change needs; coordinators may make every change. */
 export type Need = "org-member" | "org-admin" | "coordinator";
@@ -36,4 +39,44 @@ export function requireWrite(actor: Actor, orgId: string | null, need: Need): vo
   if (actor.orgId !== orgId) throw forbidden(`you may change only the data of ${actor.orgId}`);
   if (need === "org-admin" && actor.role !== "org-admin")
     throw forbidden("needs the org-admin programme role");
+}
+
+/** Coordinators and observers follow the whole programme, so they read all of it. */
+export const readsEverything = (actor: Actor) => actor.role === "coordinator" || actor.role === "observer";
+
+/** The organisation whose non-public data the actor reads as one of its people; null for none. */
+const ownOrg = (actor: Actor) =>
+  actor.role === "org-admin" || actor.role === "org-member" ? actor.orgId : null;
+
+/** An SQL condition and the values of its placeholders. */
+export interface Condition {
+  readonly sql: string;
+  readonly values: readonly unknown[];
+}
+
+/**
+ * The rows of a programme table the actor may read, as a WHERE condition on the row's
+ * organisation column (`org`) and its public flag (`flag`; null for data that is never public).
+ * Every reader sees public rows of a public organisation or of the whole programme (what the
+ * public record shows); the rest only the row's own organisation's people, coordinators and observers.
+ */
+export function readable(actor: Actor, org: string, flag: string | null): Condition {
+  if (readsEverything(actor)) return { sql: "1", values: [] };
+  const open =
+    flag === null
+      ? "0"
+      : `(${flag} = 1 AND (${org} IS NULL OR ${org} IN (SELECT id FROM rollout_orgs WHERE public = 1)))`;
+  return { sql: `(${open} OR ${org} = ?)`, values: [ownOrg(actor)] };
+}
+
+/** E-mail addresses and logins are for the coordinator, the person's own organisation and the person. */
+export function seesContact(
+  actor: Actor,
+  person: { org_id: string | null; username: string | null },
+): boolean {
+  return (
+    actor.role === "coordinator" ||
+    (person.org_id !== null && person.org_id === actor.orgId) ||
+    (actor.role !== null && person.username === actor.name)
+  );
 }

@@ -1,5 +1,5 @@
 import type { Store } from "../store/index.js";
-import { type Actor, requireWrite } from "./access.js";
+import { type Actor, readable, requireWrite } from "./access.js";
 import { checkedWrite, notFound } from "./errors.js";
 import type { Commitment } from "./model.js";
 import { commitmentChange, commitmentInput, parseInput } from "./schemas.js";
@@ -12,10 +12,16 @@ const COLUMNS = "id, org_id, kind, region_id, target, due, document_id, public";
 const toCommitment = (row: Row): Commitment => ({ ...row, public: row.public === 1 });
 const REFERENCES = "organisation, region or document";
 
-export function listCommitments(store: Store): Commitment[] {
-  return (store.prepare(`SELECT ${COLUMNS} FROM rollout_commitments ORDER BY due, id`).all() as Row[]).map(
-    toCommitment,
-  );
+/** The commitments `reader` may see, of one organisation or of all. */
+export function listCommitments(store: Store, reader: Actor, filter: { orgId?: string } = {}): Commitment[] {
+  const where = readable(reader, "org_id", "public");
+  return (
+    store
+      .prepare(
+        `SELECT ${COLUMNS} FROM rollout_commitments WHERE ${where.sql} AND (? IS NULL OR org_id = ?) ORDER BY due, id`,
+      )
+      .all(...where.values, filter.orgId ?? null, filter.orgId ?? null) as Row[]
+  ).map(toCommitment);
 }
 
 export function getCommitment(store: Store, id: number): Commitment {

@@ -1,5 +1,5 @@
 import type { Store } from "../store/index.js";
-import { type Actor, requireWrite } from "./access.js";
+import { type Actor, readable, requireWrite } from "./access.js";
 import { checkedWrite, notFound, RolloutError } from "./errors.js";
 import type { ProgrammeDocument } from "./model.js";
 import { documentChange, documentInput, MAX_DOCUMENT_BYTES, parseInput } from "./schemas.js";
@@ -11,10 +11,14 @@ interface Row extends Omit<ProgrammeDocument, "public"> {
 const COLUMNS = "id, org_id, kind, title, date, link, file_name, public";
 const toDocument = (row: Row): ProgrammeDocument => ({ ...row, public: row.public === 1 });
 
-export function listDocuments(store: Store): ProgrammeDocument[] {
-  return (store.prepare(`SELECT ${COLUMNS} FROM rollout_documents ORDER BY date, id`).all() as Row[]).map(
-    toDocument,
-  );
+/** The documents `reader` may see: public ones of public issuers, and the non-public ones readable() allows. */
+export function listDocuments(store: Store, reader: Actor): ProgrammeDocument[] {
+  const where = readable(reader, "org_id", "public");
+  return (
+    store
+      .prepare(`SELECT ${COLUMNS} FROM rollout_documents WHERE ${where.sql} ORDER BY date, id`)
+      .all(...where.values) as Row[]
+  ).map(toDocument);
 }
 
 export function getDocument(store: Store, id: number): ProgrammeDocument {
@@ -25,13 +29,16 @@ export function getDocument(store: Store, id: number): ProgrammeDocument {
   return toDocument(row);
 }
 
+/** A document's stored file, if it has one and `reader` may see the document. */
 export function documentFile(
   store: Store,
+  reader: Actor,
   id: number,
 ): { name: string; type: string; content: Buffer } | undefined {
+  const where = readable(reader, "org_id", "public");
   const row = store
-    .prepare("SELECT file_name, file_type, file_content FROM rollout_documents WHERE id = ?")
-    .get(id) as
+    .prepare(`SELECT file_name, file_type, file_content FROM rollout_documents WHERE id = ? AND ${where.sql}`)
+    .get(id, ...where.values) as
     | { file_name: string | null; file_type: string | null; file_content: Buffer | null }
     | undefined;
   if (!row?.file_name || !row.file_type || !row.file_content) return undefined;

@@ -1,4 +1,4 @@
-export { type Actor, actorOf, LOCAL_ADMIN, requireWrite } from "./access.js";
+export { type Actor, ANYONE, actorOf, LOCAL_ADMIN, requireWrite } from "./access.js";
 export {
   createCommitment,
   deleteCommitment,
@@ -64,7 +64,7 @@ export {
 } from "./regions.js";
 export { enterReport, getReport, listReports, publishReport } from "./reports.js";
 export type { MeasuresInput } from "./schemas.js";
-export { changeSettings, type ProgrammeSettings, readSettings } from "./settings.js";
+export { changeSettings, type ProgrammeSettings, readSettings, readSettingsAs } from "./settings.js";
 export {
   canonicalJson,
   generateSigningKeys,

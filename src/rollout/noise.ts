@@ -1,6 +1,6 @@
 import { addDays, type Day, daysBetween } from "../core/index.js";
 import type { Store } from "../store/index.js";
-import { type Actor, requireWrite } from "./access.js";
+import { type Actor, readable, requireWrite } from "./access.js";
 import { checkedWrite, notFound } from "./errors.js";
 import type { NoiseRecord } from "./model.js";
 import { noiseChange, noiseInput, parseInput } from "./schemas.js";
@@ -8,12 +8,14 @@ import { noiseChange, noiseInput, parseInput } from "./schemas.js";
 const COLUMNS = "id, org_id, region_id, day, category, resolution, note, source, recorded_by";
 const REFERENCES = "organisation or region";
 
-export function listNoise(store: Store, filter: { orgId?: string } = {}): NoiseRecord[] {
-  return filter.orgId === undefined
-    ? (store.prepare(`SELECT ${COLUMNS} FROM rollout_noise ORDER BY day, id`).all() as NoiseRecord[])
-    : (store
-        .prepare(`SELECT ${COLUMNS} FROM rollout_noise WHERE org_id = ? ORDER BY day, id`)
-        .all(filter.orgId) as NoiseRecord[]);
+/** The noise records `reader` may see (never public: the help desks' notes), of one organisation or of all. */
+export function listNoise(store: Store, reader: Actor, filter: { orgId?: string } = {}): NoiseRecord[] {
+  const where = readable(reader, "org_id", null);
+  return store
+    .prepare(
+      `SELECT ${COLUMNS} FROM rollout_noise WHERE ${where.sql} AND (? IS NULL OR org_id = ?) ORDER BY day, id`,
+    )
+    .all(...where.values, filter.orgId ?? null, filter.orgId ?? null) as NoiseRecord[];
 }
 
 export function getNoise(store: Store, id: number): NoiseRecord {
@@ -153,10 +155,13 @@ export function noiseAroundSwitches(
   return out;
 }
 
-export function noiseCounts(store: Store): { region_id: string; day: Day; records: number }[] {
+/** Noise records per region and day, over the records `reader` may see. */
+export function noiseCounts(store: Store, reader: Actor): { region_id: string; day: Day; records: number }[] {
+  const where = readable(reader, "org_id", null);
   return store
     .prepare(
-      "SELECT region_id, day, COUNT(*) AS records FROM rollout_noise WHERE region_id IS NOT NULL GROUP BY region_id, day",
+      `SELECT region_id, day, COUNT(*) AS records FROM rollout_noise
+       WHERE region_id IS NOT NULL AND ${where.sql} GROUP BY region_id, day`,
     )
-    .all() as { region_id: string; day: Day; records: number }[];
+    .all(...where.values) as { region_id: string; day: Day; records: number }[];
 }

@@ -1,5 +1,5 @@
 import type { Store } from "../store/index.js";
-import { type Actor, requireWrite } from "./access.js";
+import { type Actor, readable, requireWrite } from "./access.js";
 import { notFound, RolloutError } from "./errors.js";
 import type { Organisation, OrgType } from "./model.js";
 import { orgChange, orgInput, parseInput } from "./schemas.js";
@@ -28,8 +28,22 @@ const toOrg = (row: Row): Organisation => ({
 const row = (store: Store, id: string) =>
   store.prepare("SELECT * FROM rollout_orgs WHERE id = ?").get(id) as Row | undefined;
 
-export function listOrgs(store: Store): Organisation[] {
-  return (store.prepare("SELECT * FROM rollout_orgs ORDER BY name").all() as Row[]).map(toOrg);
+/** The organisations `reader` may see: public ones, its own, or all of them. */
+export function listOrgs(store: Store, reader: Actor): Organisation[] {
+  const where = readable(reader, "id", "public");
+  return (
+    store.prepare(`SELECT * FROM rollout_orgs WHERE ${where.sql} ORDER BY name`).all(...where.values) as Row[]
+  ).map(toOrg);
+}
+
+/** One organisation `reader` may see; one it may not is answered as unknown, so it is not revealed. */
+export function readOrg(store: Store, reader: Actor, id: string): Organisation {
+  const where = readable(reader, "id", "public");
+  const found = store
+    .prepare(`SELECT * FROM rollout_orgs WHERE id = ? AND ${where.sql}`)
+    .get(id, ...where.values) as Row | undefined;
+  if (!found) throw notFound(`organisation ${id}`);
+  return toOrg(found);
 }
 
 export function getOrg(store: Store, id: string): Organisation {

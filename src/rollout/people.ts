@@ -1,5 +1,5 @@
 import type { Store } from "../store/index.js";
-import { type Actor, requireWrite } from "./access.js";
+import { type Actor, readable, requireWrite, seesContact } from "./access.js";
 import { checkedWrite, forbidden, notFound, RolloutError } from "./errors.js";
 import type { Person, ProgrammeRole } from "./model.js";
 import { parseInput, personChange, personInput } from "./schemas.js";
@@ -12,10 +12,19 @@ const one = (store: Store, id: number) =>
     | Person
     | undefined;
 
-export function listPeople(store: Store): Person[] {
-  return store
-    .prepare("SELECT id, org_id, role, name, email, username FROM rollout_people ORDER BY org_id, name")
-    .all() as Person[];
+/**
+ * The people `reader` may see (those of its own organisation, or everyone's for coordinators and
+ * observers), with e-mail and login left out (null) where seesContact says so.
+ */
+export function listPeople(store: Store, reader: Actor, filter: { orgId?: string } = {}): Person[] {
+  const where = readable(reader, "org_id", null);
+  const people = store
+    .prepare(
+      `SELECT id, org_id, role, name, email, username FROM rollout_people
+       WHERE ${where.sql} AND (? IS NULL OR org_id = ?) ORDER BY org_id, name`,
+    )
+    .all(...where.values, filter.orgId ?? null, filter.orgId ?? null) as Person[];
+  return people.map((p) => (seesContact(reader, p) ? p : { ...p, email: null, username: null }));
 }
 
 export function getPerson(store: Store, id: number): Person {
@@ -24,13 +33,16 @@ export function getPerson(store: Store, id: number): Person {
   return person;
 }
 
-/** An organisation's admin manages its own people, but never makes a coordinator. */
+/**
+ * An organisation's admin manages its own people, but never names a coordinator or an observer:
+ * both read the whole programme.
+ */
 function requirePeopleWrite(actor: Actor, orgId: string | null, role: ProgrammeRole): void {
   if (orgId === null && (role === "org-admin" || role === "org-member"))
     throw new RolloutError(400, `an ${role} belongs to an organisation: give org_id`);
   requireWrite(actor, orgId, "org-admin");
-  if (role === "coordinator" && actor.role !== "coordinator")
-    throw forbidden("only a coordinator names a coordinator");
+  if ((role === "coordinator" || role === "observer") && actor.role !== "coordinator")
+    throw forbidden("only a coordinator names coordinators and observers");
 }
 
 export function createPerson(store: Store, actor: Actor, input: unknown): Person {

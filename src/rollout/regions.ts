@@ -1,6 +1,6 @@
 import type { Day } from "../core/index.js";
 import type { Store } from "../store/index.js";
-import { type Actor, requireWrite } from "./access.js";
+import { type Actor, readable, requireWrite } from "./access.js";
 import { checkedWrite, notFound, RolloutError } from "./errors.js";
 import type { CalendarEntry, Region } from "./model.js";
 import { calendarInput, parseInput, regionInput } from "./schemas.js";
@@ -34,10 +34,18 @@ export function deleteRegion(store: Store, actor: Actor, id: string): void {
   }
 }
 
-export function listCalendar(store: Store): CalendarEntry[] {
+/**
+ * The calendar entries `reader` may see, of one organisation or of all: an organisation's dates
+ * are not public (the public record counts them per region).
+ */
+export function listCalendar(store: Store, reader: Actor, filter: { orgId?: string } = {}): CalendarEntry[] {
+  const where = readable(reader, "org_id", null);
   return store
-    .prepare("SELECT * FROM rollout_calendar ORDER BY region_id, enforce_from, org_id")
-    .all() as CalendarEntry[];
+    .prepare(
+      `SELECT org_id, region_id, notify_from, observe_from, enforce_from FROM rollout_calendar
+       WHERE ${where.sql} AND (? IS NULL OR org_id = ?) ORDER BY region_id, enforce_from, org_id`,
+    )
+    .all(...where.values, filter.orgId ?? null, filter.orgId ?? null) as CalendarEntry[];
 }
 
 /** Sets an organisation's dates in a region (its admin, or a coordinator). */

@@ -1,6 +1,6 @@
 import type { Day } from "../core/index.js";
 import type { Store } from "../store/index.js";
-import { type Actor, requireWrite } from "./access.js";
+import { type Actor, readable, requireWrite } from "./access.js";
 import { checkedWrite, notFound } from "./errors.js";
 import type { Phase, StatusReport } from "./model.js";
 import { type MeasuresInput, parseInput, reportChange, reportInput } from "./schemas.js";
@@ -21,20 +21,13 @@ const toReport = (row: Row): StatusReport => ({
   public: row.public === 1,
 });
 
-/** Every report, oldest first (by date, then by arrival). */
-export function listReports(
-  store: Store,
-  filter: { orgId?: string; publicOnly?: boolean } = {},
-): StatusReport[] {
-  const where: string[] = [];
-  const values: unknown[] = [];
-  if (filter.orgId !== undefined) {
-    where.push("org_id = ?");
-    values.push(filter.orgId);
-  }
-  if (filter.publicOnly) where.push("public = 1");
-  const sql = `SELECT ${COLUMNS} FROM rollout_reports ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY as_of, id`;
-  return (store.prepare(sql).all(...values) as Row[]).map(toReport);
+/** The reports `reader` may see, of one organisation or of all, oldest first (by date, then by arrival). */
+export function listReports(store: Store, reader: Actor, filter: { orgId?: string } = {}): StatusReport[] {
+  const where = readable(reader, "org_id", "public");
+  const sql = `SELECT ${COLUMNS} FROM rollout_reports WHERE ${where.sql} AND (? IS NULL OR org_id = ?) ORDER BY as_of, id`;
+  return (store.prepare(sql).all(...where.values, filter.orgId ?? null, filter.orgId ?? null) as Row[]).map(
+    toReport,
+  );
 }
 
 export function getReport(store: Store, id: number): StatusReport {

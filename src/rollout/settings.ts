@@ -1,5 +1,6 @@
 import type { Store } from "../store/index.js";
-import { type Actor, requireWrite } from "./access.js";
+import { type Actor, readsEverything, requireWrite } from "./access.js";
+import { forbidden } from "./errors.js";
 import { parseInput, settingsInput } from "./schemas.js";
 
 export interface ProgrammeSettings {
@@ -27,6 +28,13 @@ export function readSettings(store: Store): ProgrammeSettings {
     ),
   );
   return { ...DEFAULTS, ...stored };
+}
+
+/** The settings as the API shows them: they name organisations, so only to who reads the whole programme. */
+export function readSettingsAs(store: Store, reader: Actor): ProgrammeSettings {
+  if (!readsEverything(reader))
+    throw forbidden("the programme's settings are for coordinators and observers");
+  return readSettings(store);
 }
 
 export function changeSettings(store: Store, actor: Actor, input: unknown): ProgrammeSettings {

@@ -6,6 +6,7 @@
  */
 import type { Day } from "../core/index.js";
 import type { Store } from "../store/index.js";
+import { ANYONE, LOCAL_ADMIN } from "./access.js";
 import { listCommitments } from "./commitments.js";
 import { documentFile, listDocuments } from "./documents.js";
 import type { CommitmentKind, CommitmentState, DocumentKind, OrgType } from "./model.js";
@@ -48,11 +49,12 @@ export interface PublicRecord {
 }
 
 export function publicRecord(store: Store, today: Day): PublicRecord {
-  const orgs = listOrgs(store).filter((o) => o.public);
+  const orgs = listOrgs(store, ANYONE);
   const shown = new Set(orgs.map((o) => o.id));
   const nameOf = new Map(orgs.map((o) => [o.id, o.name]));
-  const reports = listReports(store, { publicOnly: true }).filter((r) => shown.has(r.org_id));
-  const calendar = listCalendar(store).filter((e) => shown.has(e.org_id));
+  const reports = listReports(store, ANYONE);
+  // Each organisation's dates are not public, their counts per region are.
+  const calendar = listCalendar(store, LOCAL_ADMIN).filter((e) => shown.has(e.org_id));
   const switches = switchDays(calendar);
   const latestAdoption = new Map<string, Map<string, number>>();
   for (const r of reports) {
@@ -64,31 +66,27 @@ export function publicRecord(store: Store, today: Day): PublicRecord {
   return {
     today,
     orgs: orgs.map((o) => ({ id: o.id, name: o.name, type: o.type })),
-    documents: listDocuments(store)
-      .filter((d) => d.public && (d.org_id === null || shown.has(d.org_id)))
-      .map((d) => ({
-        id: d.id,
-        kind: d.kind,
-        title: d.title,
-        date: d.date,
-        link: d.link,
-        has_file: d.file_name !== null,
-        issuer: d.org_id === null ? null : (nameOf.get(d.org_id) ?? null),
-      })),
-    commitments: listCommitments(store)
-      .filter((c) => c.public && shown.has(c.org_id))
-      .map((c) => {
-        const status = commitmentStatus(c, reports, today);
-        return {
-          org: nameOf.get(c.org_id) as string,
-          kind: c.kind,
-          region: c.region_id,
-          target: c.target,
-          due: c.due,
-          state: status.state,
-          met_on: status.met_on,
-        };
-      }),
+    documents: listDocuments(store, ANYONE).map((d) => ({
+      id: d.id,
+      kind: d.kind,
+      title: d.title,
+      date: d.date,
+      link: d.link,
+      has_file: d.file_name !== null,
+      issuer: d.org_id === null ? null : (nameOf.get(d.org_id) ?? null),
+    })),
+    commitments: listCommitments(store, ANYONE).map((c) => {
+      const status = commitmentStatus(c, reports, today);
+      return {
+        org: nameOf.get(c.org_id) as string,
+        kind: c.kind,
+        region: c.region_id,
+        target: c.target,
+        due: c.due,
+        state: status.state,
+        met_on: status.met_on,
+      };
+    }),
     regions: listRegions(store).map((region) => {
       const entries = calendar.filter((e) => e.region_id === region.id);
       const adoption = [...(latestAdoption.get(region.id)?.values() ?? [])];
@@ -103,15 +101,12 @@ export function publicRecord(store: Store, today: Day): PublicRecord {
           : null,
       };
     }),
-    national: nationalSeries(
-      reports,
-      listOrgs(store).filter((o) => o.public),
-    ),
+    national: nationalSeries(reports, orgs),
   };
 }
 
 /** A document's stored file, only when the public page lists that document. */
 export function publicDocumentFile(store: Store, id: number, today: Day) {
   if (!publicRecord(store, today).documents.some((d) => d.id === id && d.has_file)) return undefined;
-  return documentFile(store, id);
+  return documentFile(store, ANYONE, id);
 }

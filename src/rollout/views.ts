@@ -1,6 +1,10 @@
-/** The programme as the coordinator's and an organisation's console pages show it. */
+/**
+ * The programme as the coordinator's and an organisation's console pages show it, to one reader:
+ * every list, and every figure worked out from one, holds only what that reader may read.
+ */
 import type { Day } from "../core/index.js";
 import type { Store } from "../store/index.js";
+import type { Actor } from "./access.js";
 import { listCommitments } from "./commitments.js";
 import { listDocuments } from "./documents.js";
 import {
@@ -14,7 +18,7 @@ import {
   type StatusReport,
 } from "./model.js";
 import { listNoise, noiseAroundSwitches, noiseCounts, type RegionNoise } from "./noise.js";
-import { getOrg, listOrgs } from "./orgs.js";
+import { listOrgs, readOrg } from "./orgs.js";
 import { listPeople } from "./people.js";
 import {
   type CommitmentStatus,
@@ -34,7 +38,8 @@ export interface TimelineEntry extends CalendarEntry {
 
 export interface ProgrammeView {
   readonly today: Day;
-  readonly settings: ProgrammeSettings;
+  /** The thresholds the figures are read against; the rest names organisations. */
+  readonly settings: Pick<ProgrammeSettings, "noise_alert_per_day" | "report_every_days">;
   readonly orgs: readonly Organisation[];
   readonly regions: readonly Region[];
   readonly timeline: readonly TimelineEntry[];
@@ -53,23 +58,23 @@ function latestOf(reports: readonly StatusReport[]): StatusReport[] {
   return [...latest.values()];
 }
 
-export function programmeView(store: Store, today: Day): ProgrammeView {
-  const settings = readSettings(store);
-  const orgs = listOrgs(store);
-  const calendar = listCalendar(store);
-  const reports = listReports(store);
+export function programmeView(store: Store, reader: Actor, today: Day): ProgrammeView {
+  const { noise_alert_per_day, report_every_days } = readSettings(store);
+  const orgs = listOrgs(store, reader);
+  const calendar = listCalendar(store, reader);
+  const reports = listReports(store, reader);
   return {
     today,
-    settings,
+    settings: { noise_alert_per_day, report_every_days },
     orgs,
     regions: listRegions(store),
     timeline: calendar.map((entry) => ({ ...entry, phase: phaseOf(entry, today) })),
-    commitments: listCommitments(store).map((c) => commitmentStatus(c, reports, today)),
+    commitments: listCommitments(store, reader).map((c) => commitmentStatus(c, reports, today)),
     national: nationalSeries(reports, orgs),
-    noise: noiseAroundSwitches(noiseCounts(store), switchDays(calendar), today, settings.noise_alert_per_day),
-    silent: silentReporters(calendar, reports, today, settings.report_every_days),
+    noise: noiseAroundSwitches(noiseCounts(store, reader), switchDays(calendar), today, noise_alert_per_day),
+    silent: silentReporters(calendar, reports, today, report_every_days),
     latest: latestOf(reports),
-    documents: listDocuments(store),
+    documents: listDocuments(store, reader),
   };
 }
 
@@ -79,26 +84,25 @@ export interface OrganisationView {
   readonly people: readonly Person[];
   readonly timeline: readonly TimelineEntry[];
   readonly commitments: readonly CommitmentStatus[];
-  /** Every report it sent, newest first: the history the coordinator holds. */
+  /** The reports it sent that the reader may see, newest first: all of them for its people and the coordinator. */
   readonly reports: readonly StatusReport[];
   readonly noise: readonly NoiseRecord[];
   readonly silent: readonly Silence[];
 }
 
-export function organisationView(store: Store, orgId: string, today: Day): OrganisationView {
-  const org = getOrg(store, orgId);
-  const reports = listReports(store, { orgId });
-  const calendar = listCalendar(store).filter((e) => e.org_id === orgId);
+/** One organisation as `reader` may see it; one it may not see is unknown (404). */
+export function organisationView(store: Store, reader: Actor, orgId: string, today: Day): OrganisationView {
+  const org = readOrg(store, reader, orgId);
+  const reports = listReports(store, reader, { orgId });
+  const calendar = listCalendar(store, reader, { orgId });
   return {
     today,
     org,
-    people: listPeople(store).filter((p) => p.org_id === orgId),
+    people: listPeople(store, reader, { orgId }),
     timeline: calendar.map((entry) => ({ ...entry, phase: phaseOf(entry, today) })),
-    commitments: listCommitments(store)
-      .filter((c) => c.org_id === orgId)
-      .map((c) => commitmentStatus(c, reports, today)),
+    commitments: listCommitments(store, reader, { orgId }).map((c) => commitmentStatus(c, reports, today)),
     reports: [...reports].reverse(),
-    noise: listNoise(store, { orgId }).reverse(),
+    noise: listNoise(store, reader, { orgId }).reverse(),
     silent: silentReporters(calendar, reports, today, readSettings(store).report_every_days),
   };
 }

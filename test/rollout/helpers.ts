@@ -1,3 +1,6 @@
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { TestContext } from "node:test";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import {
@@ -12,21 +15,38 @@ import {
   recordNoise,
   setCalendarEntry,
 } from "../../src/rollout/index.js";
-import type { Store } from "../../src/store/index.js";
-import type { Role, WebContext } from "../../src/web/index.js";
-import { login, PASSWORD, testApp } from "../web/app.js";
+import { openStore, type Store } from "../../src/store/index.js";
+import { OperatorStore, type Role, type WebContext } from "../../src/web/index.js";
+import { tempDir } from "../helpers/tmp.js";
+import { serveWeb } from "../helpers/web-serve.js";
+import { login, PASSWORD, PLAN, testApp } from "../web/app.js";
 
 /** Console accounts and their part in the programme (org "a" unless said). */
 export const PEOPLE = {
   coord: { web: "operator", role: "coordinator", org: null },
   adm: { web: "operator", role: "org-admin", org: "a" },
   mem: { web: "operator", role: "org-member", org: "a" },
+  /** Another organisation's admin, whose console account is an admin's: the programme's rule wins. */
+  admb: { web: "admin", role: "org-admin", org: "b" },
   obs: { web: "operator", role: "observer", org: null },
   none: { web: "operator", role: null, org: null },
+  /** The installation's console admin, with no part in the programme. */
+  root: { web: "admin", role: null, org: null },
+  reader: { web: "read-only", role: null, org: null },
   /** A programme admin whose console account is read-only: the console's rule wins. */
   ro: { web: "read-only", role: "org-admin", org: "a" },
 } as const;
 export type Who = keyof typeof PEOPLE;
+
+const everyone = () => Object.entries(PEOPLE) as [Who, (typeof PEOPLE)[Who]][];
+
+/** Gives each of PEOPLE its operator account and, if it takes part, its person in the programme (orgs a and b exist). */
+async function addPeople(store: Store, operators: OperatorStore): Promise<void> {
+  for (const [name, p] of everyone()) {
+    await operators.add(name, PASSWORD, p.web as Role);
+    if (p.role) createPerson(store, LOCAL_ADMIN, { name, role: p.role, org_id: p.org, username: name });
+  }
+}
 
 export interface ProgrammeApp {
   readonly app: FastifyInstance;
@@ -73,12 +93,9 @@ export async function programmeApp(t: TestContext): Promise<ProgrammeApp> {
     day: "2020-01-02",
     category: "cannot-send",
   });
+  await addPeople(store, context.operators);
   const sessions = new Map<Who, { cookie: string; csrfToken: string }>();
-  for (const [name, p] of Object.entries(PEOPLE) as [Who, (typeof PEOPLE)[Who]][]) {
-    await context.operators.add(name, PASSWORD, p.web as Role);
-    if (p.role) createPerson(store, LOCAL_ADMIN, { name, role: p.role, org_id: p.org, username: name });
-    sessions.set(name, await login(app, name));
-  }
+  for (const [name] of everyone()) sessions.set(name, await login(app, name));
   return {
     app,
     context,
@@ -95,6 +112,71 @@ export async function programmeApp(t: TestContext): Promise<ProgrammeApp> {
           ...headers,
         },
         ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+      });
+    },
+  };
+}
+
+/** The least a served programme needs: ISPs a and b, region r1. */
+export function twoIsps(store: Store): void {
+  createOrg(store, LOCAL_ADMIN, { id: "a", name: "ISP A", type: "isp" });
+  createOrg(store, LOCAL_ADMIN, { id: "b", name: "ISP B", type: "isp" });
+  createRegion(store, LOCAL_ADMIN, { id: "r1", name: "Region One" });
+}
+
+export interface ServedProgramme<T> {
+  readonly url: string;
+  /** What the seed returned. */
+  readonly seeded: T;
+  /** One request over HTTP as `who` (null: no session), with its CSRF token; redirects are not followed. */
+  request(who: Who | null, method: string, path: string, body?: unknown): Promise<Response>;
+}
+
+/**
+ * `porteiro serve` on loopback over a data folder `seed` fills first (it must create orgs a and
+ * b), with an operator account for each of PEOPLE, its person in the programme, and a session
+ * each, logged in over HTTP.
+ */
+export async function serveProgramme<T>(
+  t: TestContext,
+  seed: (store: Store, dataDir: string) => T | Promise<T>,
+): Promise<ServedProgramme<T>> {
+  const dataDir = tempDir(t, "rollout-served");
+  writeFileSync(join(dataDir, "plan.yaml"), PLAN);
+  const store = openStore(dataDir);
+  let seeded: T;
+  try {
+    seeded = await seed(store, dataDir);
+    await addPeople(store, new OperatorStore(store));
+  } finally {
+    store.close();
+  }
+  const { url, child } = await serveWeb(dataDir);
+  t.after(() => child.kill("SIGTERM"));
+  const sessions = new Map<Who, { cookie: string; csrfToken: string }>();
+  for (const [name] of everyone()) {
+    const response = await fetch(new URL("api/login", url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: name, password: PASSWORD }),
+    });
+    assert.equal(response.status, 200, `login of ${name}`);
+    const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    sessions.set(name, { cookie, csrfToken: ((await response.json()) as { csrfToken: string }).csrfToken });
+  }
+  return {
+    url,
+    seeded,
+    request: (who, method, path, body) => {
+      const session = who ? sessions.get(who) : undefined;
+      return fetch(new URL(path.replace(/^\//, ""), url), {
+        method,
+        redirect: "manual",
+        headers: {
+          ...(session ? { cookie: session.cookie, "x-csrf-token": session.csrfToken } : {}),
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     },
   };

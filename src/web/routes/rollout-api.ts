@@ -1,8 +1,10 @@
 /**
- * The programme's JSON API under /api/rollout/. Reading needs a console session; every change
- * also passes the programme's own rule (src/rollout/access.ts): coordinators change everything,
- * an organisation's people only its data, observers nothing. POST /api/rollout/reports also
- * takes an organisation's signed push, which carries no session and proves itself by signature.
+ * The programme's JSON API under /api/rollout/. Reading needs a console session and shows what
+ * the programme's read rule allows (src/rollout/access.ts): public data to every session, the
+ * rest to its organisation's people, coordinators and observers. Every change also passes its
+ * write rule: coordinators change everything, an organisation's people only its data, observers
+ * nothing. POST /api/rollout/reports also takes an organisation's signed push, which carries no
+ * session and proves itself by signature.
  */
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -38,7 +40,7 @@ import {
   programmeView,
   publishReport,
   RolloutError,
-  readSettings,
+  readSettingsAs,
   receivePush,
   recordNoise,
   setCalendarEntry,
@@ -114,13 +116,13 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const me = who(request);
     return { username: me.name, role: me.role, org_id: me.orgId };
   });
-  app.get("/api/rollout/programme", async () => programmeView(store, today()));
-  app.get("/api/rollout/settings", async () => readSettings(store));
+  app.get("/api/rollout/programme", async (request) => programmeView(store, who(request), today()));
+  app.get("/api/rollout/settings", async (request) => readSettingsAs(store, who(request)));
   app.patch("/api/rollout/settings", async (request) => changeSettings(store, who(request), input(request)));
 
-  app.get("/api/rollout/orgs", async () => listOrgs(store));
+  app.get("/api/rollout/orgs", async (request) => listOrgs(store, who(request)));
   app.get("/api/rollout/orgs/:id", async (request) =>
-    organisationView(store, params(request).id ?? "", today()),
+    organisationView(store, who(request), params(request).id ?? "", today()),
   );
   app.post("/api/rollout/orgs", async (request, reply) =>
     created(reply, createOrg(store, who(request), input(request))),
@@ -133,7 +135,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return gone(reply);
   });
 
-  app.get("/api/rollout/people", async () => listPeople(store));
+  app.get("/api/rollout/people", async (request) => listPeople(store, who(request)));
   app.post("/api/rollout/people", async (request, reply) =>
     created(reply, createPerson(store, who(request), input(request))),
   );
@@ -145,9 +147,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return gone(reply);
   });
 
-  app.get("/api/rollout/documents", async () => listDocuments(store));
+  app.get("/api/rollout/documents", async (request) => listDocuments(store, who(request)));
   app.get("/api/rollout/documents/:id/file", async (request, reply) => {
-    const file = documentFile(store, numericId(request));
+    const file = documentFile(store, who(request), numericId(request));
     if (!file) throw new RolloutError(404, "this document has no stored file");
     return reply
       .type(file.type)
@@ -174,7 +176,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return gone(reply);
   });
 
-  app.get("/api/rollout/calendar", async () => listCalendar(store));
+  app.get("/api/rollout/calendar", async (request) => listCalendar(store, who(request)));
   app.put("/api/rollout/calendar", async (request) => setCalendarEntry(store, who(request), input(request)));
   app.delete("/api/rollout/calendar/:org/:region", async (request, reply) => {
     const { org = "", region = "" } = params(request);
@@ -182,7 +184,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return gone(reply);
   });
 
-  app.get("/api/rollout/commitments", async () => listCommitments(store));
+  app.get("/api/rollout/commitments", async (request) => listCommitments(store, who(request)));
   app.post("/api/rollout/commitments", async (request, reply) =>
     created(reply, createCommitment(store, who(request), input(request))),
   );
@@ -196,7 +198,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
 
   app.get("/api/rollout/reports", async (request) => {
     const org = (request.query as { org?: unknown }).org;
-    return listReports(store, typeof org === "string" ? { orgId: org } : {});
+    return listReports(store, who(request), typeof org === "string" ? { orgId: org } : {});
   });
   app.post("/api/rollout/reports", { config: { access: { public: true } } }, async (request, reply) =>
     receiveReports(context, request, reply),
@@ -207,7 +209,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
 
   app.get("/api/rollout/noise", async (request) => {
     const org = (request.query as { org?: unknown }).org;
-    return listNoise(store, typeof org === "string" ? { orgId: org } : {});
+    return listNoise(store, who(request), typeof org === "string" ? { orgId: org } : {});
   });
   app.post("/api/rollout/noise", async (request, reply) =>
     created(reply, recordNoise(store, who(request), input(request))),

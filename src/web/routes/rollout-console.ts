@@ -128,7 +128,7 @@ function reportsTable(reports: readonly StatusReport[], canPublish: boolean): Ht
 function coordinatorPage(context: WebContext, request: FastifyRequest): string {
   const day = today();
   const me = actorOf(context.store, request.session?.username ?? "");
-  const view = programmeView(context.store, day);
+  const view = programmeView(context.store, me, day);
   const orgName = (id: string) => view.orgs.find((o) => o.id === id)?.name ?? id;
   const regionName = (id: string) => view.regions.find((r) => r.id === id)?.name ?? id;
   const alerts = view.noise.flatMap((n) => n.alerts.map((a) => ({ ...a, region_id: n.region_id })));
@@ -185,7 +185,7 @@ ${apiForm("settings-form", "Settings", "/api/rollout/settings", "PATCH", html`<l
 function organisationPage(context: WebContext, request: FastifyRequest, orgId: string): string {
   const day = today();
   const me = actorOf(context.store, request.session?.username ?? "");
-  const view = organisationView(context.store, orgId, day);
+  const view = organisationView(context.store, me, orgId, day);
   const regions = listRegions(context.store);
   const org = view.org;
   const enter = mayEnter(me, org.id);
