@@ -1,16 +1,19 @@
 import { type Endpoint, type Logger, UserError } from "../core/index.js";
-import { type HourlyAggregate, startCollector, writeAggregates } from "../flows/index.js";
+import { AggregateWriter, type HourlyAggregate, startCollector } from "../flows/index.js";
 import type { Store } from "../store/index.js";
 import type { Job } from "./scheduler.js";
 
 export interface CollectorRuntime {
   /** Where it listens (port 0 becomes the port picked). */
   readonly endpoint: Endpoint;
-  /** Writes the aggregates of every datagram received so far to the store; returns how many. */
+  /**
+   * Writes the aggregates of every datagram received so far, and those a failed flush kept, to
+   * the store; returns how many.
+   */
   flush(): Promise<number>;
   /** The periodic jobs that keep it going: the flush, and the counters in the log. */
   jobs(flushSeconds: number, statsSeconds: number): Job[];
-  /** Closes the socket and writes what it still holds. */
+  /** Closes the socket and writes what it still holds; rejects when the store refuses it. */
   stop(): Promise<void>;
 }
 
@@ -26,13 +29,29 @@ export async function startCollectorRuntime(options: {
       `cannot listen on udp://${options.listen.host}:${options.listen.port} (${error.message})`,
     );
   });
-  let written = 0;
-  const write = (aggregates: HourlyAggregate[]) => {
-    writeAggregates(store, aggregates);
-    written += aggregates.length;
-    return aggregates.length;
+  const writer = new AggregateWriter(store, { log: logger });
+  const counters = () => {
+    const { total, decoderRestarts, receiveBufferBytes } = collector.stats();
+    return {
+      ...total,
+      decoderRestarts,
+      receiveBufferBytes,
+      aggregatesWritten: writer.written,
+      aggregatesHeld: writer.held,
+      aggregatesDropped: writer.dropped,
+    };
   };
-  const flush = async () => write(await collector.drain());
+  /** Writes, or throws saying what becomes of the aggregates the store refused. */
+  const write = (aggregates: HourlyAggregate[], fate: string) => {
+    try {
+      return writer.write(aggregates);
+    } catch (error) {
+      throw new Error(
+        `the store refused ${writer.held} flow aggregates, ${fate} (${(error as Error).message})`,
+      );
+    }
+  };
+  const flush = async () => write(await collector.drain(), "kept for the next flush");
   const address = collector.address();
   return {
     endpoint: { host: address.address, port: address.port },
@@ -42,15 +61,16 @@ export async function startCollectorRuntime(options: {
       {
         name: "flows-stats",
         everyMs: statsSeconds * 1000,
-        run: () => {
-          const { total, receiveBufferBytes } = collector.stats();
-          logger.info({ ...total, aggregatesWritten: written, receiveBufferBytes }, "flow collector stats");
-        },
+        run: () => logger.info(counters(), "flow collector stats"),
       },
     ],
     stop: async () => {
-      write(await collector.close());
-      logger.info({ ...collector.stats().total, aggregatesWritten: written }, "flow collector stopped");
+      const rest = await collector.close();
+      try {
+        write(rest, "lost at shutdown");
+      } finally {
+        logger.info(counters(), "flow collector stopped");
+      }
     },
   };
 }

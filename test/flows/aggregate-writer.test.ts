@@ -1,0 +1,94 @@
+/**
+ * AggregateWriter against a real store that another connection holds locked: what a failed
+ * write refused is written by the next one, once, within a bound.
+ */
+import assert from "node:assert/strict";
+import { describe, type TestContext, test } from "node:test";
+import pino from "pino";
+import { AggregateWriter } from "../../src/flows/aggregate-writer.js";
+import { HourlyAggregator } from "../../src/flows/aggregator.js";
+import { emptyMailFlow, type HourlyAggregate } from "../../src/flows/mail-flow.js";
+import { readAggregates } from "../../src/flows/store.js";
+import { openStore } from "../../src/store/index.js";
+import { tempDir } from "../helpers/tmp.js";
+import { EXPORT_MS } from "./decode-helpers.js";
+
+/** The store, with writes failing at once while `lock` holds it, and a second connection that locks. */
+function lockableStore(t: TestContext) {
+  const dir = tempDir(t, "aggregate-writer");
+  const store = openStore(dir);
+  store.pragma("busy_timeout = 0");
+  const other = openStore(dir);
+  t.after(() => {
+    other.close();
+    store.close();
+  });
+  return {
+    store,
+    lock: () => other.exec("BEGIN IMMEDIATE"),
+    unlock: () => other.exec("COMMIT"),
+  };
+}
+
+/** Aggregates of `sources` sources (192.0.2.<first>…), each with `destinations` destinations. */
+function aggregates(first: number, sources: number, destinations = 1): HourlyAggregate[] {
+  const aggregator = new HourlyAggregator();
+  const flow = emptyMailFlow();
+  for (let n = first; n < first + sources; n++) {
+    for (let d = 0; d < destinations; d++) {
+      Object.assign(flow, { srcV4: 0xc0000200 + n, dstV4: 0xcb007100 + d, flows: 1, packets: 5 });
+      Object.assign(flow, { firstMs: EXPORT_MS, lastMs: EXPORT_MS });
+      aggregator.add(flow);
+    }
+  }
+  return aggregator.drain();
+}
+
+const stored = (store: ReturnType<typeof openStore>) =>
+  [...readAggregates(store)].map((a) => [a.source, a.flows]).sort();
+
+describe("AggregateWriter", () => {
+  test("a write the store refuses keeps its aggregates, and the next write stores them once", (t) => {
+    const { store, lock, unlock } = lockableStore(t);
+    const writer = new AggregateWriter(store);
+    lock();
+    assert.throws(() => writer.write(aggregates(1, 3)), /locked|busy/i);
+    assert.throws(() => writer.write(aggregates(2, 3)), /locked|busy/i);
+    assert.equal(writer.held, 6);
+    unlock();
+    assert.equal(writer.write(aggregates(4, 1)), 7);
+    assert.deepEqual(writer.held, 0);
+    assert.deepEqual(stored(store), [
+      ["192.0.2.1", 1],
+      ["192.0.2.2", 2],
+      ["192.0.2.3", 2],
+      ["192.0.2.4", 2],
+    ]);
+    assert.equal(writer.written, 7);
+  });
+
+  test("past its bound it drops the oldest, counts them and logs each failed write that dropped", (t) => {
+    const { store, lock, unlock } = lockableStore(t);
+    const lines: { msg: string; dropped: number }[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    // Each aggregate is three entries: itself and two destinations.
+    const writer = new AggregateWriter(store, { log, limit: 12 });
+    lock();
+    assert.throws(() => writer.write(aggregates(1, 3, 2)));
+    assert.equal(writer.dropped, 0);
+    assert.throws(() => writer.write(aggregates(11, 3, 2)));
+    assert.throws(() => writer.write(aggregates(21, 1, 2)));
+    assert.equal(writer.held, 4);
+    assert.equal(writer.dropped, 3);
+    assert.deepEqual(
+      lines.map((l) => l.dropped),
+      [2, 1],
+    );
+    unlock();
+    writer.write([]);
+    assert.deepEqual(
+      stored(store).map(([source]) => source),
+      ["192.0.2.11", "192.0.2.12", "192.0.2.13", "192.0.2.21"],
+    );
+  });
+});
