@@ -80,3 +80,10 @@ export function seesContact(
     (actor.role !== null && person.username === actor.name)
   );
 }
+
+/**
+ * Whether the account belongs to the people running this installation: no part in the programme,
+ * or its coordinator. Everyone else in the programme was given a console account to take part,
+ * not to operate the installation (its submission queue).
+ */
+export const runsInstallation = (actor: Actor) => actor.role === null || actor.role === "coordinator";

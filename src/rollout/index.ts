@@ -1,4 +1,4 @@
-export { type Actor, ANYONE, actorOf, LOCAL_ADMIN, requireWrite } from "./access.js";
+export { type Actor, ANYONE, actorOf, LOCAL_ADMIN, requireWrite, runsInstallation } from "./access.js";
 export {
   createCommitment,
   deleteCommitment,
