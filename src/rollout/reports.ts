@@ -1,7 +1,7 @@
 import type { Day } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import { type Actor, readable, requireWrite } from "./access.js";
-import { checkedWrite, notFound } from "./errors.js";
+import { checkedWrite, forbidden, notFound } from "./errors.js";
 import type { Phase, StatusReport } from "./model.js";
 import { type MeasuresInput, parseInput, reportChange, reportInput } from "./schemas.js";
 
@@ -93,10 +93,15 @@ export function appendReports(
   );
 }
 
-/** A report entered in the console or through the API by one of the organisation's people. */
+/**
+ * A report entered in the console or through the API by one of the organisation's people;
+ * entering it as public also publishes it, which needs what publishReport needs.
+ */
 export function enterReport(store: Store, actor: Actor, input: unknown): StatusReport {
   const report = parseInput(reportInput, input);
   requireWrite(actor, report.org_id, "org-member");
+  if (report.public === true && actor.role === "org-member")
+    throw forbidden("publishing a report needs the org-admin programme role: enter it unpublished");
   const [id] = appendReports(
     store,
     { orgId: report.org_id, source: "entered", submittedBy: actor.name, public: report.public === true },

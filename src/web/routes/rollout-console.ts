@@ -62,7 +62,8 @@ function apiForm(
 </form>`;
 }
 
-const reportFields = (regions: readonly Region[], day: Day) => html`
+/** The publish box only for who may publish: an org-member's report waits for its admin. */
+const reportFields = (regions: readonly Region[], day: Day, canPublish: boolean) => html`
 <label>Region <select name="region" required>${regionOptions(regions)}</select></label>
 <label>As of <input type="date" name="as_of" value="${day}" required></label>
 <label>Phase <select name="phase">${options(PHASES, "notify")}</select></label>
@@ -71,7 +72,7 @@ const reportFields = (regions: readonly Region[], day: Day) => html`
 <label>Blocked IPv4 addresses <input type="number" name="blocked_ipv4" min="0" data-type="number"></label>
 <label>Listed IPs <input type="number" name="listed_ips" min="0" data-type="number"></label>
 <label>Complaints <input type="number" name="complaints" min="0" data-type="number"></label>
-<label><input type="checkbox" name="public" data-type="boolean"> Publish on the transparency page</label>`;
+${canPublish ? html`<label><input type="checkbox" name="public" data-type="boolean"> Publish on the transparency page</label>` : ""}`;
 
 const noiseFields = (regions: readonly Region[], day: Day) => html`
 <label>Region <select name="region_id"><option value="">(unknown)</option>${regionOptions(regions)}</select></label>
@@ -173,7 +174,7 @@ ${apiForm("org-form", "Add an organisation", "/api/rollout/orgs", "POST", html`<
 ${apiForm("region-form", "Add a region", "/api/rollout/regions", "POST", html`<label>Id <input name="id" required></label><label>Name <input name="name" required></label>`)}
 ${apiForm("calendar-form", "Set an organisation's dates in a region", "/api/rollout/calendar", "PUT", calendarFields(view.regions), { orgs: view.orgs })}
 ${apiForm("commitment-form", "Add a commitment", "/api/rollout/commitments", "POST", commitmentFields(view.regions), { orgs: view.orgs })}
-${apiForm("report-form", "Enter a status report", "/api/rollout/reports", "POST", reportFields(view.regions, day), { orgs: view.orgs })}
+${apiForm("report-form", "Enter a status report", "/api/rollout/reports", "POST", reportFields(view.regions, day, true), { orgs: view.orgs })}
 ${apiForm("noise-form", "Record noise", "/api/rollout/noise", "POST", noiseFields(view.regions, day), { orgs: view.orgs })}
 ${apiForm("settings-form", "Settings", "/api/rollout/settings", "PATCH", html`<label>Noise alert above (records a day in a region) <input type="number" name="noise_alert_per_day" min="1" value="${view.settings.noise_alert_per_day}" data-type="number"></label><label>Report at least every (days) <input type="number" name="report_every_days" min="1" value="${view.settings.report_every_days}" data-type="number"></label>`)}
 </section>`
@@ -203,7 +204,7 @@ ${view.noise.length ? html`<table><thead><tr><th>Day</th><th>Region</th><th>Cate
 ${
   enter
     ? html`<section id="forms"><h2>Report</h2>
-${apiForm("report-form", "Enter a status report", "/api/rollout/reports", "POST", reportFields(regions, day), { fixed: org.id })}
+${apiForm("report-form", "Enter a status report", "/api/rollout/reports", "POST", reportFields(regions, day, administer), { fixed: org.id })}
 ${apiForm("noise-form", "Record noise", "/api/rollout/noise", "POST", noiseFields(regions, day), { fixed: org.id })}
 ${administer ? apiForm("commitment-form", "Add a commitment", "/api/rollout/commitments", "POST", commitmentFields(regions), { fixed: org.id }) : ""}
 ${administer ? apiForm("calendar-form", "Set the dates in a region", "/api/rollout/calendar", "PUT", calendarFields(regions), { fixed: org.id }) : ""}
