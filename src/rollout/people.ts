@@ -45,9 +45,20 @@ function requirePeopleWrite(actor: Actor, orgId: string | null, role: ProgrammeR
     throw forbidden("only a coordinator names coordinators and observers");
 }
 
+/**
+ * A link gives a console account a part in the programme, and unlinking takes it away: only a
+ * coordinator does either, so an organisation's admin can neither capture an existing account
+ * nor tell from the answer whether an operator name exists (it is refused before any look-up).
+ */
+function requireLinkWrite(actor: Actor, before: string | null, after: string | null): void {
+  if (before !== after && actor.role !== "coordinator")
+    throw forbidden("only a coordinator links a person to a console account or unlinks one");
+}
+
 export function createPerson(store: Store, actor: Actor, input: unknown): Person {
   const person = parseInput(personInput, input);
   requirePeopleWrite(actor, person.org_id ?? null, person.role);
+  requireLinkWrite(actor, null, person.username ?? null);
   const id = checkedWrite(
     () =>
       store
@@ -74,6 +85,7 @@ export function updatePerson(store: Store, actor: Actor, id: number, input: unkn
   requirePeopleWrite(actor, before.org_id, before.role);
   const after = { ...before, ...change };
   requirePeopleWrite(actor, after.org_id ?? null, after.role);
+  requireLinkWrite(actor, before.username, after.username ?? null);
   checkedWrite(
     () =>
       store
@@ -90,5 +102,6 @@ export function updatePerson(store: Store, actor: Actor, id: number, input: unkn
 export function deletePerson(store: Store, actor: Actor, id: number): void {
   const person = getPerson(store, id);
   requirePeopleWrite(actor, person.org_id, person.role);
+  requireLinkWrite(actor, person.username, null);
   store.prepare("DELETE FROM rollout_people WHERE id = ?").run(id);
 }
