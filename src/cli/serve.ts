@@ -42,6 +42,8 @@ interface ServeOptions {
 const FLOWS_FLUSH_SECONDS = 5;
 const FLOWS_STATS_SECONDS = 60;
 const SESSION_PURGE_MS = 3_600_000;
+/** How long after its shutdown serve waits for leftover handles before exiting anyway. */
+const EXIT_GRACE_MS = 2000;
 
 function collectOption(text: string): Endpoint {
   if (!text.startsWith("udp://")) throw new InvalidArgumentError("expected udp://HOST:PORT.");
@@ -62,15 +64,40 @@ interface Running {
   seeding?: DemoSeeding;
 }
 
-async function stopAll(running: Running, store: Store, logger: Logger): Promise<void> {
-  await running.seeding?.stop();
-  await running.scheduler?.stop();
-  await running.web?.close();
-  await running.submission?.stop();
-  await running.collector?.stop();
-  await running.honeypot?.stop();
-  store.close();
+/**
+ * Stops every service, in the reverse order of starting, and closes the store: one that fails to
+ * stop is logged and the rest still stop. Returns the error of the first that failed.
+ */
+async function stopAll(running: Running, store: Store, logger: Logger): Promise<Error | undefined> {
+  const stops: [string, () => unknown][] = [
+    ["demo", () => running.seeding?.stop()],
+    ["scheduler", () => running.scheduler?.stop()],
+    ["web", () => running.web?.close()],
+    ["submission", () => running.submission?.stop()],
+    ["flows", () => running.collector?.stop()],
+    ["honeypot", () => running.honeypot?.stop()],
+    ["store", () => store.close()],
+  ];
+  let failure: Error | undefined;
+  for (const [service, stop] of stops) {
+    try {
+      await stop();
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      logger.error({ service, err: err.message }, "failed to stop");
+      failure ??= new Error(`${service} did not stop cleanly: ${err.message}`);
+    }
+  }
   logger.info("stopped");
+  return failure;
+}
+
+/**
+ * Ends the process once serve has stopped everything, should a handle a failed stop left open
+ * (a socket, a thread) still hold it: SIGTERM must end it.
+ */
+function exitSoon(): void {
+  setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
 }
 
 /** Where the plan is: --plan, the config's, or for the demo the one its generator writes in the data folder. */
@@ -177,11 +204,14 @@ async function serve(options: ServeOptions): Promise<void> {
     }
   } catch (error) {
     await stopAll(running, store, logger);
+    exitSoon();
     throw error;
   }
   const signal = await stopped;
   logger.info({ signal }, "shutting down");
-  await stopAll(running, store, logger);
+  const failure = await stopAll(running, store, logger);
+  exitSoon();
+  if (failure) throw failure;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -228,7 +258,8 @@ export function registerServeCommand(program: Command): void {
     .option("--demo", "create the demo operator (admin) and load the demo data in the background")
     .addHelpText(
       "after",
-      "\nSIGTERM or SIGINT stops everything and exits 0. PORTEIRO_DEMO_PASSWORD sets the demo login's password.\n" +
+      "\nSIGTERM or SIGINT stops everything and exits 0 (2 when a service failed to stop: the log says which).\n" +
+        "PORTEIRO_DEMO_PASSWORD sets the demo login's password.\n" +
         "Examples:\n  porteiro serve -c porteiro.yaml\n  porteiro serve --demo --data demo-data --web 127.0.0.1:8025",
     )
     .action((options: ServeOptions) => serve(options));
