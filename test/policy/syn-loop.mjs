@@ -25,25 +25,19 @@ process.stdin.on("close", () => stop("stdin"));
 process.stdin.resume();
 const bound = setTimeout(() => stop("maxMs"), maxMs);
 
-/** @param {Loop} loop @returns {Promise<string>} */
-function attempt(loop) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: loop.dst, port: loop.port, localAddress: loop.src });
-    let done = false;
-    /** @param {string} outcome */
-    const finish = (outcome) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => finish("timeout"), ATTEMPT_TIMEOUT_MS);
-    socket.once("connect", () => finish("connected"));
-    socket.once("error", (/** @type {NodeJS.ErrnoException} */ error) =>
-      finish(error.code === "ECONNREFUSED" ? "refused" : `error:${error.code ?? error.message}`),
+/** One connect; its outcome is the first event of the socket: connected, an error, or the timeout. */
+async function attempt(/** @type {Loop} */ loop) {
+  const socket = net.connect({ host: loop.dst, port: loop.port, localAddress: loop.src });
+  socket.setTimeout(ATTEMPT_TIMEOUT_MS);
+  const outcome = await new Promise((resolve) => {
+    socket.once("connect", () => resolve("connected"));
+    socket.once("timeout", () => resolve("timeout"));
+    socket.once("error", (/** @type {NodeJS.ErrnoException} */ e) =>
+      resolve(e.code === "ECONNREFUSED" ? "refused" : `error:${e.code}`),
     );
   });
+  socket.destroy();
+  return /** @type {string} */ (outcome);
 }
 
 /** @type {Record<string, { attempts: number, outcomes: Record<string, number> }>} */
