@@ -3,10 +3,11 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { type Day, formatDiagnostic, formatPrefix, today, UserError } from "../core/index.js";
 import { loadPlan } from "../plan/index.js";
-import { computePolicy, diffPolicy, RENDERERS, rendererFor } from "../policy/index.js";
+import { diffPolicy, PullTokens, RENDERERS, renderPolicy } from "../policy/index.js";
 import { planPath } from "./config.js";
 import { dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
+import { type StoreOptions, storeOptions, withStore } from "./store-options.js";
 
 interface PlanOptions {
   plan?: string;
@@ -56,14 +57,12 @@ export function registerPolicyCommands(program: Command): void {
         "Example:\n  porteiro policy render --plan examples/plan.yaml --format nftables --at 2026-12-01 | nft -f -",
     )
     .action((options: PlanOptions & { format: string; at?: Day; region?: string; out?: string }) => {
-      const renderer = rendererFor(options.format);
       const plan = loadQuietly(options);
-      const rendering = renderer.render(
-        computePolicy(
-          plan,
-          options.at ?? today(),
-          options.region === undefined ? {} : { region: options.region },
-        ),
+      const rendering = renderPolicy(
+        plan,
+        options.at ?? today(),
+        options.format,
+        options.region === undefined ? {} : { region: options.region },
       );
       if (options.out) writeFiles(options.out, rendering.files);
       else process.stdout.write(rendering.stdout);
@@ -111,5 +110,59 @@ export function registerPolicyCommands(program: Command): void {
           `${table([["region", "prefix", "from", "to", "reason"], ...rows.map((r) => [r.region, r.prefix, r.from, r.to, r.reason])])}\n`,
         );
       }
+    });
+
+  registerTokenCommands(policy);
+}
+
+function registerTokenCommands(policy: Command): void {
+  const token = policy
+    .command("token")
+    .description("the routers that may pull today's policy from the web server (GET /policy/current.*)")
+    .addHelpText(
+      "after",
+      "\nA router sends its token as Authorization: Bearer TOKEN, or as ?token=TOKEN where it cannot\n" +
+        "set headers (RouterOS /tool fetch). Only a SHA-256 of each token is stored.",
+    );
+
+  storeOptions(token.command("add"))
+    .description("issue a router's token and print it, once")
+    .argument("<name>", "the router's name (letters, digits, . _ -)")
+    .addHelpText("after", "\nExample:\n  porteiro policy token add edge-sul-01 -c porteiro.yaml")
+    .action((name: string, options: StoreOptions) => {
+      const issued = withStore(options, (store) => new PullTokens(store).add(name));
+      process.stderr.write(`token for ${name}; it is shown this once, porteiro keeps only its hash:\n`);
+      process.stdout.write(`${issued}\n`);
+    });
+
+  storeOptions(token.command("list"))
+    .description("list the routers with a token, and when each last pulled")
+    .option("--format <format>", "table, json or csv", outputFormatOption, "table")
+    .action((options: StoreOptions & { format: OutputFormat }) => {
+      const rows = withStore(options, (store) => new PullTokens(store).list()).map((t) => ({
+        name: t.name,
+        created_at: t.createdAt,
+        last_used_at: t.lastUsedAt,
+      }));
+      if (options.format === "json") process.stdout.write(`${toJson(rows)}\n`);
+      else if (options.format === "csv") {
+        const lines = [
+          "name,created_at,last_used_at",
+          ...rows.map((r) => [r.name, r.created_at, r.last_used_at ?? ""].map(csvField).join(",")),
+        ];
+        process.stdout.write(`${lines.join("\n")}\n`);
+      } else if (rows.length === 0) process.stdout.write("no tokens\n");
+      else
+        process.stdout.write(
+          `${table([["name", "created", "last pull"], ...rows.map((r) => [r.name, r.created_at.slice(0, 19), r.last_used_at?.slice(0, 19) ?? "never"])])}\n`,
+        );
+    });
+
+  storeOptions(token.command("remove"))
+    .description("revoke a router's token: its next pull is refused")
+    .argument("<name>")
+    .action((name: string, options: StoreOptions) => {
+      withStore(options, (store) => new PullTokens(store).remove(name));
+      process.stdout.write(`removed the token of ${name}\n`);
     });
 }

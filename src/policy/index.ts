@@ -6,4 +6,12 @@ export {
   type RegionPolicy,
 } from "./compute.js";
 export { type AddressState, diffPolicy, type PolicyChange } from "./diff.js";
-export { RENDERERS, type RenderedFile, type Renderer, type Rendering, rendererFor } from "./render/index.js";
+export { type PullToken, PullTokens } from "./pull-tokens.js";
+export {
+  RENDERERS,
+  type RenderedFile,
+  type Renderer,
+  type Rendering,
+  rendererFor,
+  renderPolicy,
+} from "./render/index.js";

@@ -79,3 +79,32 @@ test("status reports today's policy from the config", () => {
   assert.match(result.stdout, /Port-25 policy on 2026-12-05 \(action: reject\):/);
   assert.match(result.stdout, /^blocked: 8 prefixes, 239 IPv4 addresses, 0 IPv6 \/64s$/m);
 });
+
+test("policy token add prints a token once; list shows the routers; remove revokes", (t) => {
+  const data = tempDir(t, "tokens");
+  const added = porteiro(["policy", "token", "add", "edge-sul-01", "--data", data]);
+  assert.equal(added.status, 0, added.stderr);
+  assert.match(added.stdout, /^[A-Za-z0-9_-]{43}\n$/);
+  assert.match(added.stderr, /shown this once, porteiro keeps only its hash/);
+  const again = porteiro(["policy", "token", "add", "edge-sul-01", "--data", data]);
+  assert.equal(again.status, 1);
+  assert.equal(again.stderr, "a token named edge-sul-01 exists; remove it first to issue a new one\n");
+  assert.equal(porteiro(["policy", "token", "add", "bad name", "--data", data]).status, 1);
+
+  const listed = porteiro(["policy", "token", "list", "--data", data, "--format", "json"]);
+  assert.equal(listed.status, 0, listed.stderr);
+  const rows = JSON.parse(listed.stdout) as { name: string; last_used_at: string | null }[];
+  assert.deepEqual(
+    rows.map((r) => [r.name, r.last_used_at]),
+    [["edge-sul-01", null]],
+  );
+  assert.doesNotMatch(listed.stdout, new RegExp(added.stdout.trim()), "the token is not shown again");
+  assert.match(porteiro(["policy", "token", "list", "--data", data]).stdout, /^edge-sul-01 +\S+ +never$/m);
+
+  const removed = porteiro(["policy", "token", "remove", "edge-sul-01", "--data", data]);
+  assert.equal(removed.stdout, "removed the token of edge-sul-01\n");
+  const gone = porteiro(["policy", "token", "remove", "edge-sul-01", "--data", data]);
+  assert.equal(gone.status, 1);
+  assert.equal(gone.stderr, "no token named edge-sul-01\n");
+  assert.equal(porteiro(["policy", "token", "list", "--data", data]).stdout, "no tokens\n");
+});
