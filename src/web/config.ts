@@ -70,6 +70,13 @@ export const webConfigSchema = z
     incoming: z.array(incomingSchema).default([]),
     /** Where a subscriber gets help from a person: a phone number, an address, a web page. */
     support_contact: z.string().min(1).max(300).optional(),
+    /** Pulls of /policy/current.* a minute, per router token and per client address (a NAT's routers share one). */
+    policy_pulls_per_minute: z
+      .strictObject({
+        token: z.number().int().positive().default(6),
+        address: z.number().int().positive().default(60),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -18,6 +18,7 @@ import { register as consoleSubmission } from "./console-submission.js";
 import { register as health } from "./health.js";
 import { register as help } from "./help.js";
 import { register as metrics } from "./metrics.js";
+import { register as policyPull } from "./policy-pull.js";
 import { register as rolloutApi } from "./rollout-api.js";
 import { register as rolloutConsole } from "./rollout-console.js";
 import { register as rolloutHelp } from "./rollout-help.js";
@@ -52,4 +53,5 @@ export const ROUTE_MODULES: readonly RegisterRoutes[] = [
   rolloutApi,
   metrics,
   health,
+  policyPull,
 ];
