@@ -1,8 +1,10 @@
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { type Address, formatAddress, formatDiagnostic, parseAddress, UserError } from "../core/index.js";
 import { openStore } from "../store/index.js";
 import {
   DHCPD_SUBSCRIBER_FIELDS,
+  formatPorts,
+  type HeldLease,
   importLeases,
   KEA_SUBSCRIBER_FIELDS,
   LEASE_FORMATS,
@@ -24,6 +26,19 @@ function where(lease: { address: Address; prefixLength: number }): string {
     : `${text}/${lease.prefixLength}`;
 }
 
+function portOption(text: string): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) > 65535) {
+    throw new InvalidArgumentError("expected a port number, 0 to 65535.");
+  }
+  return Number(text);
+}
+
+/** `2026-…Z – open` with the block, for a lease as lookup prints it. */
+function described(lease: HeldLease): string {
+  const ports = lease.ports ? ` ports ${formatPorts(lease.ports)}` : "";
+  return `lease ${where(lease)}${ports}, ${iso(lease.startMs)} – ${iso(lease.endMs)}`;
+}
+
 const IMPORT_HELP = `
 Formats:
   radius-detail  FreeRADIUS accounting "detail" files. Start opens a session's leases (Framed-IP-Address,
@@ -32,12 +47,20 @@ Formats:
                  A session never stopped stays open. Times: Event-Timestamp, else Timestamp, else the
                  record's first line (read as UTC). The subscriber is User-Name unless
                  --subscriber-attribute names another (Calling-Station-Id, …).
+                 CGNAT port blocks become leases of their public address holding only those
+                 ports: Nokia Alc-Nat-Port-Range, Huawei-NAT-Public-Address with -Start-Port and
+                 -End-Port (Huawei-NAT-Port-Range-Update 1 releases), RFC 8045
+                 IP-Port-Range-Ext-IPv4-Addr with -Range-Start and -Range-End (IP-Port-Range-Alloc
+                 2 releases). A block lasts from the record that first reports it until one
+                 releases it or the session stops.
   dhcpd          ISC dhcpd.leases (and dhcpd6 ia-na/ia-pd). Later blocks for an address override
                  earlier ones; "ends never" stays open. The subscriber is the hardware address unless
                  --subscriber-field is client-hostname or uid; IPv6 leases always use the DUID.
   kea-csv        Kea memfile kea-leases4.csv / kea-leases6.csv: start = expire - valid_lifetime.
                  The subscriber is hwaddr (v4) or duid (v6) unless --subscriber-field says
                  ${KEA_SUBSCRIBER_FIELDS.join(", ")}.
+
+DHCP leases (dhcpd, Kea) hold whole addresses: neither lease file records port sets.
 
 Files may be gzip-compressed (detected by content). Bad records are skipped and counted: each is
 reported as file:line: message (the first --max-errors of them), the good ones are imported, and
@@ -112,40 +135,61 @@ export function registerLeasesCommands(program: Command): void {
       "ISO time, e.g. 2026-01-01T12:00:00Z (UTC unless an offset is given)",
       timeOption,
     )
+    .option(
+      "--port <port>",
+      "the source port seen, to pick the one of a CGNAT address's port blocks",
+      portOption,
+    )
     .option("--format <format>", "table, json or csv", outputFormatOption, "table")
     .addHelpText(
       "after",
       "\nWhen leases of one address overlap, the latest start wins: a lease ends at its own end or where the\n" +
         "next lease of the address starts. IPv6: the longest prefix holding the address answers (its /128,\n" +
-        "else the delegated /64, /56 …). Exit status 1 when no lease covers the address at that time.\n\n" +
+        "else the delegated /64, /56 …). A CGNAT address whose port blocks were held at that time is shared:\n" +
+        "only --port names the one subscriber whose block holds that port. Exit status 1 when no lease\n" +
+        "covers the address at that time, or when it was shared and no single subscriber's block holds the port.\n\n" +
         "Example:\n  porteiro leases lookup 203.0.113.10 --at 2026-01-01T11:00:00Z --data data",
     )
-    .action((addressText: string, options: StoreOptions & { at: number; format: OutputFormat }) => {
-      const address = parseAddress(addressText);
-      const held = withStore(options, (store) =>
-        LeaseIndex.fromLeases(listLeases(store, { address })).leaseAt(address, options.at),
-      );
-      const at = iso(options.at);
-      if (!held) throw new UserError(`no lease covers ${formatAddress(address)} at ${at}`);
-      const row = {
-        address: formatAddress(address),
-        at,
-        subscriber: held.subscriber,
-        lease: where(held),
-        start: iso(held.startMs),
-        end: iso(held.endMs),
-      };
-      if (options.format === "json") process.stdout.write(`${toJson(row)}\n`);
-      else if (options.format === "csv") {
-        process.stdout.write(
-          `address,at,subscriber,lease,start,end\n${Object.values(row).map(csvField).join(",")}\n`,
+    .action(
+      (addressText: string, options: StoreOptions & { at: number; port?: number; format: OutputFormat }) => {
+        const address = parseAddress(addressText);
+        const port = options.port ?? null;
+        const holding = withStore(options, (store) =>
+          LeaseIndex.fromLeases(listLeases(store, { address })).holdingAt(address, options.at, port),
         );
-      } else {
-        process.stdout.write(
-          `${row.address} at ${at}: ${printable(row.subscriber)} (lease ${row.lease}, ${row.start} – ${row.end})\n`,
-        );
-      }
-    });
+        const at = iso(options.at);
+        const asked = `${formatAddress(address)}${port === null ? "" : ` port ${port}`} at ${at}`;
+        if (holding.kind === "none") throw new UserError(`no lease covers ${asked}`);
+        if (holding.kind === "shared-address") {
+          const blocks = [...holding.holders]
+            .sort((a, b) => a.ports.first - b.ports.first)
+            .map((h) => `${formatPorts(h.ports)} (${printable(h.subscriber)})`);
+          throw new UserError(
+            `${asked} is a shared address: port blocks ${blocks.join(", ")}; ` +
+              (port === null ? "give --port" : "none of them alone holds that port"),
+          );
+        }
+        const held = holding.lease;
+        const row = {
+          address: formatAddress(address),
+          port,
+          at,
+          attribution: holding.kind,
+          subscriber: held.subscriber,
+          lease: where(held),
+          ports: held.ports ? formatPorts(held.ports) : null,
+          start: iso(held.startMs),
+          end: iso(held.endMs),
+        };
+        if (options.format === "json") process.stdout.write(`${toJson(row)}\n`);
+        else if (options.format === "csv") {
+          const cells = Object.values(row).map((v) => csvField(v === null ? "" : String(v)));
+          process.stdout.write(`${Object.keys(row).join(",")}\n${cells.join(",")}\n`);
+        } else {
+          process.stdout.write(`${asked}: ${printable(row.subscriber)} (${described(held)})\n`);
+        }
+      },
+    );
 
   storeOptions(leases.command("list"))
     .description("list the stored leases, as imported, by address then start")
@@ -157,6 +201,7 @@ export function registerLeasesCommands(program: Command): void {
         listLeases(store, { ...(options.address ? { address: options.address } : {}), limit: options.limit }),
       ).map((l) => ({
         address: where(l),
+        ports: l.ports ? formatPorts(l.ports) : null,
         subscriber: l.subscriber,
         start: iso(l.startMs),
         end: iso(l.endMs),
@@ -165,13 +210,26 @@ export function registerLeasesCommands(program: Command): void {
       }));
       if (options.format === "json") process.stdout.write(`${toJson(rows)}\n`);
       else if (options.format === "csv") {
-        const lines = ["address,subscriber,start,end,source_format,source_file"];
-        for (const r of rows) lines.push(Object.values(r).map(csvField).join(","));
+        const lines = ["address,ports,subscriber,start,end,source_format,source_file"];
+        for (const r of rows)
+          lines.push(
+            Object.values(r)
+              .map((v) => csvField(v ?? ""))
+              .join(","),
+          );
         process.stdout.write(`${lines.join("\n")}\n`);
       } else if (rows.length === 0) process.stdout.write("no leases\n");
       else {
+        const cells = rows.map((r) => [
+          r.address,
+          r.ports ?? "-",
+          printable(r.subscriber),
+          r.start,
+          r.end,
+          `${r.source_format} ${printable(r.source_file)}`,
+        ]);
         process.stdout.write(
-          `${table([["address", "subscriber", "start", "end", "source"], ...rows.map((r) => [r.address, printable(r.subscriber), r.start, r.end, `${r.source_format} ${printable(r.source_file)}`])])}\n`,
+          `${table([["address", "ports", "subscriber", "start", "end", "source"], ...cells])}\n`,
         );
       }
     });

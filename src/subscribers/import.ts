@@ -1,7 +1,7 @@
 import { type Diagnostic, formatAddress } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import { addressKey } from "./address-key.js";
-import type { Lease, LeaseFormat } from "./lease.js";
+import { ALL_PORTS, type Lease, type LeaseFormat } from "./lease.js";
 import { parserFor, type SubscriberOptions } from "./parsers.js";
 import { readLines } from "./read-lines.js";
 
@@ -25,14 +25,14 @@ export interface ImportResult {
 }
 
 const BATCH = 10_000;
-const IDENTITY = "family, address_key, prefix_length, subscriber, start_ms";
+const IDENTITY = "family, address_key, prefix_length, subscriber, start_ms, port_first, port_last";
 
 /**
  * Reads a lease file into the store. Bad records are skipped and counted, each with a
  * `file:line: message` diagnostic; the good ones are kept. The leases are first staged in a
  * temporary table (no lock on the database while a big file is read), then merged in one
  * transaction: an import lands whole or, if the file cannot be read to its end, not at all.
- * Leases are identified by (address, prefix, subscriber, start): importing a file again adds
+ * Leases are identified by (address, prefix, subscriber, start, port block): importing a file again adds
  * nothing, and a known end (a later Stop) fills in a lease stored as open.
  */
 export async function importLeases(
@@ -46,9 +46,9 @@ export async function importLeases(
   store.exec(`DROP TABLE IF EXISTS temp.staged_leases;
     CREATE TEMP TABLE staged_leases (
       family INTEGER, address TEXT, address_key BLOB, prefix_length INTEGER, subscriber TEXT,
-      start_ms INTEGER, end_ms INTEGER, UNIQUE (${IDENTITY}))`);
+      start_ms INTEGER, end_ms INTEGER, port_first INTEGER, port_last INTEGER, UNIQUE (${IDENTITY}))`);
   const stage = store.prepare(
-    `INSERT INTO temp.staged_leases VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO temp.staged_leases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (${IDENTITY}) DO UPDATE SET end_ms = coalesce(excluded.end_ms, end_ms)`,
   );
   const stageBatch = store.transaction((leases: readonly Lease[]) => {
@@ -62,6 +62,8 @@ export async function importLeases(
         l.subscriber,
         l.startMs,
         l.endMs,
+        (l.ports ?? ALL_PORTS).first,
+        (l.ports ?? ALL_PORTS).last,
       );
     }
   });

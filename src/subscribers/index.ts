@@ -2,8 +2,15 @@ export { DHCPD_SUBSCRIBER_FIELDS, parseDhcpdLeases } from "./dhcpd-leases.js";
 export { type ImportOptions, type ImportResult, importLeases } from "./import.js";
 export { KEA_SUBSCRIBER_FIELDS, parseKeaCsv } from "./kea-csv.js";
 export type { Lines, ParseEvent } from "./lease.js";
-export { LEASE_FORMATS, type Lease, type LeaseFormat } from "./lease.js";
-export { type HeldDuration, type HeldLease, LeaseIndex, type LeaseWindow } from "./lease-index.js";
+export { formatPorts, LEASE_FORMATS, type Lease, type LeaseFormat, type PortRange } from "./lease.js";
+export {
+  type HeldBlock,
+  type HeldDuration,
+  type HeldLease,
+  type Holding,
+  LeaseIndex,
+  type LeaseWindow,
+} from "./lease-index.js";
 export { type ListOptions, listLeases, type StoredLease } from "./list.js";
 export type { SubscriberOptions } from "./parsers.js";
 export { parseRadiusDetail } from "./radius-detail.js";

@@ -1,7 +1,7 @@
 import { type Address, parseAddress } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import { addressFromKey, addressKey, networkAddress } from "./address-key.js";
-import type { Lease, LeaseFormat } from "./lease.js";
+import { type Lease, type LeaseFormat, storedPorts } from "./lease.js";
 
 /** A lease as stored, with the file it came from. */
 export interface StoredLease extends Lease {
@@ -25,14 +25,18 @@ interface Row {
   end_ms: number | null;
   source_format: LeaseFormat;
   source_file: string;
+  port_first: number;
+  port_last: number;
 }
 
 const COLUMNS =
-  "family, address_key, prefix_length, subscriber, start_ms, end_ms, source_format, source_file";
-const ORDER = "ORDER BY family, address_key, prefix_length, start_ms, subscriber";
+  "family, address_key, prefix_length, subscriber, start_ms, end_ms, source_format, source_file, port_first, port_last";
+const ORDER = "ORDER BY family, address_key, prefix_length, start_ms, port_first, subscriber";
 
 function toLease(row: Row): StoredLease {
+  const ports = storedPorts(row.port_first, row.port_last);
   return {
+    ...(ports ? { ports } : {}),
     address: addressFromKey(row.family, row.address_key),
     prefixLength: row.prefix_length,
     subscriber: row.subscriber,
@@ -43,7 +47,7 @@ function toLease(row: Row): StoredLease {
   };
 }
 
-/** The stored leases, as imported (ends not cut by later leases), by address then start. */
+/** The stored leases, as imported (ends not cut by later leases), by address, start then port block. */
 export function listLeases(store: Store, options: ListOptions = {}): StoredLease[] {
   const limit = options.limit ?? -1;
   if (options.address === undefined) {

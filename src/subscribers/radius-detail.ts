@@ -1,6 +1,7 @@
 import { type Address, parseAddress, parsePrefix, UserError } from "../core/index.js";
-import { fullLength, type Lines, type ParseEvent } from "./lease.js";
-import { unquote } from "./quoted.js";
+import { formatPorts, fullLength, type Lines, type ParseEvent } from "./lease.js";
+import { type PortBlock, type PortBlockReport, portBlocksOf } from "./radius-port-blocks.js";
+import { type Attribute, type DetailRecord, first, RecordError, text } from "./radius-record.js";
 import { parseDetailHeader, parseRadiusTime } from "./radius-time.js";
 
 export interface RadiusDetailOptions {
@@ -8,33 +9,12 @@ export interface RadiusDetailOptions {
   readonly subscriberAttribute?: string;
 }
 
-interface Attribute {
-  readonly value: string;
-  readonly line: number;
-}
-
-interface DetailRecord {
-  readonly line: number;
-  readonly headerMs: number;
-  readonly attributes: Map<string, Attribute[]>;
-  /** The first malformed line, which makes the whole record unusable. */
-  problem?: { line: number; message: string };
-}
-
 interface Session {
   readonly subscriber: string;
   readonly startMs: number;
   readonly addresses: Map<string, { address: Address; prefixLength: number }>;
-}
-
-/** A record the parser reports and skips, at the line that is wrong. */
-class RecordError extends Error {
-  constructor(
-    readonly line: number,
-    message: string,
-  ) {
-    super(message);
-  }
+  /** CGNAT port blocks held now, each from when it was first reported. */
+  readonly blocks: Map<string, { block: PortBlock; startMs: number }>;
 }
 
 /** Flag `s`: a quoted value may hold U+2028 or U+2029, which `.` alone does not match. */
@@ -46,17 +26,6 @@ const ADDRESS_ATTRIBUTES = [
   "Framed-IPv6-Prefix",
   "Delegated-IPv6-Prefix",
 ];
-
-function first(record: DetailRecord, name: string): Attribute | undefined {
-  return record.attributes.get(name)?.[0];
-}
-
-function text(attribute: Attribute): string {
-  if (!attribute.value.startsWith('"')) return attribute.value;
-  const bytes = unquote(attribute.value);
-  if (!bytes) throw new RecordError(attribute.line, `malformed quoted value ${attribute.value}`);
-  return bytes.toString("utf8");
-}
 
 function timeOf(record: DetailRecord): number {
   const stamp = first(record, "Event-Timestamp") ?? first(record, "Timestamp");
@@ -111,12 +80,53 @@ function sessionKey(record: DetailRecord): string {
   return `${nas ? text(nas) : ""}\u0000${text(required(record, "Acct-Session-Id"))}`;
 }
 
+const blockKey = (b: PortBlock) => `${b.address.family}/${b.address.value}/${formatPorts(b.ports)}`;
+
+function blockLease(session: Session, held: { block: PortBlock; startMs: number }, endMs: number | null) {
+  const { address, ports } = held.block;
+  const lease = { address, prefixLength: fullLength(address), subscriber: session.subscriber, ports };
+  return {
+    lease: { ...lease, startMs: held.startMs, endMs: endMs === null ? null : Math.max(endMs, held.startMs) },
+  };
+}
+
+/** The session's leases: its addresses and the port blocks it still holds, all ending at `endMs`. */
 function leasesOf(session: Session, endMs: number | null): ParseEvent[] {
-  return [...session.addresses.values()].map(
+  const addresses = [...session.addresses.values()].map(
     ({ address, prefixLength }): ParseEvent => ({
       lease: { address, prefixLength, subscriber: session.subscriber, startMs: session.startMs, endMs },
     }),
   );
+  return [...addresses, ...[...session.blocks.values()].map((held) => blockLease(session, held, endMs))];
+}
+
+/**
+ * Applies a record's port-block report to its session; returns the leases of the blocks it ends.
+ * A block first reported by the record that made the session (its Start, or a record whose Start
+ * is in an earlier file) starts with the session; one reported later starts at that record.
+ */
+function updateBlocks(
+  session: Session,
+  report: PortBlockReport,
+  atMs: number,
+  startedHere: boolean,
+): ParseEvent[] {
+  const ended: ParseEvent[] = [];
+  const release = (key: string) => {
+    const held = session.blocks.get(key);
+    if (!held) return;
+    session.blocks.delete(key);
+    ended.push(blockLease(session, held, atMs));
+  };
+  const listed = new Set(report.held.map(blockKey));
+  if (report.complete) for (const key of [...session.blocks.keys()]) if (!listed.has(key)) release(key);
+  for (const block of report.released) release(blockKey(block));
+  for (const block of report.held) {
+    const key = blockKey(block);
+    if (!session.blocks.has(key))
+      session.blocks.set(key, { block, startMs: startedHere ? session.startMs : atMs });
+  }
+  return ended;
 }
 
 /**
@@ -126,6 +136,9 @@ function leasesOf(session: Session, endMs: number | null): ParseEvent[] {
  * Acct-Unique-Session-Id, else NAS plus Acct-Session-Id. An Interim or Stop whose Start is in an
  * earlier file starts at its time minus Acct-Session-Time. Sessions still open at the end of the
  * input are yielded with no end. Other status types (Accounting-On/Off) are passed over.
+ *
+ * CGNAT port blocks (see portBlocksOf) become leases of their public address holding only those
+ * ports: from the record that first reports a block until one releases it or the session stops.
  */
 export async function* parseRadiusDetail(
   lines: Lines,
@@ -143,7 +156,9 @@ export async function* parseRadiusDetail(
       const key = sessionKey(record);
       const atMs = timeOf(record);
       const seconds = sessionSeconds(record);
+      const blocks = portBlocksOf(record);
       let session = sessions.get(key);
+      const startedHere = !session;
       if (!session) {
         if (status === "Stop" && seconds === undefined) {
           throw new RecordError(
@@ -156,15 +171,16 @@ export async function* parseRadiusDetail(
         const subscriber = text(named);
         if (subscriber === "") throw new RecordError(named.line, `${subscriberAttribute} is empty`);
         const startMs = status === "Start" ? atMs : atMs - (seconds ?? 0) * 1000;
-        session = { subscriber, startMs, addresses: new Map() };
+        session = { subscriber, startMs, addresses: new Map(), blocks: new Map() };
         sessions.set(key, session);
       }
       addressesOf(record, session.addresses);
-      if (status !== "Stop") return [];
+      const released = updateBlocks(session, blocks, atMs, startedHere);
+      if (status !== "Stop") return released;
       sessions.delete(key);
       const stoppedAt = first(record, "Event-Timestamp");
       const endMs = stoppedAt || seconds === undefined ? atMs : session.startMs + seconds * 1000;
-      return leasesOf(session, Math.max(endMs, session.startMs));
+      return [...released, ...leasesOf(session, Math.max(endMs, session.startMs))];
     } catch (error) {
       if (error instanceof RecordError) return [{ error: { line: error.line, message: error.message } }];
       throw error;

@@ -66,9 +66,12 @@ test("leases import prints a summary; lookup says who held an address; list show
   assert.equal(prefix.status, 0, prefix.stderr);
   assert.deepEqual(JSON.parse(prefix.stdout), {
     address: "2001:db8:1:1ab::5",
+    port: null,
     at: "2026-01-01T11:00:00.000Z",
+    attribution: "address",
     subscriber: "ana@isp.example",
     lease: "2001:db8:1:100::/56",
+    ports: null,
     start: "2026-01-01T10:00:00.000Z",
     end: "2026-01-01T12:30:00.000Z",
   });
@@ -96,14 +99,59 @@ test("leases import prints a summary; lookup says who held an address; list show
   ]);
   assert.equal(
     list.stdout,
-    "address,subscriber,start,end,source_format,source_file\n" +
-      `2001:db8:3:100::/56,00:01:00:01:29:e3:38:00:00:16:3e:12:34:56,2026-01-01T10:00:00.000Z,2026-01-01T11:06:40.000Z,kea-csv,${FIXTURES}/kea-leases6.csv\n`,
+    "address,ports,subscriber,start,end,source_format,source_file\n" +
+      `2001:db8:3:100::/56,,00:01:00:01:29:e3:38:00:00:16:3e:12:34:56,2026-01-01T10:00:00.000Z,2026-01-01T11:06:40.000Z,kea-csv,${FIXTURES}/kea-leases6.csv\n`,
   );
   const table = porteiro(["leases", "list", "--data", data]).stdout;
-  assert.match(table, /^address +subscriber +start +end +source$/m);
+  assert.match(table, /^address +ports +subscriber +start +end +source$/m);
   assert.match(
     table,
-    /^203\.0\.113\.10 +caio@isp\.example +2026-01-01T13:00:00\.000Z +open +radius-detail /m,
+    /^203\.0\.113\.10 +- +caio@isp\.example +2026-01-01T13:00:00\.000Z +open +radius-detail /m,
+  );
+});
+
+test("a CGNAT address: lookup --port names the block's subscriber; without a port it is shared, exit 1", (t) => {
+  const data = tempDir(t, "leases-cli-cgnat");
+  const imported = porteiro([
+    "leases",
+    "import",
+    `${FIXTURES}/detail-cgnat-nokia`,
+    "--format",
+    "radius-detail",
+    "--data",
+    data,
+  ]);
+  assert.equal(imported.status, 0, imported.stderr);
+  const lookup = (...extra: string[]) =>
+    porteiro(["leases", "lookup", "203.0.113.200", "--at", "2026-01-20T11:30:00Z", "--data", data, ...extra]);
+  const byPort = lookup("--port", "2500");
+  assert.equal(byPort.status, 0, byPort.stderr);
+  assert.equal(
+    byPort.stdout,
+    "203.0.113.200 port 2500 at 2026-01-20T11:30:00.000Z: edu@isp.example " +
+      "(lease 203.0.113.200 ports 2048-3071, 2026-01-20T10:02:00.000Z – 2026-01-20T12:00:00.000Z)\n",
+  );
+  const json = JSON.parse(lookup("--port", "5500", "--format", "json").stdout);
+  assert.deepEqual(
+    [json.attribution, json.subscriber, json.ports],
+    ["port-block", "dani@isp.example", "5120-6143"],
+  );
+  const shared = lookup();
+  assert.equal(shared.status, 1);
+  assert.equal(
+    shared.stderr,
+    "203.0.113.200 at 2026-01-20T11:30:00.000Z is a shared address: port blocks 1024-2047 (dani@isp.example), " +
+      "2048-3071 (edu@isp.example), 5120-6143 (dani@isp.example); give --port\n",
+  );
+  const outside = lookup("--port", "9000");
+  assert.equal(outside.status, 1);
+  assert.match(outside.stderr, /port 9000 .* is a shared address: .*; none of them alone holds that port\n$/);
+  assert.doesNotMatch(lookup("--port", "70000").stderr, STACK_LINE);
+
+  const list = porteiro(["leases", "list", "--address", "203.0.113.200", "--data", data]).stdout;
+  assert.match(
+    list,
+    /^203\.0\.113\.200 +2048-3071 +fabi@isp\.example +2026-01-20T12:30:00\.000Z +open +radius-detail /m,
   );
 });
 

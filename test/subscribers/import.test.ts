@@ -110,3 +110,37 @@ test("options that do not fit the format, and missing files, are one-line errors
     /^UserError: no-such-file: no such file$/,
   );
 });
+
+test("CGNAT port blocks are stored with their leases: several subscribers per address, each found by port", async (t) => {
+  const store = openStore(tempDir(t, "leases-cgnat"));
+  t.after(() => store.close());
+  const nokia = await importLeases(store, fixture("detail-cgnat-nokia"), "radius-detail");
+  const huawei = await importLeases(store, fixture("detail-cgnat-huawei"), "radius-detail");
+  assert.deepEqual([nokia.imported, nokia.skipped, huawei.imported, huawei.skipped], [7, 0, 5, 0]);
+  const again = await importLeases(store, fixture("detail-cgnat-nokia"), "radius-detail");
+  assert.deepEqual([again.imported, again.updated, again.unchanged], [0, 0, 7]);
+  assert.deepEqual(
+    listLeases(store, { address: "203.0.113.200" }).map((l) => [l.subscriber, l.ports, l.startMs]),
+    [
+      ["dani@isp.example", { first: 1024, last: 2047 }, ms("2026-01-20T10:00:00Z")],
+      ["edu@isp.example", { first: 2048, last: 3071 }, ms("2026-01-20T10:02:00Z")],
+      ["dani@isp.example", { first: 5120, last: 6143 }, ms("2026-01-20T11:00:00Z")],
+      ["fabi@isp.example", { first: 2048, last: 3071 }, ms("2026-01-20T12:30:00Z")],
+    ],
+  );
+  const index = LeaseIndex.load(store);
+  const who = (address: string, iso: string, port: number | null) => {
+    const holding = index.holdingAt(address, ms(iso), port);
+    return holding.kind === "address" || holding.kind === "port-block"
+      ? `${holding.kind} ${holding.lease.subscriber}`
+      : holding.kind;
+  };
+  assert.equal(who("203.0.113.200", "2026-01-20T11:30:00Z", 2500), "port-block edu@isp.example");
+  assert.equal(who("203.0.113.200", "2026-01-20T13:00:00Z", 2500), "port-block fabi@isp.example");
+  assert.equal(who("203.0.113.200", "2026-01-20T11:30:00Z", 5500), "port-block dani@isp.example");
+  assert.equal(who("203.0.113.200", "2026-01-20T10:30:00Z", 5500), "shared-address", "not dani's yet");
+  assert.equal(who("203.0.113.200", "2026-01-20T11:30:00Z", null), "shared-address");
+  assert.equal(who("203.0.113.201", "2026-01-20T11:00:00Z", 6500), "port-block gil@isp.example");
+  assert.equal(who("203.0.113.201", "2026-01-20T12:00:00Z", 6500), "shared-address", "released at 11:45");
+  assert.equal(who("100.64.0.10", "2026-01-20T11:30:00Z", null), "address dani@isp.example");
+});

@@ -60,7 +60,8 @@ export function leasesOf(events: readonly ParseEvent[]) {
 }
 
 export function show(l: Lease): string {
-  return JSON.stringify([formatAddress(l.address), l.prefixLength, l.subscriber, l.startMs, l.endMs]);
+  const where = [formatAddress(l.address), l.prefixLength, l.subscriber, l.startMs, l.endMs];
+  return JSON.stringify(l.ports ? [...where, `${l.ports.first}-${l.ports.last}`] : where);
 }
 
 export async function collect(events: AsyncIterable<ParseEvent>): Promise<ParseEvent[]> {
