@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { endpointSchema } from "../core/index.js";
+import { DEFAULT_CLIENT_PREFIX_V6, endpointSchema } from "../core/index.js";
 import { DEFAULT_MAX_IN_FLIGHT_PER_CLIENT } from "./auth-lockout.js";
 
 const count = z.number().int().positive();
@@ -46,7 +46,21 @@ export const submissionConfigSchema = z
     max_line_length: count.default(998),
     max_recipients: count.default(100),
     max_connections: count.default(1000),
+    /** Sessions, and TLS handshakes on the implicit-TLS port, from one client network at once. */
     max_connections_per_ip: count.default(20),
+    /** Bits of an IPv6 client's prefix that make one client network (a subscriber's delegation). */
+    client_prefix_v6: z.number().int().min(16).max(128).default(DEFAULT_CLIENT_PREFIX_V6),
+    /**
+     * Share of `max_connections` that sessions not logged in may hold; when it or any cap is full,
+     * the oldest of them makes room for a new session, and logged-in ones keep theirs.
+     */
+    unauthenticated_share: z.number().gt(0).max(1).default(0.5),
+    /** Command lines a session may send before it logs in (AUTH exchanges included). */
+    max_commands_before_auth: count.default(20),
+    /** Seconds from the start of a session to its login. */
+    auth_timeout: seconds.default(60),
+    /** Seconds from TCP accept to the end of the TLS handshake on the implicit-TLS port. */
+    tls_handshake_timeout: seconds.default(10),
     /** Seconds a client may stay silent while we wait for a command or message bytes. */
     idle_timeout: seconds.default(60),
     /** Seconds a shutdown waits for transactions in flight. */

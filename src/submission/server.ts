@@ -1,12 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
-import { clientNetwork, type Endpoint, type Logger, UserError } from "../core/index.js";
+import { type Endpoint, type Logger, UserError } from "../core/index.js";
 import { parseMailbox } from "./address.js";
 import { AuthLockout, isRefusal } from "./auth-lockout.js";
 import { coalesceWrites } from "./coalesced-writes.js";
 import type { SubmissionConfig } from "./config.js";
-import { ConnectionLimits } from "./connection-limits.js";
 import { scanDataFaster } from "./data-scanning.js";
 import { type DkimKey, dkimSigningWriter, fromAddress, loadDkimKeys } from "./dkim.js";
 import { envelopeAddress, inALabels } from "./envelope-address.js";
@@ -16,6 +15,7 @@ import { SubmissionMetrics } from "./metrics.js";
 import { receiveMessage } from "./receive-message.js";
 import { asksForAnotherIdentity } from "./sasl-identity.js";
 import { SendingLimits } from "./sending-limits.js";
+import { SessionLimits } from "./session-limits.js";
 import type { Spool, SpooledMessage, SpoolWriter } from "./spool.js";
 import { type AccountHold, maySendAs, type UserStore } from "./users.js";
 
@@ -56,10 +56,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
   const metrics = options.metrics ?? new SubmissionMetrics();
   metrics.countHeldAccounts(() => users.heldCount());
   const dkimKeys = loadDkimKeys(config.dkim);
-  const connections = new ConnectionLimits({
-    total: config.max_connections,
-    perIp: config.max_connections_per_ip,
-  });
+  const limits = new SessionLimits(config, hostname, metrics, logger);
   const lockout = new AuthLockout({
     failures: config.auth_lockout.failures,
     windowMs: config.auth_lockout.window * 60_000,
@@ -92,14 +89,9 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
   let idle: (() => void) | undefined;
 
   const onConnect: SMTPServerOptions["onConnect"] = (session, callback) => {
-    const refusal = stopping
-      ? "service shutting down"
-      : connections.admit(session.id, clientNetwork(session.remoteAddress));
-    if (refusal) {
-      if (!stopping) metrics.reject("connection_limit");
-      logger.warn({ session: session.id, client: session.remoteAddress, refusal }, "connection refused");
-      return callback(reply(421, `4.7.0 ${hostname} ${refusal}`));
-    }
+    if (stopping) return callback(reply(421, `4.7.0 ${hostname} service shutting down`));
+    const refusal = limits.admit(session);
+    if (refusal) return callback(reply(421, refusal));
     // Until TLS is up AUTH is neither offered nor accepted, so no password crosses in clear.
     session.disabledCommands = session.secure ? [] : ["AUTH"];
     callback();
@@ -120,7 +112,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
       return callback(reply(535, "5.7.8 Authorization identity must be empty or your own (RFC 4616)"));
     }
     // Counted before the password is checked, so parallel sessions cannot outrun the lock.
-    const attempt = lockout.begin(username, clientNetwork(client));
+    const attempt = lockout.begin(username, limits.network(client));
     if (isRefusal(attempt)) {
       metrics.reject("lockout");
       logger.warn(
@@ -140,6 +132,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
       (user) => {
         if (user) {
           attempt.succeeded();
+          limits.loggedIn(session);
           logger.info({ session: session.id, client, user: user.address, method: auth.method }, "login");
           return callback(null, { user: user.address });
         }
@@ -355,7 +348,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
     return dkimKeys.get(from.slice(from.lastIndexOf("@") + 1));
   };
 
-  const onClose: SMTPServerOptions["onClose"] = (session) => connections.release(session.id);
+  const onClose: SMTPServerOptions["onClose"] = (session) => limits.closed(session);
 
   // smtp-server's enhanced status codes stay off (its default): it would derive them from the
   // reply code alone (550 → 5.1.1, 451 → 4.3.0), so each reply here leads with its own instead.
@@ -372,7 +365,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
       authOptional: true,
       hideSTARTTLS: false,
       size: config.max_message_size,
-      // A backstop behind ConnectionLimits: per listener, it also bounds TLS handshakes in progress.
+      // A backstop behind SessionLimits: per listener, it also bounds TLS handshakes in progress.
       maxClients: config.max_connections * 2,
       socketTimeout: config.idle_timeout * 1000,
       closeTimeout: config.shutdown_grace * 1000,
@@ -387,6 +380,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
       onClose,
     });
     server.on("error", (error: Error) => logger.debug({ err: error }, "smtp connection error"));
+    limits.watch(server, secure);
     return server;
   };
 

@@ -156,18 +156,22 @@ export class RawSession {
     socket.on("error", () => undefined);
   }
 
-  static open(port: number): Promise<RawSession> {
+  /** A session from `from`, a loopback address other than 127.0.0.1 standing for another client. */
+  static open(port: number, from?: string): Promise<RawSession> {
     return new Promise((resolve, reject) => {
-      const socket = connect(port, "127.0.0.1", () => resolve(new RawSession(socket)));
+      const socket = connect({ port, host: "127.0.0.1", ...(from ? { localAddress: from } : {}) }, () =>
+        resolve(new RawSession(socket)),
+      );
       socket.once("error", reject);
     });
   }
 
   /** A session on the implicit-TLS listener (the test's certificate is self-signed). */
-  static openTls(port: number): Promise<RawSession> {
+  static openTls(port: number, from?: string): Promise<RawSession> {
     return new Promise((resolve, reject) => {
-      const socket = tlsConnect({ port, host: "127.0.0.1", rejectUnauthorized: false }, () =>
-        resolve(new RawSession(socket)),
+      const socket = tlsConnect(
+        { port, host: "127.0.0.1", rejectUnauthorized: false, ...(from ? { localAddress: from } : {}) },
+        () => resolve(new RawSession(socket)),
       );
       socket.once("error", reject);
     });
@@ -214,8 +218,8 @@ export class RawSession {
 }
 
 /** A session on the implicit-TLS port, greeted and past EHLO, ready for AUTH. */
-export async function readyForAuth(port: number): Promise<RawSession> {
-  const session = await RawSession.openTls(port);
+export async function readyForAuth(port: number, from?: string): Promise<RawSession> {
+  const session = await RawSession.openTls(port, from);
   const greeting = await session.reply();
   if (!greeting.startsWith("220 ")) throw new Error(`no greeting: ${greeting}`);
   session.send("EHLO client.example.net");
@@ -230,8 +234,8 @@ export function plainToken(authzid: string, user: string, password: string): str
 }
 
 /** A session on the implicit-TLS port, logged in as the test user. */
-export async function loggedIn(port: number): Promise<RawSession> {
-  const session = await readyForAuth(port);
+export async function loggedIn(port: number, from?: string): Promise<RawSession> {
+  const session = await readyForAuth(port, from);
   session.send(`AUTH PLAIN ${plainToken("", USER, PASSWORD)}`);
   const answer = await session.reply();
   if (!answer.startsWith("235 ")) throw new Error(`login refused: ${answer}`);

@@ -259,37 +259,3 @@ test("slowloris: an idle client is cut off after the idle timeout", async (t) =>
   const waited = Date.now() - started;
   assert.ok(waited >= 800 && waited < 4_000, `closed after ${waited} ms`);
 });
-
-test("too many connections from one IP: 421 4.7.0", async (t) => {
-  if (!requirePeers(t, ["openssl"])) return;
-  const running = await startTestService(t, { max_connections_per_ip: 2 });
-  const sessions: RawSession[] = [];
-  t.after(() => {
-    for (const session of sessions) session.close();
-  });
-  for (let i = 0; i < 2; i++) {
-    const session = await RawSession.open(running.service.starttls.port);
-    sessions.push(session);
-    assert.match(await session.reply(), /^220 /);
-  }
-  const third = await RawSession.open(running.service.starttls.port);
-  sessions.push(third);
-  assert.match(await third.reply(), /^421 4\.7\.0 mail\.example\.net too many connections from your address/);
-  assert.ok(await third.waitClosed(5_000));
-});
-
-test("too many connections in total: 421 4.7.0", async (t) => {
-  if (!requirePeers(t, ["openssl"])) return;
-  const running = await startTestService(t, { max_connections: 1 });
-  const first = await RawSession.open(running.service.starttls.port);
-  t.after(() => first.close());
-  assert.match(await first.reply(), /^220 /);
-  const second = await RawSession.open(running.service.starttls.port);
-  t.after(() => second.close());
-  assert.match(await second.reply(), /^421 4\.7\.0 mail\.example\.net too many connections; try again later/);
-  first.close();
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const third = await RawSession.open(running.service.starttls.port);
-  t.after(() => third.close());
-  assert.match(await third.reply(), /^220 /, "a closed session frees its place");
-});

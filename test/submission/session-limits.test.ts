@@ -1,0 +1,309 @@
+import assert from "node:assert/strict";
+import { connect, type Socket } from "node:net";
+import { test } from "node:test";
+import fc from "fast-check";
+import { pino } from "pino";
+import { clientNetwork } from "../../src/core/index.js";
+import { ConnectionLimits } from "../../src/submission/connection-limits.js";
+import { SubmissionMetrics, submissionConfigSchema } from "../../src/submission/index.js";
+import { SessionLimits } from "../../src/submission/session-limits.js";
+import {
+  loggedIn,
+  RawSession,
+  replies,
+  requireSwaks,
+  startTestService,
+  swaks,
+  swaksAuth,
+  USER,
+} from "../helpers/submission.js";
+
+/** Another client on loopback: a different address, so a different client network. */
+const OTHER = "127.0.0.2";
+
+/** Closes every session a test opened when it ends. */
+function sessions(t: { after(fn: () => void): void }): RawSession[] {
+  const opened: RawSession[] = [];
+  t.after(() => {
+    for (const session of opened) session.close();
+  });
+  return opened;
+}
+
+test("idle sessions that never log in cannot keep a real client out, nor push logged-in ones out", async (t) => {
+  if (!requireSwaks(t)) return;
+  // 6 slots, of which sessions not logged in may hold 3.
+  const running = await startTestService(t, { max_connections: 6, unauthenticated_share: 0.5 });
+  const { starttls, implicitTls } = running.service;
+  const opened = sessions(t);
+  const working: RawSession[] = [];
+  for (let i = 0; i < 3; i++) working.push(await loggedIn(implicitTls.port));
+  opened.push(...working);
+  // The flood: as many idle sessions as there are slots, from another address, each waiting for its greeting.
+  const flood: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const session = await RawSession.open(starttls.port, OTHER);
+    opened.push(session);
+    flood.push(await session.reply());
+  }
+
+  const result = await swaks(running.service, "starttls", [
+    ...swaksAuth("PLAIN"),
+    "--from",
+    USER,
+    "--to",
+    "bia@example.org",
+  ]);
+  assert.equal(result.status, 0, `${flood.join("\n")}\n${result.stdout}`);
+  assert.ok(replies(result.stdout).some((r) => /^250 2\.0\.0 Ok: queued as /.test(r)));
+  for (const session of working) {
+    session.send("NOOP");
+    assert.match(await session.reply(), /^250 /, "a logged-in session keeps its slot");
+  }
+  const displaced = opened.filter((s) => !working.includes(s));
+  for (const session of displaced.slice(0, 4)) {
+    assert.match(
+      await session.reply(),
+      /^421 4\.7\.0 mail\.example\.net Too many sessions waiting to log in; yours was the oldest$/,
+    );
+  }
+});
+
+test("commands before login are counted: past max_commands_before_auth, 421 and closed; after login, not", async (t) => {
+  const running = await startTestService(t, { max_commands_before_auth: 5 });
+  const opened = sessions(t);
+  const idle = await RawSession.open(running.service.starttls.port);
+  opened.push(idle);
+  assert.match(await idle.reply(), /^220 /);
+  idle.send("EHLO client.example.net");
+  assert.match(await idle.reply(), /^250 /m);
+  for (let i = 0; i < 4; i++) {
+    idle.send("NOOP");
+    assert.match(await idle.reply(), /^250 /);
+  }
+  idle.send("NOOP");
+  assert.equal(await idle.reply(), "421 4.7.0 mail.example.net Too many commands before login; closing");
+  assert.ok(await idle.waitClosed(5_000));
+
+  const working = await loggedIn(running.service.implicitTls.port);
+  opened.push(working);
+  for (let i = 0; i < 10; i++) {
+    working.send("NOOP");
+    assert.match(await working.reply(), /^250 /);
+  }
+});
+
+test("a session that keeps talking but never logs in is closed after auth_timeout; a logged-in one is not", async (t) => {
+  const running = await startTestService(t, { auth_timeout: 1, max_commands_before_auth: 1000 });
+  const opened = sessions(t);
+  const working = await loggedIn(running.service.implicitTls.port);
+  const slow = await RawSession.open(running.service.starttls.port);
+  opened.push(working, slow);
+  assert.match(await slow.reply(), /^220 /);
+  // A NOOP every 100 ms keeps the idle timeout (10 s here) away for as long as the client likes.
+  const answers: string[] = [];
+  const deadline = Date.now() + 5_000;
+  while (!slow.closed && Date.now() < deadline) {
+    slow.send("NOOP");
+    answers.push(await slow.reply(1_000));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.ok(slow.closed, "closed while still talking");
+  // The 421 comes unasked, between two NOOPs.
+  answers.push(await slow.reply(1_000));
+  assert.ok(
+    answers.includes("421 4.7.0 mail.example.net Too slow to log in; closing"),
+    answers.slice(-3).join("\n"),
+  );
+  working.send("NOOP");
+  assert.match(await working.reply(), /^250 /, "logged in before the deadline, so no deadline");
+});
+
+test("too many connections from one client network: the oldest idle one makes room; logged-in ones get a newcomer 421", async (t) => {
+  const running = await startTestService(t, { max_connections_per_ip: 2 });
+  const { starttls, implicitTls } = running.service;
+  const opened = sessions(t);
+  const first = await RawSession.open(starttls.port);
+  const second = await RawSession.open(starttls.port);
+  opened.push(first, second);
+  assert.match(await first.reply(), /^220 /);
+  assert.match(await second.reply(), /^220 /);
+  const third = await RawSession.open(starttls.port);
+  opened.push(third);
+  assert.match(await third.reply(), /^220 /);
+  assert.match(await first.reply(), /^421 4\.7\.0 .* yours was the oldest$/);
+  assert.ok(await first.waitClosed(5_000));
+  second.close();
+  third.close();
+
+  const other = await RawSession.open(starttls.port, OTHER);
+  opened.push(other);
+  assert.match(await other.reply(), /^220 /, "another network has its own count");
+  opened.push(await loggedIn(implicitTls.port), await loggedIn(implicitTls.port));
+  const refused = await RawSession.open(starttls.port);
+  opened.push(refused);
+  assert.match(
+    await refused.reply(),
+    /^421 4\.7\.0 mail\.example\.net too many connections from your address/,
+  );
+  assert.ok(await refused.waitClosed(5_000));
+});
+
+test("too many connections in total, all logged in: 421 4.7.0, until one closes", async (t) => {
+  const running = await startTestService(t, { max_connections: 1 });
+  const opened = sessions(t);
+  const first = await loggedIn(running.service.implicitTls.port);
+  const second = await RawSession.open(running.service.starttls.port);
+  opened.push(first, second);
+  assert.match(await second.reply(), /^421 4\.7\.0 mail\.example\.net too many connections; try again later/);
+  first.close();
+  assert.ok(await first.waitClosed(5_000));
+  // The server learns of the close a moment later; a new session may be refused until then.
+  let greeting = "";
+  for (let i = 0; i < 50 && !greeting.startsWith("220 "); i++) {
+    const third = await RawSession.open(running.service.starttls.port);
+    opened.push(third);
+    greeting = await third.reply();
+  }
+  assert.match(greeting, /^220 /, "a closed session frees its place");
+});
+
+/** The first 10 bytes of a TLS ClientHello: a record header and the start of a handshake. */
+const HALF_HELLO = Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03]);
+
+/** A raw TCP socket on the implicit-TLS port that starts a handshake and never finishes it. */
+function halfOpen(port: number, from: string): Promise<Socket & { closedByServer: Promise<boolean> }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: "127.0.0.1", localAddress: from }, () => {
+      socket.write(HALF_HELLO);
+      resolve(Object.assign(socket, { closedByServer: closed }));
+    });
+    const closed = new Promise<boolean>((done) => socket.once("close", () => done(true)));
+    socket.once("error", reject);
+  });
+}
+
+/** True when the promise settles true within `ms`. */
+const within = (ms: number, closed: Promise<boolean>) =>
+  Promise.race([closed, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+
+test("half-open TLS handshakes on port 465 count against the client network's cap at accept", async (t) => {
+  // Handshakes may take 30 s here, and the idle timeout is a minute: only the cap can close a socket soon.
+  const running = await startTestService(t, {
+    max_connections_per_ip: 3,
+    tls_handshake_timeout: 30,
+    idle_timeout: 60,
+  });
+  const port = running.service.implicitTls.port;
+  const held = await Promise.all([1, 2, 3].map(() => halfOpen(port, OTHER)));
+  const over = await halfOpen(port, OTHER);
+  t.after(() => {
+    for (const socket of [...held, over]) socket.destroy();
+  });
+  assert.ok(
+    await within(5_000, over.closedByServer),
+    "the fourth handshake from the network is dropped at once",
+  );
+  for (const socket of held)
+    assert.equal(socket.destroyed, false, "the first three wait for their handshake");
+
+  const real = await RawSession.openTls(port);
+  t.after(() => real.close());
+  assert.match(await real.reply(), /^220 /, "a TLS client from another network gets in meanwhile");
+});
+
+test("a TLS handshake not done within tls_handshake_timeout is cut, and frees its place", async (t) => {
+  const running = await startTestService(t, {
+    max_connections_per_ip: 1,
+    tls_handshake_timeout: 1,
+    idle_timeout: 60,
+  });
+  const port = running.service.implicitTls.port;
+  const stalled = await halfOpen(port, OTHER);
+  t.after(() => stalled.destroy());
+  assert.ok(await within(5_000, stalled.closedByServer), "cut long before the idle timeout");
+  const real = await RawSession.openTls(port, OTHER);
+  t.after(() => real.close());
+  assert.match(await real.reply(), /^220 /, "the network's place is free again");
+});
+
+test("an IPv6 client network is its /56 unless client_prefix_v6 says otherwise: its hosts share one count", () => {
+  const limits = new ConnectionLimits({ total: 10, perNetwork: 1, unauthenticated: 10 });
+  const one = clientNetwork("2001:db8:0:1::1", 56);
+  const other = clientNetwork("2001:db8:0:ff::2", 56);
+  assert.equal(one, other);
+  assert.deepEqual(limits.admit("a", one), { admitted: true });
+  limits.authenticated("a");
+  assert.equal(limits.admit("b", other).admitted, false, "the second host of the /56 is over the cap");
+  assert.equal(limits.admit("c", clientNetwork("2001:db8:0:ff::2", 64)).admitted, true, "a /64 is another");
+
+  const logger = pino({ level: "silent" });
+  const networkOf = (config: Record<string, unknown>) => {
+    const parsed = submissionConfigSchema.parse(config);
+    const session = new SessionLimits(parsed, "mail.example.net", new SubmissionMetrics(), logger);
+    return [session.network("2001:db8:0:1::1"), session.network("2001:db8:0:ff::2")];
+  };
+  const [a, b] = networkOf({});
+  assert.equal(a, b, "one client by default");
+  const [c, d] = networkOf({ client_prefix_v6: 64 });
+  assert.notEqual(c, d, "two with client_prefix_v6: 64");
+});
+
+type Op = { kind: "admit"; network: number } | { kind: "login" | "close"; pick: number };
+
+test("admissions, displacements and refusals match a plain model of the caps, whatever the order of events", () => {
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ kind: fc.constant("admit" as const), network: fc.nat(3) }),
+    fc.record({ kind: fc.constantFrom("login" as const, "close" as const), pick: fc.nat() }),
+  );
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.integer({ min: 1, max: 8 }),
+      fc.array(op, { maxLength: 60 }),
+      (total, perNetwork, unauthenticated, ops) => {
+        const limits = new ConnectionLimits({ total, perNetwork, unauthenticated });
+        /** The model: open sessions in admission order, with their network and whether logged in. */
+        const open: { id: string; network: string; in: boolean }[] = [];
+        let next = 0;
+        for (const step of ops) {
+          if (step.kind === "admit") {
+            const id = `s${next++}`;
+            const network = `n${step.network}`;
+            const waiting = open.filter((s) => !s.in);
+            const networkFull = open.filter((s) => s.network === network).length >= perNetwork;
+            const full = networkFull || open.length >= total || waiting.length >= unauthenticated;
+            const victim = networkFull ? waiting.find((s) => s.network === network) : waiting[0];
+            const admission = limits.admit(id, network);
+            if (full && !victim) {
+              assert.equal(admission.admitted, false);
+              continue;
+            }
+            assert.deepEqual(admission, full ? { admitted: true, evict: victim?.id } : { admitted: true });
+            if (full) open.splice(open.indexOf(victim as (typeof open)[number]), 1);
+            open.push({ id, network, in: false });
+          } else if (open.length > 0) {
+            const at = step.pick % open.length;
+            const session = open[at] as (typeof open)[number];
+            if (step.kind === "login") {
+              limits.authenticated(session.id);
+              session.in = true;
+            } else {
+              limits.release(session.id);
+              open.splice(at, 1);
+            }
+          }
+          assert.ok(open.length <= total);
+          assert.ok(open.filter((s) => !s.in).length <= unauthenticated);
+          for (let n = 0; n < 4; n++) {
+            const from = open.filter((s) => s.network === `n${n}`).length;
+            assert.ok(from <= perNetwork);
+            assert.equal(limits.openFrom(`n${n}`), from);
+          }
+        }
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
