@@ -29,24 +29,24 @@ test("serve's SIGTERM stops the honeypot and the store after the collector fails
     { env: { ...process.env, PORTEIRO_LOG_LEVEL: "info" } },
   );
   t.after(() => child.kill("SIGKILL"));
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString("utf8");
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
+  // Its lines on stdout, and its log (JSON lines) and error on stderr.
+  const out = { stdout: "", stderr: "" };
+  for (const name of ["stdout", "stderr"] as const) {
+    child[name].on("data", (chunk: Buffer) => {
+      out[name] += chunk.toString("utf8");
+    });
+  }
+  const output = () => out.stdout + out.stderr;
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   const waitFor = async (pattern: RegExp, what: string) => {
     const deadline = Date.now() + 30_000;
-    while (!pattern.test(stdout + stderr)) {
-      assert.ok(Date.now() < deadline && child.exitCode === null, `${what}:\n${stdout}\n${stderr}`);
+    while (!pattern.test(output())) {
+      assert.ok(Date.now() < deadline && child.exitCode === null, `${what}:\n${output()}`);
       await sleep(50);
     }
   };
   await waitFor(/porteiro honeypot: smtp listening/, "the honeypot did not start");
-  const port = Number(/collecting on udp:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
+  const port = Number(/collecting on udp:\/\/127\.0\.0\.1:(\d+)/.exec(out.stdout)?.[1]);
 
   // The store refuses every flow aggregate from now on, as it refused a batch with a bad time.
   const store = openStore(data);
@@ -61,9 +61,12 @@ test("serve's SIGTERM stops the honeypot and the store after the collector fails
   await waitFor(/refused 1 flow aggregates, kept for the next flush/, "no flush failed");
 
   child.kill("SIGTERM");
-  const code = await Promise.race([exited, sleep(20_000, "still running 20 s after SIGTERM")]);
-  assert.equal(code, 2, stderr);
-  const logged = stderr
+  const code = await Promise.race([
+    exited,
+    sleep(20_000, "still running 20 s after SIGTERM", { ref: false }),
+  ]);
+  assert.equal(code, 2, output());
+  const logged = out.stderr
     .split("\n")
     .filter((line) => line.startsWith("{"))
     .map((line) => JSON.parse(line) as { msg: string; service?: string; err?: string });
@@ -72,5 +75,5 @@ test("serve's SIGTERM stops the honeypot and the store after the collector fails
     [["flows", "the store refused 1 flow aggregates, lost at shutdown (refused)"]],
   );
   assert.equal(logged.at(-1)?.msg, "stopped", "every later service stopped and the store closed");
-  assert.match(stderr, /porteiro: internal error: flows did not stop cleanly/);
+  assert.match(out.stderr, /porteiro: internal error: flows did not stop cleanly/);
 });

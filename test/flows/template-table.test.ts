@@ -187,7 +187,7 @@ describe("template bounds", () => {
           assert.deepEqual(held(decoder, `e${e}`), [count, refused.get(e) ?? 0]);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });
