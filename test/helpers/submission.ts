@@ -125,6 +125,15 @@ export function swaks(
   ]);
 }
 
+/** swaks logged in as the test user (AUTH PLAIN), sending from its address to bia@example.org. */
+export function swaksSend(
+  service: SubmissionService,
+  mode: "starttls" | "tls",
+  args: readonly string[] = [],
+): Promise<Run> {
+  return swaks(service, mode, [...swaksAuth("PLAIN"), "--from", USER, "--to", "bia@example.org", ...args]);
+}
+
 /** AUTH arguments for swaks. */
 export function swaksAuth(method: "PLAIN" | "LOGIN", user = USER, password = PASSWORD): string[] {
   return ["--auth", method, "--auth-user", user, "--auth-password", password];

@@ -12,6 +12,7 @@ import {
   startTestService,
   swaks,
   swaksAuth,
+  swaksSend,
   type TestService,
   USER,
 } from "../helpers/submission.js";
@@ -115,6 +116,29 @@ with smtplib.SMTP_SSL("127.0.0.1", int(sys.argv[1]), timeout=20, context=context
   ]);
 });
 
+/** swaks sending the bytes of `data` as they are, logged in. */
+function sendRaw(running: TestService, name: string, data: string, mode: "starttls" | "tls" = "starttls") {
+  const file = join(running.dataDir, name);
+  writeFileSync(file, data, "latin1");
+  return swaksSend(running.service, mode, ["--no-data-fixup", "--data", `@${file}`]);
+}
+
+/** Sends `data` as it is and expects the end of DATA answered with `reply` (its start), nothing spooled. */
+async function assertRefusedData(
+  running: TestService,
+  data: string,
+  reply: string,
+  mode: "starttls" | "tls" = "starttls",
+): Promise<void> {
+  const result = await sendRaw(running, "refused.eml", data, mode);
+  assert.equal(result.status, 26, result.stdout);
+  assert.ok(
+    replies(result.stdout).some((r) => r.startsWith(reply)),
+    result.stdout,
+  );
+  assertNothingSpooled(running);
+}
+
 test("bare LF and bare CR in DATA (SMTP smuggling): refused 554 5.6.0, nothing spooled", async (t) => {
   if (!requireSwaks(t)) return;
   const running = await startTestService(t);
@@ -124,71 +148,30 @@ test("bare LF and bare CR in DATA (SMTP smuggling): refused 554 5.6.0, nothing s
     `Subject: two\r\n\r\nhello\r.\r\nsmuggled\r\n.\r\n`,
     `Subject: three\r\n\r\nhello\r\n.\nsmuggled\r\n.\r\n`,
   ];
-  for (const [i, data] of smuggled.entries()) {
-    const file = join(running.dataDir, `smuggled-${i}.eml`);
-    writeFileSync(file, data);
-    const result = await swaks(running.service, "starttls", [
-      ...swaksAuth("PLAIN"),
-      "--from",
-      USER,
-      "--to",
-      "bia@example.org",
-      "--no-data-fixup",
-      "--data",
-      `@${file}`,
-    ]);
-    assert.equal(result.status, 26, result.stdout);
-    assert.ok(
-      replies(result.stdout).some((r) => r.startsWith("554 5.6.0 Bare CR or LF in message")),
-      result.stdout,
-    );
+  for (const data of smuggled) {
+    await assertRefusedData(running, data, "554 5.6.0 Bare CR or LF in message; lines must end with CRLF");
   }
-  assertNothingSpooled(running);
 });
-
-/** swaks sending the file's bytes as they are, after AUTH over STARTTLS. */
-function sendRaw(running: TestService, name: string, data: string) {
-  const file = join(running.dataDir, name);
-  writeFileSync(file, data, "latin1");
-  return swaks(running.service, "starttls", [
-    ...swaksAuth("PLAIN"),
-    "--from",
-    USER,
-    "--to",
-    "bia@example.org",
-    "--no-data-fixup",
-    "--data",
-    `@${file}`,
-  ]);
-}
 
 test("a NUL before a line-starting dot (a next hop that drops NUL ends DATA there): 554 5.6.0, nothing spooled", async (t) => {
   if (!requireSwaks(t)) return;
   const running = await startTestService(t);
-  const result = await sendRaw(
+  await assertRefusedData(
     running,
-    "nul.eml",
     "Subject: one\r\n\r\nhello\r\n\0.\r\nMAIL FROM:<ceo@bank.example>\r\nRCPT TO:<victim@example.org>\r\nDATA\r\n\r\nfake\r\n.\r\n",
+    "554 5.6.0 NUL character in message (RFC 5322 2.3)",
   );
-  assert.equal(result.status, 26, result.stdout);
-  assert.ok(
-    replies(result.stdout).includes("554 5.6.0 NUL character in message (RFC 5322 2.3)"),
-    result.stdout,
-  );
-  assertNothingSpooled(running);
 });
 
 test("a line over 998 octets: 554 5.6.0, nothing spooled; 998 pass, and max_line_length lets longer ones through", async (t) => {
   if (!requireSwaks(t)) return;
   const message = (length: number) => `Subject: long\r\n\r\n${"x".repeat(length)}\r\n.\r\n`;
   const strict = await startTestService(t);
-  const refused = await sendRaw(strict, "long.eml", message(999));
-  assert.equal(refused.status, 26, refused.stdout);
-  assert.ok(
-    replies(refused.stdout).includes("554 5.6.0 Line longer than 998 octets in message (RFC 5322 2.1.1)"),
-    refused.stdout,
+  await assertRefusedData(
+    strict,
+    message(999),
+    "554 5.6.0 Line longer than 998 octets in message (RFC 5322 2.1.1)",
   );
-  assertNothingSpooled(strict);
   const fits = await sendRaw(strict, "fits.eml", message(998));
   assert.equal(fits.status, 0, fits.stdout);
 
@@ -225,24 +208,12 @@ test("RCPT flood: 452 4.5.3 past the per-message cap", async (t) => {
 test("oversize body: 552 5.3.4 whatever SIZE said, nothing spooled", async (t) => {
   if (!requireSwaks(t)) return;
   const running = await startTestService(t, { max_message_size: 10_000 });
-  const file = join(running.dataDir, "big.eml");
-  writeFileSync(file, `Subject: big\r\n\r\n${`${"x".repeat(998)}\r\n`.repeat(30)}.\r\n`);
-  const result = await swaks(running.service, "tls", [
-    ...swaksAuth("PLAIN"),
-    "--from",
-    USER,
-    "--to",
-    "bia@example.org",
-    "--no-data-fixup",
-    "--data",
-    `@${file}`,
-  ]);
-  assert.equal(result.status, 26, result.stdout);
-  assert.ok(
-    replies(result.stdout).includes("552 5.3.4 Message exceeds the fixed maximum size of 10000 bytes"),
-    result.stdout,
+  await assertRefusedData(
+    running,
+    `Subject: big\r\n\r\n${`${"x".repeat(998)}\r\n`.repeat(30)}.\r\n`,
+    "552 5.3.4 Message exceeds the fixed maximum size of 10000 bytes",
+    "tls",
   );
-  assertNothingSpooled(running);
 });
 
 test("slowloris: an idle client is cut off after the idle timeout", async (t) => {

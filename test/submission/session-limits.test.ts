@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { connect, type Socket } from "node:net";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import fc from "fast-check";
 import { pino } from "pino";
 import { clientNetwork } from "../../src/core/index.js";
@@ -13,16 +13,14 @@ import {
   replies,
   requireSwaks,
   startTestService,
-  swaks,
-  swaksAuth,
-  USER,
+  swaksSend,
 } from "../helpers/submission.js";
 
 /** Another client on loopback: a different address, so a different client network. */
 const OTHER = "127.0.0.2";
 
 /** Closes every session a test opened when it ends. */
-function sessions(t: { after(fn: () => void): void }): RawSession[] {
+function sessions(t: TestContext): RawSession[] {
   const opened: RawSession[] = [];
   t.after(() => {
     for (const session of opened) session.close();
@@ -47,13 +45,7 @@ test("idle sessions that never log in cannot keep a real client out, nor push lo
     flood.push(await session.reply());
   }
 
-  const result = await swaks(running.service, "starttls", [
-    ...swaksAuth("PLAIN"),
-    "--from",
-    USER,
-    "--to",
-    "bia@example.org",
-  ]);
+  const result = await swaksSend(running.service, "starttls");
   assert.equal(result.status, 0, `${flood.join("\n")}\n${result.stdout}`);
   assert.ok(replies(result.stdout).some((r) => /^250 2\.0\.0 Ok: queued as /.test(r)));
   for (const session of working) {
@@ -187,14 +179,22 @@ function halfOpen(port: number, from: string): Promise<Socket & { closedByServer
 const within = (ms: number, closed: Promise<boolean>) =>
   Promise.race([closed, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
 
-test("half-open TLS handshakes on port 465 count against the client network's cap at accept", async (t) => {
-  // Handshakes may take 30 s here, and the idle timeout is a minute: only the cap can close a socket soon.
+/**
+ * The implicit-TLS port of a service with these limits, and an idle timeout of a minute: what
+ * smtp-server alone gives a handshake, so a socket closed sooner was closed by the guard.
+ */
+async function implicitTlsPort(t: TestContext, perClient: number, handshakeSeconds: number) {
   const running = await startTestService(t, {
-    max_connections_per_ip: 3,
-    tls_handshake_timeout: 30,
+    max_connections_per_ip: perClient,
+    tls_handshake_timeout: handshakeSeconds,
     idle_timeout: 60,
   });
-  const port = running.service.implicitTls.port;
+  return running.service.implicitTls.port;
+}
+
+test("half-open TLS handshakes on port 465 count against the client network's cap at accept", async (t) => {
+  // Handshakes may take 30 s here: only the cap can close a socket soon.
+  const port = await implicitTlsPort(t, 3, 30);
   const held = await Promise.all([1, 2, 3].map(() => halfOpen(port, OTHER)));
   const over = await halfOpen(port, OTHER);
   t.after(() => {
@@ -213,12 +213,7 @@ test("half-open TLS handshakes on port 465 count against the client network's ca
 });
 
 test("a TLS handshake not done within tls_handshake_timeout is cut, and frees its place", async (t) => {
-  const running = await startTestService(t, {
-    max_connections_per_ip: 1,
-    tls_handshake_timeout: 1,
-    idle_timeout: 60,
-  });
-  const port = running.service.implicitTls.port;
+  const port = await implicitTlsPort(t, 1, 1);
   const stalled = await halfOpen(port, OTHER);
   t.after(() => stalled.destroy());
   assert.ok(await within(5_000, stalled.closedByServer), "cut long before the idle timeout");
