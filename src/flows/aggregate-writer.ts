@@ -1,7 +1,7 @@
 /**
  * Writes the collector's aggregates to the store, keeping those of a failed write for the next
  * one: a store that is busy (another process holding the write lock), full or failing loses
- * nothing until what is kept reaches BACKLOG_ENTRIES. Past that the oldest are dropped, counted
+ * nothing until what is kept reaches BACKLOG_BYTES. Past that the oldest are dropped, counted
  * and logged. A write is one transaction (writeAggregates), so a failed one left no rows and
  * writing its aggregates again counts nothing twice.
  */
@@ -10,13 +10,17 @@ import type { Store } from "../store/index.js";
 import type { HourlyAggregate } from "./mail-flow.js";
 import { writeAggregates } from "./store.js";
 
+/** Memory of an aggregate, and of each destination it lists (measured: about 480 and 90). */
+export const AGGREGATE_BYTES = 500;
+export const DESTINATION_BYTES = 90;
 /**
- * Aggregates plus their listed destinations kept while the store fails: some 100 bytes each,
- * so about 100 MB at most; a busy ISP's minute of flushes.
+ * What the aggregates kept while the store fails may take: some 250,000 aggregates of one
+ * destination, a busy ISP's minute or more of flushes.
  */
-export const BACKLOG_ENTRIES = 1_000_000;
+export const BACKLOG_BYTES = 128 * 1024 * 1024;
 
-const entriesOf = (aggregate: HourlyAggregate) => 1 + aggregate.destinations.size;
+const bytesOf = (aggregate: HourlyAggregate) =>
+  AGGREGATE_BYTES + DESTINATION_BYTES * aggregate.destinations.size;
 
 export class AggregateWriter {
   /** Aggregates written, and dropped because the store failed past the bound. */
@@ -26,7 +30,7 @@ export class AggregateWriter {
 
   constructor(
     private readonly store: Store,
-    private readonly options: { log?: Logger; limit?: number } = {},
+    private readonly options: { log?: Logger; limitBytes?: number } = {},
   ) {}
 
   /** Aggregates kept from failed writes, waiting for the next. */
@@ -52,12 +56,12 @@ export class AggregateWriter {
   }
 
   private keep(batch: HourlyAggregate[]): void {
-    const limit = this.options.limit ?? BACKLOG_ENTRIES;
-    let entries = 0;
-    for (const aggregate of batch) entries += entriesOf(aggregate);
+    const limit = this.options.limitBytes ?? BACKLOG_BYTES;
+    let bytes = 0;
+    for (const aggregate of batch) bytes += bytesOf(aggregate);
     // Oldest first: earlier flushes come first, and each is in hour order.
     let from = 0;
-    while (entries > limit) entries -= entriesOf(batch[from++] as HourlyAggregate);
+    while (bytes > limit) bytes -= bytesOf(batch[from++] as HourlyAggregate);
     this.kept = from === 0 ? batch : batch.slice(from);
     if (from === 0) return;
     this.dropped += from;

@@ -8,7 +8,7 @@ export {
   periodOf,
   submissionAdoption,
 } from "./adoption.js";
-export { AggregateWriter, BACKLOG_ENTRIES } from "./aggregate-writer.js";
+export { AggregateWriter } from "./aggregate-writer.js";
 export { HourlyAggregator, type HourlyAggregatorOptions } from "./aggregator.js";
 export {
   type Classification,

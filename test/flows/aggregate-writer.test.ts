@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
 import pino from "pino";
-import { AggregateWriter } from "../../src/flows/aggregate-writer.js";
+import { AGGREGATE_BYTES, AggregateWriter, DESTINATION_BYTES } from "../../src/flows/aggregate-writer.js";
 import { HourlyAggregator } from "../../src/flows/aggregator.js";
 import { emptyMailFlow, type HourlyAggregate } from "../../src/flows/mail-flow.js";
 import { readAggregates } from "../../src/flows/store.js";
@@ -71,8 +71,11 @@ describe("AggregateWriter", () => {
     const { store, lock, unlock } = lockableStore(t);
     const lines: { msg: string; dropped: number }[] = [];
     const log = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
-    // Each aggregate is three entries: itself and two destinations.
-    const writer = new AggregateWriter(store, { log, limit: 12 });
+    // Room for four aggregates of two destinations.
+    const writer = new AggregateWriter(store, {
+      log,
+      limitBytes: 4 * (AGGREGATE_BYTES + 2 * DESTINATION_BYTES),
+    });
     lock();
     assert.throws(() => writer.write(aggregates(1, 3, 2)));
     assert.equal(writer.dropped, 0);
