@@ -14,7 +14,7 @@ import { RING_EMPTY, RingReader, RingTag } from "./ring.js";
 
 export interface CollectorWorkerData {
   ring: SharedArrayBuffer;
-  /** Exporter names by id: those a thread that died had already read from the ring. */
+  /** Exporter names by id, as given so far: a thread replacing a dead one never sees their records. */
   names: string[];
   destinationsCap?: number;
 }
