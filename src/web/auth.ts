@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { WebContext } from "./context.js";
 import { readCookie, sessionCookie } from "./cookies.js";
 import type { Role } from "./operators.js";
+import { inProgrammeArea, markProgrammeStaff, PROGRAMME_HOME } from "./programme-staff.js";
 import { hasRole } from "./roles.js";
 import type { Session } from "./sessions.js";
 
@@ -81,6 +82,7 @@ function sameOrigin(request: FastifyRequest): boolean {
 export function installAuth(app: FastifyInstance, context: WebContext): void {
   app.decorateRequest("session", null);
   app.decorateRequest("sessionId", null);
+  app.decorateRequest("programmeStaff", null);
 
   app.addHook("onRequest", async (request, reply) => {
     const id = readCookie(request.headers.cookie, SESSION_COOKIE);
@@ -107,6 +109,18 @@ export function installAuth(app: FastifyInstance, context: WebContext): void {
     }
     const needed: Role = access?.role ?? (unsafe ? "operator" : "read-only");
     if (!hasRole(session.role, needed)) return deny(request, reply, 403, `needs the ${needed} role`);
+    markProgrammeStaff(request, context);
+    const paths = pathsOf(request);
+    if (request.programmeStaff && !inProgrammeArea(paths)) {
+      if (request.method === "GET" && paths.every((p) => p === "/console/"))
+        return reply.redirect(PROGRAMME_HOME, 303);
+      return deny(
+        request,
+        reply,
+        403,
+        `this area is for this installation's own operators; ${session.username} takes part in the programme as ${request.programmeStaff}`,
+      );
+    }
   });
 }
 

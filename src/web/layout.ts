@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { CSRF_FIELD } from "./auth.js";
 import type { NavEntry, WebContext } from "./context.js";
 import { Html, html } from "./html.js";
+import { inProgrammeArea, PROGRAMME_HOME } from "./programme-staff.js";
 import { hasRole } from "./roles.js";
 
 export const HTML_TYPE = "text/html; charset=utf-8";
@@ -58,6 +59,7 @@ function navOf(entries: readonly NavEntry[], request: FastifyRequest): Html {
   const shown = entries
     .map((entry, index) => ({ entry, index }))
     .filter(({ entry }) => !entry.role || (session && hasRole(session.role, entry.role)))
+    .filter(({ entry }) => !request.programmeStaff || inProgrammeArea([entry.href]))
     .sort((a, b) => (a.entry.order ?? 0) - (b.entry.order ?? 0) || a.index - b.index);
   return html`<nav><ul>${shown.map(
     ({ entry }) =>
@@ -81,7 +83,7 @@ export function consolePage(context: WebContext, request: FastifyRequest, page: 
     `${page.title} · porteiro`,
     html`<body class="console">
 <header>
-<a class="brand" href="/console/">porteiro · ${providerName(context)}</a>
+<a class="brand" href="${request.programmeStaff ? PROGRAMME_HOME : "/console/"}">porteiro · ${providerName(context)}</a>
 <form class="logout" method="post" action="/console/logout">${csrfField(request)}
 <span>${session?.username} (${session?.role})</span> <button type="submit">Log out</button>
 </form>

@@ -37,3 +37,40 @@ test("an organisation's programme staff cannot release, drop, retry or delete qu
   assert.deepEqual(await released.json(), { address: HELD_ACCOUNT, released: true, messages_released: 0 });
   assert.deepEqual((await get("/api/submission/queue")).messages, []);
 });
+
+/** Pages and API reads of the installation's private data: its subscribers, their mail, flows, complaints. */
+const PRIVATE_READS = [
+  "/api/submission/queue",
+  "/api/submission/held",
+  "/api/submission/summary",
+  "/api/flows/senders",
+  "/api/complaints",
+  "/api/honeypot/sessions",
+  "/api/overview",
+  "/api/plan",
+  "/console/flows",
+  "/console/submission",
+  "/console/plan",
+];
+
+test("an organisation's programme staff read only the programme: every other area of the console is refused", async (t) => {
+  const p = await serveProgramme(t, seed);
+  for (const who of ["mem", "adm", "admb", "obs", "ro"] as Who[]) {
+    for (const path of PRIVATE_READS) {
+      const refused = await p.request(who, "GET", path);
+      assert.equal(refused.status, 403, `${who} GET ${path}`);
+      assert.match(await refused.text(), /this area is for this installation's own operators/);
+    }
+    const home = await p.request(who, "GET", "/console/");
+    assert.equal(home.status, 303, `${who} is sent to the programme`);
+    assert.equal(home.headers.get("location"), "/console/rollout");
+    assert.equal((await p.request(who, "GET", "/api/rollout/programme")).status, 200, `${who} programme`);
+    const page = await (await p.request(who, "GET", "/console/rollout")).text();
+    assert.doesNotMatch(page, /href="\/console\/flows"/, `${who}'s nav leads only where it may go`);
+  }
+  for (const who of ["none", "root", "coord", "reader"] as Who[]) {
+    for (const path of PRIVATE_READS)
+      assert.equal((await p.request(who, "GET", path)).status, 200, `${who} GET ${path}`);
+    assert.match(await (await p.request(who, "GET", "/console/rollout")).text(), /href="\/console\/flows"/);
+  }
+});
