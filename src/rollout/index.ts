@@ -63,7 +63,7 @@ export {
   setCalendarEntry,
 } from "./regions.js";
 export { enterReport, getReport, listReports, publishReport } from "./reports.js";
-export type { MeasuresInput } from "./schemas.js";
+export { MAX_DOCUMENT_BYTES, type MeasuresInput } from "./schemas.js";
 export { changeSettings, type ProgrammeSettings, readSettings, readSettingsAs } from "./settings.js";
 export {
   canonicalJson,

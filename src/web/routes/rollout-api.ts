@@ -36,6 +36,7 @@ import {
   listPeople,
   listRegions,
   listReports,
+  MAX_DOCUMENT_BYTES,
   organisationView,
   programmeView,
   publishReport,
@@ -55,6 +56,9 @@ import type { WebContext } from "../context.js";
 import { hasRole } from "../roles.js";
 
 type Params = Record<string, string>;
+
+/** A document's file comes base64-encoded in JSON: 4/3 of the largest file, and room for the rest. */
+const DOCUMENT_BODY_LIMIT = Math.ceil((MAX_DOCUMENT_BYTES * 4) / 3) + 64 * 1024;
 
 const params = (request: FastifyRequest) => request.params as Params;
 
@@ -156,7 +160,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
       .header("content-disposition", `attachment; filename="${file.name}"`)
       .send(file.content);
   });
-  app.post("/api/rollout/documents", async (request, reply) =>
+  app.post("/api/rollout/documents", { bodyLimit: DOCUMENT_BODY_LIMIT }, async (request, reply) =>
     created(reply, createDocument(store, who(request), input(request))),
   );
   app.patch("/api/rollout/documents/:id", async (request) =>
