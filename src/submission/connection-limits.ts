@@ -71,9 +71,9 @@ export class ConnectionLimits {
     else this.perNetwork.delete(network);
   }
 
-  /** Sessions open from a client network. */
-  openFrom(network: string): number {
-    return this.perNetwork.get(network) ?? 0;
+  /** Sessions from a client network that have logged in: those no newcomer can displace. */
+  loggedInFrom(network: string): number {
+    return (this.perNetwork.get(network) ?? 0) - (this.waitingIn.get(network)?.size ?? 0);
   }
 
   private stopWaiting(sessionId: string, network: string): void {

@@ -2,13 +2,16 @@ import type { Socket } from "node:net";
 import type { SMTPServer } from "smtp-server";
 
 export interface HandshakePolicy {
-  /** Handshakes in progress plus sessions open, from one client network. */
+  /** Handshakes in progress plus logged-in sessions, from one client network. */
   readonly perNetwork: number;
   /** Time from TCP accept to the end of the TLS handshake. */
   readonly timeoutMs: number;
   readonly networkOf: (address: string) => string;
-  /** Sessions open from a client network: they count against the same cap. */
-  readonly openFrom: (network: string) => number;
+  /**
+   * Logged-in sessions of a client network: they count against the same cap. Those not logged in
+   * do not, as the session a handshake leads to may displace one of them.
+   */
+  readonly loggedInFrom: (network: string) => number;
 }
 
 export type HandshakeRefusal = "cap" | "timeout";
@@ -17,8 +20,8 @@ export type HandshakeRefusal = "cap" | "timeout";
  * Bounds the TLS handshakes of an implicit-TLS listener. smtp-server runs them before any session
  * exists, so before onConnect and any per-client cap, and gives each as long as the idle timeout:
  * sockets that send half a ClientHello would fill its maxClients. Here a client network's
- * handshakes in progress count with its open sessions at TCP accept, where a socket over the cap
- * is dropped (nothing can be said to it before TLS), and a handshake not done in time is cut.
+ * handshakes in progress count with its logged-in sessions at TCP accept, where a socket over the
+ * cap is dropped (nothing can be said to it before TLS), and a handshake not done in time is cut.
  */
 export function guardHandshakes(
   server: SMTPServer,
@@ -35,7 +38,7 @@ export function guardHandshakes(
     const sockets = handshaking.get(network) ?? new Set<Socket>();
     // smtp-server keeps a socket in _pendingSockets until its handshake is over, whichever way.
     for (const other of sockets) if (!server._pendingSockets.has(other)) sockets.delete(other);
-    if (sockets.size + policy.openFrom(network) >= policy.perNetwork) {
+    if (sockets.size + policy.loggedInFrom(network) >= policy.perNetwork) {
       socket.destroy();
       refused(address, "cap");
       return;

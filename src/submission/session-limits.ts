@@ -51,7 +51,7 @@ export class SessionLimits {
         perNetwork: this.config.max_connections_per_ip,
         timeoutMs: this.config.tls_handshake_timeout * 1000,
         networkOf: (address) => this.network(address),
-        openFrom: (network) => this.connections.openFrom(network),
+        loggedInFrom: (network) => this.connections.loggedInFrom(network),
       },
       (client, why) => {
         this.metrics.reject(why === "cap" ? "connection_limit" : "handshake_timeout");
