@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { buildInfo, UserError } from "../core/index.js";
 import { registerComplaintsCommands } from "./complaints.js";
+import { registerConfigCommands } from "./config-commands.js";
 import { registerDnsCommands } from "./dns.js";
 import { registerFlowsCommands } from "./flows.js";
 import { registerHoneypotCommands } from "./honeypot.js";
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     .version(versionLine())
     .showHelpAfterError("(add --help for usage)");
   registerComplaintsCommands(program);
+  registerConfigCommands(program);
   registerDnsCommands(program);
   registerFlowsCommands(program);
   registerHoneypotCommands(program);
