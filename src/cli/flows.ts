@@ -241,7 +241,7 @@ export function registerFlowsCommands(program: Command): void {
     .option("--stats-seconds <n>", "log the collector's counters this often", positiveIntegerOption, 60)
     .addHelpText(
       "after",
-      "\nRuns until SIGTERM or SIGINT, then writes what it holds and exits 0. Logs are JSON lines on stderr.\n" +
+      "\nRuns until SIGTERM or SIGINT, then writes what it holds and exits 0. Logs go to stderr (--log-format).\n" +
         "Example:\n  porteiro flows collect --data data --listen udp://0.0.0.0:2055",
     )
     .action((options) => collect(options, createLogger("flows")));

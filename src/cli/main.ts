@@ -1,5 +1,5 @@
-import { Command, CommanderError } from "commander";
-import { buildInfo, UserError } from "../core/index.js";
+import { Command, CommanderError, Option } from "commander";
+import { buildInfo, LOG_FORMATS, UserError } from "../core/index.js";
 import { registerComplaintsCommands } from "./complaints.js";
 import { registerConfigCommands } from "./config-commands.js";
 import { registerDnsCommands } from "./dns.js";
@@ -28,6 +28,18 @@ export function buildProgram(): Command {
   const program = new Command("porteiro")
     .description("Port 25 Management for ISPs and CSIRTs")
     .version(versionLine())
+    .addOption(
+      new Option(
+        "--log-format <format>",
+        "logs as JSON lines or readable lines (default: pretty on a terminal)",
+      )
+        .choices(LOG_FORMATS)
+        .env("PORTEIRO_LOG_FORMAT"),
+    )
+    .hook("preAction", (command) => {
+      const format = command.opts().logFormat as string | undefined;
+      if (format) process.env.PORTEIRO_LOG_FORMAT = format;
+    })
     .showHelpAfterError("(add --help for usage)");
   registerComplaintsCommands(program);
   registerConfigCommands(program);
