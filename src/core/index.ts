@@ -35,5 +35,6 @@ export {
   prefixSize,
 } from "./prefix.js";
 export { PrefixTable, type Segment } from "./prefix-table.js";
+export { processMetrics } from "./process-metrics.js";
 export { radixSortUint32 } from "./radix-sort.js";
 export { parseYamlSource, type YamlPath, type YamlSource, zodDiagnostics } from "./yaml-source.js";

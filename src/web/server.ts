@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
-import type { Logger } from "../core/index.js";
+import { type Logger, processMetrics } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import type { LockoutPolicy } from "../submission/index.js";
 import { installAuth } from "./auth.js";
@@ -54,7 +54,7 @@ export async function createWebApp(
     demo: options.demo ?? new DemoProgress(),
     nav: [],
     helpLinks: [],
-    registries: [own, ...(options.registries ?? [])],
+    registries: [own, processMetrics(), ...(options.registries ?? [])],
   };
   // Loaded here, not at the top: commands other than serve never pay for loading fastify.
   const { default: Fastify } = await import("fastify");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { RouteOptions } from "fastify";
+import { buildInfo } from "../../src/core/index.js";
 import { ROUTE_MODULES } from "../../src/web/index.js";
 import { testApp } from "./app.js";
 
@@ -85,6 +86,14 @@ test("/metrics serves the registries in Prometheus text", async (t) => {
   const response = await app.inject({ url: "/metrics" });
   assert.equal(response.statusCode, 200);
   assert.match(response.body, /porteiro_web_sessions_active 0/);
+  const { version, commit } = buildInfo();
+  assert.ok(
+    response.body.includes(
+      `porteiro_build_info{version="${version}",commit="${commit ?? "unknown"}",node="${process.version}"} 1`,
+    ),
+  );
+  assert.match(response.body, /^process_resident_memory_bytes \d+/m);
+  assert.match(response.body, /^nodejs_eventloop_lag_seconds /m);
 });
 
 test("no page carries an inline script or an inline event handler", async (t) => {
