@@ -105,20 +105,28 @@ PATH may be:
   a .json file     an X-ARF v4 report (xarf_version 4.x)
 
 A message is an ARF report (RFC 5965: multipart/report; report-type=feedback-report, with the
-message/feedback-report part and the original message or its headers) or an X-ARF mail (a v4
-JSON part, or the legacy X-XARF report part with Source and Source-Type). The report must give
-the source address (ARF Source-IP, X-ARF source_identifier or Source) and when the mail arrived
-(Arrival-Date, timestamp or Date): the complaint is attributed to the ASN and country of that
-address, the plan's pool and region (--plan), and the subscriber who held the address then
-(leases from \`porteiro leases import\`).
+message/feedback-report part and the original message or its headers; found also when nested
+or forwarded inside another message) or an X-ARF mail (a v4 JSON part, or the legacy X-XARF
+report part with Source and Source-Type).
+
+The source address is ARF's Source-IP, else the reported message's X-Originating-IP or its
+first Received: from outside the reporter; X-ARF's source_identifier or Source. The time is
+Arrival-Date, else Received-Date, else the date of that Received:, else the report's own Date;
+X-ARF's timestamp or Date. Each complaint records which rule gave them (source_rule, time_rule).
+
+A complaint is attributed to the ASN and country of its source address, the plan's pool and
+region (--plan), and the subscriber who held the address then (leases from \`porteiro leases
+import\`). A CGNAT address (port blocks in the leases) is attributed by the report's source port
+to the one subscriber whose block held it; without a port, or with one no single block held, it
+is a "shared-address" complaint attributed to no subscriber.
 
 Each report's raw bytes are kept once under DATA/complaints/raw/. Reports about an original
 message already stored (same Message-ID, else same headers) count once, as duplicates of it;
 a report imported again changes nothing.
 
 Exit status: 0 when every item was imported; 1 when any was rejected. Rejected items (not a
-report, no feedback-report part, no Source-IP, a bad Arrival-Date, bad JSON, larger than
---max-size) are copied to DATA/complaints/rejected/ with a .reason file and listed as
+report, no feedback-report part, no source address by any rule, a bad Arrival-Date, bad JSON,
+larger than --max-size) are copied to DATA/complaints/rejected/ with a .reason file and listed as
 file[:message-index]: reason; the good ones are imported all the same.
 
 Example:
@@ -191,7 +199,9 @@ export function registerComplaintsCommands(program: Command): void {
     });
 
   common(complaints.command("report"))
-    .description("complaints per network, plan pool, region, subscriber, feedback type or reported domain")
+    .description(
+      "complaints per network, plan pool, region, subscriber, attribution, feedback type or reported domain",
+    )
     .requiredOption("--by <key>", REPORT_KEYS.join(", "), choiceOption(REPORT_KEYS))
     .option("--since <date>", "from this day, 00:00 UTC (arrival time)", dayOption)
     .option("--until <date>", "through this day, 24:00 UTC", dayOption)
@@ -206,6 +216,8 @@ export function registerComplaintsCommands(program: Command): void {
     .addHelpText(
       "after",
       "\nA complaint is one reported original message: further reports about it are counted as duplicates.\n" +
+        "--by attribution counts how subscribers were found: address, port-block, shared-address (a CGNAT\n" +
+        "address and no port naming one subscriber) or none (no lease).\n" +
         'JSON: {"rows": [{"key", "complaints", "duplicates", "first", "last"}]}, with --series\n' +
         '{"rows": [{"key", "interval", "complaints", "duplicates"}]}; key is null where unknown.\n\n' +
         "Example:\n  porteiro complaints report --data data --by subscriber --since 2026-01-01 --format json",
@@ -272,6 +284,7 @@ export function registerComplaintsCommands(program: Command): void {
         c.attribution.asn === null ? null : `AS${c.attribution.asn}`,
         c.attribution.country,
         c.attribution.subscriber,
+        c.attribution.subscriberMatch,
         c.reportedDomain,
         c.duplicates,
         c.subject,
@@ -284,6 +297,7 @@ export function registerComplaintsCommands(program: Command): void {
         "asn",
         "country",
         "subscriber",
+        "attribution",
         "domain",
         "dups",
         "subject",
@@ -335,6 +349,8 @@ function jsonOf(c: StoredComplaint) {
     arrival: iso(c.arrivalMs),
     source_ip: c.sourceIp,
     source_port: c.sourcePort,
+    source_rule: c.sourceRule,
+    time_rule: c.timeRule,
     format: c.format,
     feedback_type: c.feedbackType,
     user_agent: c.userAgent,
@@ -357,6 +373,7 @@ function jsonOf(c: StoredComplaint) {
     pool_kind: c.attribution.poolKind,
     region: c.attribution.region,
     subscriber: c.attribution.subscriber,
+    attribution: c.attribution.subscriberMatch,
     imported_at: c.importedAt,
     fields: c.fields.map(([name, value]) => ({ name, value })),
   };
@@ -366,8 +383,11 @@ function showText(c: StoredComplaint, data: string): string {
   const a = c.attribution;
   const lines: [string, Key][] = [
     ["complaint", c.id],
-    ["arrival", iso(c.arrivalMs)],
-    ["source", c.sourcePort === null ? c.sourceIp : `${c.sourceIp} port ${c.sourcePort}`],
+    ["arrival", `${iso(c.arrivalMs)} (${c.timeRule})`],
+    [
+      "source",
+      `${c.sourcePort === null ? c.sourceIp : `${c.sourceIp} port ${c.sourcePort}`} (${c.sourceRule})`,
+    ],
     ["format", c.format],
     ["feedback type", c.feedbackType],
     ["reporter", c.reporter],
@@ -383,6 +403,7 @@ function showText(c: StoredComplaint, data: string): string {
     ["isp", a.isp],
     ["pool", a.pool === null ? null : `${a.pool} (${a.poolKind}${a.region ? `, region ${a.region}` : ""})`],
     ["subscriber", a.subscriber],
+    ["attribution", a.subscriberMatch],
   ];
   const out = lines.map(([name, value]) => `${`${name}:`.padEnd(17)}${shown(value)}`);
   out.push("fields:");

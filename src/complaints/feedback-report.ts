@@ -14,6 +14,8 @@ export interface FeedbackReport {
   readonly userAgent: string;
   readonly version: string;
   readonly arrivalMs: number | null;
+  /** Which field gave arrivalMs. */
+  readonly arrivalField: "Arrival-Date" | "Received-Date" | null;
   readonly sourceIp: Address | null;
   readonly sourcePort: number | null;
   readonly incidents: number;
@@ -88,7 +90,8 @@ function parseSourceIp(text: string): Address | null {
  * Parses the body of a message/feedback-report part. Strict where RFC 5965 is: Feedback-Type,
  * User-Agent and Version must each appear exactly once, the single-occurrence fields at most
  * once, Arrival-Date must be an RFC 5322 date, Source-IP an address and Incidents a positive
- * integer. Received-Date, the name used before RFC 5965, is read as Arrival-Date.
+ * integer. Received-Date, the name used before RFC 5965 (and still by AOL and Yahoo), is read
+ * as Arrival-Date.
  */
 export function parseFeedbackReport(text: string): FeedbackReportResult {
   const split = splitFields(text);
@@ -107,6 +110,8 @@ export function parseFeedbackReport(text: string): FeedbackReportResult {
     return { ok: false, reason: "feedback-report: feedback-type is not a token" };
   }
 
+  const arrivalField =
+    one("arrival-date") !== null ? "Arrival-Date" : one("received-date") !== null ? "Received-Date" : null;
   const arrivalText = one("arrival-date") ?? one("received-date");
   const arrivalMs = arrivalText === null ? null : (parseRfc5322Date(arrivalText) ?? Number.NaN);
   if (Number.isNaN(arrivalMs))
@@ -136,6 +141,7 @@ export function parseFeedbackReport(text: string): FeedbackReportResult {
       userAgent: one("user-agent") as string,
       version: one("version") as string,
       arrivalMs,
+      arrivalField,
       sourceIp,
       sourcePort,
       incidents: incidentsText === null ? 1 : Number(incidentsText),

@@ -38,7 +38,7 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 /**
  * Imports the abuse reports under a path (see reportItems). Each report's raw bytes are kept once
  * under DATA/complaints/raw/; its complaint is attributed (network, plan pool, the subscriber who
- * held the source address at the arrival time) and stored. A report that cannot be read or is not
+ * held the source address, or the source port's block of a shared one, at the arrival time) and stored. A report that cannot be read or is not
  * a usable report is copied to DATA/complaints/rejected/ with a `.reason` file and counted; the
  * import goes on with the next one.
  */
@@ -85,7 +85,7 @@ export async function importComplaints(
     const rawPath = keepRaw(dataDir, hash, item.bytes, extension);
     const outcome = recordReport(store, {
       complaint,
-      attribution: attribute(sources, complaint.sourceIp, complaint.arrivalMs),
+      attribution: attribute(sources, complaint.sourceIp, complaint.arrivalMs, complaint.sourcePort),
       rawSha256: hash,
       rawPath,
       source: item.source,

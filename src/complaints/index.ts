@@ -4,7 +4,16 @@ export {
   attribute,
   type NetworkLookup,
 } from "./attribution.js";
-export { type ParsedComplaint, type ParseResult, REPORT_FORMATS, type ReportFormat } from "./complaint.js";
+export {
+  type ParsedComplaint,
+  type ParseResult,
+  REPORT_FORMATS,
+  type ReportFormat,
+  SOURCE_RULES,
+  type SourceRule,
+  TIME_RULES,
+  type TimeRule,
+} from "./complaint.js";
 export { RAW_FOLDER, REJECTED_FOLDER } from "./evidence.js";
 export {
   type FeedbackReport,

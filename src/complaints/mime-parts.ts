@@ -37,6 +37,63 @@ export function mediaType(contentType: string | undefined): string {
 }
 
 /**
+ * The parameters of a Content-Type or Content-Disposition value (RFC 2045 §5.1): names lower
+ * case, quoted values unquoted. A `;` inside quotes belongs to the value.
+ */
+export function headerParams(value: string | undefined): ReadonlyMap<string, string> {
+  const text = value ?? "";
+  const params = new Map<string, string>();
+  const pieces: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quoted && char === "\\") i++;
+    else if (char === '"') quoted = !quoted;
+    else if (char === ";" && !quoted) {
+      pieces.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  pieces.push(text.slice(start));
+  for (const piece of pieces.slice(1)) {
+    const equals = piece.indexOf("=");
+    if (equals <= 0) continue;
+    const raw = piece.slice(equals + 1).trim();
+    const unquoted = /^"(.*)"$/s.exec(raw)?.[1]?.replace(/\\(.)/gs, "$1");
+    params.set(piece.slice(0, equals).trim().toLowerCase(), unquoted ?? raw);
+  }
+  return params;
+}
+
+/** A part's media type, lower case; text/plain when it has no Content-Type (RFC 2045 §5.2). */
+export const typeOf = (part: MimePart): string => mediaType(headerValue(part.headers, "content-type"));
+
+/** The parts of a multipart part (one level), or none when it is not one or names no boundary. */
+export function childrenOf(part: MimePart): MimePart[] {
+  const contentType = headerValue(part.headers, "content-type");
+  if (!mediaType(contentType).startsWith("multipart/")) return [];
+  const boundary = headerParams(contentType).get("boundary");
+  return boundary ? multipartParts(part.body, boundary) : [];
+}
+
+/** The message a message/rfc822 (or message/global) part holds, as headers and body. */
+export function enclosedMessage(part: MimePart): MimePart | undefined {
+  const type = typeOf(part);
+  return type === "message/rfc822" || type === "message/global"
+    ? splitHeaders(decodeTransfer(part))
+    : undefined;
+}
+
+/** The file name a part is attached under, from Content-Disposition or Content-Type's name. */
+export function fileNameOf(part: MimePart): string | undefined {
+  return (
+    headerParams(headerValue(part.headers, "content-disposition")).get("filename") ??
+    headerParams(headerValue(part.headers, "content-type")).get("name")
+  );
+}
+
+/**
  * The body parts of a multipart body, one level deep (RFC 2046 §5.1.1): the text between
  * `--boundary` delimiter lines, up to the `--boundary--` close. The line break before each
  * delimiter belongs to the delimiter. mailparser reads an inline message/rfc822 part into the

@@ -1,5 +1,5 @@
 import type { simpleParser } from "mailparser";
-import { isFeedbackReport, readArf } from "./arf.js";
+import { findFeedbackReport, readArf } from "./arf.js";
 import { type ParseResult, rejected } from "./complaint.js";
 import { loadMailParser } from "./mail-parser.js";
 import { PARSER_OPTIONS } from "./original-message.js";
@@ -31,8 +31,14 @@ export async function parseReport(bytes: Buffer, kind: ReportKind): Promise<Pars
   } catch (error) {
     return rejected(`cannot be read as a mail message (${(error as Error).message})`);
   }
-  if (isFeedbackReport(mail)) return readArf(bytes, mail);
+  const feedbackReport = findFeedbackReport(bytes);
+  if (feedbackReport) return readArf(feedbackReport);
   if (isXarfMail(mail)) return readXarfMail(bytes, mail);
-  const type = (mail.headers.get("content-type") as { value?: string } | undefined)?.value ?? "text/plain";
+  const contentType = mail.headers.get("content-type") as
+    | { value?: string; params?: Record<string, string> }
+    | undefined;
+  // A bounce is a multipart/report too: say which kind this one is.
+  const reportType = contentType?.params?.["report-type"];
+  const type = `${contentType?.value ?? "text/plain"}${reportType ? `; report-type=${reportType}` : ""}`;
   return rejected(`not an abuse report: ${type}, not multipart/report; report-type=feedback-report or X-ARF`);
 }

@@ -11,7 +11,8 @@ export function reattributeComplaints(store: Store, sources: Omit<AttributionSou
   const all = complaintSources(store);
   store.transaction(() => {
     for (const c of all) {
-      updateAttribution(store, c.id, attribute({ ...sources, store }, parseAddress(c.sourceIp), c.arrivalMs));
+      const source = parseAddress(c.sourceIp);
+      updateAttribution(store, c.id, attribute({ ...sources, store }, source, c.arrivalMs, c.sourcePort));
     }
   })();
   return all.length;

@@ -10,6 +10,7 @@ export const REPORT_KEYS = [
   "pool",
   "region",
   "subscriber",
+  "attribution",
   "feedback-type",
   "reported-domain",
 ] as const;
@@ -56,6 +57,7 @@ interface Row {
   pool: string | null;
   region: string | null;
   subscriber: string | null;
+  subscriber_match: string;
   feedback_type: string;
   reported_domain: string | null;
 }
@@ -79,6 +81,8 @@ function keyOf(row: Row, by: ReportKey, plan: Plan | undefined): Key {
       return row.region;
     case "subscriber":
       return row.subscriber;
+    case "attribution":
+      return row.subscriber_match;
     case "feedback-type":
       return row.feedback_type;
     case "reported-domain":
@@ -89,8 +93,8 @@ function keyOf(row: Row, by: ReportKey, plan: Plan | undefined): Key {
 function* rowsIn(store: Store, options: ReportOptions): Generator<Row> {
   yield* store
     .prepare(
-      `SELECT arrival_ms, duplicates, source_ip, asn, country, isp, pool, region, subscriber, feedback_type,
-         reported_domain FROM complaints WHERE arrival_ms >= ? AND arrival_ms < ? ORDER BY arrival_ms`,
+      `SELECT arrival_ms, duplicates, source_ip, asn, country, isp, pool, region, subscriber, subscriber_match,
+         feedback_type, reported_domain FROM complaints WHERE arrival_ms >= ? AND arrival_ms < ? ORDER BY arrival_ms`,
     )
     .iterate(
       options.sinceMs ?? Number.MIN_SAFE_INTEGER,

@@ -1,8 +1,12 @@
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
-/** RFC 5322 §4.3 obsolete zones; military letters mean "unknown", read as -0000 (UTC). */
+/**
+ * RFC 5322 §4.3 obsolete zones; military letters mean "unknown", read as -0000 (UTC). `UTC` is
+ * not in the RFC, but feedback loops write it in Arrival-Date and Received-Date.
+ */
 const NAMED_ZONES: Readonly<Record<string, number>> = {
   ut: 0,
+  utc: 0,
   gmt: 0,
   z: 0,
   est: -5 * 60,

@@ -1,7 +1,7 @@
 import { formatAddress } from "../core/index.js";
 import type { Store } from "../store/index.js";
-import type { Attribution } from "./attribution.js";
-import type { ParsedComplaint, ReportFormat } from "./complaint.js";
+import type { Attribution, SubscriberMatch } from "./attribution.js";
+import type { ParsedComplaint, ReportFormat, SourceRule, TimeRule } from "./complaint.js";
 
 /** A complaint as stored, with its attribution and how many reports about it arrived. */
 export interface StoredComplaint {
@@ -13,7 +13,9 @@ export interface StoredComplaint {
   readonly version: string | null;
   readonly sourceIp: string;
   readonly sourcePort: number | null;
+  readonly sourceRule: SourceRule;
   readonly arrivalMs: number;
+  readonly timeRule: TimeRule;
   readonly incidents: number;
   readonly reportedDomain: string | null;
   readonly originalMailFrom: string | null;
@@ -41,7 +43,9 @@ interface Row {
   version: string | null;
   source_ip: string;
   source_port: number | null;
+  source_rule: SourceRule;
   arrival_ms: number;
+  time_rule: TimeRule;
   incidents: number;
   reported_domain: string | null;
   original_mail_from: string | null;
@@ -59,6 +63,7 @@ interface Row {
   pool_kind: string | null;
   region: string | null;
   subscriber: string | null;
+  subscriber_match: SubscriberMatch;
   duplicates: number;
   imported_at: string;
 }
@@ -96,10 +101,10 @@ export function recordReport(
       const inserted = store
         .prepare(
           `INSERT INTO complaints (original_key, format, feedback_type, user_agent, version, source_ip,
-             source_port, arrival_ms, incidents, reported_domain, original_mail_from, original_rcpt_to,
-             reporting_mta, reporter, subject, original_message_id, fields_json, asn, as_name, country,
-             isp, pool, pool_kind, region, subscriber, imported_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             source_port, source_rule, arrival_ms, time_rule, incidents, reported_domain, original_mail_from,
+             original_rcpt_to, reporting_mta, reporter, subject, original_message_id, fields_json, asn, as_name,
+             country, isp, pool, pool_kind, region, subscriber, subscriber_match, imported_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           c.originalKey,
@@ -109,7 +114,9 @@ export function recordReport(
           c.version,
           formatAddress(c.sourceIp),
           c.sourcePort,
+          c.sourceRule,
           c.arrivalMs,
+          c.timeRule,
           c.incidents,
           c.reportedDomain,
           c.originalMailFrom,
@@ -127,6 +134,7 @@ export function recordReport(
           a.poolKind,
           a.region,
           a.subscriber,
+          a.subscriberMatch,
           now,
         );
       id = Number(inserted.lastInsertRowid);
@@ -150,7 +158,9 @@ function toComplaint(row: Row, reports: StoredComplaint["reports"]): StoredCompl
     version: row.version,
     sourceIp: row.source_ip,
     sourcePort: row.source_port,
+    sourceRule: row.source_rule,
     arrivalMs: row.arrival_ms,
+    timeRule: row.time_rule,
     incidents: row.incidents,
     reportedDomain: row.reported_domain,
     originalMailFrom: row.original_mail_from,
@@ -169,6 +179,7 @@ function toComplaint(row: Row, reports: StoredComplaint["reports"]): StoredCompl
       poolKind: row.pool_kind,
       region: row.region,
       subscriber: row.subscriber,
+      subscriberMatch: row.subscriber_match,
     },
     duplicates: row.duplicates,
     importedAt: row.imported_at,
@@ -199,22 +210,36 @@ export function getComplaint(store: Store, id: number): StoredComplaint | undefi
   return row ? toComplaint(row, reportsOf(store, id)) : undefined;
 }
 
-/** Every complaint's source and arrival, for attributing them again. */
-export function complaintSources(store: Store): { id: number; sourceIp: string; arrivalMs: number }[] {
+/** Every complaint's source, port and arrival, for attributing them again. */
+export function complaintSources(
+  store: Store,
+): { id: number; sourceIp: string; sourcePort: number | null; arrivalMs: number }[] {
   return (
-    store.prepare("SELECT id, source_ip, arrival_ms FROM complaints ORDER BY id").all() as {
+    store.prepare("SELECT id, source_ip, source_port, arrival_ms FROM complaints ORDER BY id").all() as {
       id: number;
       source_ip: string;
+      source_port: number | null;
       arrival_ms: number;
     }[]
-  ).map((r) => ({ id: r.id, sourceIp: r.source_ip, arrivalMs: r.arrival_ms }));
+  ).map((r) => ({ id: r.id, sourceIp: r.source_ip, sourcePort: r.source_port, arrivalMs: r.arrival_ms }));
 }
 
 export function updateAttribution(store: Store, id: number, a: Attribution): void {
   store
     .prepare(
       `UPDATE complaints SET asn = ?, as_name = ?, country = ?, isp = ?, pool = ?, pool_kind = ?, region = ?,
-         subscriber = ? WHERE id = ?`,
+         subscriber = ?, subscriber_match = ? WHERE id = ?`,
     )
-    .run(a.asn, a.asName, a.country, a.isp, a.pool, a.poolKind, a.region, a.subscriber, id);
+    .run(
+      a.asn,
+      a.asName,
+      a.country,
+      a.isp,
+      a.pool,
+      a.poolKind,
+      a.region,
+      a.subscriber,
+      a.subscriberMatch,
+      id,
+    );
 }

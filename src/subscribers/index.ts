@@ -2,9 +2,8 @@ export { DHCPD_SUBSCRIBER_FIELDS, parseDhcpdLeases } from "./dhcpd-leases.js";
 export { type ImportOptions, type ImportResult, importLeases } from "./import.js";
 export { KEA_SUBSCRIBER_FIELDS, parseKeaCsv } from "./kea-csv.js";
 export type { Lines, ParseEvent } from "./lease.js";
-export { formatPorts, LEASE_FORMATS, type Lease, type LeaseFormat, type PortRange } from "./lease.js";
+export { formatPorts, LEASE_FORMATS, type Lease, type LeaseFormat } from "./lease.js";
 export {
-  type HeldBlock,
   type HeldDuration,
   type HeldLease,
   type Holding,

@@ -44,7 +44,7 @@ test("complaints import prints a summary, names each rejected item with its reas
   assert.equal(imported.status, 1);
   assert.equal(
     imported.stdout,
-    `${FIXTURES}: 13 reports read: 7 new complaints, 1 duplicates of known ones, 0 already imported, 5 rejected\n`,
+    `${FIXTURES}: 13 reports read: 8 new complaints, 1 duplicates of known ones, 0 already imported, 4 rejected\n`,
   );
   assert.equal(
     imported.stderr,
@@ -53,8 +53,7 @@ test("complaints import prints a summary, names each rejected item with its reas
       `${FIXTURES}/no-feedback-part.eml: no message/feedback-report part`,
       `${FIXTURES}/not-arf.eml: not an abuse report: text/plain, not multipart/report; report-type=feedback-report or X-ARF`,
       `${FIXTURES}/reports.mbox:2: not an abuse report: text/plain, not multipart/report; report-type=feedback-report or X-ARF`,
-      `${FIXTURES}/rfc5965-b1-simple.eml: no Source-IP in the feedback report`,
-      `5 rejected, kept with the reason in ${join(data, "complaints", "rejected")}`,
+      `4 rejected, kept with the reason in ${join(data, "complaints", "rejected")}`,
       "",
     ].join("\n"),
   );
@@ -86,7 +85,7 @@ test("complaints report --format json keeps the contract: rows with key and comp
     ]),
     [
       [64500, 4, 1],
-      [null, 2, 0],
+      [null, 3, 0],
       [64501, 1, 0],
     ],
   );
@@ -175,4 +174,61 @@ test("user mistakes print one line and exit 1, never a stack trace", (t) => {
     assert.doesNotMatch(result.stderr, STACK_LINE);
     assert.ok(result.stderr.trim().length > 0);
   }
+});
+
+test("a CGNAT address: list and report say shared-address where no port names one subscriber; JSON has the rules", (t) => {
+  const data = tempDir(t, "complaints-cgnat-cli");
+  const leases = porteiro([
+    "leases",
+    "import",
+    "test/fixtures/leases/detail-cgnat-nokia",
+    "--format",
+    "radius-detail",
+    "--data",
+    data,
+  ]);
+  assert.equal(leases.status, 0, leases.stderr);
+  const imported = porteiro(["complaints", "import", `${FIXTURES}/cgnat`, "--data", data, ...NETWORKS]);
+  assert.equal(imported.status, 0, imported.stderr);
+
+  const json = JSON.parse(porteiro(["complaints", "list", "--data", data, "--format", "json"]).stdout);
+  assert.deepEqual(
+    json.complaints.map((c: Record<string, unknown>) => [
+      c.source_port,
+      c.source_rule,
+      c.time_rule,
+      c.attribution,
+      c.subscriber,
+    ]),
+    [
+      [5500, "Received", "Received", "port-block", "dani@isp.example"],
+      [9000, "Source-IP", "Arrival-Date", "shared-address", null],
+      [null, "Source-IP", "Arrival-Date", "shared-address", null],
+      [2500, "Source-IP", "Arrival-Date", "port-block", "edu@isp.example"],
+    ],
+  );
+  const table = porteiro(["complaints", "list", "--data", data]).stdout;
+  assert.match(
+    table,
+    /^id +arrival +source +type +asn +country +subscriber +attribution +domain +dups +subject$/m,
+  );
+  assert.match(
+    table,
+    /^2 +2026-01-20T11:35:00\.000Z +203\.0\.113\.200 +abuse +AS64500 +BR +- +shared-address /m,
+  );
+
+  const report = porteiro(["complaints", "report", "--by", "attribution", "--data", data]);
+  assert.equal(
+    report.stdout,
+    [
+      "key             complaints  duplicates  first                     last",
+      "port-block      2           0           2026-01-20T11:30:00.000Z  2026-01-20T11:55:00.000Z",
+      "shared-address  2           0           2026-01-20T11:35:00.000Z  2026-01-20T11:40:00.000Z",
+      "",
+    ].join("\n"),
+  );
+  const show = porteiro(["complaints", "show", "1", "--data", data]).stdout;
+  assert.match(show, /^arrival: +2026-01-20T11:55:00\.000Z \(Received\)$/m);
+  assert.match(show, /^source: +203\.0\.113\.200 port 5500 \(Received\)$/m);
+  assert.match(show, /^attribution: +port-block$/m);
 });

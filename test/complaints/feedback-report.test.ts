@@ -76,16 +76,27 @@ test("bad values are rejected with the field named", () => {
   assert.equal(reasonOf(`${REQUIRED}this is prose\n`), 'feedback-report: line 4: not a "Name: value" field');
 });
 
-test("Received-Date, the pre-RFC 5965 name, is read as Arrival-Date", () => {
+test("Received-Date, the pre-RFC 5965 name, is read as Arrival-Date; the field that gave the time is said", () => {
   const result = parseFeedbackReport(`${REQUIRED}Received-Date: Wed, 22 Jan 2020 03:38:34 +0000\n`);
   assert.ok(result.ok);
   assert.equal(result.report.arrivalMs, Date.parse("2020-01-22T03:38:34Z"));
+  assert.equal(result.report.arrivalField, "Received-Date");
+  const arrival = parseFeedbackReport(`${REQUIRED}Arrival-Date: Wed, 22 Jan 2020 03:38:34 +0000\n`);
+  assert.equal(arrival.ok && arrival.report.arrivalField, "Arrival-Date");
+  const neither = parseFeedbackReport(REQUIRED);
+  assert.deepEqual(
+    neither.ok && [neither.report.arrivalMs, neither.report.arrivalField, neither.report.sourceIp],
+    [null, null, null],
+  );
 });
 
 test("RFC 5322 dates: numeric and obsolete zones, two-digit years, comments; impossible days refused", () => {
   assert.equal(parseRfc5322Date("Thu, 01 Jan 2026 08:30:00 -0300"), Date.parse("2026-01-01T11:30:00Z"));
   assert.equal(parseRfc5322Date("1 Jan 26 11:30 GMT"), Date.parse("2026-01-01T11:30:00Z"));
   assert.equal(parseRfc5322Date("Fri, 21 Nov 97 09:55:06 PST (Pacific)"), Date.parse("1997-11-21T17:55:06Z"));
+  // Not RFC 5322, but how feedback loops write Arrival-Date and Received-Date.
+  assert.equal(parseRfc5322Date("Thu, 01 Jan 2026 11:31:00 UTC"), Date.parse("2026-01-01T11:31:00Z"));
+  assert.equal(parseRfc5322Date("Mon,  1 Jul 2013 14:37:29 -0400 (EDT)"), Date.parse("2013-07-01T18:37:29Z"));
   assert.equal(parseRfc5322Date("2026-01-01T11:30:00Z"), undefined);
   assert.equal(parseRfc5322Date("Thu, 31 Apr 2026 10:00:00 +0000"), undefined);
   assert.equal(parseRfc5322Date("Thu, 01 Jan 2026 25:00:00 +0000"), undefined);
@@ -134,13 +145,15 @@ test("a valid report rendered with extra fields parses to the same values", () =
       fc.ipV4(),
       fc.integer({ min: Date.parse("1990-01-01T00:00:00Z"), max: Date.parse("2090-01-01T00:00:00Z") }),
       fc.array(fc.record({ name: fieldName.map((n) => `X-${n}`), value: fieldValue }), { maxLength: 5 }),
-      (type, agent, ip, ms, extra) => {
+      // Zones as generators write UTC.
+      fc.constantFrom("GMT", "UTC", "+0000", "-0000 (UTC)"),
+      (type, agent, ip, ms, extra, zone) => {
         const seconds = Math.floor(ms / 1000) * 1000;
         const fields = [
           { name: "Feedback-Type", value: type },
           { name: "User-Agent", value: agent },
           { name: "Version", value: "1" },
-          { name: "Arrival-Date", value: new Date(seconds).toUTCString() },
+          { name: "Arrival-Date", value: new Date(seconds).toUTCString().replace("GMT", zone) },
           { name: "Source-IP", value: ip },
           ...extra.map((f) => ({ ...f })),
         ];

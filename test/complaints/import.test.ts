@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import Database from "better-sqlite3";
 import {
   complaintReport,
   complaintSeries,
@@ -12,7 +13,7 @@ import {
 } from "../../src/complaints/index.js";
 import { type Address, formatAddress } from "../../src/core/index.js";
 import { loadPlan } from "../../src/plan/index.js";
-import { openStore, type Store } from "../../src/store/index.js";
+import { migrate, openStore, readMigrations, type Store } from "../../src/store/index.js";
 import { importLeases } from "../../src/subscribers/index.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -63,6 +64,7 @@ test("a Maildir: cur/ and new/ are read, tmp/ is not; complaints are attributed 
     poolKind: null,
     region: null,
     subscriber: "ana@isp.example",
+    subscriberMatch: "address",
   });
   assert.deepEqual(xarf?.attribution, {
     asn: 64500,
@@ -73,6 +75,7 @@ test("a Maildir: cur/ and new/ are read, tmp/ is not; complaints are attributed 
     poolKind: "static",
     region: "sul",
     subscriber: null,
+    subscriberMatch: "none",
   });
   const evidence = join(data, arf?.reports[0]?.rawPath as string);
   assert.deepEqual(readFileSync(evidence), readFileSync(fixture("arf-ipv6-headers-only.eml")));
@@ -81,15 +84,16 @@ test("a Maildir: cur/ and new/ are read, tmp/ is not; complaints are attributed 
 test("a folder: duplicates count once, a report imported again adds nothing, rejected items are kept with their reason", async (t) => {
   const { store, data } = await storeWithLeases(t);
   const folder = tempDir(t, "reports");
-  for (const name of readdirSync(FIXTURES)) copyFileSync(fixture(name), join(folder, name));
+  for (const entry of readdirSync(FIXTURES, { withFileTypes: true }))
+    if (entry.isFile()) copyFileSync(fixture(entry.name), join(folder, entry.name));
   writeFileSync(join(folder, "truncated.json"), '{ "xarf_version": "4.0.0", ');
   writeFileSync(join(folder, "notes.txt"), "not a report, not read");
 
   const first = await importComplaints(store, data, folder, { networks });
   assert.equal(first.items, 14);
-  assert.equal(first.imported, 7);
+  assert.equal(first.imported, 8);
   assert.equal(first.duplicates, 1, "arf-ipv6-same-message.eml reports the same original message");
-  assert.equal(first.rejected, 6);
+  assert.equal(first.rejected, 5);
   assert.deepEqual(
     first.rejections.map((r) => `${r.source.slice(folder.length + 1)}: ${r.reason}`),
     [
@@ -97,7 +101,6 @@ test("a folder: duplicates count once, a report imported again adds nothing, rej
       "no-feedback-part.eml: no message/feedback-report part",
       "not-arf.eml: not an abuse report: text/plain, not multipart/report; report-type=feedback-report or X-ARF",
       "reports.mbox:2: not an abuse report: text/plain, not multipart/report; report-type=feedback-report or X-ARF",
-      "rfc5965-b1-simple.eml: no Source-IP in the feedback report",
       "truncated.json: not valid JSON",
     ],
   );
@@ -110,7 +113,7 @@ test("a folder: duplicates count once, a report imported again adds nothing, rej
   }
 
   const again = await importComplaints(store, data, folder, { networks });
-  assert.deepEqual([again.imported, again.duplicates, again.alreadyImported, again.rejected], [0, 0, 8, 6]);
+  assert.deepEqual([again.imported, again.duplicates, again.alreadyImported, again.rejected], [0, 0, 9, 5]);
   const ipv6 = listComplaints(store).find((c) => c.sourceIp === "2001:db8:1:1ab::5");
   assert.equal(ipv6?.duplicates, 1);
   assert.equal(ipv6?.reports.length, 2);
@@ -141,7 +144,7 @@ test("reports and series count complaints per key, duplicates apart; --plan re-r
   assert.deepEqual(
     complaintReport(store, { by: "subscriber" }).map((r) => [r.key, r.complaints, r.duplicates]),
     [
-      [null, 4, 0],
+      [null, 5, 0],
       ["ana@isp.example", 2, 1],
       ["bia@isp.example", 1, 0],
     ],
@@ -162,7 +165,7 @@ test("reports and series count complaints per key, duplicates apart; --plan re-r
     complaintReport(store, { by: "region", plan }).map((r) => [r.key, r.complaints]),
     [
       ["sul", 4],
-      [null, 3],
+      [null, 4],
     ],
   );
   assert.deepEqual(
@@ -199,14 +202,128 @@ test("reports and series count complaints per key, duplicates apart; --plan re-r
     ],
   );
 
-  assert.equal(reattributeComplaints(store, { networks, plan }), 7);
+  assert.equal(reattributeComplaints(store, { networks, plan }), 8);
   assert.deepEqual(
     complaintReport(store, { by: "pool" }).map((r) => [r.key, r.complaints]),
     [
-      [null, 3],
+      [null, 4],
       ["adsl-poa-1", 2],
       ["198.51.100.0/26", 1],
       ["business-poa", 1],
+    ],
+  );
+});
+
+test("reports as providers send them are imported, each with the rules that gave its source and time", async (t) => {
+  const { store, data } = await storeWithLeases(t);
+  const result = await importComplaints(store, data, fixture("providers"), { networks });
+  assert.deepEqual(
+    [result.items, result.imported, result.rejected, result.rejections.map((r) => r.reason)],
+    [
+      8,
+      7,
+      1,
+      [
+        "not an abuse report: multipart/report; report-type=delivery-status, not multipart/report; report-type=feedback-report or X-ARF",
+      ],
+    ],
+  );
+  assert.deepEqual(
+    listComplaints(store).map((c) => [
+      c.subject ?? c.originalKey,
+      c.sourceRule,
+      c.timeRule,
+      c.attribution.subscriber,
+    ]),
+    [
+      ["report:20260101-utc-0001", "Source", "Date", "bia@isp.example"],
+      ["Seguro barato", "Source-IP", "Date", "bia@isp.example"],
+      ["Oportunidade", "Source-IP", "Received", "bia@isp.example"],
+      ["Bolsa de valores", "Source-IP", "Arrival-Date", "caio@isp.example"],
+      ["Renda extra", "Source-IP", "Received-Date", "bia@isp.example"],
+      ["Promoção de verão", "X-Originating-IP", "Received-Date", "ana@isp.example"],
+      ["Cupom exclusivo", "Source-IP", "Arrival-Date", "bia@isp.example"],
+    ],
+  );
+});
+
+test("CGNAT: a complaint is its port block's subscriber's; without a port or a block holding it, a shared address", async (t) => {
+  const data = tempDir(t, "complaints-cgnat");
+  const store = openStore(data);
+  t.after(() => store.close());
+  await importLeases(store, "test/fixtures/leases/detail-cgnat-nokia", "radius-detail");
+  await importLeases(store, "test/fixtures/leases/kea-leases4.csv", "kea-csv");
+  await importComplaints(store, data, fixture("cgnat"), { networks });
+  const byMessage = () =>
+    listComplaints(store).map((c) => [
+      c.originalMessageId,
+      c.sourcePort,
+      c.attribution.subscriberMatch,
+      c.attribution.subscriber,
+    ]);
+  const expected = [
+    ["relampago-1155@isp.example", 5500, "port-block", "dani@isp.example"],
+    ["20260120-1140-c@isp.example", 9000, "shared-address", null],
+    ["20260120-1135-b@isp.example", null, "shared-address", null],
+    ["20260120-1130-a@isp.example", 2500, "port-block", "edu@isp.example"],
+  ];
+  assert.deepEqual(byMessage(), expected);
+  assert.deepEqual(
+    complaintReport(store, { by: "attribution" }).map((r) => [r.key, r.complaints]),
+    [
+      ["port-block", 2],
+      ["shared-address", 2],
+    ],
+  );
+  // A whole-address lease (Kea carries no port sets) answers whatever the port.
+  const kea = readFileSync(fixture("cgnat/port-2500.eml"), "utf8")
+    .replaceAll("203.0.113.200", "192.0.2.20")
+    .replace("Arrival-Date: Tue, 20 Jan 2026 11:30:00 +0000", "Arrival-Date: Thu, 01 Jan 2026 10:30:00 +0000")
+    .replaceAll("20260120-1130-a", "kea-1030");
+  const keaFile = join(tempDir(t, "complaints-kea"), "kea.eml");
+  writeFileSync(keaFile, kea);
+  await importComplaints(store, data, keaFile, { networks });
+  const keaComplaint = listComplaints(store).find((c) => c.sourceIp === "192.0.2.20");
+  assert.deepEqual(
+    [
+      keaComplaint?.sourcePort,
+      keaComplaint?.attribution.subscriberMatch,
+      keaComplaint?.attribution.subscriber,
+    ],
+    [2500, "address", "00:16:3e:12:34:56"],
+  );
+  // Attributing again keeps using each complaint's port.
+  assert.equal(reattributeComplaints(store, { networks }), 5);
+  assert.deepEqual(byMessage().slice(0, 4), expected);
+});
+
+test("complaints stored before the rules were recorded get the rules their import used", (t) => {
+  const migrations = readMigrations("src/store/migrations");
+  const db = new Database(join(tempDir(t, "complaints-migrate"), "old.db"));
+  t.after(() => db.close());
+  migrate(
+    db,
+    migrations.filter((m) => m.version < 16),
+  );
+  const insert = db.prepare(
+    `INSERT INTO complaints (original_key, format, version, source_ip, arrival_ms, incidents, fields_json, subscriber,
+       feedback_type, imported_at) VALUES (?, ?, ?, '203.0.113.10', 0, 1, ?, ?, 'abuse', '')`,
+  );
+  insert.run("a", "arf", "1", JSON.stringify([["Arrival-Date", "x"]]), "ana@isp.example");
+  insert.run("b", "arf", "0.1", JSON.stringify([["Received-Date", "x"]]), null);
+  insert.run("c", "xarf", "4.0.0", "[]", null);
+  insert.run("d", "xarf", "0.2", "[]", null);
+  migrate(db, migrations);
+  assert.deepEqual(
+    db
+      .prepare("SELECT original_key, source_rule, time_rule, subscriber_match FROM complaints ORDER BY id")
+      .raw()
+      .all(),
+    [
+      ["a", "Source-IP", "Arrival-Date", "address"],
+      ["b", "Source-IP", "Received-Date", "none"],
+      ["c", "source_identifier", "timestamp", "none"],
+      ["d", "Source", "Date", "none"],
     ],
   );
 });

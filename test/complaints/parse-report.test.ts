@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import fc from "fast-check";
-import { type ParsedComplaint, parseReport } from "../../src/complaints/index.js";
+import { type ParsedComplaint, parseReport, SOURCE_RULES, TIME_RULES } from "../../src/complaints/index.js";
 import { formatAddress } from "../../src/core/index.js";
 
 const FIXTURES = "test/fixtures/complaints";
@@ -41,11 +41,13 @@ test("RFC 5965 B.2 (every field) is read; its original has no Message-ID in its 
   );
 });
 
-test("RFC 5965 B.1 (required fields only) has no Source-IP: rejected, it cannot be attributed", async () => {
-  assert.equal(
-    await reason(readFileSync(`${FIXTURES}/rfc5965-b1-simple.eml`)),
-    "no Source-IP in the feedback report",
-  );
+test("RFC 5965 B.1 (the required fields only): source and time from the original's Received:", async () => {
+  const c = await parsed("rfc5965-b1-simple.eml");
+  assert.equal(formatAddress(c.sourceIp), "192.0.2.1");
+  assert.equal(c.sourceRule, "Received");
+  assert.equal(new Date(c.arrivalMs).toISOString(), "2005-03-08T18:00:00.000Z");
+  assert.equal(c.timeRule, "Received");
+  assert.equal(c.originalKey, "message-id:8787KJKJ3K4J3K4J3K4J3.mail@example.net");
 });
 
 test("an IPv6 report with text/rfc822-headers: Message-ID, encoded subject, port and incidents", async () => {
@@ -83,6 +85,125 @@ test("legacy X-ARF mail (X-XARF: PLAIN): Source with Source-Type ipv4, Date in R
   assert.equal(c.arrivalMs, Date.parse("2026-01-10T02:14:15Z"));
   assert.equal(c.sourcePort, 587);
   assert.equal(c.originalKey, "report:20260110-0001");
+});
+
+test("reports shaped as mailbox providers send them: the source and time, and which rule gave each", async () => {
+  const shapes: Record<string, [string, number | null, string, string, string, string | null]> = {
+    // No Source-IP; the address the provider added as X-Originating-IP, the time in Received-Date.
+    "yahoo-no-source-ip.eml": [
+      "203.0.113.10",
+      null,
+      "X-Originating-IP",
+      "2026-01-01T11:40:10.000Z",
+      "Received-Date",
+      "feedback@arf.mail.yahoo.example",
+    ],
+    // Received-Date with a named zone and a comment; Redacted-Address fields kept.
+    "aol-received-date-est.eml": [
+      "203.0.113.11",
+      null,
+      "Source-IP",
+      "2026-01-01T13:05:12.000Z",
+      "Received-Date",
+      "scomp@aol.example",
+    ],
+    // "Source-Ip", fields in any order, an Arrival-Date in UTC.
+    "returnpath-arrival-utc.eml": [
+      "203.0.113.11",
+      null,
+      "Source-IP",
+      "2026-01-01T11:31:00.000Z",
+      "Arrival-Date",
+      "feedbackloop@comcastfbl.returnpath.example",
+    ],
+    // Forwarded by a CSIRT inside message/rfc822: the inner report's reporter; no Arrival-Date, the
+    // time of the first Received: from outside the partner (its internal hop has a private address).
+    "forwarded-report.eml": [
+      "203.0.113.11",
+      null,
+      "Source-IP",
+      "2026-01-01T14:20:05.000Z",
+      "Received",
+      "arf@mail.partner.example",
+    ],
+    // The original's headers in a nested multipart, as text/rfc822-header (singular).
+    "nested-original-headers.eml": [
+      "203.0.113.10",
+      null,
+      "Source-IP",
+      "2026-01-01T13:30:00.000Z",
+      "Arrival-Date",
+      "fbl@mx.webmail.example",
+    ],
+    // No date anywhere but the report's own Date.
+    "no-arrival-date.eml": [
+      "203.0.113.11",
+      null,
+      "Source-IP",
+      "2026-01-01T15:00:00.000Z",
+      "Date",
+      "reports@trap.example",
+    ],
+    // Legacy X-ARF with a Date in UTC.
+    "xarf-date-utc.eml": [
+      "203.0.113.11",
+      587,
+      "Source",
+      "2026-01-01T16:00:00.000Z",
+      "Date",
+      "reports@honeypot.example",
+    ],
+  };
+  for (const [file, [source, port, sourceRule, time, timeRule, reporter]] of Object.entries(shapes)) {
+    const c = await parsed(`providers/${file}`);
+    assert.deepEqual(
+      [
+        formatAddress(c.sourceIp),
+        c.sourcePort,
+        c.sourceRule,
+        new Date(c.arrivalMs).toISOString(),
+        c.timeRule,
+        c.reporter,
+      ],
+      [source, port, sourceRule, time, timeRule, reporter],
+      file,
+    );
+  }
+  const yahoo = await parsed("providers/yahoo-no-source-ip.eml");
+  assert.equal(yahoo.subject, "Promoção de verão");
+  assert.equal(yahoo.originalKey, "message-id:20260101114002.77@pc-ana.isp.example");
+  const aol = await parsed("providers/aol-received-date-est.eml");
+  assert.deepEqual(
+    aol.fields.filter((f) => f.name === "Redacted-Address").map((f) => f.value),
+    ["redacted", "redacted@"],
+  );
+  // Exim records the client's port: the trace gives it with the address.
+  const exim = await parsed("cgnat/exim-trace-port.eml");
+  assert.deepEqual(
+    [formatAddress(exim.sourceIp), exim.sourcePort, exim.sourceRule],
+    ["203.0.113.200", 5500, "Received"],
+  );
+});
+
+test("what is not a report stays refused, and so is a report no rule gives a source for", async () => {
+  assert.equal(
+    await reason(readFileSync(`${FIXTURES}/providers/delivery-status.eml`)),
+    "not an abuse report: multipart/report; report-type=delivery-status, not multipart/report; report-type=feedback-report or X-ARF",
+  );
+  // Without Source-IP, a trace of internal hops names no source.
+  const sourceless = readFileSync(`${FIXTURES}/providers/no-arrival-date.eml`, "utf8").replace(
+    "Source-IP: 203.0.113.11\n",
+    "",
+  );
+  assert.equal(
+    await reason(sourceless),
+    "no source address: no Source-IP, and no X-Originating-IP or Received: from outside the reporter in the original",
+  );
+  // A Source-Port without a Source-IP is not a source either.
+  assert.equal(
+    await reason(sourceless.replace("Version: 1\n", "Version: 1\nSource-Port: 25\n")),
+    "no source address: no Source-IP, and no X-Originating-IP or Received: from outside the reporter in the original",
+  );
 });
 
 test("malformed reports are rejected with a one-line reason", async () => {
@@ -132,6 +253,12 @@ test("random bytes, as a message or as JSON, never throw", async () => {
       async (bytes, kind) => {
         const result = await parseReport(bytes, kind);
         if (!result.ok) assert.ok(result.reason.length > 0 && !result.reason.includes("\n"));
+        // The store refuses rules it does not know.
+        else
+          assert.ok(
+            SOURCE_RULES.includes(result.complaint.sourceRule) &&
+              TIME_RULES.includes(result.complaint.timeRule),
+          );
       },
     ),
     { numRuns: 200 },
