@@ -68,6 +68,19 @@ interface Row {
   imported_at: string;
 }
 
+/** The attribution's columns, in the order both the insert and the update name them. */
+const attributionValues = (a: Attribution) => [
+  a.asn,
+  a.asName,
+  a.country,
+  a.isp,
+  a.pool,
+  a.poolKind,
+  a.region,
+  a.subscriber,
+  a.subscriberMatch,
+];
+
 /** True when a report with these raw bytes was imported before. */
 export function reportKnown(store: Store, rawSha256: string): boolean {
   return store.prepare("SELECT 1 FROM complaint_reports WHERE raw_sha256 = ?").get(rawSha256) !== undefined;
@@ -126,15 +139,7 @@ export function recordReport(
           c.subject,
           c.originalMessageId,
           JSON.stringify(c.fields.map((f) => [f.name, f.value])),
-          a.asn,
-          a.asName,
-          a.country,
-          a.isp,
-          a.pool,
-          a.poolKind,
-          a.region,
-          a.subscriber,
-          a.subscriberMatch,
+          ...attributionValues(a),
           now,
         );
       id = Number(inserted.lastInsertRowid);
@@ -230,16 +235,5 @@ export function updateAttribution(store: Store, id: number, a: Attribution): voi
       `UPDATE complaints SET asn = ?, as_name = ?, country = ?, isp = ?, pool = ?, pool_kind = ?, region = ?,
          subscriber = ?, subscriber_match = ? WHERE id = ?`,
     )
-    .run(
-      a.asn,
-      a.asName,
-      a.country,
-      a.isp,
-      a.pool,
-      a.poolKind,
-      a.region,
-      a.subscriber,
-      a.subscriberMatch,
-      id,
-    );
+    .run(...attributionValues(a), id);
 }

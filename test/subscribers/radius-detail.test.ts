@@ -109,6 +109,25 @@ const session = fc.record({
   withInterim: fc.boolean(),
 });
 
+/** Record `i` of a session as FreeRADIUS writes it: header line, attributes, blank line. */
+function sessionRecord(
+  i: number,
+  status: string,
+  atMs: number,
+  subscriber: string,
+  attributes: readonly string[],
+): string[] {
+  return [
+    ctime(atMs),
+    `\tAcct-Session-Id = "${i.toString(16)}"`,
+    `\tAcct-Status-Type = ${status}`,
+    `\tUser-Name = ${quote(subscriber)}`,
+    "\tNAS-IP-Address = 198.51.100.1",
+    ...attributes,
+    "",
+  ];
+}
+
 test("sessions rendered as a detail file read back as the same leases", async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(session, { maxLength: 20 }), async (sessions) => {
@@ -121,16 +140,9 @@ test("sessions rendered as a detail file read back as the same leases", async ()
         s: (typeof sessions)[number],
       ) => {
         const stamp = s.epochTimes ? `${atMs / 1000}` : eventTimestamp(atMs);
+        const where = `\tFramed-IP-Address = ${formatAddress(s.address)}`;
         lines.push(
-          ctime(atMs),
-          `\tAcct-Session-Id = "${i.toString(16)}"`,
-          `\tAcct-Status-Type = ${status}`,
-          `\tUser-Name = ${quote(s.subscriber)}`,
-          "\tNAS-IP-Address = 198.51.100.1",
-          `\tFramed-IP-Address = ${formatAddress(s.address)}`,
-          `\tEvent-Timestamp = ${stamp}`,
-          ...extra,
-          "",
+          ...sessionRecord(i, status, atMs, s.subscriber, [where, `\tEvent-Timestamp = ${stamp}`, ...extra]),
         );
       };
       sessions.forEach((s, i) => {
@@ -340,14 +352,10 @@ test("port blocks written in each vendor's shape read back as the same leases", 
         s: (typeof sessions)[number],
       ) =>
         lines.push(
-          ctime(atMs),
-          `\tAcct-Session-Id = "${i.toString(16)}"`,
-          `\tAcct-Status-Type = ${status}`,
-          `\tUser-Name = ${quote(s.subscriber)}`,
-          "\tNAS-IP-Address = 198.51.100.1",
-          `\tEvent-Timestamp = ${eventTimestamp(atMs)}`,
-          ...attributes,
-          "",
+          ...sessionRecord(i, status, atMs, s.subscriber, [
+            `\tEvent-Timestamp = ${eventTimestamp(atMs)}`,
+            ...attributes,
+          ]),
         );
       sessions.forEach((s, i) => {
         const last = Math.min(s.first + s.size, 65535);
