@@ -10,7 +10,6 @@ interface Row extends Omit<Commitment, "public"> {
 
 const COLUMNS = "id, org_id, kind, region_id, target, due, document_id, public";
 const toCommitment = (row: Row): Commitment => ({ ...row, public: row.public === 1 });
-const REFERENCES = "organisation, region or document";
 
 /** The commitments `reader` may see, of one organisation or of all. */
 export function listCommitments(store: Store, reader: Actor, filter: { orgId?: string } = {}): Commitment[] {
@@ -53,7 +52,7 @@ export function createCommitment(store: Store, actor: Actor, input: unknown): Co
           c.public === false ? 0 : 1,
           new Date().toISOString(),
         ).lastInsertRowid,
-    REFERENCES,
+    { store, organisation: c.org_id, region: c.region_id, document: c.document_id },
   );
   return getCommitment(store, Number(id));
 }
@@ -76,7 +75,7 @@ export function updateCommitment(store: Store, actor: Actor, id: number, input: 
           after.public ? 1 : 0,
           id,
         ),
-    REFERENCES,
+    { store, document: after.document_id },
   );
   return getCommitment(store, id);
 }

@@ -77,7 +77,7 @@ export function createDocument(store: Store, actor: Actor, input: unknown): Prog
           doc.public === false ? 0 : 1,
           new Date().toISOString(),
         ).lastInsertRowid,
-    "organisation",
+    { store, organisation: doc.org_id },
   );
   return getDocument(store, Number(id));
 }
@@ -103,7 +103,7 @@ export function updateDocument(store: Store, actor: Actor, id: number, input: un
           after.public ? 1 : 0,
           id,
         ),
-    "organisation",
+    { store, organisation: after.org_id },
   );
   return getDocument(store, id);
 }

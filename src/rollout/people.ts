@@ -4,7 +4,6 @@ import { checkedWrite, forbidden, notFound, RolloutError } from "./errors.js";
 import type { Person, ProgrammeRole } from "./model.js";
 import { parseInput, personChange, personInput } from "./schemas.js";
 
-const REFERENCES = "organisation or operator account";
 const LINKED = "that operator account is already linked to a person of the programme";
 
 const one = (store: Store, id: number) =>
@@ -73,7 +72,7 @@ export function createPerson(store: Store, actor: Actor, input: unknown): Person
           person.username ?? null,
           new Date().toISOString(),
         ).lastInsertRowid,
-    REFERENCES,
+    { store, organisation: person.org_id, login: person.username },
     LINKED,
   );
   return getPerson(store, Number(id));
@@ -93,7 +92,7 @@ export function updatePerson(store: Store, actor: Actor, id: number, input: unkn
           "UPDATE rollout_people SET org_id = ?, role = ?, name = ?, email = ?, username = ? WHERE id = ?",
         )
         .run(after.org_id ?? null, after.role, after.name, after.email ?? null, after.username ?? null, id),
-    REFERENCES,
+    { store, organisation: after.org_id, login: after.username },
     LINKED,
   );
   return getPerson(store, id);

@@ -17,7 +17,8 @@ export function createRegion(store: Store, actor: Actor, input: unknown): Region
       store
         .prepare("INSERT INTO rollout_regions (id, name, created_at) VALUES (?, ?, ?)")
         .run(region.id, region.name, new Date().toISOString()),
-    "region",
+    { store },
+    `region ${region.id} already exists`,
   );
   return region;
 }
@@ -69,7 +70,7 @@ export function setCalendarEntry(store: Store, actor: Actor, input: unknown): Ca
              observe_from = excluded.observe_from, enforce_from = excluded.enforce_from`,
         )
         .run(saved),
-    "organisation or region",
+    { store, organisation: saved.org_id, region: saved.region_id },
   );
   return saved;
 }

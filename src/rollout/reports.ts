@@ -89,7 +89,7 @@ export function appendReports(
           ),
         ),
       )(),
-    "organisation or region",
+    { store, organisation: submission.orgId, region: reports.map((r) => r.region) },
   );
 }
 

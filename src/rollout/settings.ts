@@ -1,6 +1,6 @@
 import type { Store } from "../store/index.js";
 import { type Actor, readsEverything, requireWrite } from "./access.js";
-import { forbidden } from "./errors.js";
+import { forbidden, requireKnown } from "./errors.js";
 import { parseInput, settingsInput } from "./schemas.js";
 
 export interface ProgrammeSettings {
@@ -40,6 +40,9 @@ export function readSettingsAs(store: Store, reader: Actor): ProgrammeSettings {
 export function changeSettings(store: Store, actor: Actor, input: unknown): ProgrammeSettings {
   const change = parseInput(settingsInput, input);
   requireWrite(actor, null, "coordinator");
+  // No foreign key holds these: an unknown one would fail only later, at a subscriber's report.
+  const named = [change.plan_org, change.default_org].filter((id): id is string => typeof id === "string");
+  requireKnown({ store, organisation: named });
   const put = store.prepare(
     "INSERT INTO rollout_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
   );

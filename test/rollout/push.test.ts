@@ -91,7 +91,7 @@ test("a correctly signed push with an unknown region or a bad value is a 400, an
   const before = snapshot(p.store);
   const response = await p.request(null, "POST", "/api/rollout/reports", unknownRegion);
   assert.equal(response.statusCode, 400);
-  assert.match(response.json().error, /unknown organisation or region/);
+  assert.match(response.json().error, /^unknown region "nowhere"$/);
   const badValue = signPush("a", [{ ...REPORT, adoption_pct: 140 }], key);
   const bad = await p.request(null, "POST", "/api/rollout/reports", badValue);
   assert.equal(bad.statusCode, 400);
