@@ -9,7 +9,7 @@ import {
   type Organisation,
   type StatusReport,
 } from "../../src/rollout/index.js";
-import { noiseAroundSwitches } from "../../src/rollout/noise.js";
+import { FEW_NETWORKS, noiseAroundSwitches } from "../../src/rollout/noise.js";
 import { silentReporters } from "../../src/rollout/progress.js";
 
 const d = parseDay;
@@ -104,13 +104,25 @@ test("the national adoption weighs organisations by subscribers and sums their l
   );
 });
 
+/** A region-day's count with no form reports unless given. */
+const noise = (
+  day: string,
+  records: number,
+  form = { form_reports: 0, networks: 0, from_busiest_network: 0 },
+) => ({
+  region_id: "n",
+  day: d(day),
+  records,
+  ...form,
+});
+
 test("noise after a switch above the threshold raises an alert; the same count before the switch does not", () => {
   const switches = new Map<string, Day>([["n", d("2021-03-10")]]);
   const counts = [
-    { region_id: "n", day: d("2021-03-05"), records: 30 },
-    { region_id: "n", day: d("2021-03-10"), records: 12 },
-    { region_id: "n", day: d("2021-03-11"), records: 10 },
-    { region_id: "n", day: d("2021-03-12"), records: 4 },
+    noise("2021-03-05", 30),
+    noise("2021-03-10", 12),
+    noise("2021-03-11", 10),
+    noise("2021-03-12", 4),
   ];
   const [north] = noiseAroundSwitches(counts, switches, d("2021-03-20"), 10);
   assert.deepEqual(
@@ -120,6 +132,33 @@ test("noise after a switch above the threshold raises an alert; the same count b
   assert.equal(north?.days[0]?.day, "2021-03-03");
   assert.equal(north?.days.at(-1)?.day, "2021-03-20");
   assert.equal(noiseAroundSwitches(counts, switches, d("2021-03-20"), 20)[0]?.alerts.length, 0);
+});
+
+test("an alert is from few networks when most of its records are form reports from few networks or mostly one", () => {
+  const switches = new Map<string, Day>([["n", d("2021-03-10")]]);
+  const form = (form_reports: number, networks: number, from_busiest_network: number) => ({
+    form_reports,
+    networks,
+    from_busiest_network,
+  });
+  const counts = [
+    noise("2021-03-10", 40, form(40, FEW_NETWORKS - 1, 10)),
+    noise("2021-03-11", 40, form(40, 20, 21)),
+    noise("2021-03-12", 40, form(40, 20, 20)),
+    noise("2021-03-13", 40, form(20, 1, 20)),
+    noise("2021-03-14", 40),
+  ];
+  const [north] = noiseAroundSwitches(counts, switches, d("2021-03-20"), 10);
+  assert.deepEqual(
+    north?.alerts.map((a) => [a.day, a.networks, a.few_networks]),
+    [
+      ["2021-03-10", FEW_NETWORKS - 1, true],
+      ["2021-03-11", 20, true],
+      ["2021-03-12", 20, false],
+      ["2021-03-13", 1, false],
+      ["2021-03-14", 0, false],
+    ],
+  );
 });
 
 test("who has not reported: entries under way without a report within the interval", () => {

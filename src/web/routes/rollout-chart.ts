@@ -50,10 +50,19 @@ ${runs.filter((run) => run.length > 0).map((run) => html`<polyline fill="none" s
 </figure>`;
 }
 
-/** One bar per day, red above `threshold`, with the threshold as a dashed line and the switch day marked. */
+/**
+ * One bar per day, red above `threshold` (amber when its reports came from few networks), with
+ * the threshold as a dashed line and the switch day marked.
+ */
 export function noiseChart(
   title: string,
-  days: readonly { day: string; after_switch: number; records: number }[],
+  days: readonly {
+    day: string;
+    after_switch: number;
+    records: number;
+    networks: number;
+    few_networks: boolean;
+  }[],
   threshold: number,
 ): Html {
   if (days.length === 0) return html`<p class="empty">${title}: the switch is more than a week away.</p>`;
@@ -68,7 +77,7 @@ export function noiseChart(
 <line x1="${PAD.left}" y1="${HEIGHT - PAD.bottom}" x2="${WIDTH - PAD.right}" y2="${HEIGHT - PAD.bottom}" stroke="#999"/>
 ${days.map(
   (d, i) =>
-    html`<rect x="${(PAD.left + i * barWidth + 1).toFixed(1)}" y="${yOf(d.records).toFixed(1)}" width="${Math.max(1, barWidth - 2).toFixed(1)}" height="${(HEIGHT - PAD.bottom - yOf(d.records)).toFixed(1)}" fill="${d.after_switch >= 0 && d.records > threshold ? "#c0392b" : "#7f8c8d"}"><title>${d.day}: ${d.records}</title></rect>`,
+    html`<rect x="${(PAD.left + i * barWidth + 1).toFixed(1)}" y="${yOf(d.records).toFixed(1)}" width="${Math.max(1, barWidth - 2).toFixed(1)}" height="${(HEIGHT - PAD.bottom - yOf(d.records)).toFixed(1)}" fill="${d.after_switch >= 0 && d.records > threshold ? (d.few_networks ? "#d68910" : "#c0392b") : "#7f8c8d"}"><title>${d.day}: ${d.records}${d.few_networks ? ` from ${d.networks} ${d.networks === 1 ? "network" : "networks"}: possibly a flood` : ""}</title></rect>`,
 )}
 <line x1="${PAD.left}" y1="${yOf(threshold).toFixed(1)}" x2="${WIDTH - PAD.right}" y2="${yOf(threshold).toFixed(1)}" stroke="#c0392b" stroke-dasharray="4 3"/>
 <text x="${PAD.left - 6}" y="${(yOf(threshold) + 4).toFixed(1)}" text-anchor="end" font-size="11">${threshold}</text>

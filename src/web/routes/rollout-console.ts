@@ -136,7 +136,7 @@ function coordinatorPage(context: WebContext, request: FastifyRequest): string {
   const coordinator = me.role === "coordinator";
   const body = html`
 <p class="you">${me.role ? html`You take part as <strong>${me.role}</strong>${me.orgId ? html` of <a href="${PAGE}/orgs/${me.orgId}">${orgName(me.orgId)}</a>` : ""}.` : "You have no role in the programme: you can look, not change."}</p>
-${alerts.length ? html`<section class="alerts" role="alert"><h2>Noise alerts</h2><ul>${alerts.map((a) => html`<li><strong>${regionName(a.region_id)}</strong>: ${a.records} records on ${a.day}, day ${a.after_switch} after the switch (threshold ${view.settings.noise_alert_per_day} a day)</li>`)}</ul></section>` : ""}
+${alerts.length ? html`<section class="alerts" role="alert"><h2>Noise alerts</h2><ul>${alerts.map((a) => html`<li${a.few_networks ? html` data-few-networks` : ""}><strong>${regionName(a.region_id)}</strong>: ${a.records} records on ${a.day}, day ${a.after_switch} after the switch (threshold ${view.settings.noise_alert_per_day} a day)${a.form_reports ? `; ${a.form_reports} from the help form, from ${a.networks} ${a.networks === 1 ? "network" : "networks"}` : ""}${a.few_networks ? html` — <strong>from few networks: possibly a flood</strong>` : ""}</li>`)}</ul></section>` : ""}
 <section id="timeline"><h2>Programme timeline</h2>${timelineTable(view.timeline, view.regions, orgName)}</section>
 <section id="commitments"><h2>Commitments</h2>${commitmentsTable(view.commitments, orgName)}</section>
 <section id="national"><h2>National curves</h2>

@@ -3,11 +3,23 @@
  * (category user-report) of the organisation whose plan holds the visitor's address, else of the
  * programme's default organisation. No account, so: a per-form token in a signed cookie, a
  * same-origin check, bounded fields and a rate limit. The visitor's address picks the
- * organisation and region and is not stored.
+ * organisation and region and is not stored; a keyed tag of its /24 or /48 is, so an alert can
+ * say how many networks its reports came from.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { addDays, type Day, parseAddress, today, tryParseDay, UserError } from "../../core/index.js";
+import {
+  addDays,
+  clientNetwork,
+  type Day,
+  formatPrefix,
+  networkOf,
+  parseAddress,
+  parseIpv4,
+  today,
+  tryParseDay,
+  UserError,
+} from "../../core/index.js";
 import { poolTable } from "../../plan/index.js";
 import { listRegions, readSettings, recordHelpFormNoise } from "../../rollout/index.js";
 import type { WebContext } from "../context.js";
@@ -42,6 +54,13 @@ class RateLimit {
       for (const [key, list] of this.seen) if (!list.some((t) => t > since)) this.seen.delete(key);
     return true;
   }
+}
+
+/** The IPv4 /24 or IPv6 /48 around an address: the many addresses one network holds count together. */
+function widerNetwork(address: string): string {
+  const client = clientNetwork(address);
+  if (client.includes(":")) return clientNetwork(address, 48);
+  return formatPrefix(networkOf({ family: 4, start: parseIpv4(client), length: 24 }));
 }
 
 /** The form token is random per page view; the cookie carries it with an HMAC under a per-process key. */
@@ -174,7 +193,12 @@ export function register(app: FastifyInstance, context: WebContext): void {
         503,
         "Reports cannot be taken here yet. Please call your provider.",
       );
-    recordHelpFormNoise(context.store, { ...owner, day: sinceDay(form.since), note: note || null });
+    recordHelpFormNoise(context.store, {
+      ...owner,
+      day: sinceDay(form.since),
+      note: note || null,
+      network: widerNetwork(request.ip),
+    });
     return reply
       .type(HTML_TYPE)
       .send(
