@@ -41,7 +41,13 @@ import { choiceOption, dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { startScheduler } from "./scheduler.js";
 import { shutdownSignal } from "./signals.js";
-import { type StoreOptions, storeOptions, withStore, withStoreAsync } from "./store-options.js";
+import {
+  type StoreOptions,
+  storeOptions,
+  withExistingStore,
+  withStore,
+  withStoreAsync,
+} from "./store-options.js";
 
 interface AnalysisOptions extends StoreOptions {
   plan?: string;
@@ -295,7 +301,7 @@ export function registerFlowsCommands(program: Command): void {
       const plan = loadedPlan(options);
       const window = windowOf(options);
       const thresholds = thresholdsOf(options);
-      const senders = withStore(options, (store) =>
+      const senders = withExistingStore(options, (store) =>
         directSenders(store, plan, {
           window,
           ...(options.region ? { region: options.region } : {}),
@@ -322,7 +328,7 @@ export function registerFlowsCommands(program: Command): void {
       const plan = loadedPlan(options);
       const window = windowOf(options);
       const thresholds = thresholdsOf(options);
-      const impact = withStore(options, (store) =>
+      const impact = withExistingStore(options, (store) =>
         impactOn(store, plan, options.at, {
           window,
           ...(options.region ? { region: options.region } : {}),
@@ -405,7 +411,7 @@ export function registerFlowsCommands(program: Command): void {
     )
     .action((options: AnalysisOptions & { by: AdoptionGroup; interval: AdoptionInterval }) => {
       const plan = loadedPlan(options);
-      const rows = withStore(options, (store) =>
+      const rows = withExistingStore(options, (store) =>
         submissionAdoption(store, plan, {
           window: windowOf(options),
           ...(options.region ? { region: options.region } : {}),

@@ -32,7 +32,7 @@ import { dataDir, loadConfig } from "./config.js";
 import { choiceOption, dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { shutdownSignal } from "./signals.js";
-import { type StoreOptions, storeOptions, withStore } from "./store-options.js";
+import { type StoreOptions, storeOptions, withExistingStore } from "./store-options.js";
 
 function endpointOption(text: string): Endpoint {
   try {
@@ -183,7 +183,7 @@ export function registerHoneypotCommands(program: Command): void {
           options.homeCountry ?? (options.config ? loadConfig(options.config).honeypot.country : undefined);
         const needsOrigin = options.by === "country" || options.by === "asn" || home !== undefined;
         const network = needsOrigin ? await networkMap(data) : NO_NETWORK_MAP;
-        const report = withStore(options, (store) =>
+        const report = withExistingStore(options, (store) =>
           honeypotReport(store, {
             by: options.by,
             ...(options.series ? { series: true } : {}),
@@ -220,7 +220,7 @@ export function registerHoneypotCommands(program: Command): void {
         "Example:\n  porteiro honeypot export --data data --format rbldnsd --since 2026-11-01 -o honeypot.zone",
     )
     .action((options: StoreOptions & { format: ExportFormat; since?: Day; output?: string }) => {
-      const sources = withStore(options, (store) =>
+      const sources = withExistingStore(options, (store) =>
         abusingSources(store, options.since ? dayStart(options.since) : 0),
       );
       const text = renderZone(sources, options.format, new Date());
@@ -234,7 +234,7 @@ export function registerHoneypotCommands(program: Command): void {
     .option("--limit <n>", "at most this many", (t) => Number.parseInt(t, 10), 50)
     .option("--format <format>", "table, json or csv", outputFormatOption, "table")
     .action((options: StoreOptions & { source?: string; limit: number; format: OutputFormat }) => {
-      const rows = withStore(options, (store) =>
+      const rows = withExistingStore(options, (store) =>
         listSessions(store, { ...(options.source ? { source: options.source } : {}), limit: options.limit }),
       );
       if (options.format === "json") {
@@ -266,7 +266,7 @@ export function registerHoneypotCommands(program: Command): void {
     .argument("<id>", "session id (from honeypot sessions)")
     .option("--format <format>", "table or json", outputFormatOption, "table")
     .action((id: string, options: StoreOptions & { format: OutputFormat }) => {
-      const detail = withStore(options, (store) => sessionDetail(store, Number.parseInt(id, 10)));
+      const detail = withExistingStore(options, (store) => sessionDetail(store, Number.parseInt(id, 10)));
       if (!detail) throw new UserError(`no honeypot session ${id}`);
       if (options.format === "json") {
         process.stdout.write(`${toJson(detail)}\n`);
@@ -289,7 +289,7 @@ export function registerHoneypotCommands(program: Command): void {
       "the sensor's running totals: sessions shed per bound, proxy requests refused, outbound attempts",
     )
     .action((options: StoreOptions) => {
-      process.stdout.write(`${toJson(withStore(options, sensorCounters))}\n`);
+      process.stdout.write(`${toJson(withExistingStore(options, sensorCounters))}\n`);
     });
 }
 

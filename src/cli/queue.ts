@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { UserError } from "../core/index.js";
-import { openStore } from "../store/index.js";
+import { openExistingStore } from "../store/index.js";
 import { Spool, type SpooledMessage, type SpooledRecipient } from "../submission/index.js";
 import { dataDir } from "./config.js";
 import { outputFormatOption } from "./options.js";
@@ -9,7 +9,7 @@ import type { StoreOptions } from "./store-options.js";
 
 function withSpool<T>(options: StoreOptions, work: (spool: Spool) => T): T {
   const dir = dataDir(options);
-  const db = openStore(dir);
+  const db = openExistingStore(dir);
   try {
     return work(new Spool(db, dir));
   } finally {

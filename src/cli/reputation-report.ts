@@ -19,7 +19,7 @@ import {
   seriesRows,
   snapshotDates,
 } from "../reputation/index.js";
-import { openStore, type Store } from "../store/index.js";
+import { openExistingStore, type Store } from "../store/index.js";
 import { dataDir, planPath } from "./config.js";
 import { choiceOption, dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, printable, table, toJson } from "./output.js";
@@ -120,7 +120,7 @@ export function registerReputationReport(group: Command): Command {
       if (options.rank && options.by !== "country")
         throw new UserError("--rank ranks countries; leave out --by");
       const dir = dataDir(options);
-      const store = openStore(dir);
+      const store = openExistingStore(dir);
       try {
         const source = storeSnapshots(store, dir);
         const lists = listsOf(source, options.list, dir);

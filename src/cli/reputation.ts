@@ -8,7 +8,7 @@ import {
   ZONE_TYPES,
   type ZoneType,
 } from "../reputation/index.js";
-import { openStore } from "../store/index.js";
+import { openExistingStore, openStore } from "../store/index.js";
 import { dataDir } from "./config.js";
 import { choiceOption, countOption, dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
@@ -98,7 +98,7 @@ async function runImport(
 }
 
 function printLists(options: { data?: string; config?: string; list?: string; format: OutputFormat }): void {
-  const store = openStore(dataDir(options));
+  const store = openExistingStore(dataDir(options));
   let snapshots: ReturnType<typeof listSnapshots>;
   try {
     snapshots = listSnapshots(store, options.list);

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { openStore, type Store } from "../store/index.js";
+import { openExistingStore, openStore, type Store } from "../store/index.js";
 import { dataDir } from "./config.js";
 
 /** The options of every command that reads or writes the store. */
@@ -16,7 +16,15 @@ export function storeOptions(command: Command, configHelp = "porteiro.yaml namin
 
 /** Opens the store for one piece of work and closes it whatever happens. */
 export function withStore<T>(options: StoreOptions, work: (store: Store) => T): T {
-  const store = openStore(dataDir(options));
+  return using(openStore(dataDir(options)), work);
+}
+
+/** The same for a command that only reads: a store that is not there is an error, not made. */
+export function withExistingStore<T>(options: StoreOptions, work: (store: Store) => T): T {
+  return using(openExistingStore(dataDir(options)), work);
+}
+
+function using<T>(store: Store, work: (store: Store) => T): T {
   try {
     return work(store);
   } finally {

@@ -1,2 +1,2 @@
 export { type Migration, migrate, readMigrations } from "./migrate.js";
-export { DATABASE_FILE, openStore, type Store } from "./open.js";
+export { DATABASE_FILE, openExistingStore, openStore, type Store } from "./open.js";

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -9,6 +9,17 @@ export type Store = Database.Database;
 
 export const DATABASE_FILE = "porteiro.db";
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), "migrations");
+
+/**
+ * Opens the store a read-only command reads: one that is not there is an error naming where it
+ * was looked for, never an empty store quietly made in the wrong folder.
+ */
+export function openExistingStore(dataDir: string): Store {
+  const file = join(dataDir, DATABASE_FILE);
+  if (!existsSync(file))
+    throw new UserError(`no store at ${file}; give --data DIR or -c porteiro.yaml naming the data folder`);
+  return openStore(dataDir);
+}
 
 /**
  * Opens (creating if needed) the one SQLite database under the data folder, in WAL mode so

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { openStore } from "../../src/store/index.js";
 import { tempDir } from "../helpers/tmp.js";
 import { porteiro, STACK_LINE } from "./run.js";
 
@@ -133,6 +134,10 @@ test("--by pool|region|isp use the plan; --series follows one key; --rank ranks 
 
 test("a table, human-readable, and mistakes as one line without a stack trace", (t) => {
   const data = tempDir(t, "rep-errors");
+  const none = porteiro(["reputation", "report", "--data", data, ...TABLES]);
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /^no store at .*porteiro\.db; give --data DIR/);
+  openStore(data).close();
   const empty = porteiro(["reputation", "report", "--data", data, ...TABLES]);
   assert.equal(empty.status, 1);
   assert.match(empty.stderr, /no listing snapshots yet; add one with porteiro reputation import\n$/);
