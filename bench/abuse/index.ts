@@ -99,7 +99,8 @@ Starts one \`porteiro serve\` (from source, loopback, temp data folder) and runs
                   legit: a steady exporter (known before) and a new one (first seen during it),
                   valid IPFIX TCP/25 flows; counted = what \`porteiro flows report\` shows after a flush
   form-flood      the help form (${HELP_FORM}) fetched and posted from many addresses;
-                  legit: GET / and a report from another network (192.0.2.x through the trusted proxy)
+                  legit: GET /, and reports from subscribers in the plan (2001:db8:10xx::/48, each
+                  its own, through the trusted proxy 127.0.0.1); the attackers are outside the plan
 
 flags:
   --seconds N            attack time per attack (default 15)
@@ -259,7 +260,7 @@ function probesOf(kind: AttackKind, ports: Ports): { name: string; probe: Probe;
       return [
         { name: "GET /", probe: webGetProbe(ports.web, "/"), everyMs: 250 },
         {
-          name: "report from 192.0.2.x via proxy",
+          name: "report from a subscriber (via proxy)",
           probe: helpReportProbe(ports.web, HELP_FORM),
           everyMs: 2000,
         },

@@ -152,20 +152,24 @@ export function webGetProbe(port: number, path: string): Probe {
 }
 
 /**
- * A help-form report from another network: through the trusted reverse proxy (LEGIT_ADDRESS is
- * in web.trust_proxy) with X-Forwarded-For naming a new address of 192.0.2.0/24 each time.
+ * A help-form report from a subscriber: through the trusted reverse proxy (LEGIT_ADDRESS is in
+ * web.trust_proxy) with X-Forwarded-For naming an address of the plan's dynamic IPv6 pool
+ * (2001:db8:1000::/40 in examples/plan.yaml), each time in another /48, so that no network of its
+ * own sends it more than once.
  */
 export function helpReportProbe(port: number, path: string): Probe {
   let n = 0;
   return async () => {
-    const visitor = `192.0.2.${10 + (n++ % 240)}`;
+    const visitor = `2001:db8:10${(n++ % 256).toString(16).padStart(2, "0")}::25`;
     const answer = await postHelpReport({
       port,
       path,
       headers: { "x-forwarded-for": visitor },
       note: "My mail client stopped sending since Monday.",
     });
-    return answer.status === 200 ? undefined : `HTTP ${answer.status}`;
+    if (answer.status === 200) return undefined;
+    const alert = /role="alert">([^<]{0,80})/.exec(answer.body)?.[1];
+    return `HTTP ${answer.status}${alert ? ` "${alert}"` : ""}`;
   };
 }
 
