@@ -45,7 +45,6 @@ import {
   type StoreOptions,
   storeOptions,
   withExistingStore,
-  withStore,
   withStoreAsync,
 } from "./store-options.js";
 
