@@ -2,9 +2,9 @@
  * The help site's "I can't send e-mail since…" form: a subscriber's report becomes a noise record
  * (category user-report) of the organisation whose plan holds the visitor's address, else of the
  * programme's default organisation. No account, so: a per-form token in a signed cookie, a
- * same-origin check, bounded fields and a rate limit. The visitor's address picks the
- * organisation and region and is not stored; a keyed tag of its /24 or /48 is, so an alert can
- * say how many networks its reports came from.
+ * same-origin check, bounded fields and hourly limits per subscriber, per network and per region
+ * (HELP_FORM_LIMITS). The visitor's address picks the organisation and region and is not stored;
+ * a keyed tag of its /24 or /48 is, so an alert can say how many networks its reports came from.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -33,26 +33,70 @@ const MAX_NOTE = 500;
 /** How far back "since" may go: older trouble is not about the change. */
 const MAX_DAYS_BACK = 60;
 const HOUR_MS = 3_600_000;
-const PER_ADDRESS_PER_HOUR = 3;
-const ALL_PER_HOUR = 200;
 
-/** Sliding-hour counts per visitor address and overall, in memory: a restart forgets them. */
-class RateLimit {
-  private readonly seen = new Map<string, number[]>();
-  private all: number[] = [];
+/**
+ * Reports taken per sliding hour: from one subscriber's network (IPv4 address, IPv6 /56) 3; from
+ * one wider network (IPv4 /24, IPv6 /48), all its addresses together, 10 — a twentieth of a
+ * region's budget, so spending one takes 20 networks; for each owner region (the organisation
+ * and plan region a report goes to, with addresses outside the plan as one more) 200, so a flood
+ * spends its own region's budget and never another's.
+ */
+export const HELP_FORM_LIMITS = { clientNetwork: 3, widerNetwork: 10, region: 200 } as const;
+/** Keys kept per limit, the least recently used dropped beyond it: memory stays bounded under any flood. */
+const MAX_KEYS = 10_000;
 
-  allow(address: string, now = Date.now()): boolean {
-    const since = now - HOUR_MS;
-    this.all = this.all.filter((t) => t > since);
-    if (this.all.length >= ALL_PER_HOUR) return false;
-    const times = (this.seen.get(address) ?? []).filter((t) => t > since);
-    if (times.length >= PER_ADDRESS_PER_HOUR) return false;
-    times.push(now);
-    this.all.push(now);
-    this.seen.set(address, times);
-    if (this.seen.size > 10 * ALL_PER_HOUR)
-      for (const [key, list] of this.seen) if (!list.some((t) => t > since)) this.seen.delete(key);
-    return true;
+/**
+ * Times of the last hour's reports taken, per key, in memory: a restart forgets them. Only taken
+ * reports add keys, and the region budgets bound those, so a flood of refused tries adds none.
+ */
+class HourlyCounts {
+  private readonly times = new Map<string, number[]>();
+
+  constructor(private readonly limit: number) {}
+
+  /** Milliseconds until `key` may take another report: 0 when it may now. */
+  wait(key: string, now: number): number {
+    const recent = this.recent(key, now);
+    return recent.length < this.limit ? 0 : (recent[0] as number) + HOUR_MS - now;
+  }
+
+  take(key: string, now: number): void {
+    const recent = this.recent(key, now);
+    recent.push(now);
+    this.times.delete(key); // re-inserted last: the map stays in order of use
+    this.times.set(key, recent);
+    if (this.times.size > MAX_KEYS) this.times.delete(this.times.keys().next().value as string);
+  }
+
+  private recent(key: string, now: number): number[] {
+    return (this.times.get(key) ?? []).filter((t) => t > now - HOUR_MS);
+  }
+}
+
+/** Who a report is counted against, from the narrowest key to the widest. */
+interface FormKeys {
+  readonly clientNetwork: string;
+  readonly widerNetwork: string;
+  readonly region: string;
+}
+
+/** The three limits together: a report is taken by all of them or by none. */
+class FormLimits {
+  private readonly counts = {
+    clientNetwork: new HourlyCounts(HELP_FORM_LIMITS.clientNetwork),
+    widerNetwork: new HourlyCounts(HELP_FORM_LIMITS.widerNetwork),
+    region: new HourlyCounts(HELP_FORM_LIMITS.region),
+  };
+
+  /** Takes one report, or says which limit refused it and for how many seconds. */
+  take(keys: FormKeys, now = Date.now()): { refusedBy: keyof FormKeys; seconds: number } | undefined {
+    const levels = Object.keys(this.counts) as (keyof FormKeys)[];
+    for (const level of levels) {
+      const wait = this.counts[level].wait(keys[level], now);
+      if (wait > 0) return { refusedBy: level, seconds: Math.ceil(wait / 1000) };
+    }
+    for (const level of levels) this.counts[level].take(keys[level], now);
+    return undefined;
   }
 }
 
@@ -97,11 +141,11 @@ function fromOurPage(request: FastifyRequest): boolean {
   }
 }
 
-/** The organisation and region a visitor's report goes to. */
+/** The organisation and region a visitor's report goes to, and the budget it is counted against. */
 function ownerOf(
   context: WebContext,
   address: string,
-): { orgId: string; regionId: string | null } | undefined {
+): { orgId: string; regionId: string | null; budget: string } | undefined {
   const settings = readSettings(context.store);
   const plan = context.plan.current();
   let pool: ReturnType<ReturnType<typeof poolTable>["lookup"]>;
@@ -112,9 +156,12 @@ function ownerOf(
   }
   if (pool && settings.plan_org) {
     const known = listRegions(context.store).some((r) => r.id === pool.region);
-    return { orgId: settings.plan_org, regionId: known ? (pool.region ?? null) : null };
+    const regionId = known ? (pool.region ?? null) : null;
+    return { orgId: settings.plan_org, regionId, budget: `plan ${pool.region ?? ""}` };
   }
-  return settings.default_org ? { orgId: settings.default_org, regionId: null } : undefined;
+  return settings.default_org
+    ? { orgId: settings.default_org, regionId: null, budget: "outside" }
+    : undefined;
 }
 
 function formPage(context: WebContext, token: string, message?: string): string {
@@ -162,7 +209,7 @@ function sinceDay(value: unknown): Day {
 
 export function register(app: FastifyInstance, context: WebContext): void {
   const tokens = new FormTokens();
-  const limit = new RateLimit();
+  const limits = new FormLimits();
   context.helpLinks.push({
     href: HELP_FORM,
     title: "I can't send e-mail since…",
@@ -176,15 +223,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const note = typeof form.note === "string" ? form.note.trim() : "";
     if (note.length > MAX_NOTE)
       return showForm(context, tokens, reply, 400, `Please keep it to ${MAX_NOTE} characters.`);
-    if (!limit.allow(request.ip))
-      return showForm(
-        context,
-        tokens,
-        reply,
-        429,
-        "We have received several reports from you already. Thank you.",
-      );
-    const owner = ownerOf(context, request.ip);
+    // A dual-stack listener sees an IPv4 visitor as ::ffff:a.b.c.d; the plan holds a.b.c.d.
+    const client = clientNetwork(request.ip);
+    const owner = ownerOf(context, client.includes(":") ? request.ip : client);
     if (!owner)
       return showForm(
         context,
@@ -193,11 +234,27 @@ export function register(app: FastifyInstance, context: WebContext): void {
         503,
         "Reports cannot be taken here yet. Please call your provider.",
       );
+    const network = widerNetwork(request.ip);
+    const refused = limits.take({ clientNetwork: client, widerNetwork: network, region: owner.budget });
+    if (refused) {
+      reply.header("retry-after", String(refused.seconds));
+      return showForm(
+        context,
+        tokens,
+        reply,
+        429,
+        refused.refusedBy === "region"
+          ? "Many reports from your area reached us this hour. Please try again later."
+          : "We have received several reports from your network already. Thank you.",
+      );
+    }
+    const { orgId, regionId } = owner;
     recordHelpFormNoise(context.store, {
-      ...owner,
+      orgId,
+      regionId,
       day: sinceDay(form.since),
       note: note || null,
-      network: widerNetwork(request.ip),
+      network,
     });
     return reply
       .type(HTML_TYPE)
