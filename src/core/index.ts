@@ -18,6 +18,7 @@ export {
   parseIpv4,
   parseIpv6,
 } from "./ip.js";
+export { cannotListen } from "./listen-error.js";
 export { createLogger, LOG_FORMATS, type LogFormat, type Logger, logFormat } from "./log.js";
 export { siblingModule, startModuleWorker } from "./module-worker.js";
 export { decoyHash, hashPassword, verifyPassword } from "./password.js";

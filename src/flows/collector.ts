@@ -10,7 +10,7 @@
  */
 import { createSocket } from "node:dgram";
 import type { AddressInfo } from "node:net";
-import type { Logger } from "../core/index.js";
+import { cannotListen, type Logger } from "../core/index.js";
 import { type ExporterStats, emptyStats, MAX_EXPORTERS, OVERFLOW_EXPORTER, totalStats } from "./decode.js";
 import { DecodingThread } from "./decoding-thread.js";
 import type { HourlyAggregate } from "./mail-flow.js";
@@ -72,10 +72,21 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const host = options.host ?? "127.0.0.1";
   const log = options.log;
   const socket = createSocket({ type: host.includes(":") ? "udp6" : "udp4" });
+  const port = options.port ?? 2055;
   await new Promise<void>((resolve, reject) => {
-    socket.once("error", reject);
-    socket.bind(options.port ?? 2055, host, () => {
-      socket.off("error", reject);
+    socket.once("error", (error) => {
+      socket.close();
+      reject(
+        cannotListen(
+          "the flow collector",
+          { host, port },
+          error,
+          "change it with --collect (serve) or --listen (flows collect)",
+        ),
+      );
+    });
+    socket.bind(port, host, () => {
+      socket.removeAllListeners("error");
       resolve();
     });
   });

@@ -1,5 +1,5 @@
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
-import { type Endpoint, type Logger, UserError } from "../core/index.js";
+import { cannotListen, type Endpoint, type Logger } from "../core/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { Admission } from "./admission.js";
 import { BodyFiles, messagesDir } from "./body-files.js";
@@ -170,7 +170,7 @@ function plainAddress(address: string): string {
 function listen(server: Server, endpoint: Endpoint): Promise<Endpoint> {
   return new Promise((resolve, reject) => {
     const fail = (error: Error) =>
-      reject(new UserError(`cannot listen on ${endpoint.host}:${endpoint.port} (${error.message})`));
+      reject(cannotListen("the honeypot", endpoint, error, "change it in porteiro.yaml's honeypot: section"));
     server.once("error", fail);
     server.listen(endpoint.port, endpoint.host, () => {
       server.off("error", fail);

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
-import { type Endpoint, UserError } from "../core/index.js";
+import { cannotListen, type Endpoint } from "../core/index.js";
 
 export interface MetricsEndpoint {
   /** Where it is bound (port 0 becomes the port picked). */
@@ -27,7 +27,7 @@ export function serveMetrics(registry: Registry, endpoint: Endpoint): Promise<Me
   });
   return new Promise((resolve, reject) => {
     server.once("error", (error) =>
-      reject(new UserError(`cannot listen on ${endpoint.host}:${endpoint.port} (${error.message})`)),
+      reject(cannotListen("metrics", endpoint, error, "change it with --metrics HOST:PORT")),
     );
     server.listen(endpoint.port, endpoint.host, () => {
       const address = server.address() as AddressInfo;

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
-import { type Endpoint, type Logger, UserError } from "../core/index.js";
+import { cannotListen, type Endpoint, type Logger } from "../core/index.js";
 import { parseMailbox } from "./address.js";
 import { AuthLockout, isRefusal } from "./auth-lockout.js";
 import { coalesceWrites } from "./coalesced-writes.js";
@@ -386,7 +386,9 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
 
   const servers = [build(false), build(true)] as const;
   const bound = await Promise.all(
-    [config.listen, config.listen_tls].map((endpoint, i) => listen(servers[i] as SMTPServer, endpoint)),
+    [config.listen, config.listen_tls].map((endpoint, i) =>
+      listen(servers[i] as SMTPServer, endpoint, i as 0 | 1),
+    ),
   ).catch((error: Error) => {
     for (const server of servers) server.server.close();
     throw error;
@@ -419,10 +421,16 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
   };
 }
 
-function listen(server: SMTPServer, endpoint: Endpoint): Promise<Endpoint> {
+/** What each listener is called in a refusal to start, and what moves it. */
+const LISTENERS = [
+  ["submission (STARTTLS)", "change it with --listen HOST:PORT or submission.listen"],
+  ["submission (implicit TLS)", "change it with --listen-tls HOST:PORT or submission.listen_tls"],
+] as const;
+
+function listen(server: SMTPServer, endpoint: Endpoint, which: 0 | 1): Promise<Endpoint> {
   return new Promise((resolve, reject) => {
-    const fail = (error: Error) =>
-      reject(new UserError(`cannot listen on ${endpoint.host}:${endpoint.port} (${error.message})`));
+    const [listener, change] = LISTENERS[which];
+    const fail = (error: Error) => reject(cannotListen(listener, endpoint, error, change));
     server.server.once("error", fail);
     server.listen(endpoint.port, endpoint.host, () => {
       server.server.off("error", fail);

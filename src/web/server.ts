@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
-import { type Logger, processMetrics } from "../core/index.js";
+import { cannotListen, type Logger, processMetrics } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import type { LockoutPolicy } from "../submission/index.js";
 import { installAuth } from "./auth.js";
@@ -99,7 +99,15 @@ export interface WebServer {
 /** Starts the web server; `url` names where it listens (port 0 becomes the port picked). */
 export async function startWeb(options: WebOptions & { host: string; port: number }): Promise<WebServer> {
   const { app, context } = await createWebApp(options);
-  await app.listen({ host: options.host, port: options.port });
+  await app.listen({ host: options.host, port: options.port }).catch(async (error: Error) => {
+    await app.close();
+    throw cannotListen(
+      "the web console",
+      { host: options.host, port: options.port },
+      error,
+      "change it with --web HOST:PORT or web.listen",
+    );
+  });
   // Listening first: the port answers while the console's heavy answers are computed behind it.
   const warmer = startWarmer(cacheOf(context), options.logger);
   const address = app.server.address();
