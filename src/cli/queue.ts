@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { UserError } from "../core/index.js";
 import { openExistingStore } from "../store/index.js";
 import { Spool, type SpooledMessage, type SpooledRecipient } from "../submission/index.js";
@@ -22,6 +22,50 @@ function storeOptions(command: Command): Command {
     .option("--data <dir>", "data folder holding porteiro.db and the spool (default: from -c, else ./data)")
     .option("-c, --config <file>", "porteiro.yaml naming the data folder");
 }
+
+/** How a bulk command picks its messages: one id, or --all, --from, --older-than (which combine). */
+interface Selection {
+  all?: boolean;
+  from?: string;
+  olderThan?: number;
+}
+
+const DURATION = /^(\d+)([mhd])$/;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+function durationOption(text: string): number {
+  const match = DURATION.exec(text.trim());
+  if (!match) throw new InvalidArgumentError("expected a duration such as 90m, 12h or 3d");
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+function selectionOptions(command: Command): Command {
+  return command
+    .argument("[id]", "one message (or use --all, --from, --older-than)")
+    .option("--all", "every message in the queue")
+    .option("--from <address>", "messages of this account or envelope sender")
+    .option(
+      "--older-than <duration>",
+      "messages received longer ago than this (90m, 12h, 3d)",
+      durationOption,
+    );
+}
+
+/** The ids a bulk command acts on: the one named, or those its options select; never none by accident. */
+function selected(spool: Spool, id: string | undefined, options: Selection): string[] {
+  const filtered = options.all || options.from !== undefined || options.olderThan !== undefined;
+  if (id !== undefined && filtered)
+    throw new UserError("give a message id or --all/--from/--older-than, not both");
+  if (id !== undefined) return [existing(spool, id).id];
+  if (!filtered)
+    throw new UserError("give a message id, or select with --all, --from ADDRESS or --older-than DURATION");
+  return spool.select({
+    ...(options.from !== undefined ? { from: options.from } : {}),
+    ...(options.olderThan !== undefined ? { receivedBefore: new Date(Date.now() - options.olderThan) } : {}),
+  });
+}
+
+const messagesWord = (n: number) => `${n} message${n === 1 ? "" : "s"}`;
 
 function existing(spool: Spool, id: string): SpooledMessage {
   const message = spool.message(id);
@@ -75,17 +119,32 @@ const nextAttemptOf = (row: Row) =>
 const recipientsOf = (row: Row, separator: string) =>
   row.recipients.map((r) => `${r.address} (${r.state})`).join(separator);
 
+/** Bytes as a person reads them, as mailq prints sizes. */
+function sizeOf(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Time in the queue, in its largest whole unit. */
+function ageOf(receivedAt: string, now = Date.now()): string {
+  const minutes = Math.max(0, Math.floor((now - Date.parse(receivedAt)) / 60_000));
+  if (minutes < 60) return `${minutes}m`;
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)}h`;
+  return `${Math.floor(minutes / 1440)}d`;
+}
+
 function printRows(rows: readonly Row[], format: OutputFormat): void {
   if (format === "json") {
     process.stdout.write(`${toJson(rows)}\n`);
     return;
   }
   if (format === "csv") {
-    const lines = ["id,user,from,recipients,attempts,next_attempt_at,held"];
+    const lines = ["id,user,from,recipients,attempts,next_attempt_at,held,size,received_at"];
     for (const row of rows) {
       lines.push(
         [row.id, row.user, row.from, recipientsOf(row, " "), String(attemptsOf(row)), nextAttemptOf(row)]
-          .concat(row.held ? "yes" : "no")
+          .concat(row.held ? "yes" : "no", String(row.size), row.received_at)
           .map(csvField)
           .join(","),
       );
@@ -99,11 +158,13 @@ function printRows(rows: readonly Row[], format: OutputFormat): void {
   }
   process.stdout.write(
     `${table([
-      ["id", "user", "from", "recipients", "attempts", "next attempt", "held"],
+      ["id", "user", "from", "size", "age", "recipients", "attempts", "next attempt", "held"],
       ...rows.map((row) => [
         row.id,
         row.user,
         row.from || "<>",
+        sizeOf(row.size),
+        ageOf(row.received_at),
         recipientsOf(row, ", "),
         String(attemptsOf(row)),
         nextAttemptOf(row),
@@ -171,37 +232,49 @@ export function registerQueueCommands(program: Command): void {
       process.stdout.write(`${count} recipient${count === 1 ? "" : "s"} due now\n`);
     });
 
-  storeOptions(queue.command("delete"))
-    .description("drop a message without delivering it to its remaining recipients (no DSN)")
-    .argument("<id>")
-    .action((id: string, options: StoreOptions) => {
-      withSpool(options, (spool) => {
-        existing(spool, id);
-        spool.remove(id, true);
+  selectionOptions(storeOptions(queue.command("delete")))
+    .description("drop messages without delivering them to their remaining recipients (no DSN)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  porteiro queue delete 0f3c2a1b --data data\n  porteiro queue delete --from spammer@example.net --data data",
+    )
+    .action((id: string | undefined, options: StoreOptions & Selection) => {
+      const ids = withSpool(options, (spool) => {
+        const chosen = selected(spool, id, options);
+        for (const each of chosen) spool.remove(each, true);
+        return chosen;
       });
-      process.stdout.write(`deleted ${id}\n`);
+      process.stdout.write(id !== undefined ? `deleted ${id}\n` : `deleted ${messagesWord(ids.length)}\n`);
     });
 
-  storeOptions(queue.command("hold"))
-    .description("keep a message in the queue without delivering it until it is released")
-    .argument("<id>")
+  selectionOptions(storeOptions(queue.command("hold")))
+    .description("keep messages in the queue without delivering them until they are released")
     .option("--reason <text>", "why, shown by list and show", "held by the operator")
-    .action((id: string, options: StoreOptions & { reason: string }) => {
-      withSpool(options, (spool) => {
-        existing(spool, id);
-        spool.setHeld(id, options.reason);
+    .addHelpText(
+      "after",
+      "\nExamples:\n  porteiro queue hold 0f3c2a1b --data data\n  porteiro queue hold --from ana@example.net --reason 'compromised?' --data data",
+    )
+    .action((id: string | undefined, options: StoreOptions & Selection & { reason: string }) => {
+      const ids = withSpool(options, (spool) => {
+        const chosen = selected(spool, id, options);
+        for (const each of chosen) spool.setHeld(each, options.reason);
+        return chosen;
       });
-      process.stdout.write(`held ${id}\n`);
+      process.stdout.write(id !== undefined ? `held ${id}\n` : `held ${messagesWord(ids.length)}\n`);
     });
 
-  storeOptions(queue.command("release"))
-    .description("let a held message be delivered again")
-    .argument("<id>")
-    .action((id: string, options: StoreOptions) => {
-      withSpool(options, (spool) => {
-        existing(spool, id);
-        spool.setHeld(id, null);
+  selectionOptions(storeOptions(queue.command("release")))
+    .description("let held messages be delivered again")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  porteiro queue release 0f3c2a1b --data data\n  porteiro queue release --all --data data",
+    )
+    .action((id: string | undefined, options: StoreOptions & Selection) => {
+      const ids = withSpool(options, (spool) => {
+        const chosen = selected(spool, id, options);
+        for (const each of chosen) spool.setHeld(each, null);
+        return chosen;
       });
-      process.stdout.write(`released ${id}\n`);
+      process.stdout.write(id !== undefined ? `released ${id}\n` : `released ${messagesWord(ids.length)}\n`);
     });
 }

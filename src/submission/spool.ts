@@ -350,6 +350,29 @@ export class Spool {
     );
   }
 
+  /**
+   * Ids of the messages a bulk queue command acts on, oldest first: every one, or those sent by an
+   * account or envelope sender (case-insensitive), or received before a moment.
+   */
+  select(filter: { from?: string; receivedBefore?: Date }): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id FROM spool_messages
+         WHERE (? IS NULL OR lower(username) = lower(?) OR lower(mail_from) = lower(?))
+           AND (? IS NULL OR received_at < ?)
+         ORDER BY received_at, id`,
+      )
+      .pluck()
+      .all(
+        filter.from ?? null,
+        filter.from ?? null,
+        filter.from ?? null,
+        filter.receivedBefore?.toISOString() ?? null,
+        filter.receivedBefore?.toISOString() ?? null,
+      ) as string[];
+    return rows;
+  }
+
   recipients(id: string): SpooledRecipient[] {
     return (this.statements.recipients.all(id) as RecipientRow[]).map(toRecipient);
   }
