@@ -81,6 +81,8 @@ export async function startSubmissionRuntime(options: SubmissionRuntimeOptions):
     );
   }
   const metrics = options.metrics ?? new SubmissionMetrics();
+  const depthReader = new Spool(store, options.dataDir);
+  metrics.countQueue(() => depthReader.depth());
   // Recovery comes first: the queue thread starts delivering what the spool holds at once.
   logger.info(
     new Spool(store, options.dataDir).recover(),

@@ -24,6 +24,12 @@ export const REJECTION_REASONS = [
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
+/** The spool's depth as the queue gauges show it. */
+export interface QueueDepth {
+  readonly messages: number;
+  readonly oldestReceivedAt: string | null;
+}
+
 export const DELIVERY_OUTCOMES = ["delivered", "deferred", "bounced", "expired"] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
@@ -34,6 +40,7 @@ export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 export class SubmissionMetrics {
   readonly registry = new Registry();
   private heldAccounts: () => number = () => 0;
+  private queue: () => QueueDepth = () => ({ messages: 0, oldestReceivedAt: null });
 
   readonly messagesAccepted = new Counter({
     name: "porteiro_submission_messages_accepted_total",
@@ -72,6 +79,23 @@ export class SubmissionMetrics {
         this.set(metrics.heldAccounts());
       },
     });
+    new Gauge({
+      name: "porteiro_submission_queue_messages",
+      help: "Messages in the spool not yet finished (waiting, deferred or held), read at each scrape",
+      registers: [this.registry],
+      collect() {
+        this.set(metrics.queue().messages);
+      },
+    });
+    new Gauge({
+      name: "porteiro_submission_queue_oldest_age_seconds",
+      help: "Age of the oldest message in the spool (0 when it is empty): mail stuck behind a dead hop",
+      registers: [this.registry],
+      collect() {
+        const oldest = metrics.queue().oldestReceivedAt;
+        this.set(oldest === null ? 0 : Math.max(0, (Date.now() - Date.parse(oldest)) / 1000));
+      },
+    });
     // Every series exists from the start, so a rate() over a fresh process is not empty.
     for (const reason of REJECTION_REASONS) this.rejections.inc({ reason }, 0);
     for (const outcome of DELIVERY_OUTCOMES) this.deliveries.inc({ outcome }, 0);
@@ -83,6 +107,11 @@ export class SubmissionMetrics {
 
   delivered(outcome: DeliveryOutcome): void {
     this.deliveries.inc({ outcome });
+  }
+
+  /** Where the queue gauges read the spool's depth at each scrape. */
+  countQueue(depth: () => QueueDepth): void {
+    this.queue = depth;
   }
 
   /** Where the held-accounts gauge reads its value at each scrape. */

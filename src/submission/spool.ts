@@ -373,6 +373,13 @@ export class Spool {
     return rows;
   }
 
+  /** How many messages the spool holds and when the oldest came: one indexed aggregate, no rows read. */
+  depth(): { messages: number; oldestReceivedAt: string | null } {
+    return this.db
+      .prepare("SELECT count(*) AS messages, min(received_at) AS oldestReceivedAt FROM spool_messages")
+      .get() as { messages: number; oldestReceivedAt: string | null };
+  }
+
   recipients(id: string): SpooledRecipient[] {
     return (this.statements.recipients.all(id) as RecipientRow[]).map(toRecipient);
   }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openStore } from "../../src/store/index.js";
-import { UserStore } from "../../src/submission/index.js";
+import { Spool, SubmissionMetrics, UserStore } from "../../src/submission/index.js";
 import { porteiro } from "../cli/run.js";
 import { exitWithin, serve } from "../helpers/serve-cli.js";
 import { PASSWORD, requireSwaks, run, USER } from "../helpers/submission.js";
@@ -79,4 +79,33 @@ test("porteiro submission serve --metrics: GET /metrics counts what the service 
 
   served.child.kill("SIGTERM");
   assert.equal(await exitWithin(served, 20_000), 0);
+});
+
+test("the queue gauges read the spool's depth and its oldest message's age at each scrape", async (t) => {
+  const dir = tempDir(t, "queue-gauges");
+  const db = openStore(dir);
+  t.after(() => db.close());
+  const spool = new Spool(db, dir);
+  const metrics = new SubmissionMetrics();
+  metrics.countQueue(() => spool.depth());
+  const empty = await metrics.registry.metrics();
+  assert.equal(sample(empty, "porteiro_submission_queue_messages"), 0);
+  assert.equal(sample(empty, "porteiro_submission_queue_oldest_age_seconds"), 0);
+
+  const writer = await spool.create();
+  await writer.write(Buffer.from("Subject: hi\r\n\r\nhello\r\n"));
+  const message = await writer.commit({
+    username: USER,
+    mailFrom: USER,
+    recipients: ["bob@example.org"],
+    clientAddress: "192.0.2.10",
+  });
+  db.prepare("UPDATE spool_messages SET received_at = ? WHERE id = ?").run(
+    new Date(Date.now() - 3_600_000).toISOString(),
+    message.id,
+  );
+  const one = await metrics.registry.metrics();
+  assert.equal(sample(one, "porteiro_submission_queue_messages"), 1);
+  const age = sample(one, "porteiro_submission_queue_oldest_age_seconds") ?? 0;
+  assert.ok(age >= 3600 && age < 3700, `age ${age}`);
 });
