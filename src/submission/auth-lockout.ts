@@ -1,3 +1,5 @@
+import type { CheckLane } from "./check-scheduler.js";
+
 export interface LockoutPolicy {
   /** Failures within `windowMs` that lock the key. */
   readonly failures: number;
@@ -33,6 +35,11 @@ export interface AttemptRefusal {
 
 /** An admitted attempt: exactly one of its three ends must be called once its check is done. */
 export interface LoginAttempt {
+  /**
+   * Where its password check waits its turn: "clean" when neither the user nor the client network
+   * has a recent failure or lock, nor another check begun and unanswered; "suspect" otherwise.
+   */
+  readonly lane: CheckLane;
   /** The credentials were wrong: the failure stays counted; returns how long to wait before answering. */
   failed(): number;
   /** The credentials were right: the user's record is cleared (the client's stays). */
@@ -78,6 +85,11 @@ export class AuthLockout {
     ) {
       return { reason: "busy", retryAt: now + BUSY_RETRY_MS };
     }
+    const lane: CheckLane = [user, network].some(
+      (entry) => entry.failures.length > 0 || entry.locks > 0 || entry.inFlight > 0,
+    )
+      ? "suspect"
+      : "clean";
     user.inFlight++;
     network.inFlight++;
     this.evictIdle();
@@ -89,6 +101,7 @@ export class AuthLockout {
       network.inFlight--;
     };
     return {
+      lane,
       failed: () => {
         end();
         return this.recordFailure([user, network], Date.now());

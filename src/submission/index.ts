@@ -8,6 +8,12 @@ export {
   type LoginAttempt,
 } from "./auth-lockout.js";
 export {
+  type CheckLane,
+  CheckScheduler,
+  type CheckSchedulerOptions,
+  DEFAULT_CHECK_SCHEDULER,
+} from "./check-scheduler.js";
+export {
   defaultSubmissionConfig,
   type SubmissionConfig,
   submissionConfigSchema,

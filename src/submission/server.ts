@@ -4,6 +4,7 @@ import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp
 import { cannotListen, type Endpoint, type Logger } from "../core/index.js";
 import { parseMailbox } from "./address.js";
 import { AuthLockout, isRefusal } from "./auth-lockout.js";
+import { CheckScheduler } from "./check-scheduler.js";
 import { coalesceWrites } from "./coalesced-writes.js";
 import type { SubmissionConfig } from "./config.js";
 import { scanDataFaster } from "./data-scanning.js";
@@ -65,6 +66,8 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
     failureDelayMs: config.auth_lockout.failure_delay_ms,
     maxInFlightPerClient: config.auth_lockout.max_in_flight_per_client,
   });
+  /** Password checks run a few at a time, logins from clean networks and users first. */
+  const checks = new CheckScheduler();
   const sending = new SendingLimits({
     messages: {
       perMinute: config.limits.messages_per_minute,
@@ -128,7 +131,17 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
         ),
       );
     }
-    users.authenticate(username, auth.password ?? "").then(
+    const check = checks.schedule(attempt.lane, () => users.authenticate(username, auth.password ?? ""));
+    if (!check) {
+      attempt.abandoned();
+      metrics.reject("lockout");
+      logger.warn(
+        { session: session.id, client, username, lane: attempt.lane },
+        "login refused unchecked: queue full",
+      );
+      return callback(reply(454, "4.7.0 Too many logins in progress; try again later"));
+    }
+    check.then(
       (user) => {
         if (user) {
           attempt.succeeded();

@@ -1,6 +1,9 @@
 import { clientNetwork } from "../core/index.js";
 import {
   AuthLockout,
+  CheckScheduler,
+  type CheckSchedulerOptions,
+  DEFAULT_CHECK_SCHEDULER,
   DEFAULT_MAX_IN_FLIGHT_PER_CLIENT,
   isRefusal,
   type LockoutPolicy,
@@ -28,13 +31,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Checks a console login against the operators, with the same lockout as submission's AUTH. */
 export class Logins {
   private readonly lockout: AuthLockout;
+  /** Password checks run a few at a time, logins from clean networks and names first. */
+  readonly checks: CheckScheduler;
 
   constructor(
     private readonly operators: OperatorStore,
     private readonly sessions: SessionStore,
     policy: LockoutPolicy = DEFAULT_LOGIN_LOCKOUT,
+    scheduling: CheckSchedulerOptions = DEFAULT_CHECK_SCHEDULER,
   ) {
     this.lockout = new AuthLockout(policy);
+    this.checks = new CheckScheduler(scheduling);
   }
 
   async attempt(username: string, password: string, ip: string): Promise<LoginResult> {
@@ -48,9 +55,17 @@ export class Logins {
         retryAfterSeconds: Math.max(1, Math.ceil((attempt.retryAt - Date.now()) / 1000)),
       };
     }
+    const check = this.checks.schedule(attempt.lane, () =>
+      this.operators.verify(name, password.slice(0, 1024)),
+    );
+    if (!check) {
+      // Its lane's queue is full: refused unchecked, and counted as nothing.
+      attempt.abandoned();
+      return { ok: false, reason: "busy", retryAfterSeconds: 1 };
+    }
     let operator: Awaited<ReturnType<OperatorStore["verify"]>>;
     try {
-      operator = await this.operators.verify(name, password.slice(0, 1024));
+      operator = await check;
     } catch (error) {
       attempt.abandoned();
       throw error;

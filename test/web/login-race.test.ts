@@ -48,3 +48,53 @@ test("a burst of guesses at many names from one address: checks in flight are bo
   assert.equal(checked + statuses.filter((status) => status === 429).length, 60);
   assert.equal(await tryLogin(base, "ana", PASSWORD), 429, "the client is locked");
 });
+
+/** A login over loopback as a trusted reverse proxy would send it, naming its client. */
+const loginVia = (base: string, client: string, username: string, password: string) =>
+  fetch(`${base}/api/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-forwarded-for": client },
+    body: JSON.stringify({ username, password }),
+  }).then((response) => response.status);
+
+test("a flood of guesses from 6 networks: an operator from a clean network is checked ahead of the queued guesses", async (t) => {
+  const { app, context } = await testApp(t, { config: { trust_proxy: ["127.0.0.1"] } });
+  const base = await app.listen({ host: "127.0.0.1", port: 0 });
+  const answers: string[] = [];
+  let firstAnswer: () => void = () => undefined;
+  const answered = new Promise<void>((resolve) => {
+    firstAnswer = resolve;
+  });
+  // 8 guesses at once (the per-client bound) from each of 6 networks, each at a name of its own.
+  const guesses = Array.from({ length: 6 * 8 }, (_, i) =>
+    loginVia(base, `198.18.${i % 6}.1`, `nobody${i}`, "guess").then((status) => {
+      answers.push(`guess ${status}`);
+      firstAnswer();
+      return status;
+    }),
+  );
+  // Once the first guess is answered the flood is queued, and its networks have failed.
+  await answered;
+  const legit = loginVia(base, "203.0.113.9", "ana", PASSWORD).then((status) => {
+    answers.push(`legit ${status}`);
+    return { status, queued: context.logins.checks.queued("suspect") };
+  });
+  const [statuses, operator] = await Promise.all([Promise.all(guesses), legit]);
+
+  assert.equal(operator.status, 200, "the operator logs in");
+  const legitAt = answers.indexOf("legit 200");
+  const checkedBefore = answers.slice(0, legitAt).filter((answer) => answer === "guess 401").length;
+  const checkedAfter = answers.slice(legitAt).filter((answer) => answer === "guess 401").length;
+  t.diagnostic(`guesses answered before the operator: ${checkedBefore}, after: ${checkedAfter}`);
+  assert.ok(
+    checkedAfter > 2 * checkedBefore,
+    `guesses checked before the operator's login: ${checkedBefore}, after: ${checkedAfter}`,
+  );
+  assert.ok(operator.queued >= 16, `${operator.queued} guesses still queued when the operator was answered`);
+  assert.deepEqual(
+    statuses.filter((status) => status !== 401),
+    [],
+    "every guess is checked and fails",
+  );
+  assert.equal(context.logins.checks.started("clean") + context.logins.checks.started("suspect"), 49);
+});
