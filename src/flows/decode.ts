@@ -9,7 +9,7 @@ import { emptyMailFlow, type FlowSink, type MailFlow } from "./mail-flow.js";
 import { decodeV5, V5_HEADER } from "./netflow-v5.js";
 import { decodeV9, V9_HEADER } from "./netflow-v9.js";
 import { type Domains, TemplateOffer, TemplateTable } from "./template-table.js";
-import type { DomainState, ExportClock, FieldSpec } from "./templates.js";
+import type { DomainState, ExportClock, FieldSpec, Template } from "./templates.js";
 
 export interface ExporterStats {
   /** Datagrams received. */
@@ -27,6 +27,12 @@ export interface ExporterStats {
   templates: number;
   /** Template records refused: past a bound of TEMPLATE_BOUNDS (template-table.ts). */
   templatesRefused: number;
+  /**
+   * Templates of this exporter evicted, least recently used first, to make room for another
+   * exporter's when the bounds in total were reached (template-table.ts); its data sets then
+   * count as noTemplate until it sends them again.
+   */
+  templatesEvicted: number;
   optionsRecords: number;
   /** Mail flows dropped because a time in them is outside the sane range (flowTimesValid). */
   badTimes: number;
@@ -48,6 +54,7 @@ export function emptyStats(): ExporterStats {
     unsupportedVersion: 0,
     templates: 0,
     templatesRefused: 0,
+    templatesEvicted: 0,
     optionsRecords: 0,
     badTimes: 0,
     dropped: 0,
@@ -67,6 +74,8 @@ export interface DecodeContext {
    * no bytes. A template past the bounds is refused and counted, not malformed.
    */
   storeTemplate(domainId: number, id: number, options: boolean, fields: readonly FieldSpec[]): boolean;
+  /** Marks a template as used by the data set about to be read with it. */
+  templateUsed(template: Template): void;
   /** Withdraws a template of the domain (IPFIX), freeing its place. */
   withdrawTemplate(domainId: number, id: number): void;
   /** Withdraws every template, or every options template, of the domain (IPFIX). */
@@ -113,11 +122,14 @@ export class FlowDecoder {
   private view = new DataView(this.buffer);
   private currentName = "";
   private readonly context: DecodeContext;
-  private readonly templates = new TemplateTable();
-
-  constructor(sink: FlowSink) {
+  /** `templates`: the table that bounds its templates (tests give one of smaller bounds). */
+  constructor(
+    sink: FlowSink,
+    private readonly templates = new TemplateTable(),
+  ) {
     // Only called while decoding a packet, so `current` is its exporter.
-    const domains = () => (this.current as Exporter).domains;
+    const exporter = () => this.current as Exporter;
+    const domains = () => exporter().domains;
     this.context = {
       sink,
       flow: this.flow,
@@ -125,10 +137,11 @@ export class FlowDecoder {
       stats: emptyStats(),
       domain: (id) => domains().get(id),
       storeTemplate: (domainId, id, options, fields) => {
-        const offer = this.templates.store(domains(), domainId, id, options, fields);
+        const offer = this.templates.store(exporter(), domainId, id, options, fields);
         if (offer === TemplateOffer.Refused) this.context.stats.templatesRefused++;
         return offer !== TemplateOffer.Malformed;
       },
+      templateUsed: (template) => this.templates.use(template),
       withdrawTemplate: (domainId, id) => this.templates.withdraw(domains(), domainId, id),
       withdrawTemplates: (domainId, options) => this.templates.withdrawAll(domains(), domainId, options),
     };

@@ -152,6 +152,14 @@ export class Template {
   private readonly timeKind: TimeKind;
   /** Whether the record carries a sampling field, so the domain's rate alone will not do. */
   private readonly sampled: boolean;
+  // The template table's bookkeeping (template-table.ts): the exporter and domain holding the
+  // template, its neighbours in the table's list from least to most recently used, and when a
+  // data set last used it.
+  owner: TemplateOwner | null = null;
+  domainId = 0;
+  older: Template | null = null;
+  newer: Template | null = null;
+  dataUsedMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly id: number,
@@ -397,6 +405,12 @@ export interface ExportClock {
   sampling: number;
 }
 
+/** An exporter, as the template table sees it: its domains, and the counter of its evictions. */
+export interface TemplateOwner {
+  readonly domains: Map<number, DomainState>;
+  readonly stats: { templatesEvicted: number };
+}
+
 /** Per exporter and observation domain (IPFIX) or source id (v9): templates and options. */
 export class DomainState {
   readonly templates = new Map<number, Template>();
@@ -440,6 +454,7 @@ export function readDataSet(
   ctx: DecodeContext,
   domain: DomainState,
 ): void {
+  ctx.templateUsed(t);
   const stats = ctx.stats;
   const min = t.minLength;
   if (t.fixed) {

@@ -1,6 +1,7 @@
 /**
  * Hostile exporters against the real collector over loopback UDP: a flood of templates in new
- * domains, a flood that kills the decoding thread, a flow time of 2^64-1 ms.
+ * domains (that must lock out neither a live exporter nor a new one), a flood that kills the
+ * decoding thread, a flow time of 2^64-1 ms.
  */
 import assert from "node:assert/strict";
 import { createSocket, type Socket } from "node:dgram";
@@ -66,10 +67,11 @@ const legitimate = (flows: ReturnType<typeof flow4>[]) =>
   );
 
 describe("the collector under hostile exporters", () => {
-  test("datagrams of 950 templates in ever new domains fill the bounds only, counted and logged once per exporter", async () => {
+  test("datagrams of 950 templates in ever new domains fill the bounds only, counted and logged once per exporter; exporters live or new decode on", async () => {
     const { log, lines } = capturedLog();
     const collector = await startCollector({ port: 0, log });
     const exporter = await sender();
+    const newcomer = await sender();
     const attackers = [await sender(), await sender(), await sender()];
     const ONE: FieldDef[] = [[8, 4]];
     const templates: SetSpec[] = Array.from({ length: 950 }, (_, i) => ({
@@ -87,16 +89,20 @@ describe("the collector under hostile exporters", () => {
       }
       const sent = 1 + attackers.length * DOMAINS;
       await until(() => collector.stats().total.packets === sent, "the flood was not all counted");
-      // The exporter's template refreshes in place: its flows still decode.
-      await deliver(collector, exporter, legitimate([flow4(2, 587)]));
+      // The exporter's template, in use by data, was not evicted: a data set alone decodes.
+      await deliver(
+        collector,
+        exporter,
+        ipfixPacket([{ kind: "data", id: 256, fields: V4_FIELDS, flows: [flow4(2, 587)] }], CLOCK, 7),
+      );
+      // An exporter first seen after the flood takes the place of a flooded template.
+      await deliver(collector, newcomer, legitimate([flow4(3, 465)]));
       await collector.drain().then((aggregates) =>
-        assert.deepEqual(
-          aggregates.map((a) => [a.source, a.port]),
-          [
-            ["192.0.2.1", 25],
-            ["192.0.2.2", 587],
-          ],
-        ),
+        assert.deepEqual(aggregates.map((a) => [a.source, a.port]).sort(), [
+          ["192.0.2.1", 25],
+          ["192.0.2.2", 587],
+          ["192.0.2.3", 465],
+        ]),
       );
       const stats = collector.stats();
       const B = TEMPLATE_BOUNDS;
@@ -104,13 +110,22 @@ describe("the collector under hostile exporters", () => {
       for (const attacker of attackers) {
         const s = stats.exporters.get(nameOf(attacker));
         assert.ok((s?.templates ?? 0) <= B.domainsPerExporter * B.templatesPerDomain);
-        assert.equal((s?.templates ?? 0) + (s?.templatesRefused ?? 0), 950 * DOMAINS);
+        assert.equal(
+          (s?.templates ?? 0) + (s?.templatesRefused ?? 0) + (s?.templatesEvicted ?? 0),
+          950 * DOMAINS,
+        );
       }
-      assert.equal(stats.exporters.get(nameOf(exporter))?.templatesRefused, 0);
+      for (const legit of [exporter, newcomer]) {
+        const s = stats.exporters.get(nameOf(legit));
+        assert.deepEqual(
+          [s?.templates, s?.templatesRefused, s?.templatesEvicted, s?.noTemplate],
+          [1, 0, 0, 0],
+        );
+      }
       const warned = lines.filter((l) => /templates refused/.test(l.msg)).map((l) => l.exporter);
       assert.deepEqual(warned.sort(), attackers.map(nameOf).sort());
     } finally {
-      for (const socket of [exporter, ...attackers]) socket.close();
+      for (const socket of [exporter, newcomer, ...attackers]) socket.close();
       await collector.close();
     }
   });

@@ -1,13 +1,14 @@
 /**
  * The bounds on the templates a decoder holds (template-table.ts), through real v9 and IPFIX
- * template sets: past a bound templates are refused and counted, withdrawals free places.
+ * template sets: past a bound templates are refused and counted, withdrawals free places, and
+ * past the bound in total the least recently used template of another exporter is evicted.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import type { FlowDecoder } from "../../src/flows/decode.js";
-import { TEMPLATE_BOUNDS } from "../../src/flows/template-table.js";
-import { CLOCK, decoderWithSink, flow4 } from "./decode-helpers.js";
+import { FlowDecoder } from "../../src/flows/decode.js";
+import { TEMPLATE_BOUNDS, TEMPLATE_PROTECTED_MS, TemplateTable } from "../../src/flows/template-table.js";
+import { CLOCK, Collected, decoderWithSink, flow4 } from "./decode-helpers.js";
 import { type FieldDef, ipfixPacket, type SetSpec, V4_FIELDS, v9Packet } from "./exports.js";
 
 const B = TEMPLATE_BOUNDS;
@@ -37,6 +38,21 @@ function offer(
 
 const withdraw = (decoder: FlowDecoder, exporter: string, domain: number, id: number) =>
   decoder.decode(ipfixPacket([{ kind: "withdraw", id }], CLOCK, domain), exporter);
+
+/** Template 256 of `domain` and a data set of one flow from 192.0.2.<n> read with it. */
+const withData = (domain: number, n: number, port: number) =>
+  ipfixPacket(
+    [
+      { kind: "template", id: 256, fields: V4_FIELDS },
+      { kind: "data", id: 256, fields: V4_FIELDS, flows: [flow4(n, port)] },
+    ],
+    CLOCK,
+    domain,
+  );
+
+/** The data set alone. */
+const dataOnly = (domain: number, n: number, port: number) =>
+  ipfixPacket([{ kind: "data", id: 256, fields: V4_FIELDS, flows: [flow4(n, port)] }], CLOCK, domain);
 
 function held(decoder: FlowDecoder, exporter: string): [number, number] {
   const stats = decoder.stats().get(exporter);
@@ -100,29 +116,95 @@ describe("template bounds", () => {
     assert.equal(sink.flows.length, 1, "a new domain decodes");
   });
 
-  test("in total across exporters, counting templates and their fields", () => {
-    const { decoder } = decoderWithSink();
-    const perExporter = B.domainsPerExporter * B.templatesPerDomain;
-    const exporters = Math.ceil(B.templates / perExporter) + 1;
-    for (let e = 0; e < exporters; e++) {
+  test("in total across exporters: a new exporter evicts the least recently used template of another, never one in use", () => {
+    const { decoder, sink } = decoderWithSink();
+    // A live exporter, then two whose templates no data uses fill the bound in total.
+    decoder.decode(withData(7, 1, 25), "live");
+    for (const e of ["e0", "e1"]) {
       for (let domain = 0; domain < B.domainsPerExporter; domain++) {
-        offer(decoder, `e${e}`, domain, 256, B.templatesPerDomain);
+        offer(decoder, e, domain, 256, B.templatesPerDomain);
       }
     }
-    const total = [...decoder.stats().values()].reduce((n, s) => n + s.templates, 0);
-    assert.equal(total, B.templates);
-    withdraw(decoder, "e0", 0, 256);
-    offer(decoder, `e${exporters - 1}`, 0, 256, 2);
-    assert.deepEqual(held(decoder, `e${exporters - 1}`), [1, perExporter + 1], "one place freed, one taken");
+    const total = () => [...decoder.stats().values()].reduce((n, s) => n + s.templates, 0);
+    assert.equal(total(), B.templates);
+    // Exporters first seen now: their templates take the places of e0's oldest.
+    decoder.decode(withData(0, 2, 587), "new");
+    decoder.decode(ipfixPacket([{ kind: "template", id: 256, fields: V4_FIELDS }], CLOCK, 3), "new2");
+    decoder.decode(dataOnly(3, 3, 465), "new2");
+    // The live exporter's template, used by data, stayed: a data set alone decodes.
+    decoder.decode(dataOnly(7, 4, 25), "live");
+    assert.deepEqual(
+      sink.flows.map((f) => f.dstPort),
+      [25, 587, 465, 25],
+    );
+    assert.equal(total(), B.templates);
+    const stats = decoder.stats();
+    assert.deepEqual(
+      ["live", "new", "new2", "e0", "e1"].map((e) => {
+        const s = stats.get(e);
+        return [s?.templates, s?.templatesRefused, s?.templatesEvicted, s?.noTemplate];
+      }),
+      [
+        [1, 0, 0, 0],
+        [1, 0, 0, 0],
+        [1, 0, 0, 0],
+        // e1's last template evicted e0's oldest too.
+        [B.domainsPerExporter * B.templatesPerDomain - 3, 0, 3, 0],
+        [B.domainsPerExporter * B.templatesPerDomain, 0, 0, 0],
+      ],
+    );
+    // Withdrawing frees a place without evicting anything.
+    withdraw(decoder, "e1", 0, 256);
+    offer(decoder, "new", 1, 256, 1);
+    assert.equal(decoder.stats().get("e0")?.templatesEvicted, 3);
 
+    // Bound by fields: one exporter holds them all; another evicts its oldest templates, it
+    // cannot evict its own.
     const wide = decoderWithSink().decoder;
     const templates = B.fields / B.fieldsPerTemplate;
     for (let domain = 0; domain < templates / B.templatesPerDomain; domain++) {
       offer(wide, "w", domain, 256, B.templatesPerDomain, B.fieldsPerTemplate);
     }
-    offer(wide, "w2", 0, 256, 1);
-    assert.deepEqual(held(wide, "w"), [templates, 0]);
-    assert.deepEqual(held(wide, "w2"), [0, 1], "no field left");
+    offer(wide, "w", 999, 256, 1);
+    assert.deepEqual(held(wide, "w"), [templates, 1], "no field left, and none of its own to evict");
+    offer(wide, "w2", 0, 256, 1, 2);
+    assert.deepEqual(held(wide, "w2"), [1, 0]);
+    assert.deepEqual(held(wide, "w"), [templates - 1, 1]);
+    assert.equal(wide.stats().get("w")?.templatesEvicted, 1);
+  });
+
+  test("eviction takes the least recently used (data or refresh), spares data use within the protection, refuses when all are spared", () => {
+    const sink = new Collected();
+    let now = 0;
+    const bounds = { ...B, templates: 3 };
+    const decoder = new FlowDecoder(sink, new TemplateTable(bounds, () => now));
+    const evicted = () => [...decoder.stats()].filter(([, s]) => s.templatesEvicted > 0).map(([e]) => e);
+    decoder.decode(withData(0, 1, 25), "a");
+    offer(decoder, "b", 0, 256, 1);
+    decoder.decode(withData(0, 2, 25), "c");
+    // a is oldest but used by data just now: b goes.
+    decoder.decode(withData(0, 3, 25), "d");
+    assert.deepEqual(evicted(), ["b"]);
+    // Past the protection, a refreshed template outlives one used by data before.
+    now += TEMPLATE_PROTECTED_MS;
+    decoder.decode(dataOnly(0, 4, 25), "a");
+    decoder.decode(ipfixPacket([{ kind: "template", id: 256, fields: V4_FIELDS }], CLOCK, 0), "c");
+    decoder.decode(withData(0, 5, 25), "e");
+    assert.deepEqual(evicted(), ["b", "d"]);
+    // a, c and e were all used by data in the protection: f is refused, nothing evicted.
+    decoder.decode(dataOnly(0, 6, 25), "c");
+    decoder.decode(withData(0, 7, 25), "f");
+    assert.deepEqual(evicted(), ["b", "d"]);
+    assert.deepEqual(held(decoder, "f"), [0, 1]);
+    assert.deepEqual(
+      sink.flows.map((f) => f.srcV4 & 0xff),
+      [1, 2, 3, 4, 5, 6],
+    );
+    // Once the protection is over, f gets the place of one of them.
+    now += TEMPLATE_PROTECTED_MS;
+    decoder.decode(withData(0, 8, 25), "f");
+    assert.equal(evicted().length, 3);
+    assert.equal(sink.flows.length, 7);
   });
 
   test("whatever the offers and withdrawals, the counts match a model of the bounds", () => {
