@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
 import { type Day, formatDiagnostic, today, UserError } from "../core/index.js";
 import { loadPlan } from "../plan/index.js";
 import {
@@ -25,26 +25,15 @@ import {
   updateOrg,
 } from "../rollout/index.js";
 import { dataDir, loadConfig } from "./config.js";
-import { choiceOption, dayOption, outputFormatOption } from "./options.js";
+import { choiceOption, dayOption } from "./options.js";
 import { type OutputFormat, printable, table, toJson } from "./output.js";
-import { type StoreOptions, storeOptions, withStore } from "./store-options.js";
-
-function count(text: string): number {
-  if (!/^[0-9]{1,15}$/.test(text)) throw new InvalidArgumentError("expected a whole number.");
-  return Number(text);
-}
+import { registerCommitmentCommands } from "./rollout-commitments.js";
+import { count, example, formatOption, printList, readText } from "./rollout-common.js";
+import { registerDocumentCommands } from "./rollout-documents.js";
+import { registerNoiseCommands } from "./rollout-noise.js";
+import { type StoreOptions, storeOptions, withExistingStore, withStore } from "./store-options.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-function readText(file: string, what: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    throw new UserError(
-      `${file}: cannot read the ${what} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
-    );
-  }
-}
 
 function registerKeygen(rollout: Command): void {
   rollout
@@ -53,6 +42,7 @@ function registerKeygen(rollout: Command): void {
       "make the organisation's Ed25519 signing key: FILE (private, keep it) and FILE.pub (for the coordinator)",
     )
     .requiredOption("--out <file>", "where the private key goes; the public key goes to FILE.pub")
+    .addHelpText("after", "\nExample:\n  porteiro rollout keygen --out isp.key")
     .action((options: { out: string }) => {
       const pub = `${options.out}.pub`;
       for (const file of [options.out, pub])
@@ -67,9 +57,13 @@ function registerKeygen(rollout: Command): void {
 }
 
 function registerOrgCommands(rollout: Command): void {
-  const org = rollout.command("org").description("the organisations taking part");
-  storeOptions(org.command("add"))
-    .description("add an organisation")
+  const org = example(rollout.command("org"), "porteiro rollout org list --data coordinator").description(
+    "the organisations taking part",
+  );
+  example(
+    storeOptions(org.command("add")).description("add an organisation"),
+    'porteiro rollout org add example-telecom --name "Example Telecom" --type isp --subscribers 400000 --public-key isp.key.pub --data coordinator',
+  )
     .argument("<id>", "short id: lower-case letters, digits and -")
     .requiredOption("--name <name>", "its name")
     .addOption(
@@ -109,9 +103,11 @@ function registerOrgCommands(rollout: Command): void {
         );
       },
     );
-  storeOptions(org.command("key"))
-    .description("register (or replace) an organisation's public key")
-    .argument("<id>")
+  example(
+    storeOptions(org.command("key")).description("register (or replace) an organisation's public key"),
+    "porteiro rollout org key example-telecom --public-key isp.key.pub --data coordinator",
+  )
+    .argument("<id>", "the organisation")
     .requiredOption("--public-key <file>", "the Ed25519 public key (PEM)")
     .action((id: string, options: StoreOptions & { publicKey: string }) => {
       const changed = withStore(options, (store) =>
@@ -119,33 +115,40 @@ function registerOrgCommands(rollout: Command): void {
       );
       process.stdout.write(`${changed.id}: key ${changed.key_fingerprint?.slice(0, 16)}\n`);
     });
-  storeOptions(org.command("list"))
-    .description("list the organisations")
-    .addOption(
-      new Option("--format <format>", "table or json").default("table").argParser(outputFormatOption),
-    )
+  example(
+    storeOptions(org.command("list")).description("list the organisations"),
+    "porteiro rollout org list --format csv --data coordinator",
+  )
+    .addOption(formatOption())
     .action((options: StoreOptions & { format: OutputFormat }) => {
-      const orgs = withStore(options, (store) => listOrgs(store, LOCAL_ADMIN));
-      if (options.format === "json") process.stdout.write(`${toJson(orgs)}\n`);
-      else
-        process.stdout.write(
-          `${table([
-            ["id", "type", "name", "key", "public"],
-            ...orgs.map((o) => [
-              o.id,
-              o.type,
-              printable(o.name),
-              o.key_fingerprint?.slice(0, 16) ?? "-",
-              o.public ? "yes" : "no",
-            ]),
-          ])}\n`,
-        );
+      const orgs = withExistingStore(options, (store) => listOrgs(store, LOCAL_ADMIN));
+      printList(
+        orgs,
+        options.format,
+        [
+          { head: "id", key: "id" },
+          { head: "type", key: "type" },
+          { head: "name", key: "name" },
+          { head: "subscribers", key: "subscribers" },
+          { head: "key", key: "key_fingerprint", text: (o) => o.key_fingerprint?.slice(0, 16) ?? "-" },
+          { head: "public", key: "public", text: (o) => (o.public ? "yes" : "no") },
+        ],
+        "no organisations",
+      );
     });
 }
 
 function registerProgrammeCommands(rollout: Command): void {
-  storeOptions(rollout.command("person").command("add"))
-    .description("add a person to the programme, linked to a console login with --login")
+  const person = example(
+    rollout.command("person"),
+    'porteiro rollout person add "Ana Lima" --role org-admin --org example-telecom --data coordinator',
+  ).description("the programme's people and their roles");
+  example(
+    storeOptions(person.command("add")).description(
+      "add a person to the programme, linked to a console login with --login",
+    ),
+    'porteiro rollout person add "Programme coordinator" --role coordinator --org national-csirt --login nic --data coordinator',
+  )
     .argument("<name>", "their name")
     .addOption(
       new Option("--role <role>", PROGRAMME_ROLES.join(", "))
@@ -167,18 +170,34 @@ function registerProgrammeCommands(rollout: Command): void {
         `added ${printable(person.name)} as ${person.role}${person.org_id ? ` of ${person.org_id}` : ""}${person.username ? ` (login ${person.username})` : ""}\n`,
       );
     });
-  storeOptions(rollout.command("region").command("add"))
-    .description("add a region of the programme")
-    .argument("<id>")
-    .requiredOption("--name <name>")
+  const region = example(
+    rollout.command("region"),
+    "porteiro rollout region add norte --name Norte --data coordinator",
+  ).description("the programme's regions");
+  example(
+    storeOptions(region.command("add")).description(
+      "add a region of the programme: every region an organisation's plan pushes must be added",
+    ),
+    "porteiro rollout region add sul --name Sul --data coordinator",
+  )
+    .argument("<id>", "short id, as in the plans: lower-case letters, digits and -")
+    .requiredOption("--name <name>", "its name")
     .action((id: string, options: StoreOptions & { name: string }) => {
       withStore(options, (store) => createRegion(store, LOCAL_ADMIN, { id, name: options.name }));
       process.stdout.write(`added region ${id}\n`);
     });
-  storeOptions(rollout.command("calendar").command("set"))
-    .description("set an organisation's dates in a region: notify → observe → enforce")
-    .requiredOption("--org <id>")
-    .requiredOption("--region <id>")
+  const calendar = example(
+    rollout.command("calendar"),
+    "porteiro rollout calendar set --org example-telecom --region norte --enforce 2027-03-01 --data coordinator",
+  ).description("each organisation's dates per region");
+  example(
+    storeOptions(calendar.command("set")).description(
+      "set an organisation's dates in a region: notify → observe → enforce",
+    ),
+    "porteiro rollout calendar set --org example-telecom --region sul --notify 2026-08-01 --observe 2026-10-01 --enforce 2026-12-01 --data coordinator",
+  )
+    .requiredOption("--org <id>", "the organisation (porteiro rollout org add)")
+    .requiredOption("--region <id>", "the region (porteiro rollout region add)")
     .option("--notify <date>", "subscribers are told from", dayOption)
     .option("--observe <date>", "port 25 counted, not blocked, from", dayOption)
     .requiredOption("--enforce <date>", "port 25 blocked from", dayOption)
@@ -198,10 +217,12 @@ function registerProgrammeCommands(rollout: Command): void {
         process.stdout.write(`${entry.org_id} in ${entry.region_id}: enforce from ${entry.enforce_from}\n`);
       },
     );
-  storeOptions(rollout.command("settings"))
-    .description(
-      "the programme's settings: noise alert threshold, reporting interval, where help-form reports go",
-    )
+  example(
+    storeOptions(rollout.command("settings")).description(
+      "show or change the programme's settings: noise alert threshold, reporting interval, where help-form reports go",
+    ),
+    "porteiro rollout settings --noise-alert 20 --default-org national-csirt --data coordinator",
+  )
     .option(
       "--noise-alert <n>",
       "noise records a day in a region, after its switch, that raise an alert",
@@ -230,8 +251,12 @@ function registerProgrammeCommands(rollout: Command): void {
         process.stdout.write(`${toJson(settings)}\n`);
       },
     );
-  storeOptions(rollout.command("status"))
-    .description("commitments and their state, silent reporters and noise alerts")
+  example(
+    storeOptions(rollout.command("status")).description(
+      "commitments and their state, silent reporters and noise alerts",
+    ),
+    "porteiro rollout status --date 2026-12-15 --data coordinator",
+  )
     .option("--date <date>", "as of (default today)", dayOption)
     .action((options: StoreOptions & { date?: Day }) => {
       const view = withStore(options, (store) => programmeView(store, LOCAL_ADMIN, options.date ?? today()));
@@ -340,13 +365,17 @@ function registerPush(rollout: Command): void {
 }
 
 export function registerRolloutCommands(program: Command): void {
-  const rollout = program
-    .command("rollout")
-    .description(
-      "the national programme: organisations, commitments, regional calendar, signed status reports",
-    );
+  const rollout = example(
+    program.command("rollout"),
+    "porteiro rollout status --data coordinator",
+  ).description(
+    "the national programme: organisations, people, regions and calendar, documents, commitments, signed status reports, noise",
+  );
   registerKeygen(rollout);
   registerOrgCommands(rollout);
   registerProgrammeCommands(rollout);
   registerPush(rollout);
+  registerCommitmentCommands(rollout);
+  registerDocumentCommands(rollout);
+  registerNoiseCommands(rollout);
 }
