@@ -61,6 +61,11 @@ export const submissionConfigSchema = z
     auth_timeout: seconds.default(60),
     /** Seconds from TCP accept to the end of the TLS handshake on the implicit-TLS port. */
     tls_handshake_timeout: seconds.default(10),
+    /**
+     * Share of `max_connections` that TLS handshakes in progress on the implicit-TLS port may
+     * number, from all clients; when they do, the oldest is cut to make room for a new one.
+     */
+    tls_handshake_share: z.number().gt(0).max(1).default(0.5),
     /** Seconds a client may stay silent while we wait for a command or message bytes. */
     idle_timeout: seconds.default(60),
     /** Seconds a shutdown waits for transactions in flight. */

@@ -7,6 +7,16 @@ export interface ConnectionPolicy {
   readonly unauthenticated: number;
 }
 
+/**
+ * How far a session not logged in has got towards it: connected (EHLO, NOOP and the like, in
+ * clear on the STARTTLS port), inside TLS (STARTTLS done, or the implicit-TLS port), or in an AUTH
+ * exchange. The less a session has done, the sooner it gives way.
+ */
+export const Progress = { connected: 0, secured: 1, authenticating: 2 } as const;
+export type Progress = (typeof Progress)[keyof typeof Progress];
+
+const STAGES = 3;
+
 export type Admission =
   | {
       readonly admitted: true /** A session not logged in that must go to make room, if any. */;
@@ -14,45 +24,75 @@ export type Admission =
     }
   | { readonly admitted: false; readonly refusal: string };
 
+/** Sessions not logged in, one ordered set per Progress (Sets keep insertion order). */
+class Waiting {
+  private readonly stages: Set<string>[] = Array.from({ length: STAGES }, () => new Set<string>());
+  size = 0;
+
+  add(sessionId: string, stage: Progress): void {
+    (this.stages[stage] as Set<string>).add(sessionId);
+    this.size++;
+  }
+
+  delete(sessionId: string, stage: Progress): void {
+    if ((this.stages[stage] as Set<string>).delete(sessionId)) this.size--;
+  }
+
+  /** The one to give way: of those that have got least far, the one longest at that stage. */
+  first(): string | undefined {
+    for (const stage of this.stages) for (const sessionId of stage) return sessionId;
+    return undefined;
+  }
+}
+
 /**
  * Caps open sessions across both listeners: in total, per client network, and those not yet
  * logged in. A session counts from its admission until the server reports it closed.
  *
  * Idle sessions that never log in are what a flood holds slots with, and every new session starts
- * out as one; so when a cap is reached and sessions not logged in sit under it, the oldest of them
- * (from the same network for the per-network cap) makes room instead of the newcomer being refused.
- * A real client needs a slot only for the second it takes to log in; a flood would have to open
- * sessions faster than that to keep one out. Logged-in sessions are never displaced.
+ * out as one; so when a cap is reached and sessions not logged in sit under it, one of them (from
+ * the same network for the per-network cap) makes room instead of the newcomer being refused: the
+ * one that has got least far towards logging in (see Progress), and of those the one longest at
+ * that stage. A flood reopening idle sessions as fast as it likes then only displaces its own,
+ * while a real client past TLS or into AUTH keeps its slot. Logged-in sessions are never displaced.
+ * Each decision costs O(1), whatever the number of sessions.
  */
 export class ConnectionLimits {
   private readonly networkOf = new Map<string, string>();
   private readonly perNetwork = new Map<string, number>();
-  /** Sessions not logged in, oldest first, overall and per network (Maps and Sets keep insertion order). */
-  private readonly waiting = new Set<string>();
-  private readonly waitingIn = new Map<string, Set<string>>();
+  /** The stage of each session not logged in. */
+  private readonly stageOf = new Map<string, Progress>();
+  private readonly waiting = new Waiting();
+  private readonly waitingIn = new Map<string, Waiting>();
 
   constructor(private readonly policy: ConnectionPolicy) {}
 
-  /** Admits the session as not logged in yet, possibly at the cost of an older one; or says why not. */
-  admit(sessionId: string, network: string): Admission {
+  /** Admits the session as not logged in yet, possibly at the cost of another; or says why not. */
+  admit(sessionId: string, network: string, stage: Progress = Progress.connected): Admission {
     let evict: string | undefined;
     if ((this.perNetwork.get(network) ?? 0) >= this.policy.perNetwork) {
-      evict = first(this.waitingIn.get(network));
+      evict = this.waitingIn.get(network)?.first();
       if (evict === undefined) {
         return { admitted: false, refusal: "too many connections from your address; try again later" };
       }
     } else if (this.networkOf.size >= this.policy.total || this.waiting.size >= this.policy.unauthenticated) {
-      evict = first(this.waiting);
+      evict = this.waiting.first();
       if (evict === undefined) return { admitted: false, refusal: "too many connections; try again later" };
     }
     if (evict !== undefined) this.release(evict);
     this.networkOf.set(sessionId, network);
     this.perNetwork.set(network, (this.perNetwork.get(network) ?? 0) + 1);
-    this.waiting.add(sessionId);
-    const peers = this.waitingIn.get(network);
-    if (peers) peers.add(sessionId);
-    else this.waitingIn.set(network, new Set([sessionId]));
+    this.startWaiting(sessionId, network, stage);
     return evict === undefined ? { admitted: true } : { admitted: true, evict };
+  }
+
+  /** The session not logged in has got further (never back): it now gives way later. */
+  progressed(sessionId: string, stage: Progress): void {
+    const network = this.networkOf.get(sessionId);
+    const was = this.stageOf.get(sessionId);
+    if (network === undefined || was === undefined || was >= stage) return;
+    this.stopWaiting(sessionId, network);
+    this.startWaiting(sessionId, network, stage);
   }
 
   /** The session has logged in: it no longer counts against the share of those that have not. */
@@ -76,15 +116,24 @@ export class ConnectionLimits {
     return (this.perNetwork.get(network) ?? 0) - (this.waitingIn.get(network)?.size ?? 0);
   }
 
+  private startWaiting(sessionId: string, network: string, stage: Progress): void {
+    this.stageOf.set(sessionId, stage);
+    this.waiting.add(sessionId, stage);
+    let peers = this.waitingIn.get(network);
+    if (!peers) {
+      peers = new Waiting();
+      this.waitingIn.set(network, peers);
+    }
+    peers.add(sessionId, stage);
+  }
+
   private stopWaiting(sessionId: string, network: string): void {
-    this.waiting.delete(sessionId);
+    const stage = this.stageOf.get(sessionId);
+    if (stage === undefined) return;
+    this.stageOf.delete(sessionId);
+    this.waiting.delete(sessionId, stage);
     const peers = this.waitingIn.get(network);
-    peers?.delete(sessionId);
+    peers?.delete(sessionId, stage);
     if (peers?.size === 0) this.waitingIn.delete(network);
   }
-}
-
-function first(set: Set<string> | undefined): string | undefined {
-  if (set) for (const value of set) return value;
-  return undefined;
 }

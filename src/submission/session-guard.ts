@@ -1,4 +1,5 @@
 import type { SMTPServer } from "smtp-server";
+import { Progress } from "./connection-limits.js";
 
 type Connection = SMTPServer["connections"] extends Set<infer C> ? C : never;
 
@@ -14,6 +15,8 @@ export type GuardLimit = "commands" | "time";
 interface Waiting {
   readonly connection: Connection;
   commands: number;
+  /** How far towards login it was last reported. */
+  stage: Progress;
   readonly timer: NodeJS.Timeout;
 }
 
@@ -22,7 +25,9 @@ interface Waiting {
  * takes. smtp-server's own count of unauthenticated commands is off with `authOptional` (which
  * lets onMailFrom answer 530 and count it), and it has no deadline, so a client sending NOOP
  * now and then would hold its slot for ever. Past either limit the session hears 421 and is
- * closed. The guard also closes a session on request, for a cap that needs its slot.
+ * closed. The guard also closes a session on request, for a cap that needs its slot, and reports
+ * how far each session gets before login (its first command inside TLS, its AUTH) for that cap
+ * to pick which session gives way.
  */
 export class SessionGuard {
   private readonly waiting = new Map<string, Waiting>();
@@ -31,6 +36,8 @@ export class SessionGuard {
     private readonly policy: SessionGuardPolicy,
     private readonly hostname: string,
     private readonly onLimit: (sessionId: string, limit: GuardLimit) => void,
+    /** The session, not logged in, has got further: a command inside TLS, or AUTH. */
+    private readonly onProgress: (sessionId: string, stage: Progress) => void = () => undefined,
   ) {}
 
   /**
@@ -68,7 +75,7 @@ export class SessionGuard {
       this.policy.authTimeoutMs,
     );
     timer.unref();
-    this.waiting.set(id, { connection, commands: 0, timer });
+    this.waiting.set(id, { connection, commands: 0, stage: Progress.connected, timer });
     const run = connection._onCommand;
     connection._onCommand = (command, callback) => {
       const waiting = this.waiting.get(id);
@@ -76,6 +83,16 @@ export class SessionGuard {
         // Not run: the 421 closes the session, and its parser with it.
         this.exceeded(id, "commands", "Too many commands before login");
         return;
+      }
+      // Inside TLS (STARTTLS done, or port 465), and AUTH, which is only taken there.
+      if (waiting && connection.secure && waiting.stage < Progress.authenticating) {
+        const stage = /^AUTH(?: |$)/i.test(command.toString("latin1", 0, 5))
+          ? Progress.authenticating
+          : Progress.secured;
+        if (stage > waiting.stage) {
+          waiting.stage = stage;
+          this.onProgress(id, stage);
+        }
       }
       run.call(connection, command, callback);
     };

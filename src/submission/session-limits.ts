@@ -1,7 +1,7 @@
 import type { SMTPServer, SMTPServerSession } from "smtp-server";
 import { clientNetwork, type Logger } from "../core/index.js";
 import type { SubmissionConfig } from "./config.js";
-import { ConnectionLimits } from "./connection-limits.js";
+import { ConnectionLimits, Progress } from "./connection-limits.js";
 import { guardHandshakes } from "./handshake-guard.js";
 import type { SubmissionMetrics } from "./metrics.js";
 import { SessionGuard } from "./session-guard.js";
@@ -33,6 +33,7 @@ export class SessionLimits {
         metrics.reject(limit === "commands" ? "pre_auth_commands" : "pre_auth_timeout");
         logger.warn({ session, limit }, "session closed before login");
       },
+      (session, stage) => this.connections.progressed(session, stage),
     );
   }
 
@@ -48,13 +49,14 @@ export class SessionLimits {
     guardHandshakes(
       server,
       {
+        total: Math.max(1, Math.floor(this.config.max_connections * this.config.tls_handshake_share)),
         perNetwork: this.config.max_connections_per_ip,
         timeoutMs: this.config.tls_handshake_timeout * 1000,
         networkOf: (address) => this.network(address),
         loggedInFrom: (network) => this.connections.loggedInFrom(network),
       },
       (client, why) => {
-        this.metrics.reject(why === "cap" ? "connection_limit" : "handshake_timeout");
+        this.metrics.reject(why === "timeout" ? "handshake_timeout" : "connection_limit");
         this.logger.warn({ client, refusal: why }, "TLS handshake cut");
       },
     );
@@ -62,7 +64,11 @@ export class SessionLimits {
 
   /** Admits a new session, making room if need be; or the 421 text that refuses it. */
   admit(session: SMTPServerSession): string | undefined {
-    const admission = this.connections.admit(session.id, this.network(session.remoteAddress));
+    const admission = this.connections.admit(
+      session.id,
+      this.network(session.remoteAddress),
+      session.secure ? Progress.secured : Progress.connected,
+    );
     if (!admission.admitted) {
       this.metrics.reject("connection_limit");
       this.logger.warn(
@@ -77,7 +83,7 @@ export class SessionLimits {
         { session: admission.evict, for: session.id },
         "session not logged in closed to make room",
       );
-      this.guard.end(admission.evict, "Too many sessions waiting to log in; yours was the oldest");
+      this.guard.end(admission.evict, "Too many sessions waiting to log in; yours had got least far");
     }
     return undefined;
   }

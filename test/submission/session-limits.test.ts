@@ -4,16 +4,19 @@ import { type TestContext, test } from "node:test";
 import fc from "fast-check";
 import { pino } from "pino";
 import { clientNetwork } from "../../src/core/index.js";
-import { ConnectionLimits } from "../../src/submission/connection-limits.js";
+import { ConnectionLimits, type Progress } from "../../src/submission/connection-limits.js";
 import { SubmissionMetrics, submissionConfigSchema } from "../../src/submission/index.js";
 import { SessionLimits } from "../../src/submission/session-limits.js";
 import {
   loggedIn,
+  PASSWORD,
   RawSession,
+  readyForAuth,
   replies,
   requireSwaks,
   startTestService,
   swaksSend,
+  USER,
 } from "../helpers/submission.js";
 
 /** Another client on loopback: a different address, so a different client network. */
@@ -56,9 +59,55 @@ test("idle sessions that never log in cannot keep a real client out, nor push lo
   for (const session of displaced.slice(0, 4)) {
     assert.match(
       await session.reply(),
-      /^421 4\.7\.0 mail\.example\.net Too many sessions waiting to log in; yours was the oldest$/,
+      /^421 4\.7\.0 mail\.example\.net Too many sessions waiting to log in; yours had got least far$/,
     );
   }
+});
+
+test("slowloris: idle sessions reopened faster than a login takes displace one another, not a client past TLS or into AUTH", async (t) => {
+  // 3 slots, all of which sessions not logged in may hold.
+  const running = await startTestService(t, { max_connections: 3, unauthenticated_share: 1 });
+  const { starttls, implicitTls } = running.service;
+  const opened = sessions(t);
+  // The oldest two: one in the middle of AUTH LOGIN, one inside TLS that has not started it.
+  const authing = await readyForAuth(implicitTls.port);
+  opened.push(authing);
+  authing.send("AUTH LOGIN");
+  assert.match(await authing.reply(), /^334 /);
+  const secured = await readyForAuth(implicitTls.port);
+  opened.push(secured);
+  // The flood: idle sessions in clear from another network, each newer than both, twice as many as the slots.
+  const flood: RawSession[] = [];
+  for (let i = 0; i < 6; i++) {
+    const session = await RawSession.open(starttls.port, OTHER);
+    opened.push(session);
+    flood.push(session);
+    assert.match(await session.reply(), /^220 /);
+  }
+  secured.send("NOOP");
+  assert.match(await secured.reply(), /^250 /, "a session inside TLS outlasts the flood in clear");
+  for (const session of flood.slice(0, 5)) {
+    assert.match(
+      await session.reply(),
+      /^421 4\.7\.0 .* yours had got least far$/,
+      "the flood gives way to itself",
+    );
+  }
+
+  // Sessions inside TLS only: the one longest at that stage gives way, not the older one into AUTH.
+  const newer = await RawSession.openTls(implicitTls.port, OTHER);
+  opened.push(newer);
+  assert.match(await newer.reply(), /^220 /);
+  assert.match(await (flood[5] as RawSession).reply(), /^421 /, "the last idle session in clear goes first");
+  const newest = await RawSession.openTls(implicitTls.port, OTHER);
+  opened.push(newest);
+  assert.match(await newest.reply(), /^220 /);
+  assert.match(await secured.reply(), /^421 4\.7\.0 .* yours had got least far$/);
+
+  authing.send(Buffer.from(USER).toString("base64"));
+  assert.match(await authing.reply(), /^334 /);
+  authing.send(Buffer.from(PASSWORD).toString("base64"));
+  assert.match(await authing.reply(), /^235 /, "the client in the middle of AUTH logs in");
 });
 
 test("commands before login are counted: past max_commands_before_auth, 421 and closed; after login, not", async (t) => {
@@ -123,13 +172,13 @@ test("too many connections from one client network: the oldest idle one makes ro
   const third = await RawSession.open(starttls.port);
   opened.push(third);
   assert.match(await third.reply(), /^220 /);
-  assert.match(await first.reply(), /^421 4\.7\.0 .* yours was the oldest$/);
+  assert.match(await first.reply(), /^421 4\.7\.0 .* yours had got least far$/);
   assert.ok(await first.waitClosed(5_000));
   // On 465 the handshake is let through, so that the session it leads to can make room too.
   const tls = await RawSession.openTls(implicitTls.port);
   opened.push(tls);
   assert.match(await tls.reply(), /^220 /);
-  assert.match(await second.reply(), /^421 4\.7\.0 .* yours was the oldest$/);
+  assert.match(await second.reply(), /^421 4\.7\.0 .* yours had got least far$/);
   third.close();
   tls.close();
 
@@ -227,6 +276,33 @@ test("a TLS handshake not done within tls_handshake_timeout is cut, and frees it
   assert.match(await real.reply(), /^220 /, "the network's place is free again");
 });
 
+test("half-open TLS from many networks, each under its cap, cannot fill the listener: the oldest handshake makes room", async (t) => {
+  // 4 sessions, so smtp-server's maxClients is 8; handshakes in progress: half of 4, 3 per network.
+  const running = await startTestService(t, {
+    max_connections: 4,
+    tls_handshake_share: 0.5,
+    max_connections_per_ip: 3,
+    tls_handshake_timeout: 30,
+    idle_timeout: 60,
+  });
+  const port = running.service.implicitTls.port;
+  // 12 stalled handshakes from 4 networks, 3 each: more than maxClients, none over its network's cap.
+  const flood: Awaited<ReturnType<typeof halfOpen>>[] = [];
+  t.after(() => {
+    for (const socket of flood) socket.destroy();
+  });
+  for (const from of ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"]) {
+    for (let i = 0; i < 3; i++) flood.push(await halfOpen(port, from));
+  }
+  const real = await RawSession.openTls(port).catch((error: Error) => error);
+  assert.ok(real instanceof RawSession, `a real TLS client completes its handshake: ${String(real)}`);
+  t.after(() => real.close());
+  assert.match(await real.reply(), /^220 /);
+  for (const socket of flood.slice(0, 11)) {
+    assert.ok(await within(5_000, socket.closedByServer), "all but the newest stalled handshake are cut");
+  }
+});
+
 test("an IPv6 client network is its /56 unless client_prefix_v6 says otherwise: its hosts share one count", () => {
   const limits = new ConnectionLimits({ total: 10, perNetwork: 1, unauthenticated: 10 });
   const one = clientNetwork("2001:db8:0:1::1", 56);
@@ -249,12 +325,24 @@ test("an IPv6 client network is its /56 unless client_prefix_v6 says otherwise: 
   assert.notEqual(c, d, "two with client_prefix_v6: 64");
 });
 
-type Op = { kind: "admit"; network: number } | { kind: "login" | "close"; pick: number };
+type Op =
+  | { kind: "admit"; network: number; stage: Progress }
+  | { kind: "login" | "close"; pick: number }
+  | { kind: "progress"; pick: number; stage: Progress };
 
 test("admissions, displacements and refusals match a plain model of the caps, whatever the order of events", () => {
   const op: fc.Arbitrary<Op> = fc.oneof(
-    fc.record({ kind: fc.constant("admit" as const), network: fc.nat(3) }),
+    fc.record({
+      kind: fc.constant("admit" as const),
+      network: fc.nat(3),
+      stage: fc.constantFrom<Progress>(0, 1),
+    }),
     fc.record({ kind: fc.constantFrom("login" as const, "close" as const), pick: fc.nat() }),
+    fc.record({
+      kind: fc.constant("progress" as const),
+      pick: fc.nat(),
+      stage: fc.constantFrom<Progress>(1, 2),
+    }),
   );
   fc.assert(
     fc.property(
@@ -264,9 +352,16 @@ test("admissions, displacements and refusals match a plain model of the caps, wh
       fc.array(op, { maxLength: 60 }),
       (total, perNetwork, unauthenticated, ops) => {
         const limits = new ConnectionLimits({ total, perNetwork, unauthenticated });
-        /** The model: open sessions in admission order, with their network and whether logged in. */
-        const open: { id: string; network: string; in: boolean }[] = [];
+        /**
+         * The model: open sessions with their network, whether logged in, how far towards it, and
+         * since when at that stage (a step number); the one to give way is the least far, then the
+         * longest at its stage.
+         */
+        const open: { id: string; network: string; in: boolean; stage: number; since: number }[] = [];
+        const leastFar = (candidates: typeof open) =>
+          [...candidates].sort((a, b) => a.stage - b.stage || a.since - b.since)[0];
         let next = 0;
+        let clock = 0;
         for (const step of ops) {
           if (step.kind === "admit") {
             const id = `s${next++}`;
@@ -274,19 +369,25 @@ test("admissions, displacements and refusals match a plain model of the caps, wh
             const waiting = open.filter((s) => !s.in);
             const networkFull = open.filter((s) => s.network === network).length >= perNetwork;
             const full = networkFull || open.length >= total || waiting.length >= unauthenticated;
-            const victim = networkFull ? waiting.find((s) => s.network === network) : waiting[0];
-            const admission = limits.admit(id, network);
+            const victim = leastFar(networkFull ? waiting.filter((s) => s.network === network) : waiting);
+            const admission = limits.admit(id, network, step.stage);
             if (full && !victim) {
               assert.equal(admission.admitted, false);
               continue;
             }
             assert.deepEqual(admission, full ? { admitted: true, evict: victim?.id } : { admitted: true });
             if (full) open.splice(open.indexOf(victim as (typeof open)[number]), 1);
-            open.push({ id, network, in: false });
+            open.push({ id, network, in: false, stage: step.stage, since: clock++ });
           } else if (open.length > 0) {
             const at = step.pick % open.length;
             const session = open[at] as (typeof open)[number];
-            if (step.kind === "login") {
+            if (step.kind === "progress") {
+              limits.progressed(session.id, step.stage);
+              if (!session.in && step.stage > session.stage) {
+                session.stage = step.stage;
+                session.since = clock++;
+              }
+            } else if (step.kind === "login") {
               limits.authenticated(session.id);
               session.in = true;
             } else {
