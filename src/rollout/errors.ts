@@ -65,23 +65,15 @@ export function requireKnown(refs: References): void {
 }
 
 /**
- * Runs a write, answering a broken reference or a duplicate as the caller's mistake: with
- * `references` it names the missing record, with a string only its kinds.
+ * Runs a write, answering a broken reference or a duplicate as the caller's mistake, naming the
+ * missing record.
  */
-export function checkedWrite<T>(
-  write: () => T,
-  references: References | string,
-  duplicate = "already exists",
-): T {
+export function checkedWrite<T>(write: () => T, references: References, duplicate = "already exists"): T {
   try {
     return write();
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === "SQLITE_CONSTRAINT_FOREIGNKEY")
-      throw new RolloutError(
-        400,
-        typeof references === "string" ? `unknown ${references}` : unknownReference(references),
-      );
+    if (code === "SQLITE_CONSTRAINT_FOREIGNKEY") throw new RolloutError(400, unknownReference(references));
     if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY")
       throw new RolloutError(409, duplicate);
     throw error;

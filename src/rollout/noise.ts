@@ -7,7 +7,6 @@ import type { NoiseRecord } from "./model.js";
 import { noiseChange, noiseInput, parseInput } from "./schemas.js";
 
 const COLUMNS = "id, org_id, region_id, day, category, resolution, note, source, recorded_by";
-const REFERENCES = "organisation or region";
 
 /** The noise records `reader` may see (never public: the help desks' notes), of one organisation or of all. */
 export function listNoise(store: Store, reader: Actor, filter: { orgId?: string } = {}): NoiseRecord[] {
@@ -54,7 +53,7 @@ function insertNoise(
           new Date().toISOString(),
           record.networkTag ?? null,
         ).lastInsertRowid,
-    REFERENCES,
+    { store, organisation: record.org_id, region: record.region_id },
   );
   return getNoise(store, Number(id));
 }
@@ -128,7 +127,7 @@ export function updateNoise(store: Store, actor: Actor, id: number, input: unkno
       store
         .prepare("UPDATE rollout_noise SET resolution = ?, region_id = ?, note = ? WHERE id = ?")
         .run(after.resolution, after.region_id ?? null, after.note ?? null, id),
-    REFERENCES,
+    { store, region: after.region_id },
   );
   return getNoise(store, id);
 }

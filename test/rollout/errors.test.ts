@@ -11,9 +11,11 @@ import {
   enterReport,
   LOCAL_ADMIN,
   RolloutError,
+  recordNoise,
   setCalendarEntry,
   updateCommitment,
   updateDocument,
+  updateNoise,
   updatePerson,
 } from "../../src/rollout/index.js";
 import { openStore, type Store } from "../../src/store/index.js";
@@ -85,6 +87,24 @@ test("a write naming an unknown organisation, region or document says which one"
   assert.throws(
     () => updateDocument(store, LOCAL_ADMIN, 1, { org_id: "agency" }),
     refused('unknown organisation "agency"'),
+  );
+});
+
+test("noise names the unknown organisation or region, on entry and on change", (t) => {
+  const store = programme(t);
+  const noise = { day: "2026-12-01", category: "user-report" };
+  assert.throws(
+    () => recordNoise(store, LOCAL_ADMIN, { ...noise, org_id: "fibra-vale", region_id: "sul" }),
+    refused('unknown organisation "fibra-vale"'),
+  );
+  assert.throws(
+    () => recordNoise(store, LOCAL_ADMIN, { ...noise, org_id: "isp", region_id: "nordeste" }),
+    refused('unknown region "nordeste"'),
+  );
+  const recorded = recordNoise(store, LOCAL_ADMIN, { ...noise, org_id: "isp", region_id: "sul" });
+  assert.throws(
+    () => updateNoise(store, LOCAL_ADMIN, recorded.id, { region_id: "norte" }),
+    refused('unknown region "norte"'),
   );
 });
 
