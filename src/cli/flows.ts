@@ -41,12 +41,7 @@ import { choiceOption, dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { startScheduler } from "./scheduler.js";
 import { shutdownSignal } from "./signals.js";
-import {
-  type StoreOptions,
-  storeOptions,
-  withExistingStore,
-  withStoreAsync,
-} from "./store-options.js";
+import { type StoreOptions, storeOptions, withExistingStore, withStoreAsync } from "./store-options.js";
 
 interface AnalysisOptions extends StoreOptions {
   plan?: string;

@@ -34,12 +34,17 @@ test("a taken port is one line naming the listener, the address and what moves i
     ),
   );
 
-  for (const serve of [["serve", ...plan, "--web", "127.0.0.1:0", "--no-collector"], ["submission", "serve", "--data", data]]) {
+  for (const serve of [
+    ["serve", ...plan, "--web", "127.0.0.1:0", "--no-collector"],
+    ["submission", "serve", "--data", data],
+  ]) {
     const submission = porteiro([...serve, "--listen", `127.0.0.1:${port}`, "--listen-tls", "127.0.0.1:0"]);
     assert.equal(submission.status, 1, submission.stderr);
     assert.match(
       said(submission.stderr),
-      new RegExp(`porteiro: cannot listen for submission \\(STARTTLS\\) on 127\\.0\\.0\\.1:${port}: the address is already in use .*; change it with --listen HOST:PORT or submission\\.listen\\n$`),
+      new RegExp(
+        `porteiro: cannot listen for submission \\(STARTTLS\\) on 127\\.0\\.0\\.1:${port}: the address is already in use .*; change it with --listen HOST:PORT or submission\\.listen\\n$`,
+      ),
       serve.join(" "),
     );
     assert.doesNotMatch(submission.stderr, STACK_LINE);
@@ -53,7 +58,9 @@ test("a taken port is one line naming the listener, the address and what moves i
   assert.equal(collector.status, 1, collector.stderr);
   assert.match(
     said(collector.stderr),
-    new RegExp(`porteiro: cannot listen for the flow collector on 127\\.0\\.0\\.1:${udpPort}: the address is already in use`),
+    new RegExp(
+      `porteiro: cannot listen for the flow collector on 127\\.0\\.0\\.1:${udpPort}: the address is already in use`,
+    ),
   );
   assert.doesNotMatch(collector.stderr, STACK_LINE);
 });
