@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { connect, type Socket } from "node:net";
 import { type TestContext, test } from "node:test";
+import { connect as tlsConnect } from "node:tls";
 import fc from "fast-check";
 import { pino } from "pino";
 import { clientNetwork } from "../../src/core/index.js";
@@ -108,6 +109,70 @@ test("slowloris: idle sessions reopened faster than a login takes displace one a
   assert.match(await authing.reply(), /^334 /);
   authing.send(Buffer.from(PASSWORD).toString("base64"));
   assert.match(await authing.reply(), /^235 /, "the client in the middle of AUTH logs in");
+});
+
+/** Reads reply lines off a socket: each call waits (bounded) for the next complete one. */
+function lineReader(socket: Socket): (timeoutMs?: number) => Promise<string> {
+  let buffer = "";
+  let wake: (() => void) | undefined;
+  socket.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString("latin1");
+    wake?.();
+  });
+  socket.on("close", () => wake?.());
+  return async (timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = /^(\d{3}) .*\r\n/m.exec(buffer);
+      if (match) {
+        const text = buffer.slice(0, match.index + match[0].length);
+        buffer = buffer.slice(match.index + match[0].length);
+        return text.trim();
+      }
+      if (socket.destroyed || Date.now() >= deadline) return buffer;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  };
+}
+
+test("on the STARTTLS port, a session that has done STARTTLS outlasts idle sessions in clear opened after it", async (t) => {
+  const running = await startTestService(t, { max_connections: 2, unauthenticated_share: 1 });
+  const { starttls } = running.service;
+  const opened = sessions(t);
+  const plain = connect({ port: starttls.port, host: "127.0.0.1" });
+  t.after(() => plain.destroy());
+  plain.on("error", () => undefined);
+  const readPlain = lineReader(plain);
+  assert.match(await readPlain(), /^220 /);
+  plain.write("EHLO client.example.net\r\n");
+  assert.match(await readPlain(), /^250 /m);
+  plain.write("STARTTLS\r\n");
+  assert.match(await readPlain(), /^220 /);
+  plain.removeAllListeners("data");
+  const secure = await new Promise<Socket>((resolve, reject) => {
+    const socket = tlsConnect({ socket: plain, rejectUnauthorized: false }, () => resolve(socket));
+    socket.once("error", reject);
+  });
+  t.after(() => secure.destroy());
+  const read = lineReader(secure);
+  secure.write("EHLO client.example.net\r\n");
+  assert.match(await read(), /^250 /m);
+  // Idle sessions in clear from another network, newer than it, three times the two slots.
+  for (let i = 0; i < 6; i++) {
+    const session = await RawSession.open(starttls.port, OTHER);
+    opened.push(session);
+    assert.match(await session.reply(), /^220 /);
+  }
+  secure.write("NOOP\r\n");
+  assert.match(await read(), /^250 /, "the session past STARTTLS keeps its slot");
+  secure.write(`AUTH PLAIN ${Buffer.from(`\0${USER}\0${PASSWORD}`).toString("base64")}\r\n`);
+  assert.match(await read(), /^235 /);
 });
 
 test("commands before login are counted: past max_commands_before_auth, 421 and closed; after login, not", async (t) => {
