@@ -45,7 +45,10 @@ function rendered(planFile: string, format: string): string {
 }
 
 test("a router pulls today's policy with its token, as `policy render` prints it", async (t) => {
-  const { app, context } = await testApp(t);
+  // Seven formats in a row from one token: above the default per-minute limit, tested on its own below.
+  const { app, context } = await testApp(t, {
+    config: { policy_pulls_per_minute: { token: 20, address: 60 } },
+  });
   const base = await app.listen({ host: "127.0.0.1", port: 0 });
   const planFile = context.plan.file as string;
   const issued = porteiro(["policy", "token", "add", "edge-sul-01", "--data", context.dataDir]);
