@@ -4,6 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
+import { table } from "../markdown-table.js";
 import type { AttackKind, AttackReport } from "./attack.js";
 import type { ProbeStats } from "./legit.js";
 import { logText } from "./server.js";
@@ -33,18 +34,6 @@ export interface AttackResult {
   readonly alive: string;
   readonly aliveOk: boolean;
   readonly notes: string[];
-}
-
-export function table(rows: string[][]): string {
-  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) =>
-    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(" | ")} |`;
-  const [header, ...body] = rows;
-  return [
-    line(header as string[]),
-    `|${widths.map((w, i) => (i === 0 ? `${"-".repeat(w + 1)}-` : `${"-".repeat(w + 1)}:`)).join("|")}|`,
-    ...body.map(line),
-  ].join("\n");
 }
 
 const ms = (value: number) =>

@@ -20,6 +20,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { table } from "../markdown-table.js";
 import type { IdleReady, LoadOptions, LoadResult } from "./load.js";
 import { missingPeers, type PostfixSubmission, startPostfixSubmission } from "./postfix.js";
 import {
@@ -246,18 +247,6 @@ const mb = (bytes: number) => (bytes / MB).toFixed(0);
 const times = (value: number) => `${value.toFixed(2)}×`;
 const perThousand = (cpuSeconds: number, messages: number) =>
   messages > 0 ? ((cpuSeconds / messages) * 1000).toFixed(2) : "—";
-
-function table(rows: string[][]): string {
-  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) =>
-    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(" | ")} |`;
-  const [header, ...body] = rows;
-  return [
-    line(header as string[]),
-    `|${widths.map((w, i) => (i === 0 ? `${"-".repeat(w + 1)}-` : `${"-".repeat(w + 1)}:`)).join("|")}|`,
-    ...body.map(line),
-  ].join("\n");
-}
 
 function machine(): string {
   const cpu = cpus();
