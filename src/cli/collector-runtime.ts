@@ -1,5 +1,10 @@
 import { type Endpoint, type Logger, UserError } from "../core/index.js";
-import { AggregateWriter, type HourlyAggregate, startCollector } from "../flows/index.js";
+import {
+  AggregateWriter,
+  type CollectorReadings,
+  type HourlyAggregate,
+  startCollector,
+} from "../flows/index.js";
 import type { Store } from "../store/index.js";
 import type { Job } from "./scheduler.js";
 
@@ -11,6 +16,8 @@ export interface CollectorRuntime {
    * the store; returns how many.
    */
   flush(): Promise<number>;
+  /** The collector's and its store writer's counters now, for /metrics. */
+  readings(): CollectorReadings;
   /** The periodic jobs that keep it going: the flush, and the counters in the log. */
   jobs(flushSeconds: number, statsSeconds: number): Job[];
   /** Closes the socket and writes what it still holds; rejects when the store refuses it. */
@@ -30,16 +37,16 @@ export async function startCollectorRuntime(options: {
     );
   });
   const writer = new AggregateWriter(store, { log: logger });
+  const readings = (): CollectorReadings => ({
+    collector: collector.stats(),
+    aggregatesWritten: writer.written,
+    aggregatesHeld: writer.held,
+    aggregatesDropped: writer.dropped,
+  });
   const counters = () => {
-    const { total, decoderRestarts, receiveBufferBytes } = collector.stats();
-    return {
-      ...total,
-      decoderRestarts,
-      receiveBufferBytes,
-      aggregatesWritten: writer.written,
-      aggregatesHeld: writer.held,
-      aggregatesDropped: writer.dropped,
-    };
+    const { collector: stats, ...writing } = readings();
+    const { total, decoderRestarts, receiveBufferBytes } = stats;
+    return { ...total, decoderRestarts, receiveBufferBytes, ...writing };
   };
   /** Writes, or throws saying what becomes of the aggregates the store refused. */
   const write = (aggregates: HourlyAggregate[], fate: string) => {
@@ -56,6 +63,7 @@ export async function startCollectorRuntime(options: {
   return {
     endpoint: { host: address.address, port: address.port },
     flush,
+    readings,
     jobs: (flushSeconds, statsSeconds) => [
       { name: "flows-flush", everyMs: flushSeconds * 1000, run: async () => void (await flush()) },
       {

@@ -1,8 +1,9 @@
 import { hostname as systemHostname } from "node:os";
 import { join, resolve } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
-import type { Registry } from "prom-client";
+import { Registry } from "prom-client";
 import { createLogger, type Endpoint, type Logger, parseEndpoint } from "../core/index.js";
+import { registerCollectorMetrics } from "../flows/index.js";
 import { defaultHoneypotConfig, type Sensor, startSensor } from "../honeypot/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { SubmissionMetrics } from "../submission/index.js";
@@ -122,6 +123,12 @@ async function serve(options: ServeOptions): Promise<void> {
   try {
     const submissionMetrics = options.submission ? new SubmissionMetrics() : undefined;
     const registries: Registry[] = submissionMetrics ? [submissionMetrics.registry] : [];
+    if (options.collector) {
+      // Registered before the web server merges the registries; read once the collector runs.
+      const flows = new Registry();
+      registerCollectorMetrics(flows, () => running.collector?.readings());
+      registries.push(flows);
+    }
     const demo = new DemoProgress(options.demo ? "seeding" : "off", options.demo ? "starting" : "");
     // The web server first: it answers while the rest starts and the demo data loads.
     const listen = options.web ?? web.listen;

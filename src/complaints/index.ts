@@ -29,6 +29,7 @@ export {
   importComplaints,
   type Rejection,
 } from "./import.js";
+export { registerComplaintMetrics } from "./metrics.js";
 export { type MboxMessage, splitMbox } from "./mbox.js";
 export { parseReport, type ReportKind } from "./parse-report.js";
 export { reattributeComplaints } from "./reattribute.js";

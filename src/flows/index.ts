@@ -21,7 +21,17 @@ export {
 export { type Collector, type CollectorOptions, type CollectorStats, startCollector } from "./collector.js";
 export { type ExporterStats, FlowDecoder, totalStats } from "./decode.js";
 export { FeatureCollector, type LocalClock, localClock, type SenderFeatures } from "./features.js";
-export { evidenceOf, type Impact, type ImpactOptions, impactOf, impactOn, type Notice } from "./impact.js";
+export {
+  type AlreadyBlocked,
+  evidenceOf,
+  type Impact,
+  type ImpactOptions,
+  type ImpactRegion,
+  impactOf,
+  impactOn,
+  type Notice,
+} from "./impact.js";
+export { flowWindowOf, IMPACT_WINDOW_DAYS, type ImpactWindow, impactWindow } from "./impact-window.js";
 export {
   IMPORT_FORMATS,
   type ImportFormat,
@@ -38,6 +48,7 @@ export {
   type MailFlow,
   type MailPort,
 } from "./mail-flow.js";
+export { type CollectorReadings, registerCollectorMetrics } from "./metrics.js";
 export { NFDUMP_CSV_HEADER, NfdumpCsvReader } from "./nfdump-csv.js";
 export type { NfdumpSink } from "./nfdump-fields.js";
 export { NfdumpJsonReader } from "./nfdump-json.js";
@@ -58,10 +69,19 @@ export {
   relayTest,
   type SubscriberLookup,
 } from "./report.js";
+export { type SenderScope } from "./report-scope.js";
+export {
+  type SelectedSenders,
+  SENDER_SORTS,
+  type SenderSelection,
+  type SenderSort,
+  selectSenders,
+} from "./report-select.js";
 export {
   dailyFlowsOf,
   deleteAggregates,
   type FlowWindow,
+  lastFlowDay,
   readAggregates,
   readAggregateTotals,
   storedFlowCount,

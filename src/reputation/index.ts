@@ -12,6 +12,7 @@ export type { GroupDetails, Grouping } from "./grouping.js";
 export { type ImportListingOptions, type ImportListingResult, importListing } from "./import.js";
 export type { ListingSet, NetworkInfo, SnapshotInfo } from "./listing-set.js";
 export { unionListings } from "./listing-union.js";
+export { type ListingMetricsSource, registerListingMetrics } from "./metrics.js";
 export { networkGrouping, UNKNOWN } from "./network-grouping.js";
 export {
   decodeCountry,

@@ -1,8 +1,14 @@
 import { Counter, Gauge, Registry } from "prom-client";
+import { registerComplaintMetrics } from "../complaints/index.js";
+import type { Plan } from "../plan/index.js";
+import { registerListingMetrics } from "../reputation/index.js";
 import type { Store } from "../store/index.js";
 
-/** The web server's own metrics, served at /metrics with the other services'. */
-export function webRegistry(store: Store): Registry {
+/**
+ * The web server's own metrics and the store's gauges (complaints, listings), served at /metrics
+ * with the other services'.
+ */
+export function webRegistry(store: Store, dataDir: string, plan: () => Plan | undefined): Registry {
   const registry = new Registry();
   new Gauge({
     name: "porteiro_web_sessions_active",
@@ -17,6 +23,8 @@ export function webRegistry(store: Store): Registry {
       this.set(row.n);
     },
   });
+  registerComplaintMetrics(registry, store);
+  registerListingMetrics(registry, { store, dataDir, plan });
   return registry;
 }
 

@@ -40,12 +40,13 @@ const FORM_LIMIT = 64 * 1024;
 export async function createWebApp(
   options: WebOptions,
 ): Promise<{ app: FastifyInstance; context: WebContext }> {
-  const own = webRegistry(options.store);
+  const plan = new PlanSource(options.planFile, options.logger);
+  const own = webRegistry(options.store, options.dataDir, () => plan.current());
   const stores = makeStores(options.store, options.config);
   const context: WebContext = {
     store: options.store,
     dataDir: options.dataDir,
-    plan: new PlanSource(options.planFile, options.logger),
+    plan,
     config: options.config,
     submissionHost: options.submissionHost,
     logger: options.logger,

@@ -1,0 +1,96 @@
+/**
+ * The collector's Prometheus counters per exporter, read from a real collector that received
+ * datagrams over loopback UDP: good ones, a malformed one, and another exporter's.
+ */
+import assert from "node:assert/strict";
+import { createSocket, type Socket } from "node:dgram";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import pino from "pino";
+import { Registry } from "prom-client";
+import { startCollectorRuntime } from "../../src/cli/collector-runtime.js";
+import { registerCollectorMetrics } from "../../src/flows/index.js";
+import { openStore } from "../../src/store/index.js";
+import { tempDir } from "../helpers/tmp.js";
+import { CLOCK, flow4 } from "./decode-helpers.js";
+import { v5Packet } from "./exports.js";
+
+async function bound(t: import("node:test").TestContext): Promise<Socket> {
+  const socket = createSocket("udp4");
+  t.after(() => socket.close());
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  return socket;
+}
+
+const send = (socket: Socket, packet: Buffer, port: number) =>
+  new Promise<void>((resolve, reject) =>
+    socket.send(packet, port, "127.0.0.1", (e) => (e ? reject(e) : resolve())),
+  );
+
+/** The sample's value in Prometheus text, or undefined when the line is absent. */
+function sample(text: string, line: string): number | undefined {
+  const found = text.split("\n").find((l) => l.startsWith(`${line} `));
+  return found === undefined ? undefined : Number(found.slice(line.length + 1));
+}
+
+test("collector metrics count datagrams, records, mail flows and drops per exporter", async (t) => {
+  const store = openStore(tempDir(t, "flows-metrics"));
+  const runtime = await startCollectorRuntime({
+    listen: { host: "127.0.0.1", port: 0 },
+    store,
+    logger: pino({ level: "silent" }),
+  });
+  t.after(async () => {
+    await runtime.stop();
+    store.close();
+  });
+  const registry = new Registry();
+  let started = false;
+  registerCollectorMetrics(registry, () => (started ? runtime.readings() : undefined));
+  // Before the collector runs, its gauges read 0 and its per-exporter series are absent.
+  const before = await registry.metrics();
+  assert.equal(sample(before, "porteiro_flows_receive_buffer_bytes"), 0);
+  assert.doesNotMatch(before, /exporter=/);
+  started = true;
+
+  const router = await bound(t);
+  const other = await bound(t);
+  const port = runtime.endpoint.port;
+  await send(router, v5Packet([flow4(1, 25), flow4(2, 587), flow4(3, 80)], CLOCK), port);
+  await send(router, v5Packet([flow4(4, 25)], CLOCK), port);
+  // A v5 header that promises 30 records and holds none.
+  await send(
+    router,
+    v5Packet([flow4(5, 25)], CLOCK)
+      .subarray(0, 24)
+      .fill(30, 3, 4),
+    port,
+  );
+  await send(other, v5Packet([flow4(6, 465)], CLOCK), port);
+
+  const name = (socket: Socket) => `127.0.0.1:${socket.address().port}`;
+  const routerLabel = `{exporter="${name(router)}"}`;
+  let text = "";
+  for (let i = 0; i < 200; i++) {
+    text = await registry.metrics();
+    if (
+      sample(text, `porteiro_flows_datagrams_total{exporter="${name(other)}"}`) === 1 &&
+      sample(text, `porteiro_flows_datagrams_total${routerLabel}`) === 3
+    )
+      break;
+    await sleep(25);
+  }
+  assert.equal(sample(text, `porteiro_flows_datagrams_total${routerLabel}`), 3);
+  assert.equal(sample(text, `porteiro_flows_records_total${routerLabel}`), 4);
+  assert.equal(sample(text, `porteiro_flows_mail_flows_total${routerLabel}`), 3);
+  assert.equal(
+    sample(text, `porteiro_flows_dropped_total{exporter="${name(router)}",reason="malformed"}`),
+    1,
+  );
+  assert.equal(sample(text, `porteiro_flows_dropped_total{exporter="${name(router)}",reason="backlog"}`), 0);
+  assert.equal(sample(text, `porteiro_flows_mail_flows_total{exporter="${name(other)}"}`), 1);
+  assert.ok((sample(text, "porteiro_flows_receive_buffer_bytes") ?? 0) > 0);
+
+  await runtime.flush();
+  assert.equal(sample(await registry.metrics(), "porteiro_flows_aggregates_written_total"), 4);
+});
