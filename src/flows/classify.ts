@@ -1,15 +1,36 @@
 /**
- * Sorts a direct-to-MX sender into bot-like, mail-client or server from its features alone, with
- * the reasons that decided it written for an operator: "312 distinct destinations (≥ 50)".
+ * Sorts a direct-to-MX sender into bot-like, mail-client, server or low-evidence from its
+ * features alone, each on its own evidence, with the reasons written for an operator: the
+ * thresholds that matched and, where another class came close, what ruled it out.
  *
- * Order: a steady sender that completes its sessions to many destinations is a server (all server
- * signals); else enough bot signals make it bot-like; else it is a mail client (the common case
- * in dynamic space: a mail program still set to send on 25).
+ * The rule (the README's "Classes and their thresholds" tells it the same way):
+ * 1. server: all three server signals (fan-out, steady, sessions complete). Fan-out and long
+ *    hours are a busy server's as much as a bot's; completed sessions are what a bot lacks.
+ * 2. Few destinations (a mail program's fan-out): bot-like when the volume is beyond a mail
+ *    program and the bot signals are enough (a mass mailer through a few hosts); else
+ *    low-evidence on thin data; else mail-client — failed sessions around the clock with modest
+ *    volume are a blocked mail program retrying its outbox, and a large volume without bot
+ *    signals is several mail programs behind one address.
+ * 3. More destinations than a mail program reaches, and not a server: bot-like when the bot
+ *    signals are enough; low-evidence on thin data; else bot-like (fan-out beyond a mail
+ *    program without a server's pattern).
  */
 import type { SenderFeatures } from "./features.js";
+import {
+  botSignals,
+  mailClientSignals,
+  matchedReasons,
+  plural,
+  type Signal,
+  serverSignals,
+  thinDataSignals,
+} from "./sender-signals.js";
 import type { Thresholds } from "./thresholds.js";
 
-export const SENDER_CLASSES = ["bot-like", "mail-client", "server"] as const;
+export { plural, shortFlowShare } from "./sender-signals.js";
+
+/** In the order reports list them: the ones to act on first. */
+export const SENDER_CLASSES = ["bot-like", "mail-client", "server", "low-evidence"] as const;
 export type SenderClass = (typeof SENDER_CLASSES)[number];
 
 export interface Classification {
@@ -17,123 +38,111 @@ export interface Classification {
   readonly reasons: readonly string[];
 }
 
-const percent = (share: number) => `${Math.round(share * 100)}%`;
+const BOT_SIGNAL_NAMES = ["fan-out", "fan-out in one hour", "short or failed flows", "hours of the day"];
 
-/** "1 flow", "2 flows". */
-export const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
-
-function pad2(hour: number): string {
-  return `${String(hour).padStart(2, "0")}:00`;
+function botTally(bot: readonly Signal[], minSignals: number): string {
+  const names = BOT_SIGNAL_NAMES.filter((_, i) => bot[i]?.matched);
+  return `${names.length} of 4 bot signals${names.length > 0 ? ` (${names.join(", ")})` : ""}, bot-like from ${minSignals}`;
 }
 
-/** Share of port-25 flows that were short or SYN-only. */
-export function shortFlowShare(f: SenderFeatures): number {
-  const flows = f.directFlows + f.relayFlows;
-  return flows === 0 ? 0 : f.shortFlows / flows;
+function notAServer(server: readonly Signal[]): string {
+  return `not a server: ${server
+    .filter((s) => !s.matched)
+    .map((s) => s.reason)
+    .join("; ")}`;
 }
 
-function hoursOfDayActive(f: SenderFeatures): number {
-  return f.directFlowsByHourOfDay.filter((flows) => flows > 0).length;
+/** Every signal of every class, measured once. */
+interface Evidence {
+  readonly server: readonly Signal[];
+  readonly bot: readonly Signal[];
+  readonly botReasons: readonly string[];
+  readonly enoughBot: boolean;
+  readonly minBotSignals: number;
+  readonly client: ReturnType<typeof mailClientSignals>;
+  /** Why the data is too thin to judge; empty when it is not. */
+  readonly thin: readonly string[];
 }
 
-function officeHoursShare(f: SenderFeatures, start: number, end: number): number {
-  let inside = 0;
-  f.directFlowsByHourOfDay.forEach((flows, hour) => {
-    if (hour >= start && hour < end) inside += flows;
-  });
-  return f.directFlows === 0 ? 0 : inside / f.directFlows;
-}
-
-interface Signal {
-  readonly matched: boolean;
-  readonly reason: string;
-}
-
-function destinations(f: SenderFeatures): string {
-  return `${f.distinctDestinationsEstimated ? "at least " : ""}${plural(f.distinctDestinations, "distinct destination")}`;
-}
-
-function botSignals(f: SenderFeatures, t: Thresholds["bot_like"]): Signal[] {
-  const short = shortFlowShare(f);
-  const hours = hoursOfDayActive(f);
-  return [
-    {
-      matched: f.distinctDestinations >= t.min_distinct_destinations,
-      reason: `${destinations(f)} (≥ ${t.min_distinct_destinations})`,
-    },
-    {
-      matched: f.peakDestinationsInOneHour >= t.min_destinations_in_one_hour,
-      reason: `${plural(f.peakDestinationsInOneHour, "destination")} in one hour (≥ ${t.min_destinations_in_one_hour})`,
-    },
-    {
-      matched: short >= t.min_short_flow_share,
-      reason: `${percent(short)} short or failed flows (≥ ${percent(t.min_short_flow_share)})`,
-    },
-    {
-      matched: hours >= t.min_hours_of_day,
-      reason: `active in ${hours} of 24 hours of the day (≥ ${t.min_hours_of_day})`,
-    },
-  ];
-}
-
-function serverSignals(f: SenderFeatures, t: Thresholds["server"]): Signal[] {
-  const short = shortFlowShare(f);
-  const activeShare = f.daysActive / f.spanDays;
-  return [
-    {
-      matched: f.distinctDestinations >= t.min_distinct_destinations,
-      reason: `${destinations(f)} (≥ ${t.min_distinct_destinations})`,
-    },
-    {
-      matched: f.daysActive >= t.min_active_days && activeShare >= t.min_active_day_share,
-      reason: `active on ${f.daysActive} of ${plural(f.spanDays, "day")} (≥ ${t.min_active_days} days, ≥ ${percent(t.min_active_day_share)})`,
-    },
-    {
-      matched: short <= t.max_short_flow_share,
-      reason: `${percent(short)} short or failed flows (≤ ${percent(t.max_short_flow_share)})`,
-    },
-  ];
-}
-
-function mailClientSignals(f: SenderFeatures, t: Thresholds["mail_client"]): Signal[] {
-  const office = officeHoursShare(f, t.office_hours_start, t.office_hours_end);
-  const perDay = Math.round(f.directFlows / Math.max(1, f.daysActive));
-  return [
-    {
-      matched: f.distinctDestinations <= t.max_distinct_destinations,
-      reason: `${destinations(f)} (≤ ${t.max_distinct_destinations})`,
-    },
-    {
-      matched: perDay <= t.max_flows_per_active_day,
-      reason: `${plural(perDay, "flow")} a day (≤ ${t.max_flows_per_active_day})`,
-    },
-    {
-      matched: office >= t.min_office_hours_share,
-      reason: `${percent(office)} of flows ${pad2(t.office_hours_start)}–${pad2(t.office_hours_end)} (≥ ${percent(t.min_office_hours_share)})`,
-    },
-    {
-      matched: f.submissionFlows > 0,
-      reason: `also uses 587/465 (${plural(f.submissionFlows, "flow")})`,
-    },
-  ];
-}
-
-const matchedReasons = (signals: readonly Signal[]) => signals.filter((s) => s.matched).map((s) => s.reason);
-
-export function classifySender(features: SenderFeatures, thresholds: Thresholds): Classification {
-  const server = serverSignals(features, thresholds.server);
-  if (server.every((s) => s.matched)) return { class: "server", reasons: matchedReasons(server) };
+function measure(features: SenderFeatures, thresholds: Thresholds): Evidence {
+  const { fanOut, steady, completes } = serverSignals(features, thresholds.server);
   const bot = botSignals(features, thresholds.bot_like);
   const botReasons = matchedReasons(bot);
-  if (botReasons.length >= thresholds.bot_like.min_signals) return { class: "bot-like", reasons: botReasons };
-  const client = matchedReasons(mailClientSignals(features, thresholds.mail_client));
+  return {
+    server: [fanOut, steady, completes],
+    bot,
+    botReasons,
+    enoughBot: botReasons.length >= thresholds.bot_like.min_signals,
+    minBotSignals: thresholds.bot_like.min_signals,
+    client: mailClientSignals(features, thresholds.mail_client),
+    thin: matchedReasons(thinDataSignals(features, thresholds.low_evidence)),
+  };
+}
+
+function server(e: Evidence): Classification {
+  const closeCall = e.enoughBot
+    ? [`${botTally(e.bot, e.minBotSignals)}: a busy server's too, and its sessions complete`]
+    : [];
+  return { class: "server", reasons: [...matchedReasons(e.server), ...closeCall] };
+}
+
+/** A mail program's fan-out: a mail client unless mass mailing or too little data. */
+function fewDestinations(e: Evidence): Classification {
+  const { fewDestinations, modestVolume, supporting } = e.client;
+  if (!modestVolume.matched && e.enoughBot) {
+    return {
+      class: "bot-like",
+      reasons: [
+        ...e.botReasons,
+        `not a mail client: ${modestVolume.reason}, though to ${fewDestinations.reason}`,
+        notAServer(e.server),
+      ],
+    };
+  }
+  if (e.thin.length > 0) {
+    return {
+      class: "low-evidence",
+      reasons: [...e.thin, `${fewDestinations.reason}: too little to tell a mail program from a quiet bot`],
+    };
+  }
+  const tally = botTally(e.bot, e.minBotSignals);
+  const closeCall = !modestVolume.matched
+    ? [`${modestVolume.reason} but ${tally}: several mail programs behind one address`]
+    : e.enoughBot
+      ? [`${tally}, but modest volume to few hosts: a mail program retrying, not a bot`]
+      : [];
   return {
     class: "mail-client",
-    reasons:
-      client.length > 0
-        ? client
-        : [
-            `no server pattern; ${botReasons.length} of 4 bot signals (bot-like from ${thresholds.bot_like.min_signals})`,
-          ],
+    reasons: [fewDestinations.reason, ...matchedReasons([modestVolume, ...supporting]), ...closeCall],
   };
+}
+
+/** More hosts than a mail program reaches, and no server pattern. */
+function beyondMailProgram(e: Evidence): Classification {
+  const { fewDestinations } = e.client;
+  if (e.enoughBot) {
+    return {
+      class: "bot-like",
+      reasons: [...e.botReasons, `not a mail client: ${fewDestinations.reason}`, notAServer(e.server)],
+    };
+  }
+  const beyond = `${fewDestinations.reason}: more hosts than a mail program reaches`;
+  if (e.thin.length > 0) {
+    return { class: "low-evidence", reasons: [...e.thin, beyond, "too little to tell a bot from a server"] };
+  }
+  return {
+    class: "bot-like",
+    reasons: [
+      beyond,
+      notAServer(e.server),
+      ...e.botReasons,
+      `${plural(e.botReasons.length, "bot signal")} of 4 (enough alone from ${e.minBotSignals}): fan-out beyond a mail program without a server's pattern decides`,
+    ],
+  };
+}
+
+export function classifySender(features: SenderFeatures, thresholds: Thresholds): Classification {
+  const evidence = measure(features, thresholds);
+  if (evidence.server.every((s) => s.matched)) return server(evidence);
+  return evidence.client.fewDestinations.matched ? fewDestinations(evidence) : beyondMailProgram(evidence);
 }

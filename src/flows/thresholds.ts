@@ -1,7 +1,8 @@
 /**
- * The thresholds that sort direct-to-MX senders into bot-like, mail-client and server. The schema
- * reads them from a YAML file (`porteiro flows report --thresholds FILE`) and is shaped to become
- * a `flows:` section of porteiro.yaml unchanged; every key defaults (see the README for why).
+ * The thresholds that sort direct-to-MX senders into bot-like, mail-client, server and
+ * low-evidence. The schema reads them from a YAML file (`porteiro flows report --thresholds FILE`)
+ * and is shaped to become a `flows:` section of porteiro.yaml unchanged; every key defaults (see
+ * the README for why).
  */
 import { z } from "zod";
 import { DiagnosticsError, parseYamlSource, zodDiagnostics } from "../core/index.js";
@@ -36,12 +37,13 @@ export const thresholdsSchema = z.strictObject({
       min_short_flow_share: share.default(0.5),
       /** Distinct hours of the day (local) with direct flows: a bot sends whether anyone is at the PC or not. */
       min_hours_of_day: hourOfDay.default(16),
-      /** How many of the four signals above make a sender bot-like. */
+      /** How many of the four signals above make a sender bot-like whatever its fan-out. */
       min_signals: z.number().int().min(1).max(4).default(2),
     })
     .prefault({}),
   mail_client: z
     .strictObject({
+      /** A mail program reaches its provider's or a webmail's host: more is beyond a mail program. */
       max_distinct_destinations: count.default(5),
       max_flows_per_active_day: count.default(30),
       office_hours_start: hourOfDay.default(8),
@@ -61,6 +63,14 @@ export const thresholdsSchema = z.strictObject({
       min_active_days: count.default(3),
       /** A server with a good name finishes its sessions: few short or failed flows. */
       max_short_flow_share: share.default(0.2),
+    })
+    .prefault({}),
+  low_evidence: z
+    .strictObject({
+      /** With 5 flows or fewer even a bot sending each to a new MX reaches no more hosts than a mail program. */
+      min_direct_flows: count.default(6),
+      /** One hour says nothing of habits (hours of the day, days, steadiness). */
+      min_hours_active: count.default(2),
     })
     .prefault({}),
 });

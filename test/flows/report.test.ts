@@ -16,7 +16,7 @@ test("direct-to-MX senders are the dynamic sources reaching hosts other than the
   assert.deepEqual(
     senders.map((s) => [s.address, s.class, s.region, s.pool, s.flows, s.distinct_destinations, s.exception]),
     [
-      ["2001:db8:1000::5", "mail-client", "norte", "2001:db8:1000::/40", 2, 1, null],
+      ["2001:db8:1000::5", "low-evidence", "norte", "2001:db8:1000::/40", 2, 1, null],
       ["203.0.113.10", "bot-like", "sul", "adsl-poa-1", 72, 72, null],
       ["203.0.113.20", "mail-client", "sul", "adsl-poa-1", 8, 1, null],
       ["203.0.113.99", "server", "sul", "adsl-poa-1", 30, 30, "customer 4411 runs a mail server"],
