@@ -77,10 +77,19 @@ export {
   type SenderSort,
   selectSenders,
 } from "./report-select.js";
+export { type SenderScope } from "./report-scope.js";
+export {
+  type SelectedSenders,
+  SENDER_SORTS,
+  type SenderSelection,
+  type SenderSort,
+  selectSenders,
+} from "./report-select.js";
 export {
   dailyFlowsOf,
   deleteAggregates,
   type FlowWindow,
+  lastFlowDay,
   lastFlowDay,
   readAggregates,
   readAggregateTotals,

@@ -10,14 +10,14 @@ import {
   type Prefix4,
   parseAddress,
   prefixContainsAddress,
-  UserError,
 } from "../core/index.js";
-import { type Plan, type Pool, poolTable } from "../plan/index.js";
+import type { Plan, Pool } from "../plan/index.js";
 import { activeExceptions } from "../policy/index.js";
 import type { Store } from "../store/index.js";
 import { type Classification, classifySender, SENDER_CLASSES, type SenderClass } from "./classify.js";
 import { FeatureCollector, localClock, type SenderFeatures } from "./features.js";
 import type { HourlyAggregate } from "./mail-flow.js";
+import { checkScope, dynamicPoolOf, type SenderScope, scopeTest } from "./report-scope.js";
 import { type FlowWindow, readAggregates } from "./store.js";
 import type { Thresholds } from "./thresholds.js";
 
@@ -27,10 +27,11 @@ import type { Thresholds } from "./thresholds.js";
  */
 export type SubscriberLookup = (address: string, fromMs: number, toMs: number) => string | null;
 
-export interface ReportOptions {
+export { checkRegion, dynamicPoolOf } from "./report-scope.js";
+
+/** The scope (region, pool, prefix) narrows the sources read; the window, the hours. */
+export interface ReportOptions extends SenderScope {
   readonly window?: FlowWindow;
-  /** Only sources in this region's pools. */
-  readonly region?: string;
   readonly thresholds: Thresholds;
   readonly subscriberAt?: SubscriberLookup;
   /** The day whose exceptions in force are shown for each sender. */
@@ -63,14 +64,6 @@ export interface DirectSender {
   readonly exception: string | null;
 }
 
-export function checkRegion(plan: Plan, region: string | undefined): void {
-  if (region !== undefined && !plan.regions.some((r) => r.id === region)) {
-    throw new UserError(
-      `unknown region "${region}"; the plan's regions are ${plan.regions.map((r) => r.id).join(", ")}`,
-    );
-  }
-}
-
 /** Destinations remembered by relayTest: a year names the same MX hosts millions of times. */
 const RELAY_MEMO_LIMIT = 100_000;
 
@@ -93,14 +86,6 @@ export function relayTest(plan: Plan): (destination: string) => boolean {
     }
     return relay;
   };
-}
-
-/** Dynamic pool of a source, or undefined when the source is outside the (selected) dynamic space. */
-export function dynamicPoolOf(plan: Plan, source: string, region: string | undefined): Pool | undefined {
-  const pool = poolTable(plan).lookup(parseAddress(source));
-  if (pool === undefined || pool.kind !== "dynamic") return undefined;
-  if (region !== undefined && pool.region !== region) return undefined;
-  return pool;
 }
 
 /** The rows grouped by source as readAggregates streams them. */
@@ -161,12 +146,13 @@ function compareSenders(a: DirectSender, b: DirectSender): number {
 }
 
 export function directSenders(store: Store, plan: Plan, options: ReportOptions): DirectSender[] {
-  checkRegion(plan, options.region);
+  checkScope(plan, options);
   const isRelay = relayTest(plan);
   const exceptions = activeExceptions(plan, options.exceptionsOn);
   const clock = localClock(options.thresholds.timezone);
   const senders: DirectSender[] = [];
-  for (const group of bySource(readAggregates(store, options.window))) {
+  const inScope = scopeTest(plan, options);
+  for (const group of bySource(readAggregates(store, options.window, inScope))) {
     const source = (group[0] as HourlyAggregate).source;
     const pool = dynamicPoolOf(plan, source, options.region);
     if (pool === undefined) continue;

@@ -3,6 +3,7 @@
  * is there, read back in source order for the analysis. Destinations are listed exactly up to
  * DESTINATIONS_CAP per (source, hour, port); past it they are only counted.
  */
+import type { Day } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import { DESTINATIONS_CAP, type HourlyAggregate, type MailPort } from "./mail-flow.js";
 
@@ -114,7 +115,42 @@ export function writeAggregates(store: Store, aggregates: readonly HourlyAggrega
   write(aggregates);
 }
 
-function windowClause(window: FlowWindow): { where: string; params: number[] } {
+/** A test on a source's stored text, which SQL reaches through porteiro_source_in(id, source). */
+export type SourceTest = (source: string) => boolean;
+
+/** Each store's source tests in use, by the id a query passes to porteiro_source_in. */
+const sourceTests = new WeakMap<Store, Map<number, SourceTest>>();
+let nextSourceTest = 1;
+
+/**
+ * Registers a source test for one query: the store runs it in the WHERE, before it folds the
+ * destinations of the rows it keeps. Rows come in source order, so the last answer is reused.
+ */
+function registerSourceTest(store: Store, test: SourceTest): { id: number; release(): void } {
+  let tests = sourceTests.get(store);
+  if (!tests) {
+    const registered = new Map<number, SourceTest>();
+    store.function("porteiro_source_in", { deterministic: false }, (id, source) =>
+      registered.get(id as number)?.(source as string) ? 1 : 0,
+    );
+    sourceTests.set(store, registered);
+    tests = registered;
+  }
+  const id = nextSourceTest++;
+  let lastSource: string | undefined;
+  let lastAnswer = false;
+  tests.set(id, (source) => {
+    if (source !== lastSource) {
+      lastSource = source;
+      lastAnswer = test(source);
+    }
+    return lastAnswer;
+  });
+  const registered = tests;
+  return { id, release: () => registered.delete(id) };
+}
+
+function windowClause(window: FlowWindow, sourceTestId?: number): { where: string; params: number[] } {
   const conditions: string[] = [];
   const params: number[] = [];
   if (window.sinceMs !== undefined) {
@@ -124,6 +160,10 @@ function windowClause(window: FlowWindow): { where: string; params: number[] } {
   if (window.untilMs !== undefined) {
     conditions.push("h.hour < ?");
     params.push(Math.ceil(window.untilMs / 1000));
+  }
+  if (sourceTestId !== undefined) {
+    conditions.push("porteiro_source_in(?, h.source)");
+    params.push(sourceTestId);
   }
   return { where: conditions.length ? `WHERE ${conditions.join(" AND ")}` : "", params };
 }
@@ -148,10 +188,27 @@ function toAggregate(row: AggregateRow): HourlyAggregate {
 
 /**
  * The window's aggregates with their destinations, grouped by source (all of one source's rows
- * come together, by hour and port), streamed so a big store is never held in memory.
+ * come together, by hour and port), streamed so a big store is never held in memory. With
+ * `sources`, only the sources it accepts: rows of others are skipped before their destinations
+ * are read.
  */
-export function* readAggregates(store: Store, window: FlowWindow = {}): Generator<HourlyAggregate> {
-  const { where, params } = windowClause(window);
+export function* readAggregates(
+  store: Store,
+  window: FlowWindow = {},
+  sources?: SourceTest,
+): Generator<HourlyAggregate> {
+  const test = sources === undefined ? undefined : registerSourceTest(store, sources);
+  try {
+    yield* readAggregateRows(store, windowClause(window, test?.id));
+  } finally {
+    test?.release();
+  }
+}
+
+function* readAggregateRows(
+  store: Store,
+  { where, params }: { where: string; params: number[] },
+): Generator<HourlyAggregate> {
   // One row per aggregate with its destinations folded into one text (address SPACE flows,
   // comma-separated), read as arrays: a row per destination, as objects, cost several times more.
   const rows = store
@@ -240,4 +297,10 @@ export function dailyFlowsOf(store: Store, source: string): { day: string; port:
        WHERE source = ? GROUP BY day, port`,
     )
     .all(source) as { day: string; port: MailPort; flows: number }[];
+}
+
+/** The UTC day of the last hour stored, or undefined when no flows are stored. */
+export function lastFlowDay(store: Store): Day | undefined {
+  const hour = store.prepare("SELECT max(hour) FROM flow_hours").pluck().get() as number | null;
+  return hour === null ? undefined : (new Date(hour * 1000).toISOString().slice(0, 10) as Day);
 }

@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { AddressSet, parseDay as day, parseAddress } from "../../src/core/index.js";
+import {
+  AddressSet,
+  parseDay as day,
+  parseAddress,
+  parsePrefix,
+  prefixContainsAddress,
+} from "../../src/core/index.js";
+import { SENDER_CLASSES } from "../../src/flows/classify.js";
 import { directSenders, relayTest } from "../../src/flows/report.js";
+import { SENDER_SORTS, type SenderSelection, selectSenders } from "../../src/flows/report-select.js";
 import { DEFAULT_THRESHOLDS } from "../../src/flows/thresholds.js";
 import { parsePlan } from "../../src/plan/index.js";
 import { fixtureStore } from "./fixture-store.js";
@@ -86,5 +94,92 @@ test("relayTest answers as the relays' address set does, for host and prefix rel
       },
     ),
     { numRuns: 200 },
+  );
+});
+
+test("--source, --pool and --region narrow the sources read, IPv4 and IPv6 prefixes alike", async (t) => {
+  const { store, plan } = await fixtureStore(t);
+  const options = { thresholds: DEFAULT_THRESHOLDS, exceptionsOn: day("2027-01-11") };
+  const addresses = (scope: object) =>
+    directSenders(store, plan, { ...options, ...scope }).map((s) => s.address);
+  assert.deepEqual(addresses({ source: parsePrefix("203.0.113.0/28") }), ["203.0.113.10"]);
+  assert.deepEqual(addresses({ source: parsePrefix("203.0.113.20") }), ["203.0.113.20"]);
+  assert.deepEqual(addresses({ source: parsePrefix("2001:db8::/32") }), ["2001:db8:1000::5"]);
+  assert.deepEqual(addresses({ pool: "adsl-poa-1", source: parsePrefix("203.0.113.96/27") }), [
+    "203.0.113.99",
+  ]);
+  assert.deepEqual(addresses({ region: "norte", source: parsePrefix("203.0.113.0/24") }), []);
+  // A prefix outside dynamic space (the static pool) finds no one to report.
+  assert.deepEqual(addresses({ source: parsePrefix("203.0.113.64/28") }), []);
+  assert.throws(
+    () => addresses({ pool: "business-poa" }),
+    /^UserError: unknown dynamic pool "business-poa"; the plan's dynamic pools are adsl-poa-1, 2001:db8:1000::\/40$/,
+  );
+});
+
+test("the scope read through SQL gives the rows the whole read gives, filtered afterwards", async (t) => {
+  const { store, plan } = await fixtureStore(t);
+  const options = { thresholds: DEFAULT_THRESHOLDS, exceptionsOn: day("2027-01-11") };
+  const all = directSenders(store, plan, options);
+  const prefixes = [
+    "203.0.113.0/25",
+    "203.0.113.0/27",
+    "203.0.113.16/28",
+    "203.0.113.99/32",
+    "2001:db8:1000::/48",
+    "0.0.0.0/0",
+  ];
+  for (const text of prefixes) {
+    const prefix = parsePrefix(text);
+    assert.deepEqual(
+      directSenders(store, plan, { ...options, source: prefix }),
+      all.filter((s) => prefixContainsAddress(prefix, parseAddress(s.address))),
+      text,
+    );
+  }
+});
+
+test("class, sort, top and limit: top takes the largest by the measure, limit cuts the listing as it is", async (t) => {
+  const { store, plan } = await fixtureStore(t);
+  const senders = directSenders(store, plan, {
+    thresholds: DEFAULT_THRESHOLDS,
+    exceptionsOn: day("2027-01-11"),
+  });
+  const pick = (selection: SenderSelection) => {
+    const selected = selectSenders(senders, selection);
+    return [selected.senders.map((s) => s.address), selected.matched];
+  };
+  assert.deepEqual(pick({ top: 2 }), [["203.0.113.10", "203.0.113.99"], 4]);
+  assert.deepEqual(pick({ top: 1, sort: "last-seen" }), [["203.0.113.99"], 4]);
+  // Equal measures fall back to the address: the IPv6 client's 1 destination before 203.0.113.20's.
+  assert.deepEqual(pick({ sort: "destinations", limit: 3 }), [
+    ["203.0.113.10", "203.0.113.99", "2001:db8:1000::5"],
+    4,
+  ]);
+  // --limit alone keeps the report's order (region, pool, class, flows): norte's client comes first.
+  assert.deepEqual(pick({ limit: 1 }), [["2001:db8:1000::5"], 4]);
+  assert.deepEqual(pick({ class: "server" }), [["203.0.113.99"], 1]);
+  assert.deepEqual(pick({ class: "bot-like", top: 5 }), [["203.0.113.10"], 1]);
+  // Whatever the selection, the rows are the top ones of the class by the measure, never more than asked.
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...SENDER_CLASSES, undefined),
+      fc.constantFrom(...SENDER_SORTS),
+      fc.integer({ min: 1, max: 6 }),
+      (cls, sort, top) => {
+        const rows = selectSenders(senders, { ...(cls ? { class: cls } : {}), sort, top }).senders;
+        const ofClass = senders.filter((s) => cls === undefined || s.class === cls);
+        assert.equal(rows.length, Math.min(top, ofClass.length));
+        const key = (s: (typeof rows)[number]) =>
+          sort === "flows"
+            ? s.flows
+            : sort === "destinations"
+              ? s.distinct_destinations
+              : Date.parse(s.last_seen);
+        const floor = Math.min(...rows.map(key));
+        const left = ofClass.filter((s) => !rows.includes(s));
+        assert.ok(left.every((s) => key(s) <= floor));
+      },
+    ),
   );
 });
