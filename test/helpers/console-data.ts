@@ -226,3 +226,10 @@ export async function seedConsoleData(
   );
   return planFile;
 }
+
+/** One more complaint, arriving at `arrivalMs` from a Sul address, through the importer: new data for the console. */
+export async function importOneComplaint(store: Store, dataDir: string, arrivalMs: number): Promise<void> {
+  const file = join(dataDir, `late-${arrivalMs}.eml`);
+  writeFileSync(file, arf("203.0.113.5", arrivalMs, "Late pills", arrivalMs));
+  await importComplaints(store, dataDir, file, { plan: loadPlan(join(dataDir, "plan.yaml")).plan });
+}

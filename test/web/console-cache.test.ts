@@ -45,10 +45,11 @@ test("a key is computed while the first asker waits, then its last answer is ser
     "two",
     "computed right after",
   );
-  assert.equal(await cache.getAsync("a", "1", async () => "one"), "one");
-  assert.equal(await cache.getAsync("a", "2", async () => "two"), "one");
+  const dated = (value: string) => async () => ({ value, asOf: Date.now() });
+  assert.equal((await cache.getAsync("a", "1", dated("one"))).value, "one");
+  assert.equal((await cache.getAsync("a", "2", dated("two"))).value, "one");
   await tick();
-  assert.equal(await cache.getAsync("a", "2", async () => "never"), "two");
+  assert.equal((await cache.getAsync("a", "2", dated("never"))).value, "two");
 });
 
 test("the warmer computes what is out of date instead of serving it stale", async () => {
@@ -76,7 +77,10 @@ test("a failed computation is not remembered", async () => {
     }),
     /boom/,
   );
-  assert.equal(await cache.getAsync("a", "1", async () => "then"), "then");
+  assert.equal(
+    (await cache.getAsync("a", "1", async () => ({ value: "then", asOf: Date.now() }))).value,
+    "then",
+  );
 });
 
 test("every console endpoint answers the same from a warmed cache as computed cold", async (t) => {

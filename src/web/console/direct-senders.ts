@@ -48,5 +48,6 @@ export function directSendersByWeek(store: Store, plan: Plan): Series {
       return { x, label, value: sources.size };
     }),
     0,
+    { period: "week" },
   );
 }

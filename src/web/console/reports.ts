@@ -1,6 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import { siblingModule, startModuleWorker } from "../../core/index.js";
 import type { WebContext } from "../context.js";
+import type { Dated } from "./cache.js";
 import type { ReportReply, ReportRequest, ReportThreadData } from "./report-thread.js";
 import type { ReportArgs, ReportValue, ThreadReport } from "./thread-reports.js";
 
@@ -10,18 +11,29 @@ export class ReportThread {
   private nextId = 1;
   /** Once the server closes, no report starts a thread again. */
   private stopped = false;
-  private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve(value: Dated<unknown>): void; reject(error: Error): void }
+  >();
 
   constructor(private readonly data: ReportThreadData) {}
 
-  /** Runs a report over the data `dataStamp` names (highest row ids of the tables it reads). */
-  run<K extends ThreadReport>(report: K, args: ReportArgs<K>, dataStamp: string): Promise<ReportValue<K>> {
+  /**
+   * Runs a report over the data `dataStamp` names (highest row ids of the tables it reads), dated
+   * when the thread read the data; `reuseSaved` lets an answer saved for the same stamp stand in.
+   */
+  run<K extends ThreadReport>(
+    report: K,
+    args: ReportArgs<K>,
+    dataStamp: string,
+    reuseSaved = true,
+  ): Promise<Dated<ReportValue<K>>> {
     if (this.stopped) return Promise.reject(new Error("the server is closing"));
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ id, report, args, dataStamp } satisfies ReportRequest);
+      this.waiting.set(id, { resolve: resolve as (value: Dated<unknown>) => void, reject });
+      worker.postMessage({ id, report, args, dataStamp, reuseSaved } satisfies ReportRequest);
     });
   }
 
@@ -42,7 +54,7 @@ export class ReportThread {
       const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       if ("error" in reply) waiter?.reject(new Error(reply.error));
-      else waiter?.resolve(reply.value);
+      else waiter?.resolve({ value: reply.value, asOf: reply.asOf });
     });
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = undefined;

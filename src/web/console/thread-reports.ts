@@ -45,10 +45,18 @@ function adoptionByWeek(store: Store, plan: Plan): Series {
     total.set(r.period, t);
   }
   const percent = (share: number | null) => (share === null ? null : Math.round(share * 1000) / 10);
-  return pivot([
-    ...[...total].map(([x, t]) => ({ x, label: "all", value: percent(t.all ? t.submission / t.all : null) })),
-    ...rows.map((r) => ({ x: r.period, label: r.region ?? "-", value: percent(r.flow_share) })),
-  ]);
+  return pivot(
+    [
+      ...[...total].map(([x, t]) => ({
+        x,
+        label: "all",
+        value: percent(t.all ? t.submission / t.all : null),
+      })),
+      ...rows.map((r) => ({ x: r.period, label: r.region ?? "-", value: percent(r.flow_share) })),
+    ],
+    null,
+    { period: "week" },
+  );
 }
 
 /** What a report runs on in the thread: its own store connection, the data folder, the plan file's plan. */

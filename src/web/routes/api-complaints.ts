@@ -8,6 +8,7 @@ import {
   REPORT_KEYS,
 } from "../../complaints/index.js";
 import { cacheOf, jsonText, sendJson } from "../console/cache.js";
+import { serveDataTime } from "../console/freshness.js";
 import { badRequest, choiceParam, dayParam, dayWindow, intParam, type Query } from "../console/query.js";
 import { pivot } from "../console/series.js";
 import { complaintsStamp } from "../console/stamps.js";
@@ -16,6 +17,7 @@ import type { WebContext } from "../context.js";
 /** Complaint trends by key and the reports behind them. Every text field is the reporter's: pages insert it as text. */
 export function register(app: FastifyInstance, context: WebContext): void {
   const cache = cacheOf(context);
+  serveDataTime(app);
   const { store } = context;
 
   const series = (query: Query) => {
@@ -31,6 +33,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
           value: r.complaints,
         })),
         0,
+        { period: interval },
       ),
     }));
   };

@@ -11,6 +11,7 @@ import {
 } from "../../flows/index.js";
 import { nextChange, type Plan } from "../../plan/index.js";
 import { cacheOf, jsonText, sendJson } from "../console/cache.js";
+import { serveDataTime } from "../console/freshness.js";
 import { badRequest, dayParam, dayWindow, type Query, stringParam } from "../console/query.js";
 import { reportThreadOf } from "../console/reports.js";
 import { pivot } from "../console/series.js";
@@ -41,6 +42,7 @@ function nextEnforcement(plan: Plan, day: Day): Day {
 /** Direct-to-MX senders by class, the impact of a day's policy, and the evidence per subscriber. */
 export function register(app: FastifyInstance, context: WebContext): void {
   const cache = cacheOf(context);
+  serveDataTime(app);
   const { store } = context;
 
   const reports = reportThreadOf(context);
@@ -51,11 +53,12 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const window = dayWindow(since, until);
     const key = `senders:${since ?? ""}:${until ?? ""}`;
     const flows = flowsStamp(store);
-    const stamp = `${planStamp(plan)}:${flows}`;
-    const senders = await cache.getAsync(key, stamp, () =>
-      reports.run("senders", { window, exceptionsOn: until ?? today() }, flows),
+    // Answers derived from the senders are stamped with the very senders they read (`version`),
+    // so one made from an older list while a newer computes is never kept as the newer's.
+    const { value: senders, version } = await cache.getAsync(key, `${planStamp(plan)}:${flows}`, (first) =>
+      reports.run("senders", { window, exceptionsOn: until ?? today() }, flows, first),
     );
-    return { key, stamp, senders };
+    return { key, version, senders };
   };
 
   const evidenceFor = (senders: readonly DirectSender[], subscriber?: string, address?: string) => {
@@ -72,14 +75,15 @@ export function register(app: FastifyInstance, context: WebContext): void {
       activity: pivot(
         activity.map((a) => ({ x: a.day, label: `port ${a.port}`, value: a.flows })),
         0,
+        { period: "day" },
       ),
     };
   };
 
   const sendersText = async (query: Query) => {
     const plan = planOf(context);
-    const { key, stamp, senders } = await sendersIn(plan, query);
-    return cache.get(`${key}:json`, stamp, () => {
+    const { key, version, senders } = await sendersIn(plan, query);
+    return cache.get(`${key}:json`, version, () => {
       const byClass = Object.fromEntries(SENDER_CLASSES.map((c) => [c, 0]));
       for (const s of senders) byClass[s.class] = (byClass[s.class] ?? 0) + 1;
       return jsonText({ total: senders.length, by_class: byClass, senders: senders.slice(0, SENDER_ROWS) });
@@ -90,10 +94,10 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const plan = planOf(context);
     const at = dayParam(query, "at") ?? nextEnforcement(plan, today());
     // The year's senders, as the senders table has them: the day's policy decides who of them is blocked.
-    const { stamp, senders } = await sendersIn(plan, {});
+    const { version, senders } = await sendersIn(plan, {});
     // The router's readings are few rows: their newest time joins the stamp.
     const hitsStamp = latestObserveReading(context.store) ?? "";
-    return cache.get(`impact:${at}`, `${stamp}:${hitsStamp}`, () => {
+    return cache.get(`impact:${at}`, `${version}:${hitsStamp}`, () => {
       const result = impactOf(plan, at, senders, undefined, observeHitTotals(context.store));
       // The page shows the first rows of the notification list; the counts cover all of it.
       return jsonText({
@@ -122,8 +126,8 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const subscriber = stringParam(query, "subscriber");
     const address = stringParam(query, "address", 64);
     if (!subscriber && !address) throw badRequest("give subscriber or address");
-    const { key, stamp, senders } = await sendersIn(plan, query);
-    return cache.get(`evidence:${key}:${subscriber}:${address}`, stamp, () =>
+    const { key, version, senders } = await sendersIn(plan, query);
+    return cache.get(`evidence:${key}:${subscriber}:${address}`, version, () =>
       evidenceFor(senders, subscriber, address),
     );
   });

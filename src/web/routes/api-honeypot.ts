@@ -9,6 +9,7 @@ import {
 } from "../../honeypot/index.js";
 import { planCountry } from "../../reputation/index.js";
 import { cacheOf, jsonText, sendJson } from "../console/cache.js";
+import { serveDataTime } from "../console/freshness.js";
 import { networkMapOf } from "../console/network-map.js";
 import { badRequest, choiceParam, intParam, type Query, stringParam } from "../console/query.js";
 import { pivot } from "../console/series.js";
@@ -24,6 +25,7 @@ const RANKED = 20;
  */
 export function register(app: FastifyInstance, context: WebContext): void {
   const cache = cacheOf(context);
+  serveDataTime(app);
   const { store } = context;
   const network = async (): Promise<{ lookup: NetworkLookup; home: string | undefined }> => {
     const map = await networkMapOf(context);
@@ -52,6 +54,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
             { x, label: "messages", value: d.messages },
           ]),
           0,
+          { period: "day" },
         ),
       };
     });

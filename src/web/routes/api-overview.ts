@@ -4,6 +4,7 @@ import { today } from "../../core/index.js";
 import { type Plan, phaseOn } from "../../plan/index.js";
 import { listSnapshots } from "../../reputation/index.js";
 import { cacheOf } from "../console/cache.js";
+import { serveDataTime } from "../console/freshness.js";
 import { reportThreadOf } from "../console/reports.js";
 import { pivot, type Series } from "../console/series.js";
 import { complaintsStamp, flowsStamp, planStamp, reputationStamp } from "../console/stamps.js";
@@ -25,6 +26,7 @@ function regionsOf(plan: Plan | undefined) {
 /** The programme at a glance: phases on a timeline, and its four measures over time. */
 export function register(app: FastifyInstance, context: WebContext): void {
   const cache = cacheOf(context);
+  serveDataTime(app);
   const reports = reportThreadOf(context);
   const overview = async () => {
     const plan = context.plan.current();
@@ -33,19 +35,23 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const flowsKey = `${planStamp(plan)}:${flows}`;
     // Both year-long reports queue in the report thread before either is awaited.
     const direct = plan
-      ? cache.getAsync("overview:direct", flowsKey, () => reports.run("directByWeek", undefined, flows))
-      : EMPTY;
+      ? cache.getAsync("overview:direct", flowsKey, (first) =>
+          reports.run("directByWeek", undefined, flows, first),
+        )
+      : { value: EMPTY };
     const adoption = plan
-      ? cache.getAsync("overview:adoption", flowsKey, () => reports.run("adoptionByWeek", undefined, flows))
-      : EMPTY;
+      ? cache.getAsync("overview:adoption", flowsKey, (first) =>
+          reports.run("adoptionByWeek", undefined, flows, first),
+        )
+      : { value: EMPTY };
     // Awaited together: if one fails, the other's failure must not go unhandled (and end the process).
     const [directSenders, adoptionPct] = await Promise.all([direct, adoption]);
     return {
       today: today(),
       plan: plan ? { isp: plan.isp.name } : null,
       regions: regionsOf(plan),
-      direct_senders: directSenders,
-      adoption_pct: adoptionPct,
+      direct_senders: directSenders.value,
+      adoption_pct: adoptionPct.value,
       listed: cache.get("overview:listed", reputationStamp(store), () =>
         pivot(listSnapshots(store).map((s) => ({ x: s.date, label: s.list, value: s.v4Addresses }))),
       ),
@@ -57,6 +63,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
             value: r.complaints,
           })),
           0,
+          { period: "week" },
         ),
       ),
     };

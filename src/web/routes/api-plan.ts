@@ -3,6 +3,7 @@ import { addDays, type Day, daysBetween, formatPrefix, today } from "../../core/
 import { nextChange, type Plan, phaseOn, summarizeSpace } from "../../plan/index.js";
 import { computePolicy, diffPolicy, RENDERERS, rendererFor } from "../../policy/index.js";
 import { cacheOf } from "../console/cache.js";
+import { serveDataTime } from "../console/freshness.js";
 import { badRequest, choiceParam, dayParam, type Query } from "../console/query.js";
 import { planStamp } from "../console/stamps.js";
 import type { WebContext } from "../context.js";
@@ -68,6 +69,7 @@ function describePlan(plan: Plan) {
 /** The plan, the policy each renderer makes of it, and what the next change window changes. */
 export function register(app: FastifyInstance, context: WebContext): void {
   const cache = cacheOf(context);
+  serveDataTime(app);
   const planView = () => {
     const plan = planOf(context);
     return cache.get("plan", planStamp(plan), () => ({

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { listSnapshots } from "../../reputation/index.js";
 import { cacheOf } from "../console/cache.js";
+import { serveDataTime } from "../console/freshness.js";
 import { badRequest, choiceParam, dayParam, type Query, stringParam } from "../console/query.js";
 import { reportThreadOf } from "../console/reports.js";
 import { planStamp, reputationStamp } from "../console/stamps.js";
@@ -13,6 +14,7 @@ const REPORT_ROWS = 500;
 /** Listings per ASN, country, pool and region: a date's ranking, and one key over every date. */
 export function register(app: FastifyInstance, context: WebContext): void {
   const cache = cacheOf(context);
+  serveDataTime(app);
   const { store } = context;
   const reports = reportThreadOf(context);
 
@@ -26,10 +28,10 @@ export function register(app: FastifyInstance, context: WebContext): void {
     if (!plan && (by === "pool" || by === "region"))
       throw Object.assign(new Error("no plan loaded"), { statusCode: 404 });
     const listings = reputationStamp(store);
-    const dates = await cache.getAsync(`reputation:${by}`, `${listings}:${planStamp(plan)}`, () =>
-      reports.run("listingsByDate", { by }, listings),
+    const dates = await cache.getAsync(`reputation:${by}`, `${listings}:${planStamp(plan)}`, (first) =>
+      reports.run("listingsByDate", { by }, listings, first),
     );
-    return { by, dates };
+    return { by, dates: dates.value };
   };
 
   const lists = () =>
