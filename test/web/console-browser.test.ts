@@ -15,6 +15,7 @@ import {
   HELD_ACCOUNT,
   HOSTILE_HELO,
   HOSTILE_SUBJECT,
+  importOneComplaint,
   PHASE_ADDRESSES,
   seedConsoleData,
 } from "../helpers/console-data.js";
@@ -94,6 +95,9 @@ test("the console in Chromium: every page, charts, sorting, CSV export, escaping
     const expected = path === "/console/submission" ? 0 : 1;
     assert.ok(charts.length >= expected, `${path}: ${charts.length} charts drawn`);
     for (const chart of charts) assert.ok(chart.drawn, `${path}: chart #${chart.id} is blank`);
+    const asOf = await page.$$eval(".as-of", (notes) => notes.map((n) => n.textContent ?? ""));
+    assert.ok(asOf.length >= 1, `${path}: no "as of" on its panels`);
+    for (const text of asOf) assert.match(text, /^as of \d{4}-\d\d-\d\d \d\d:\d\d UTC/, path);
     await page.screenshot({
       path: join(SHOTS, `console-${path.split("/")[2] || "overview"}.png`),
       fullPage: true,
@@ -110,6 +114,31 @@ test("the console in Chromium: every page, charts, sorting, CSV export, escaping
     "listed",
     "phases",
   ]);
+
+  // New data while the console runs: a complaint arriving now. The overview shows the week under
+  // way as partial, and if it was first answered with the older data, it says so and picks up
+  // the new answer without being reloaded.
+  const updating: string[] = [];
+  page.on("response", (response) => {
+    if (response.url().endsWith("/api/overview")) updating.push(response.headers()["x-data-updating"] ?? "");
+  });
+  const writer = openStore(dataDir);
+  await importOneComplaint(writer, dataDir, Date.now());
+  writer.close();
+  await page.goto(`${url}console/`);
+  const note = await page.waitForSelector("#complaints .partial-note", { timeout: 60_000 });
+  assert.match(
+    (await note.textContent()) ?? "",
+    /^Dashed, last point: partial week, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/,
+  );
+  assert.ok(updating.length >= 1 && updating.at(-1) === "", `overview answers marked updating: ${updating}`);
+  if (updating[0] === "1") assert.ok(updating.length >= 2, "the page asked again by itself");
+  const complaintsAsOf = await page.$eval(
+    "#complaints",
+    (chart) => chart.closest("section")?.querySelector(".as-of")?.textContent,
+  );
+  assert.match(complaintsAsOf ?? "", /^as of [^,]+ UTC$/, "no longer updating");
+  await page.screenshot({ path: join(SHOTS, "console-overview-partial-week.png"), fullPage: true });
 
   // Sort the senders by flows, largest first, then export what the table holds.
   await page.goto(`${url}console/flows`);

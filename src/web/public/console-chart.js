@@ -1,6 +1,6 @@
 // Charts: uPlot (loaded as the global `uPlot` from /static/uplot.js) for time series, and two
 // small canvas drawings uPlot has no shape for: the phase timeline and ranked bars.
-import { daySeconds, el, fill } from "./console-dom.js";
+import { dateTime, daySeconds, el, fill } from "./console-dom.js";
 
 const COLORS = [
   "#0b5fad",
@@ -46,17 +46,95 @@ function marksPlugin(marks) {
   };
 }
 
-/** A line per series label over dates. series: { x: [day…], lines: [{ label, values }] }. */
+/** The series' last period when it was still under way as the data was read, else undefined. */
+const partialOf = (series) =>
+  series.partial && series.x[series.x.length - 1] === series.partial.from ? series.partial : undefined;
+
+/**
+ * Draws the last, partial period of each line dashed from the point before it, with a hollow
+ * point, over a light band: a week three days old is not a fall.
+ */
+function partialPlugin(lines) {
+  return {
+    hooks: {
+      draw: [
+        (u) => {
+          const { ctx } = u;
+          const last = u.data[0].length - 1;
+          const x = u.valToPos(u.data[0][last], "x", true);
+          ctx.save();
+          ctx.fillStyle = "rgba(91, 100, 117, 0.08)";
+          ctx.fillRect(x, u.bbox.top, u.bbox.left + u.bbox.width - x, u.bbox.height);
+          ctx.setLineDash([4, 4]);
+          ctx.lineWidth = 2 * devicePixelRatio;
+          lines.forEach((line, i) => {
+            const value = line.values[last];
+            if (!u.series[i + 1].show || value === null || value === undefined) return;
+            const y = u.valToPos(value, "y", true);
+            ctx.strokeStyle = COLORS[i % COLORS.length];
+            let before = last - 1;
+            while (before >= 0 && (line.values[before] === null || line.values[before] === undefined))
+              before--;
+            if (before >= 0) {
+              ctx.beginPath();
+              ctx.moveTo(
+                u.valToPos(u.data[0][before], "x", true),
+                u.valToPos(line.values[before], "y", true),
+              );
+              ctx.lineTo(x, y);
+              ctx.stroke();
+            }
+            ctx.beginPath();
+            ctx.fillStyle = "#fff";
+            ctx.arc(x, y, 3.5 * devicePixelRatio, 0, 2 * Math.PI);
+            ctx.fill();
+            ctx.stroke();
+          });
+          ctx.restore();
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * A line per series label over dates. series: { x: [day…], lines: [{ label, values }] }, and
+ * when its last period was under way as the data was read, partial: { from, to } with period:
+ * that period is drawn dashed and named below the chart, not drawn as a fall.
+ */
 export function timeChart(container, series, { marks = [], unit = "", height = 260 } = {}) {
   if (!series || series.x.length === 0) {
     fill(container, el("p", { className: "hint" }, "No data yet."));
     return undefined;
   }
   fill(container);
+  const partial = partialOf(series);
+  const last = series.x.length - 1;
+  const shown = (v) => (v === null || v === undefined ? "–" : `${v.toLocaleString("en")}${unit}`);
+  // The partial period's values are left out of the solid lines and drawn by partialPlugin.
+  const solid = series.lines.map((line) => (partial ? [...line.values.slice(0, last), null] : line.values));
+  const partialValues = partial
+    ? series.lines.map((line) => line.values[last]).filter((v) => v !== null && v !== undefined)
+    : [];
   const options = {
     width: widthOf(container),
     height,
-    scales: { x: { time: true } },
+    scales: {
+      x: { time: true },
+      ...(partialValues.length
+        ? {
+            y: {
+              range: (_u, min, max) =>
+                window.uPlot.rangeNum(
+                  Math.min(min ?? Infinity, ...partialValues),
+                  Math.max(max ?? -Infinity, ...partialValues),
+                  0.1,
+                  true,
+                ),
+            },
+          }
+        : {}),
+    },
     series: [
       {},
       ...series.lines.map((line, i) => ({
@@ -65,14 +143,27 @@ export function timeChart(container, series, { marks = [], unit = "", height = 2
         width: 2,
         spanGaps: true,
         points: { show: series.x.length < 60 },
-        value: (_u, v) => (v === null || v === undefined ? "–" : `${v.toLocaleString("en")}${unit}`),
+        value: (_u, v, _s, index) =>
+          partial && index === last ? `${shown(line.values[last])} (partial)` : shown(v),
       })),
     ],
     axes: [{}, { values: (_u, ticks) => ticks.map((t) => `${t.toLocaleString("en")}${unit}`), size: 60 }],
-    plugins: marks.length ? [marksPlugin(marks)] : [],
+    plugins: [
+      ...(marks.length ? [marksPlugin(marks)] : []),
+      ...(partial ? [partialPlugin(series.lines)] : []),
+    ],
   };
-  const data = [series.x.map(daySeconds), ...series.lines.map((line) => line.values)];
-  return new window.uPlot(options, data, container);
+  const data = [series.x.map(daySeconds), ...solid];
+  const chart = new window.uPlot(options, data, container);
+  if (partial)
+    container.append(
+      el(
+        "p",
+        { className: "partial-note" },
+        `Dashed, last point: partial ${series.period ?? "period"}, ${partial.from} to ${dateTime(partial.to)} UTC.`,
+      ),
+    );
+  return chart;
 }
 
 function canvasFor(container, height) {

@@ -30,15 +30,64 @@ export const percent = (value, digits = 1) =>
   value === null || value === undefined ? "–" : `${Number(value).toFixed(digits)}%`;
 export const dateTime = (iso) => (iso ? String(iso).slice(0, 16).replace("T", " ") : "–");
 
-/** Calls the API, showing a failure in `where` (a message as text) instead of throwing. */
-export async function load(path, where) {
+/** "as of 2026-12-07 21:14 UTC", with ", updating…" while the server computes a newer answer. */
+export const asOfText = (asOf, updating) => `as of ${dateTime(asOf)} UTC${updating ? ", updating…" : ""}`;
+
+/** Shows an answer's data time at the top of each panel (section) holding one of `panels`. */
+function showAsOf(panels, asOf, updating) {
+  for (const panel of panels) {
+    const section = panel.closest("section") ?? panel.parentElement;
+    if (!section) continue;
+    let note = section.querySelector(":scope > .as-of");
+    if (!note) {
+      note = el("p", { className: "as-of" });
+      const heading = section.querySelector(":scope > h2");
+      if (heading) heading.after(note);
+      else section.prepend(note);
+    }
+    note.textContent = asOfText(asOf, updating);
+    note.classList.toggle("updating", updating);
+  }
+}
+
+/** The path last asked for into each panel: an older answer arriving later is not shown. */
+const askedFor = new WeakMap();
+/** How many times in a row each panel got an answer still updating. */
+const waits = new WeakMap();
+const RETRY_MS = [2000, 4000, 8000, 15000, 30000];
+
+/**
+ * Calls the API for `where` (a panel, or a list of the panels one answer fills): shows a failure
+ * in the first as text instead of throwing, and the answer's data time ("as of …") on each. When
+ * the server answers with an older answer while it computes a newer one, `again` (the page's
+ * function that asked, when given) is called a little later to fetch and show the newer one.
+ * Resolves to undefined on failure, or when a newer question for the panel was asked meanwhile.
+ */
+export async function load(path, where, again) {
+  const panels = [where].flat().filter(Boolean);
+  const [first] = panels;
+  for (const panel of panels) askedFor.set(panel, path);
+  let answer;
   try {
-    return await window.porteiro.api(path);
+    answer = await window.porteiro.read(path);
   } catch (error) {
-    if (where)
-      fill(where, el("p", { className: "error", role: "alert" }, `Could not load ${path}: ${error.message}`));
+    if (first)
+      fill(first, el("p", { className: "error", role: "alert" }, `Could not load ${path}: ${error.message}`));
     return undefined;
   }
+  if (first && askedFor.get(first) !== path) return undefined;
+  if (answer.asOf) showAsOf(panels, answer.asOf, answer.updating);
+  if (first && answer.updating && again) {
+    const attempt = waits.get(first) ?? 0;
+    waits.set(first, attempt + 1);
+    setTimeout(
+      () => {
+        if (askedFor.get(first) === path) again();
+      },
+      RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)],
+    );
+  } else if (first) waits.delete(first);
+  return answer.data;
 }
 
 /** Sends a change (POST) with the CSRF token; returns the answer or throws with the server's message. */

@@ -8,7 +8,7 @@ const windowForm = byId("window-form");
 const windowQuery = () => new URLSearchParams([...new FormData(windowForm)].filter(([, v]) => v !== ""));
 
 async function senders() {
-  const result = await load(`/api/flows/senders?${windowQuery()}`, byId("senders"));
+  const result = await load(`/api/flows/senders?${windowQuery()}`, byId("senders"), senders);
   if (!result) return;
   rankedBars(
     byId("classes"),

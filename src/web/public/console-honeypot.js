@@ -6,7 +6,7 @@ import { dataTable } from "./console-table.js";
 
 async function origins() {
   const by = byId("origins-by").value;
-  const result = await load(`/api/honeypot/origins?by=${by}`, byId("origins"));
+  const result = await load(`/api/honeypot/origins?by=${by}`, byId("origins"), origins);
   if (!result) return;
   byId("abroad").textContent =
     result.abroad_share === null
@@ -69,12 +69,13 @@ async function session(id) {
   detail.scrollIntoView({ block: "nearest" });
 }
 
-const captures = await load("/api/honeypot/series", byId("captures"));
-if (captures) timeChart(byId("captures"), captures.series);
-byId("origins-by").addEventListener("change", origins);
-origins();
+async function captures() {
+  const result = await load("/api/honeypot/series", byId("captures"), captures);
+  if (result) timeChart(byId("captures"), result.series);
+}
 
-load("/api/honeypot/campaigns", byId("campaigns")).then((result) => {
+async function campaigns() {
+  const result = await load("/api/honeypot/campaigns", byId("campaigns"), campaigns);
   if (!result) return;
   dataTable(byId("campaigns"), {
     name: "campaigns",
@@ -89,9 +90,10 @@ load("/api/honeypot/campaigns", byId("campaigns")).then((result) => {
     rows: result.rows,
     empty: "No messages captured.",
   });
-});
+}
 
-load("/api/honeypot/sessions?limit=500", byId("sessions")).then((result) => {
+async function sessions() {
+  const result = await load("/api/honeypot/sessions?limit=500", byId("sessions"), sessions);
   if (!result) return;
   dataTable(byId("sessions"), {
     name: "honeypot-sessions",
@@ -110,4 +112,11 @@ load("/api/honeypot/sessions?limit=500", byId("sessions")).then((result) => {
     onSelect: (row) => session(row.id),
     empty: "No sessions captured.",
   });
-});
+}
+
+await captures();
+byId("origins-by").addEventListener("change", origins);
+origins();
+
+campaigns();
+sessions();

@@ -3,17 +3,11 @@ import { enforcementMarks, phaseTimeline, timeChart } from "./console-chart.js";
 import { byId, load } from "./console-dom.js";
 import { dataTable } from "./console-table.js";
 
-async function showDemoProgress() {
-  const progress = await load("/api/demo/progress");
-  const where = byId("demo-progress");
-  if (!progress || progress.state === "off") return;
-  where.hidden = false;
-  where.textContent = `Demo data: ${progress.state}${progress.step ? ` — ${progress.step}` : ""} (${Math.round(progress.fraction * 100)}%)`;
-  if (progress.state === "seeding") setTimeout(showDemoProgress, 5000);
-}
+const PANELS = ["phases", "direct", "adoption", "listed", "complaints", "regions"];
 
-const overview = await load("/api/overview", byId("phases"));
-if (overview) {
+async function showOverview() {
+  const overview = await load("/api/overview", PANELS.map(byId), showOverview);
+  if (!overview) return;
   const marks = enforcementMarks(overview.regions);
   phaseTimeline(byId("phases"), overview.regions, overview.today);
   timeChart(byId("direct"), overview.direct_senders, { marks });
@@ -32,4 +26,17 @@ if (overview) {
     rows: overview.regions,
   });
 }
+
+/** While the demo data loads, its progress; once it has loaded, the overview again, over all of it. */
+async function showDemoProgress(wasSeeding = false) {
+  const progress = await load("/api/demo/progress");
+  const where = byId("demo-progress");
+  if (!progress || progress.state === "off") return;
+  where.hidden = false;
+  where.textContent = `Demo data: ${progress.state}${progress.step ? ` — ${progress.step}` : ""} (${Math.round(progress.fraction * 100)}%)`;
+  if (progress.state === "seeding") setTimeout(() => showDemoProgress(true), 5000);
+  else if (wasSeeding) showOverview();
+}
+
+await showOverview();
 showDemoProgress();

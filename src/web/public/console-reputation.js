@@ -10,7 +10,8 @@ const dateSelect = byId("listing-date");
 async function series(key) {
   const result = await load(
     `/api/reputation/series?by=${by.value}${key ? `&key=${encodeURIComponent(key)}` : ""}`,
-    byId("listing-series"),
+    [byId("listing-series"), byId("rank-series")],
+    () => series(key),
   );
   if (!result) return;
   byId("series-title").textContent = result.key ? `${result.key} over time` : "Over time";
@@ -30,7 +31,11 @@ async function series(key) {
 async function listings() {
   const query = new URLSearchParams({ by: by.value });
   if (dateSelect.value) query.set("date", dateSelect.value);
-  const result = await load(`/api/reputation/report?${query}`, byId("listings"));
+  const result = await load(
+    `/api/reputation/report?${query}`,
+    [byId("listings"), byId("listing-bars")],
+    listings,
+  );
   if (!result) return;
   if (dateSelect.options.length !== result.dates.length)
     fill(
@@ -76,11 +81,12 @@ async function complaintSeries() {
   const result = await load(
     `/api/complaints/series?by=${encodeURIComponent(byId("complaints-by").value)}`,
     byId("complaint-series"),
+    complaintSeries,
   );
   if (!result) return;
   // The ten biggest keys; the rest would be unreadable as lines.
   const lines = result.series.lines.slice(0, 10);
-  timeChart(byId("complaint-series"), { x: result.series.x, lines });
+  timeChart(byId("complaint-series"), { ...result.series, lines });
 }
 
 function field(name, value) {
@@ -127,7 +133,7 @@ async function complaint(id) {
 }
 
 async function complaints() {
-  const result = await load("/api/complaints?limit=1000", byId("complaints"));
+  const result = await load("/api/complaints?limit=1000", byId("complaints"), complaints);
   if (!result) return;
   dataTable(byId("complaints"), {
     name: "complaints",

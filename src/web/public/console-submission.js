@@ -35,7 +35,11 @@ async function act(path, then) {
 }
 
 async function summary() {
-  const result = await load("/api/submission/summary", byId("submission-summary"));
+  const result = await load("/api/submission/summary", [
+    byId("submission-summary"),
+    byId("traffic"),
+    byId("refusals"),
+  ]);
   if (!result) return;
   fill(
     byId("submission-summary"),
