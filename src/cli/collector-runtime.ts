@@ -3,6 +3,7 @@ import {
   AggregateWriter,
   type CollectorReadings,
   type HourlyAggregate,
+  recordSamplers,
   startCollector,
 } from "../flows/index.js";
 import type { Store } from "../store/index.js";
@@ -45,8 +46,24 @@ export async function startCollectorRuntime(options: {
   });
   const counters = () => {
     const { collector: stats, ...writing } = readings();
-    const { total, decoderRestarts, receiveBufferBytes } = stats;
-    return { ...total, decoderRestarts, receiveBufferBytes, ...writing };
+    const { total, decoderRestarts, receiveBufferBytes, samplers } = stats;
+    // Each exporter's samplers, as "domain 0 sampler 1: 1 in 256 (random 1 of 256 …)".
+    const sampling = Object.fromEntries(
+      [...samplers].map(([exporter, listed]) => [
+        exporter,
+        listed.map(
+          (s) =>
+            `domain ${s.domain} ${s.sampler === null ? "(all)" : `sampler ${s.sampler}`}: 1 in ${s.rate} (${s.method})`,
+        ),
+      ]),
+    );
+    return {
+      ...total,
+      decoderRestarts,
+      receiveBufferBytes,
+      ...writing,
+      ...(samplers.size > 0 ? { samplers: sampling } : {}),
+    };
   };
   /** Writes, or throws saying what becomes of the aggregates the store refused. */
   const write = (aggregates: HourlyAggregate[], fate: string) => {
@@ -58,7 +75,19 @@ export async function startCollectorRuntime(options: {
       );
     }
   };
-  const flush = async () => write(await collector.drain(), "kept for the next flush");
+  /** Notes the samplers' rates with the aggregates they renormalised; the next flush retries a refusal. */
+  const noteSamplers = () => {
+    try {
+      recordSamplers(store, collector.stats().samplers, Date.now());
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, "the store refused the flow samplers' rates");
+    }
+  };
+  const flush = async () => {
+    const written = write(await collector.drain(), "kept for the next flush");
+    noteSamplers();
+    return written;
+  };
   const address = collector.address();
   return {
     endpoint: { host: address.address, port: address.port },
@@ -76,6 +105,7 @@ export async function startCollectorRuntime(options: {
       const rest = await collector.close();
       try {
         write(rest, "lost at shutdown");
+        noteSamplers();
       } finally {
         logger.info(counters(), "flow collector stopped");
       }

@@ -4,11 +4,12 @@
  * While datagrams flow it naps NAP_MS whenever the ring is empty, so that the receive thread
  * never has to wake it (a system call per datagram when the decoder keeps up); after IDLE_NAPS
  * empty naps it sleeps until woken. It posts its per-exporter counters every STATS_MS while
- * datagrams flow, and when it goes to sleep.
+ * datagrams flow, and when it goes to sleep, with the samplers' rates when an options record
+ * changed one.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { HourlyAggregator } from "./aggregator.js";
-import { type ExporterStats, FlowDecoder } from "./decode.js";
+import { type ExporterStats, FlowDecoder, type SamplerListing } from "./decode.js";
 import type { HourlyAggregate } from "./mail-flow.js";
 import { RING_EMPTY, RingReader, RingTag } from "./ring.js";
 
@@ -19,16 +20,21 @@ export interface CollectorWorkerData {
   destinationsCap?: number;
 }
 
+/** Counters per exporter, and the samplers per exporter when they changed since the last report. */
+export interface WorkerReport {
+  stats: Map<string, ExporterStats>;
+  samplers?: Map<string, SamplerListing[]>;
+}
+
 export type CollectorWorkerMessage =
   | { type: "ready" }
-  | { type: "stats"; stats: Map<string, ExporterStats> }
-  | {
+  | ({ type: "stats" } & WorkerReport)
+  | ({
       type: "drained" | "closed";
       /** The id of the request answered. */
       id: number;
       aggregates: HourlyAggregate[];
-      stats: Map<string, ExporterStats>;
-    };
+    } & WorkerReport);
 
 const STATS_MS = 250;
 const NAP_MS = 1;
@@ -49,9 +55,15 @@ let lastPost = 0;
 let sinceCheck = 0;
 let naps = 0;
 
+let samplersPosted = 0;
 const post = (message: CollectorWorkerMessage) => port.postMessage(message);
+const report = (): WorkerReport => {
+  if (decoder.samplersVersion === samplersPosted) return { stats: decoder.stats() };
+  samplersPosted = decoder.samplersVersion;
+  return { stats: decoder.stats(), samplers: decoder.samplers() };
+};
 const postStats = () => {
-  post({ type: "stats", stats: decoder.stats() });
+  post({ type: "stats", ...report() });
   dirty = false;
   lastPost = performance.now();
 };
@@ -87,7 +99,7 @@ for (;;) {
     const type = tag === RingTag.Close ? "closed" : "drained";
     const id = payloadId();
     reader.release();
-    post({ type, id, aggregates: aggregator.drain(), stats: decoder.stats() });
+    post({ type, id, aggregates: aggregator.drain(), ...report() });
     dirty = false;
     if (tag === RingTag.Close) break;
   }

@@ -11,7 +11,14 @@
 import { createSocket } from "node:dgram";
 import type { AddressInfo } from "node:net";
 import { cannotListen, type Logger } from "../core/index.js";
-import { type ExporterStats, emptyStats, MAX_EXPORTERS, OVERFLOW_EXPORTER, totalStats } from "./decode.js";
+import {
+  type ExporterStats,
+  emptyStats,
+  MAX_EXPORTERS,
+  OVERFLOW_EXPORTER,
+  type SamplerListing,
+  totalStats,
+} from "./decode.js";
 import { DecodingThread } from "./decoding-thread.js";
 import type { HourlyAggregate } from "./mail-flow.js";
 import { createRing, RingTag, RingWriter } from "./ring.js";
@@ -53,6 +60,8 @@ export interface CollectorStats {
   receiveBufferBytes: number;
   /** Decoding threads started in place of one that died. */
   decoderRestarts: number;
+  /** Per exporter, the samplers its options records described and their rates. */
+  samplers: Map<string, SamplerListing[]>;
 }
 
 export interface Collector {
@@ -172,6 +181,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
         total: totalStats(exporters.values()),
         receiveBufferBytes,
         decoderRestarts: thread.restarts,
+        samplers: thread.samplers(),
       };
     },
     drain: () => (closing === undefined ? thread.drain() : Promise.resolve([])),

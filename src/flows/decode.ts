@@ -37,6 +37,11 @@ export interface ExporterStats {
   /** Mail flows dropped because a time in them is outside the sane range (flowTimesValid). */
   badTimes: number;
   /**
+   * Mail flows that named a sampler (selectorId, samplerId) whose options record had not
+   * arrived: counted at the domain's rate (1 unless options without a sampler id gave one).
+   */
+  samplerUnknown: number;
+  /**
    * Datagrams received (and counted in `packets`) but dropped before decoding because the
    * decoding thread was a whole ring behind, or, under OVERFLOW_EXPORTER, because MAX_EXPORTERS
    * exporters were already tracked.
@@ -57,6 +62,7 @@ export function emptyStats(): ExporterStats {
     templatesEvicted: 0,
     optionsRecords: 0,
     badTimes: 0,
+    samplerUnknown: 0,
     dropped: 0,
   };
 }
@@ -80,6 +86,8 @@ export interface DecodeContext {
   withdrawTemplate(domainId: number, id: number): void;
   /** Withdraws every template, or every options template, of the domain (IPFIX). */
   withdrawTemplates(domainId: number, options: boolean): void;
+  /** An options record gave a sampler (or a domain) a new rate. */
+  samplersChanged(): void;
 }
 
 /**
@@ -115,7 +123,11 @@ export class FlowDecoder {
     sysUptimeMs: -1,
     systemInitMs: Number.NaN,
     sampling: 1,
+    samplers: new Map(),
+    samplerMisses: 0,
   };
+  /** Grows each time an options record changes a rate: `samplers()` is worth reading again. */
+  samplersVersion = 0;
   private current: Exporter | undefined;
   private buffer: ArrayBufferLike = new ArrayBuffer(0);
   private bytes: Uint8Array = new Uint8Array(0);
@@ -144,6 +156,9 @@ export class FlowDecoder {
       templateUsed: (template) => this.templates.use(template),
       withdrawTemplate: (domainId, id) => this.templates.withdraw(domains(), domainId, id),
       withdrawTemplates: (domainId, options) => this.templates.withdrawAll(domains(), domainId, options),
+      samplersChanged: () => {
+        this.samplersVersion++;
+      },
     };
   }
 
@@ -216,6 +231,24 @@ export class FlowDecoder {
     state.stats.dropped++;
   }
 
+  /** The sampling rates each exporter's options records gave, per domain and sampler. */
+  samplers(): Map<string, SamplerListing[]> {
+    const out = new Map<string, SamplerListing[]>();
+    for (const [name, exporter] of this.exporters) {
+      const listed: SamplerListing[] = [];
+      for (const [domain, state] of [...exporter.domains].sort(([a], [b]) => a - b)) {
+        if (state.samplingMethod !== null) {
+          listed.push({ domain, sampler: null, rate: state.sampling, method: state.samplingMethod });
+        }
+        for (const [sampler, { rate, method }] of [...state.samplers].sort(([a], [b]) => a - b)) {
+          listed.push({ domain, sampler, rate, method });
+        }
+      }
+      if (listed.length > 0) out.set(name, listed);
+    }
+    return out;
+  }
+
   /** Counters per exporter (address:port). */
   stats(): Map<string, ExporterStats> {
     const out = new Map<string, ExporterStats>();
@@ -226,6 +259,14 @@ export class FlowDecoder {
     }
     return out;
   }
+}
+
+/** A sampler an exporter described: its domain, its id (null: the whole domain) and its rate. */
+export interface SamplerListing {
+  readonly domain: number;
+  readonly sampler: number | null;
+  readonly rate: number;
+  readonly method: string;
 }
 
 /** Sums per-exporter counters. */

@@ -7,8 +7,8 @@
  * request across a restart.
  */
 import { type Logger, siblingModule, startModuleWorker } from "../core/index.js";
-import type { CollectorWorkerData, CollectorWorkerMessage } from "./collector-worker.js";
-import { type ExporterStats, emptyStats } from "./decode.js";
+import type { CollectorWorkerData, CollectorWorkerMessage, WorkerReport } from "./collector-worker.js";
+import { type ExporterStats, emptyStats, type SamplerListing } from "./decode.js";
 import type { HourlyAggregate } from "./mail-flow.js";
 import { RingTag, type RingWriter } from "./ring.js";
 import { TEMPLATE_BOUNDS } from "./template-table.js";
@@ -51,6 +51,10 @@ export class DecodingThread {
   private reported = new Map<string, ExporterStats>();
   /** Exporters already logged for refused templates: once each. */
   private readonly refusing = new Set<string>();
+  /** Exporters already logged for records naming a sampler not described yet: once each. */
+  private readonly missingSamplers = new Set<string>();
+  /** Each exporter's samplers as the running thread last reported them. */
+  private reportedSamplers = new Map<string, SamplerListing[]>();
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
   private close: Pending | undefined;
@@ -75,6 +79,11 @@ export class DecodingThread {
       out.set(name, sum);
     }
     return out;
+  }
+
+  /** The samplers each exporter described, with their rates (the running thread's). */
+  samplers(): Map<string, SamplerListing[]> {
+    return this.reportedSamplers;
   }
 
   /** The aggregates of every datagram written to the ring before the call. */
@@ -136,7 +145,7 @@ export class DecodingThread {
       this.ready = true;
       return;
     }
-    this.report(message.stats);
+    this.report(message);
     if (message.type === "closed") {
       this.closedWith = this.withCarried(message.aggregates);
     } else if (message.type === "drained") {
@@ -154,16 +163,32 @@ export class DecodingThread {
     return all;
   }
 
-  private report(stats: Map<string, ExporterStats>): void {
+  private report({ stats, samplers }: WorkerReport): void {
     this.reported = stats;
+    const log = this.options.log;
     for (const [name, exporter] of stats) {
-      if (exporter.templatesRefused === 0 || this.refusing.has(name)) continue;
-      this.refusing.add(name);
-      this.options.log?.warn(
-        { exporter: name, bounds: TEMPLATE_BOUNDS },
-        "flow exporter's templates refused past the collector's bounds; its data sets count as noTemplate",
-      );
+      if (exporter.templatesRefused > 0 && !this.refusing.has(name)) {
+        this.refusing.add(name);
+        log?.warn(
+          { exporter: name, bounds: TEMPLATE_BOUNDS },
+          "flow exporter's templates refused past the collector's bounds; its data sets count as noTemplate",
+        );
+      }
+      if (exporter.samplerUnknown > 0 && !this.missingSamplers.has(name)) {
+        this.missingSamplers.add(name);
+        log?.warn(
+          { exporter: name, samplerUnknown: exporter.samplerUnknown },
+          "flow records name a sampler whose options record has not arrived: counted at the domain's rate (1 unless options without a sampler id gave one) until it does",
+        );
+      }
     }
+    if (samplers === undefined) return;
+    for (const [name, listed] of samplers) {
+      const before = JSON.stringify(this.reportedSamplers.get(name) ?? []);
+      if (before !== JSON.stringify(listed))
+        log?.info({ exporter: name, samplers: listed }, "flow exporter's sampling rates");
+    }
+    this.reportedSamplers = samplers;
   }
 
   private exited(code: number): void {
@@ -192,6 +217,8 @@ export class DecodingThread {
       this.past.set(name, sum);
     }
     this.reported = new Map();
+    // The dead thread's samplers died with it; the next options records describe them again.
+    this.reportedSamplers = new Map();
     // Their records may still be in the ring, to be answered by the next thread: into `carried`.
     const lost = new Error("the decoding thread died; the aggregates it held are lost");
     for (const pending of this.pending.values()) pending.reject(lost);

@@ -19,7 +19,7 @@ export {
   shortFlowShare,
 } from "./classify.js";
 export { type Collector, type CollectorOptions, type CollectorStats, startCollector } from "./collector.js";
-export { type ExporterStats, FlowDecoder, totalStats } from "./decode.js";
+export { type ExporterStats, FlowDecoder, type SamplerListing, totalStats } from "./decode.js";
 export { FeatureCollector, type LocalClock, localClock, type SenderFeatures } from "./features.js";
 export {
   type AlreadyBlocked,
@@ -49,6 +49,8 @@ export {
   type MailPort,
 } from "./mail-flow.js";
 export { type CollectorReadings, registerCollectorMetrics } from "./metrics.js";
+export { recordSamplers, type SamplerSeen, samplersSeen } from "./sampler-store.js";
+export { type SamplingRate, samplingRateOf } from "./sampling.js";
 export { NFDUMP_CSV_HEADER, NfdumpCsvReader } from "./nfdump-csv.js";
 export type { NfdumpSink } from "./nfdump-fields.js";
 export { NfdumpJsonReader } from "./nfdump-json.js";

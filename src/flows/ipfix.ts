@@ -44,8 +44,11 @@ export const decodeIpfix: PacketDecoder = (bytes, view, start, packetEnd, ctx) =
       }
       // Options records earlier in this packet may have just set these.
       clock.sampling = domain.sampling;
+      clock.samplers = domain.samplers;
+      clock.samplerMisses = 0;
       clock.systemInitMs = domain.systemInitMs;
       readDataSet(template, bytes, view, setStart, setEnd, ctx, domain);
+      stats.samplerUnknown += clock.samplerMisses;
     }
   }
 };
@@ -91,8 +94,9 @@ function readTemplates(
         offset += 4;
         field = -1;
       }
-      // Scope fields describe what the options apply to; porteiro applies them domain-wide.
-      fields.push({ id: i < scope ? -1 : field, length });
+      // IPFIX scope fields are information elements too: a selectorId scope names the sampler
+      // the record's rate belongs to.
+      fields.push({ id: field, length });
     }
     if (!ctx.storeTemplate(domainId, id, options, fields)) return false;
   }

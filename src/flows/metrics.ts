@@ -40,6 +40,11 @@ const PER_EXPORTER: readonly [string, string, (s: ExporterStats) => number][] = 
     (s) => s.templatesEvicted,
   ],
   ["porteiro_flows_templates", "templates held per exporter", (s) => s.templates],
+  [
+    "porteiro_flows_sampler_unknown_total",
+    "mail flows naming a sampler whose options record had not arrived, counted at the domain's rate",
+    (s) => s.samplerUnknown,
+  ],
 ];
 
 /** Series of the collector as a whole. */
@@ -131,4 +136,17 @@ export function registerCollectorMetrics(
   );
   for (const [name, help, value] of WHOLE)
     define(name, help, [], (readings, put) => put({}, value(readings)));
+  define(
+    "porteiro_flows_sampling_rate",
+    'the rate (1 in N) of each sampler an exporter described in its options records; sampler is the selector or sampler id, or "domain" for a rate given to the whole observation domain',
+    ["exporter", "domain", "sampler"],
+    (readings, put) => {
+      for (const [exporter, samplers] of readings.collector.samplers) {
+        for (const s of samplers) {
+          const sampler = s.sampler === null ? "domain" : String(s.sampler);
+          put({ exporter, domain: String(s.domain), sampler }, s.rate);
+        }
+      }
+    },
+  );
 }

@@ -41,7 +41,10 @@ export const decodeV9: PacketDecoder = (bytes, view, start, end, ctx) => {
         continue;
       }
       clock.sampling = domain.sampling;
+      clock.samplers = domain.samplers;
+      clock.samplerMisses = 0;
       readDataSet(template, bytes, view, setStart, setEnd, ctx, domain);
+      stats.samplerUnknown += clock.samplerMisses;
     }
   }
 };

@@ -7,6 +7,14 @@
  */
 import type { DecodeContext } from "./decode.js";
 import { flowTimesValid, type MailFlow, type MailPort } from "./mail-flow.js";
+import {
+  SAMPLING_FIELD_IDS,
+  type SamplingFieldName,
+  type SamplingRate,
+  type SamplingValues,
+  samplerKeyOf,
+  samplingRateOf,
+} from "./sampling.js";
 
 export const FIELD = {
   octetDeltaCount: 1,
@@ -20,8 +28,6 @@ export const FIELD = {
   flowStartSysUpTime: 22,
   sourceIPv6Address: 27,
   destinationIPv6Address: 28,
-  samplingInterval: 34,
-  samplerRandomInterval: 50,
   octetTotalCount: 85,
   packetTotalCount: 86,
   flowStartSeconds: 150,
@@ -29,8 +35,6 @@ export const FIELD = {
   flowStartMilliseconds: 152,
   flowEndMilliseconds: 153,
   systemInitTimeMilliseconds: 160,
-  samplingPacketInterval: 305,
-  samplingPacketSpace: 306,
 } as const;
 
 /** IPFIX's marker for a variable-length field (RFC 7011 §7). */
@@ -64,11 +68,7 @@ const END_S = 12;
 const START_MS = 13;
 const END_MS = 14;
 const SYSINIT = 15;
-const SAMPLING = 16;
-const RANDOM = 17;
-const PKT_INTERVAL = 18;
-const PKT_SPACE = 19;
-const SLOTS = 20;
+const SLOTS = 16;
 
 /** field id → [slot, shortest accepted length, longest]; reduced-size encoding allows shorter counters. */
 const SLOT_OF = new Map<number, readonly [number, number, number]>([
@@ -88,11 +88,17 @@ const SLOT_OF = new Map<number, readonly [number, number, number]>([
   [FIELD.flowStartMilliseconds, [START_MS, 8, 8]],
   [FIELD.flowEndMilliseconds, [END_MS, 8, 8]],
   [FIELD.systemInitTimeMilliseconds, [SYSINIT, 8, 8]],
-  [FIELD.samplingInterval, [SAMPLING, 1, 4]],
-  [FIELD.samplerRandomInterval, [RANDOM, 1, 4]],
-  [FIELD.samplingPacketInterval, [PKT_INTERVAL, 1, 4]],
-  [FIELD.samplingPacketSpace, [PKT_SPACE, 1, 4]],
 ]);
+
+/** A field that describes sampling: which one, and its position in the record. */
+interface SamplingField {
+  readonly name: SamplingFieldName;
+  readonly index: number;
+  readonly length: number;
+}
+
+/** Past this many samplers in one domain, options records naming new ones are not remembered. */
+export const MAX_SAMPLERS_PER_DOMAIN = 1024;
 
 /** The clock a template's flow times are on. */
 const TimeKind = { None: 0, Milliseconds: 1, Seconds: 2, Uptime: 3 } as const;
@@ -150,8 +156,8 @@ export class Template {
   private readonly flagsLength: number;
   /** Which clock the flow times use; the one clock read for both ends. */
   private readonly timeKind: TimeKind;
-  /** Whether the record carries a sampling field, so the domain's rate alone will not do. */
-  private readonly sampled: boolean;
+  /** The sampling fields the record carries (its own rate, or the sampler it names), first occurrence each. */
+  private readonly samplingFields: readonly SamplingField[];
   // The template table's bookkeeping (template-table.ts): the exporter and domain holding the
   // template, its neighbours in the table's list from least to most recently used, and when a
   // data set last used it.
@@ -199,8 +205,14 @@ export class Template {
           : has[FIRST_UP] !== -1 || has[LAST_UP] !== -1
             ? TimeKind.Uptime
             : TimeKind.None;
-    this.sampled =
-      has[SAMPLING] !== -1 || has[RANDOM] !== -1 || has[PKT_INTERVAL] !== -1 || has[PKT_SPACE] !== -1;
+    const sampling = new Map<SamplingFieldName, SamplingField>();
+    fields.forEach((field, index) => {
+      const name = SAMPLING_FIELD_IDS.get(field.id);
+      if (name !== undefined && !sampling.has(name) && field.length >= 1 && field.length <= 8) {
+        sampling.set(name, { name, index, length: field.length });
+      }
+    });
+    this.samplingFields = [...sampling.values()];
     if (fixed) this.layout();
   }
 
@@ -273,7 +285,8 @@ export class Template {
     } else {
       return false;
     }
-    const rate = this.sampled ? this.samplingRate(bytes, view, base) || clock.sampling : clock.sampling;
+    const rate =
+      this.samplingFields.length === 0 ? clock.sampling : this.recordRate(bytes, view, base, clock);
     flow.dstPort = port;
     flow.flows = rate;
     flow.packets =
@@ -286,11 +299,58 @@ export class Template {
     return true;
   }
 
-  /** Keeps an options record's sampling rate and system init time for its domain. */
-  readOptions(bytes: Uint8Array, view: DataView, base: number, domain: DomainState): void {
-    const rate = this.samplingRate(bytes, view, base);
-    if (rate > 0) domain.sampling = rate;
+  /**
+   * Keeps an options record's sampling rate, for the sampler it names or else for the whole
+   * domain, and its system init time.
+   */
+  readOptions(
+    bytes: Uint8Array,
+    view: DataView,
+    base: number,
+    ctx: DecodeContext,
+    domain: DomainState,
+  ): void {
+    if (this.samplingFields.length > 0) {
+      const values = this.samplingValues(bytes, view, base);
+      const rate = samplingRateOf(values);
+      if (rate !== undefined && domain.learnRate(samplerKeyOf(values), rate)) ctx.samplersChanged();
+    }
     if (this.slotField[SYSINIT] !== -1) domain.systemInitMs = this.read(SYSINIT, bytes, view, base);
+  }
+
+  /**
+   * The rate of a data record that carries sampling fields: its own, else that of the sampler it
+   * names (learnt from the domain's options records), else the domain's; a named sampler whose
+   * options have not arrived is counted at the domain's rate and as a sampler miss.
+   */
+  private recordRate(bytes: Uint8Array, view: DataView, base: number, clock: ExportClock): number {
+    const values = this.samplingValues(bytes, view, base);
+    const own = samplingRateOf(values);
+    if (own !== undefined) return own.rate;
+    const sampler = samplerKeyOf(values);
+    // Sampler 0 is NetFlow v9's "no sampler".
+    if (sampler === undefined || sampler === 0) return clock.sampling;
+    const known = clock.samplers.get(sampler);
+    if (known !== undefined) return known.rate;
+    clock.samplerMisses++;
+    return clock.sampling;
+  }
+
+  /** The sampling fields of the record at `base`, by name. */
+  private samplingValues(bytes: Uint8Array, view: DataView, base: number): SamplingValues {
+    const values: SamplingValues = {};
+    for (const field of this.samplingFields) {
+      const at = base + (this.fieldOffsets[field.index] as number);
+      values[field.name] =
+        field.name === "samplingProbability"
+          ? field.length === 8
+            ? view.getFloat64(at)
+            : field.length === 4
+              ? view.getFloat32(at)
+              : Number.NaN
+          : readUint(bytes, view, at, field.length);
+    }
+    return values;
   }
 
   private claim(entry: readonly [number, number, number] | undefined, index: number, length: number): void {
@@ -336,17 +396,6 @@ export class Template {
   private read(slot: number, bytes: Uint8Array, view: DataView, base: number): number {
     if (this.slotField[slot] === -1) return 0;
     return readUint(bytes, view, base + (this.offsets[slot] as number), this.slotLength[slot] as number);
-  }
-
-  /** The record's own sampling rate, or 0 when it carries none. */
-  private samplingRate(bytes: Uint8Array, view: DataView, base: number): number {
-    const interval = this.read(PKT_INTERVAL, bytes, view, base);
-    if (interval > 0) {
-      // Systematic count-based sampling: `interval` packets taken, then `space` skipped.
-      const space = this.read(PKT_SPACE, bytes, view, base);
-      return this.slotField[PKT_SPACE] === -1 ? interval : (interval + space) / interval;
-    }
-    return this.read(SAMPLING, bytes, view, base) || this.read(RANDOM, bytes, view, base);
   }
 
   private times(bytes: Uint8Array, view: DataView, base: number, flow: MailFlow, clock: ExportClock): void {
@@ -403,6 +452,10 @@ export interface ExportClock {
   systemInitMs: number;
   /** The domain's sampling rate (1 when unsampled). */
   sampling: number;
+  /** The domain's samplers' rates by selector/sampler id, for records that name one. */
+  samplers: ReadonlyMap<number, SamplingRate>;
+  /** Records that named a sampler not in `samplers`: counted at `sampling`. */
+  samplerMisses: number;
 }
 
 /** An exporter, as the template table sees it: its domains, and the counter of its evictions. */
@@ -415,7 +468,28 @@ export interface TemplateOwner {
 export class DomainState {
   readonly templates = new Map<number, Template>();
   sampling = 1;
+  /** How the domain-wide rate was read, once an options record gave one. */
+  samplingMethod: string | null = null;
+  readonly samplers = new Map<number, SamplingRate>();
   systemInitMs = Number.NaN;
+
+  /**
+   * Keeps a rate for a sampler, or for the whole domain when the options name none; true when
+   * that changed what the domain knew.
+   */
+  learnRate(sampler: number | undefined, rate: SamplingRate): boolean {
+    if (sampler === undefined) {
+      if (this.sampling === rate.rate && this.samplingMethod === rate.method) return false;
+      this.sampling = rate.rate;
+      this.samplingMethod = rate.method;
+      return true;
+    }
+    const known = this.samplers.get(sampler);
+    if (known?.rate === rate.rate && known.method === rate.method) return false;
+    if (known === undefined && this.samplers.size >= MAX_SAMPLERS_PER_DOMAIN) return false;
+    this.samplers.set(sampler, rate);
+    return true;
+  }
 }
 
 export function readUint(bytes: Uint8Array, view: DataView, offset: number, length: number): number {
@@ -460,7 +534,7 @@ export function readDataSet(
   if (t.fixed) {
     if (t.options) {
       for (let base = start; base + min <= end; base += min) {
-        t.readOptions(bytes, view, base, domain);
+        t.readOptions(bytes, view, base, ctx, domain);
         stats.optionsRecords++;
       }
       return;
@@ -499,7 +573,7 @@ export function readDataSet(
       return;
     }
     if (t.options) {
-      t.readOptions(bytes, view, base, domain);
+      t.readOptions(bytes, view, base, ctx, domain);
       stats.optionsRecords++;
     } else {
       stats.records++;

@@ -131,13 +131,16 @@ function writeRecord(
   flow: FlowSpec,
   clock: Clock,
   init: number,
+  extra: Readonly<Record<number, number | bigint>> = {},
 ): void {
   for (const [id, length] of fields) {
     if (length === 65535) {
       // A variable-length field: three bytes of content.
       w.u8(3).u8(0x61).u8(0x62).u8(0x63);
+    } else if (typeof id === "number") {
+      w.uint(extra[id] ?? value(id, flow, clock, init), length);
     } else {
-      w.uint(typeof id === "number" ? value(id, flow, clock, init) : 0, length);
+      w.uint(0, length);
     }
   }
 }
@@ -180,7 +183,14 @@ export type SetSpec =
   | { kind: "template"; id: number; fields: readonly FieldDef[] }
   | { kind: "options"; id: number; scope: readonly FieldDef[]; fields: readonly FieldDef[] }
   | { kind: "withdraw"; id: number; options?: boolean }
-  | { kind: "data"; id: number; fields: readonly FieldDef[]; flows: readonly FlowSpec[] }
+  | {
+      kind: "data";
+      id: number;
+      fields: readonly FieldDef[];
+      flows: readonly FlowSpec[];
+      /** Values of fields a FlowSpec does not give (a selectorId …), by field id; others carry 0. */
+      extra?: Readonly<Record<number, number | bigint>>;
+    }
   /** Data records of raw field values, for values no FlowSpec gives (2^64-1 ms). */
   | { kind: "records"; id: number; fields: readonly FieldDef[]; records: readonly (number | bigint)[][] }
   | {
@@ -189,6 +199,8 @@ export type SetSpec =
       scope: readonly FieldDef[];
       fields: readonly FieldDef[];
       values: readonly (number | bigint)[];
+      /** The scope fields' values (zeros when not given). */
+      scopeValues?: readonly (number | bigint)[];
     };
 
 function writeSet(w: Writer, s: SetSpec, ipfix: boolean, clock: Clock, init: number): void {
@@ -217,7 +229,7 @@ function writeSet(w: Writer, s: SetSpec, ipfix: boolean, clock: Clock, init: num
       return;
     case "data":
       set(w, s.id, () => {
-        for (const f of s.flows) writeRecord(w, s.fields, f, clock, init);
+        for (const f of s.flows) writeRecord(w, s.fields, f, clock, init, s.extra);
       });
       return;
     case "records":
@@ -231,9 +243,12 @@ function writeSet(w: Writer, s: SetSpec, ipfix: boolean, clock: Clock, init: num
       return;
     case "optionsData":
       set(w, s.id, () => {
-        for (const [, length] of s.scope) w.uint(0, length);
+        s.scope.forEach(([, length], i) => {
+          w.uint(s.scopeValues?.[i] ?? 0, length);
+        });
         s.fields.forEach(([, length], i) => {
-          w.uint(s.values[i] ?? 0, length);
+          if (length === 65535) w.u8(3).u8(0x61).u8(0x62).u8(0x63);
+          else w.uint(s.values[i] ?? 0, length);
         });
       });
       return;

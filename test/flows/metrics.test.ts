@@ -9,11 +9,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pino from "pino";
 import { Registry } from "prom-client";
 import { startCollectorRuntime } from "../../src/cli/collector-runtime.js";
-import { registerCollectorMetrics } from "../../src/flows/index.js";
+import { readAggregates, registerCollectorMetrics, samplersSeen } from "../../src/flows/index.js";
 import { openStore } from "../../src/store/index.js";
 import { tempDir } from "../helpers/tmp.js";
 import { CLOCK, flow4 } from "./decode-helpers.js";
-import { v5Packet } from "./exports.js";
+import { ipfixPacket, v5Packet } from "./exports.js";
+import { XR_TEMPLATE, xrData, xrSampler } from "./router-shapes.js";
 
 async function bound(t: import("node:test").TestContext): Promise<Socket> {
   const socket = createSocket("udp4");
@@ -93,4 +94,53 @@ test("collector metrics count datagrams, records, mail flows and drops per expor
 
   await runtime.flush();
   assert.equal(sample(await registry.metrics(), "porteiro_flows_aggregates_written_total"), 4);
+});
+
+test("a sampled IPFIX export through the collector: stored at the sampler's rate, the rate under /metrics", async (t) => {
+  const store = openStore(tempDir(t, "flows-sampling"));
+  const runtime = await startCollectorRuntime({
+    listen: { host: "127.0.0.1", port: 0 },
+    store,
+    logger: pino({ level: "silent" }),
+  });
+  t.after(async () => {
+    await runtime.stop();
+    store.close();
+  });
+  const registry = new Registry();
+  registerCollectorMetrics(registry, () => runtime.readings());
+  const router = await bound(t);
+  await send(
+    router,
+    ipfixPacket([...xrSampler(1, 256), ...xrSampler(2, 1024).slice(1), XR_TEMPLATE], CLOCK),
+    runtime.endpoint.port,
+  );
+  await send(router, ipfixPacket([xrData(1, 1), xrData(2, 2)], CLOCK), runtime.endpoint.port);
+  const exporter = `127.0.0.1:${router.address().port}`;
+  const rate = (sampler: number) =>
+    `porteiro_flows_sampling_rate{exporter="${exporter}",domain="0",sampler="${sampler}"}`;
+  let text = "";
+  for (let i = 0; i < 200; i++) {
+    text = await registry.metrics();
+    if (sample(text, `porteiro_flows_mail_flows_total{exporter="${exporter}"}`) === 2) break;
+    await sleep(25);
+  }
+  assert.equal(sample(text, rate(1)), 256);
+  assert.equal(sample(text, rate(2)), 1024);
+  await runtime.flush();
+  assert.deepEqual(
+    [...readAggregates(store)].map((a) => [a.source, a.flows, a.packets]),
+    [
+      ["192.0.2.1", 256, 11 * 256],
+      ["192.0.2.2", 1024, 12 * 1024],
+    ],
+  );  // The rates are kept with the aggregates, for the reports that read them.
+  assert.deepEqual(
+    samplersSeen(store).map((s) => [s.exporter, s.domain, s.sampler, s.rate, s.method]),
+    [
+      [exporter, 0, "1", 256, "random 1 of 256 (selectorAlgorithm 3)"],
+      [exporter, 0, "2", 1024, "random 1 of 1024 (selectorAlgorithm 3)"],
+    ],
+  );
+  assert.deepEqual(samplersSeen(store, { sinceMs: Date.now() + 60_000 }), []);
 });
