@@ -21,6 +21,7 @@ import { loadPlan, type Plan } from "../plan/index.js";
 import { loadNetworkMap } from "../reputation/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { dataDir } from "./config.js";
+import { bytesUnder, importProgress } from "./import-progress.js";
 import { choiceOption, countOption, dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, printable, table, toJson } from "./output.js";
 
@@ -157,13 +158,17 @@ export function registerComplaintsCommands(program: Command): void {
         const data = dataDir(options);
         const networks = await networksOf(options, data);
         const store = openStore(data);
+        const totalBytes = bytesUnder(path);
+        const progress = importProgress(path, { unit: "reports", logName: "complaints-import" });
         try {
           const result = await importComplaints(store, data, path, {
+            onProgress: ({ items, bytesRead }) => progress.update({ bytesRead, totalBytes, count: items }),
             networks,
             ...(plan ? { plan } : {}),
             maxMessageBytes: options.maxSize,
             maxRejections: options.maxErrors,
           });
+          progress.stop();
           process.stdout.write(
             `${path}: ${result.items} reports read: ${result.imported} new complaints, ` +
               `${result.duplicates} duplicates of known ones, ${result.alreadyImported} already imported, ` +
@@ -179,6 +184,7 @@ export function registerComplaintsCommands(program: Command): void {
             throw new UserError(lines.join("\n"));
           }
         } finally {
+          progress.stop();
           store.close();
         }
       },

@@ -18,10 +18,7 @@ import {
   type DirectSender,
   directSenders,
   type FlowWindow,
-  IMPORT_FORMATS,
-  type ImportFormat,
   impactOn,
-  importNfdump,
   loadThresholds,
   observeHitTotals,
   plural,
@@ -37,11 +34,12 @@ import { LeaseIndex } from "../subscribers/index.js";
 import { type CollectorRuntime, startCollectorRuntime } from "./collector-runtime.js";
 import { dataDir, planPath } from "./config.js";
 import { registerHitsCommand } from "./flows-hits.js";
+import { registerImportCommands } from "./flows-import.js";
 import { choiceOption, dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { startScheduler } from "./scheduler.js";
 import { shutdownSignal } from "./signals.js";
-import { type StoreOptions, storeOptions, withExistingStore, withStoreAsync } from "./store-options.js";
+import { type StoreOptions, storeOptions, withExistingStore } from "./store-options.js";
 
 interface AnalysisOptions extends StoreOptions {
   plan?: string;
@@ -246,42 +244,7 @@ export function registerFlowsCommands(program: Command): void {
     )
     .action((options) => collect(options, createLogger("flows")));
 
-  storeOptionsWith(flows.command("import"))
-    .description("import `nfdump -o json` or `-o csv` output (the aggregates only; raw flows are not kept)")
-    .argument("<file>", "nfdump output file, or - for standard input")
-    .requiredOption("--format <format>", IMPORT_FORMATS.join(" or "), choiceOption(IMPORT_FORMATS))
-    .option(
-      "--sampling-rate <n>",
-      "flows each record stands for, when the export was sampled (nfcapd already scales packets and bytes)",
-      positiveIntegerOption,
-      1,
-    )
-    .addHelpText(
-      "after",
-      "\nnfdump prints times in its local time zone; run it with TZ=UTC, as porteiro reads them as UTC.\n" +
-        "Only TCP flows to ports 25, 587 and 465 are kept; a filter makes the output smaller:\n" +
-        "  TZ=UTC nfdump -R /var/cache/nfdump -o json 'proto tcp and dst port in [25 587 465]' > flows.json\n" +
-        "  porteiro flows import flows.json --format nfdump-json --data data\n" +
-        "A bad record is reported as FILE:LINE: reason and skipped; the import goes on, and then exits 1.",
-    )
-    .action(async (file: string, options: StoreOptions & { format: ImportFormat; samplingRate: number }) => {
-      const log = createLogger("flows");
-      const summary = await withStoreAsync(options, (store) =>
-        importNfdump(store, file, {
-          format: options.format,
-          samplingRate: options.samplingRate,
-          onBadRecord: (diagnostic) => process.stderr.write(`${formatDiagnostic(diagnostic)}\n`),
-          onProgress: (progress) => log.info(progress, "importing"),
-        }),
-      );
-      process.stdout.write(
-        `imported ${summary.records} records: ${summary.mailFlows} mail flows into ${summary.aggregatesWritten} hourly aggregates` +
-          `${summary.badRecords > 0 ? `, ${plural(summary.badRecords, "bad record")} skipped` : ""}\n`,
-      );
-      if (summary.badRecords > 0) {
-        throw new UserError(`${file}: ${plural(summary.badRecords, "bad record")} skipped`);
-      }
-    });
+  registerImportCommands(flows);
 
   classOptions(analysisOptions(flows.command("report")))
     .description("sources in dynamic space sending TCP/25 to hosts other than the relays, with their class")

@@ -13,6 +13,7 @@ import {
   listLeases,
 } from "../subscribers/index.js";
 import { dataDir } from "./config.js";
+import { importProgress } from "./import-progress.js";
 import { choiceOption, countOption, outputFormatOption, timeOption } from "./options.js";
 import { csvField, type OutputFormat, printable, table, toJson } from "./output.js";
 import { type StoreOptions, storeOptions, withStore } from "./store-options.js";
@@ -66,7 +67,8 @@ Files may be gzip-compressed (detected by content). Bad records are skipped and 
 reported as file:line: message (the first --max-errors of them), the good ones are imported, and
 the exit status is 1. The import lands in one transaction after the whole file is read: a file
 that cannot be read to its end imports nothing. Importing a file again adds nothing; a later Stop
-fills in the end of a lease imported as open.
+fills in the end of a lease imported as open. A progress bar shows on a terminal; elsewhere a log
+line every ten seconds.
 
 Example:
   porteiro leases import /var/log/freeradius/radacct/198.51.100.1/detail-20260101.gz \\
@@ -102,14 +104,17 @@ export function registerLeasesCommands(program: Command): void {
         },
       ) => {
         const store = openStore(dataDir(options));
+        const progress = importProgress(file, { logName: "leases-import" });
         try {
           const result = await importLeases(store, file, options.format, {
+            onProgress: (bytesRead, totalBytes) => progress.update({ bytesRead, totalBytes }),
             ...(options.subscriberAttribute !== undefined
               ? { subscriberAttribute: options.subscriberAttribute }
               : {}),
             ...(options.subscriberField !== undefined ? { subscriberField: options.subscriberField } : {}),
             maxDiagnostics: options.maxErrors,
           });
+          progress.stop();
           process.stdout.write(
             `${file} (${result.format}): ${result.imported} new, ${result.updated} updated, ` +
               `${result.unchanged} already known, ${result.skipped} bad records skipped\n`,
@@ -122,6 +127,7 @@ export function registerLeasesCommands(program: Command): void {
             throw new UserError(lines.join("\n"));
           }
         } finally {
+          progress.stop();
           store.close();
         }
       },

@@ -10,9 +10,9 @@ import {
 } from "../reputation/index.js";
 import { openExistingStore, openStore } from "../store/index.js";
 import { dataDir } from "./config.js";
+import { importProgress } from "./import-progress.js";
 import { choiceOption, countOption, dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
-import { importProgress } from "./reputation-progress.js";
 import { registerReputationQuery } from "./reputation-query.js";
 import { storeOptions } from "./store-options.js";
 
@@ -68,7 +68,7 @@ async function runImport(
 ): Promise<void> {
   const data = dataDir(options);
   const store = openStore(data);
-  const progress = importProgress(file);
+  const progress = importProgress(file, { unit: "lines", logName: "reputation-import" });
   try {
     const result = await importListing(store, data, file, {
       list: options.list,
@@ -76,7 +76,8 @@ async function runImport(
       format: options.format,
       ...(options.zoneType ? { zoneType: options.zoneType } : {}),
       maxDiagnostics: options.maxErrors,
-      onProgress: progress.update,
+      onProgress: (p) =>
+        progress.update({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, count: p.lines }),
     });
     progress.stop();
     const s = result.snapshot;

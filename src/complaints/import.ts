@@ -10,6 +10,8 @@ export interface ImportOptions extends Omit<AttributionSources, "store"> {
   readonly maxMessageBytes?: number;
   /** How many rejections to name in the result (all are counted); 100 by default. */
   readonly maxRejections?: number;
+  /** Called after each item with the items and bytes read so far. */
+  readonly onProgress?: (progress: { readonly items: number; readonly bytesRead: number }) => void;
 }
 
 /** A rejected item: where it was and why, with the `.reason` file kept for it. */
@@ -60,8 +62,11 @@ export async function importComplaints(
     if (rejections.length < maxRejections) rejections.push({ source, reason, reasonFile });
   };
 
+  let bytesRead = 0;
   for await (const item of reportItems(path, maxBytes)) {
     counts.items++;
+    bytesRead += item.size;
+    options.onProgress?.({ items: counts.items, bytesRead });
     const extension = extensionOf(item.kind);
     if (item.readError) {
       reject(item.source, item.readError, null);

@@ -36,9 +36,12 @@ export {
   IMPORT_FORMATS,
   type ImportFormat,
   type ImportOptions,
+  type ImportOutcome,
+  type ImportReading,
   type ImportSummary,
   importNfdump,
 } from "./import.js";
+export { type FlowImport, listFlowImports, type Overlap, type Replacement } from "./import-ledger.js";
 export {
   DESTINATIONS_CAP,
   emptyMailFlow,

@@ -7,6 +7,7 @@
 import { emptyMailFlow, type MailFlow } from "./mail-flow.js";
 import {
   mailPort,
+  type NfdumpOrigin,
   NfdumpRecordError,
   type NfdumpSink,
   parseNfdumpTime,
@@ -34,6 +35,8 @@ interface Columns {
   flg: number;
   ipkt: number;
   ibyt: number;
+  ra: number;
+  tr: number;
   count: number;
 }
 
@@ -55,6 +58,8 @@ function columnsOf(header: string): Columns | string {
     flg: at("flg"),
     ipkt: at("ipkt"),
     ibyt: at("ibyt"),
+    ra: at("ra"),
+    tr: at("tr"),
     count: names.length,
   };
 }
@@ -66,6 +71,7 @@ const HEADER = /^[a-z][a-z0-9]*(,[a-z][a-z0-9]*)*$/;
 
 export class NfdumpCsvReader {
   private readonly flow: MailFlow = emptyMailFlow();
+  private readonly origin: NfdumpOrigin = { exporter: "", received: "" };
   private columns: Columns | undefined;
   /** Set at the blank line before nfdump's summary: nothing after it is a record. */
   private done = false;
@@ -98,7 +104,7 @@ export class NfdumpCsvReader {
       if (fields.length < this.columns.count) {
         throw new NfdumpRecordError(`${fields.length} fields where the header has ${this.columns.count}`);
       }
-      if (this.fill(fields, this.columns)) this.sink.mail(this.flow);
+      if (this.fill(fields, this.columns)) this.sink.mail(this.flow, this.origin);
       else this.sink.other();
     } catch (error) {
       if (!(error instanceof NfdumpRecordError)) throw error;
@@ -132,6 +138,8 @@ export class NfdumpCsvReader {
       flow.lastMs = parseNfdumpTime(field(c.te), "te");
       if (flow.lastMs < flow.firstMs) throw new NfdumpRecordError("te is before ts");
     }
+    this.origin.exporter = c.ra < 0 ? "" : field(c.ra);
+    this.origin.received = c.tr < 0 ? "" : field(c.tr);
     return true;
   }
 }

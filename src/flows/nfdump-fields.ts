@@ -7,10 +7,19 @@ import { MAIL_PORTS, type MailFlow, type MailPort } from "./mail-flow.js";
 
 export class NfdumpRecordError extends Error {}
 
+/**
+ * Where a record came from, as nfdump prints it: the exporter's address (`ra`, `ip4_router`) and
+ * when nfcapd received the flow (`tr`, `received`); "" when the output lacks them.
+ */
+export interface NfdumpOrigin {
+  exporter: string;
+  received: string;
+}
+
 /** Where a reader hands each record: mail flows, other records (dropped) and bad records. */
 export interface NfdumpSink {
-  /** A TCP flow to 25, 587 or 465; the object is reused for the next record. */
-  mail(flow: MailFlow): void;
+  /** A TCP flow to 25, 587 or 465; both objects are reused for the next record. */
+  mail(flow: MailFlow, origin: NfdumpOrigin): void;
   other(): void;
   bad(line: number, message: string): void;
 }

@@ -6,6 +6,7 @@
 import { emptyMailFlow, type MailFlow } from "./mail-flow.js";
 import {
   mailPort,
+  type NfdumpOrigin,
   NfdumpRecordError,
   type NfdumpSink,
   parseNfdumpTime,
@@ -27,6 +28,7 @@ const NO_FLOWS = "No matching flows";
 
 export class NfdumpJsonReader {
   private readonly flow: MailFlow = emptyMailFlow();
+  private readonly origin: NfdumpOrigin = { exporter: "", received: "" };
   private depth = 0;
   private inString = false;
   private escaped = false;
@@ -118,7 +120,7 @@ export class NfdumpJsonReader {
       return;
     }
     try {
-      if (this.fill(record as Record<string, unknown>)) this.sink.mail(this.flow);
+      if (this.fill(record as Record<string, unknown>)) this.sink.mail(this.flow, this.origin);
       else this.sink.other();
     } catch (error) {
       if (!(error instanceof NfdumpRecordError)) throw error;
@@ -142,6 +144,9 @@ export class NfdumpJsonReader {
     flow.firstMs = parseNfdumpTime(String(record.first ?? ""), "first");
     flow.lastMs = parseNfdumpTime(String(record.last ?? ""), "last");
     if (flow.lastMs < flow.firstMs) throw new NfdumpRecordError("last is before first");
+    const router = record.ip4_router ?? record.ip6_router;
+    this.origin.exporter = typeof router === "string" ? router : "";
+    this.origin.received = typeof record.received === "string" ? record.received : "";
     return true;
   }
 }

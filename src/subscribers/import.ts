@@ -8,6 +8,8 @@ import { readLines } from "./read-lines.js";
 export interface ImportOptions extends SubscriberOptions {
   /** How many diagnostics to keep (the count of bad records is always exact); 100 by default. */
   readonly maxDiagnostics?: number;
+  /** Hears the bytes read of the file (compressed for gzip) and its size, as the read goes. */
+  readonly onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
 export interface ImportResult {
@@ -71,7 +73,7 @@ export async function importLeases(
   let skipped = 0;
   try {
     let batch: Lease[] = [];
-    for await (const event of parse(readLines(file))) {
+    for await (const event of parse(readLines(file, options.onProgress))) {
       if ("lease" in event) {
         batch.push(event.lease);
         if (batch.length >= BATCH) {

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { UserError } from "../core/index.js";
 
@@ -29,16 +29,23 @@ function readError(file: string, error: unknown): UserError {
 /**
  * The file's lines without their line ends, streamed: gzip (by its magic bytes, whatever the
  * name) is inflated on the way, so a 2 GB log is never held in memory. Read failures, damaged
- * gzip included, are UserErrors naming the file.
+ * gzip included, are UserErrors naming the file. `onBytes` hears the bytes read of the file
+ * (compressed bytes for gzip) and its size, chunk by chunk, for a progress bar.
  */
-export async function* readLines(file: string): AsyncGenerator<string> {
+export async function* readLines(
+  file: string,
+  onBytes?: (bytesRead: number, totalBytes: number) => void,
+): AsyncGenerator<string> {
   let gzip: boolean;
+  let totalBytes: number;
   try {
     gzip = await isGzip(file);
+    totalBytes = (await stat(file)).size;
   } catch (error) {
     throw readError(file, error);
   }
   const raw = createReadStream(file);
+  if (onBytes) raw.on("data", () => onBytes(raw.bytesRead, totalBytes));
   const input = gzip ? raw.pipe(createGunzip()) : raw;
   // pipe() does not pass the file's errors on to the gunzip stream.
   if (gzip) raw.on("error", (error) => input.destroy(error));
