@@ -19,7 +19,7 @@ import {
 import { addDays, type Day, UserError } from "../core/index.js";
 import { loadPlan, type Plan } from "../plan/index.js";
 import { loadNetworkMap } from "../reputation/index.js";
-import { openStore, type Store } from "../store/index.js";
+import { openExistingStore, openStore, type Store } from "../store/index.js";
 import { dataDir } from "./config.js";
 import { bytesUnder, importProgress } from "./import-progress.js";
 import { choiceOption, countOption, dayOption, outputFormatOption } from "./options.js";
@@ -67,9 +67,10 @@ function idOption(text: string): number {
   return Number(text);
 }
 
+/** For the commands that work on stored complaints: a missing store is an error, not made. */
 function withStore<T>(options: CommonOptions, work: (store: Store, data: string) => T): T {
   const data = dataDir(options);
-  const store = openStore(data);
+  const store = openExistingStore(data);
   try {
     return work(store, data);
   } finally {
@@ -197,10 +198,15 @@ export function registerComplaintsCommands(program: Command): void {
     .action(async (options: CommonOptions & NetworkOptions) => {
       const plan = planOf(options);
       const data = dataDir(options);
-      const networks = await networksOf(options, data);
-      const count = withStore(options, (store) =>
-        reattributeComplaints(store, { networks, ...(plan ? { plan } : {}) }),
-      );
+      // The store first: without one there is nothing to attribute, and no network cache to build.
+      const store = openExistingStore(data);
+      let count: number;
+      try {
+        const networks = await networksOf(options, data);
+        count = reattributeComplaints(store, { networks, ...(plan ? { plan } : {}) });
+      } finally {
+        store.close();
+      }
       process.stdout.write(`${count} complaints attributed again\n`);
     });
 

@@ -16,7 +16,7 @@ import { dataDir } from "./config.js";
 import { importProgress } from "./import-progress.js";
 import { choiceOption, countOption, outputFormatOption, timeOption } from "./options.js";
 import { csvField, type OutputFormat, printable, table, toJson } from "./output.js";
-import { type StoreOptions, storeOptions, withStore } from "./store-options.js";
+import { type StoreOptions, storeOptions, withExistingStore } from "./store-options.js";
 
 const iso = (ms: number | null) => (ms === null ? "open" : new Date(ms).toISOString());
 
@@ -160,7 +160,7 @@ export function registerLeasesCommands(program: Command): void {
       (addressText: string, options: StoreOptions & { at: number; port?: number; format: OutputFormat }) => {
         const address = parseAddress(addressText);
         const port = options.port ?? null;
-        const holding = withStore(options, (store) =>
+        const holding = withExistingStore(options, (store) =>
           LeaseIndex.fromLeases(listLeases(store, { address })).holdingAt(address, options.at, port),
         );
         const at = iso(options.at);
@@ -203,7 +203,7 @@ export function registerLeasesCommands(program: Command): void {
     .option("--limit <n>", "at most this many", countOption, 1000)
     .option("--format <format>", "table, json or csv", outputFormatOption, "table")
     .action((options: StoreOptions & { address?: string; limit: number; format: OutputFormat }) => {
-      const rows = withStore(options, (store) =>
+      const rows = withExistingStore(options, (store) =>
         listLeases(store, { ...(options.address ? { address: options.address } : {}), limit: options.limit }),
       ).map((l) => ({
         address: where(l),

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { openStore } from "../store/index.js";
+import { openExistingStore, openStore, type Store } from "../store/index.js";
 import { OperatorStore, parseRole, ROLES, type Role } from "../web/index.js";
 import { dataDir } from "./config.js";
 import { outputFormatOption } from "./options.js";
@@ -7,11 +7,13 @@ import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { readPassword } from "./stdin.js";
 import { type StoreOptions, storeOptions } from "./store-options.js";
 
+/** Works on existing operators unless `open` is openStore (`add`, which makes the store on first use). */
 async function withOperators<T>(
   options: StoreOptions,
   work: (store: OperatorStore) => T | Promise<T>,
+  open: (dir: string) => Store = openExistingStore,
 ): Promise<T> {
-  const db = openStore(dataDir(options));
+  const db = open(dataDir(options));
   try {
     return await work(new OperatorStore(db));
   } finally {
@@ -47,7 +49,11 @@ export function registerOperatorsCommands(program: Command): void {
     )
     .action(async (name: string, options: StoreOptions & { role: Role }) => {
       const password = await readPassword(`password for ${name}: `);
-      const added = await withOperators(options, (store) => store.add(name, password, options.role));
+      const added = await withOperators(
+        options,
+        (store) => store.add(name, password, options.role),
+        openStore,
+      );
       process.stdout.write(`added operator ${added.username} (${added.role})\n`);
     });
 

@@ -7,7 +7,7 @@ import { diffPolicy, PullTokens, RENDERERS, renderPolicy } from "../policy/index
 import { planPath } from "./config.js";
 import { dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
-import { type StoreOptions, storeOptions, withStore } from "./store-options.js";
+import { type StoreOptions, storeOptions, withExistingStore, withStore } from "./store-options.js";
 
 interface PlanOptions {
   plan?: string;
@@ -139,7 +139,7 @@ function registerTokenCommands(policy: Command): void {
     .description("list the routers with a token, and when each last pulled")
     .option("--format <format>", "table, json or csv", outputFormatOption, "table")
     .action((options: StoreOptions & { format: OutputFormat }) => {
-      const rows = withStore(options, (store) => new PullTokens(store).list()).map((t) => ({
+      const rows = withExistingStore(options, (store) => new PullTokens(store).list()).map((t) => ({
         name: t.name,
         created_at: t.createdAt,
         last_used_at: t.lastUsedAt,
@@ -162,7 +162,7 @@ function registerTokenCommands(policy: Command): void {
     .description("revoke a router's token: its next pull is refused")
     .argument("<name>")
     .action((name: string, options: StoreOptions) => {
-      withStore(options, (store) => new PullTokens(store).remove(name));
+      withExistingStore(options, (store) => new PullTokens(store).remove(name));
       process.stdout.write(`removed the token of ${name}\n`);
     });
 }

@@ -259,7 +259,9 @@ function registerProgrammeCommands(rollout: Command): void {
   )
     .option("--date <date>", "as of (default today)", dayOption)
     .action((options: StoreOptions & { date?: Day }) => {
-      const view = withStore(options, (store) => programmeView(store, LOCAL_ADMIN, options.date ?? today()));
+      const view = withExistingStore(options, (store) =>
+        programmeView(store, LOCAL_ADMIN, options.date ?? today()),
+      );
       const lines = [
         view.commitments.length === 0
           ? "no commitments yet"

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { openStore } from "../store/index.js";
+import { openExistingStore, openStore, type Store } from "../store/index.js";
 import { UserStore } from "../submission/index.js";
 import { dataDir } from "./config.js";
 import { outputFormatOption } from "./options.js";
@@ -7,8 +7,9 @@ import { csvField, type OutputFormat, table, toJson } from "./output.js";
 import { readPassword } from "./stdin.js";
 import { type StoreOptions, storeOptions } from "./store-options.js";
 
+/** Works on existing accounts: a store that is not there is an error, not made. */
 function withUsers<T>(options: StoreOptions, work: (users: UserStore) => T): T {
-  const db = openStore(dataDir(options));
+  const db = openExistingStore(dataDir(options));
   try {
     return work(new UserStore(db));
   } finally {
@@ -16,8 +17,13 @@ function withUsers<T>(options: StoreOptions, work: (users: UserStore) => T): T {
   }
 }
 
-async function withUsersAsync<T>(options: StoreOptions, work: (users: UserStore) => Promise<T>): Promise<T> {
-  const db = openStore(dataDir(options));
+/** `withUsers` for work that waits; `add` passes openStore to make the store on first use. */
+async function withUsersAsync<T>(
+  options: StoreOptions,
+  work: (users: UserStore) => Promise<T>,
+  open: (dir: string) => Store = openExistingStore,
+): Promise<T> {
+  const db = open(dataDir(options));
   try {
     return await work(new UserStore(db));
   } finally {
@@ -51,7 +57,11 @@ export function registerUsersCommands(program: Command): void {
     )
     .action(async (address: string, options: StoreOptions & { sender: string[] }) => {
       const password = await readPassword(`password for ${address}: `);
-      const user = await withUsersAsync(options, (store) => store.add(address, password, options.sender));
+      const user = await withUsersAsync(
+        options,
+        (store) => store.add(address, password, options.sender),
+        openStore,
+      );
       process.stdout.write(
         `added ${user.address}${user.senders.length ? ` (may also send as ${user.senders.join(", ")})` : ""}\n`,
       );

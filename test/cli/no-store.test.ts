@@ -15,6 +15,20 @@ test("read-only commands on a data folder without a store say so, and create not
     ["honeypot", "counters"],
     ["reputation", "lists"],
     ["reputation", "report"],
+    ["complaints", "report", "--by", "asn"],
+    ["complaints", "list"],
+    ["complaints", "show", "1"],
+    ["complaints", "reattribute"],
+    ["leases", "lookup", "203.0.113.7", "--at", "2026-12-01T10:00:00Z"],
+    ["leases", "list"],
+    ["users", "list"],
+    ["users", "remove", "ana@example.net"],
+    ["users", "release", "ana@example.net"],
+    ["operators", "list"],
+    ["operators", "remove", "ana"],
+    ["policy", "token", "list"],
+    ["policy", "token", "remove", "edge-1"],
+    ["rollout", "status"],
   ];
   for (const args of reads) {
     const result = porteiro([...args, "--data", data]);
