@@ -108,6 +108,8 @@ test("porteiro serve --demo runs web, submission and collector; logs in over HTT
     const metrics = await (await fetch(`${first.url}metrics`)).text();
     assert.match(metrics, /porteiro_submission_messages_accepted_total/);
     assert.match(metrics, /porteiro_web_sessions_active 1/);
+    assert.match(metrics, /^porteiro_flows_receive_buffer_bytes [1-9]\d*$/m);
+    assert.match(metrics, /^porteiro_complaints_stored \d+$/m);
   } finally {
     assert.equal(await first.stop(), 0);
   }
