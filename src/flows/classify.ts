@@ -12,8 +12,9 @@
  *    volume are a blocked mail program retrying its outbox, and a large volume without bot
  *    signals is several mail programs behind one address.
  * 3. More destinations than a mail program reaches, and not a server: bot-like when the bot
- *    signals are enough; low-evidence on thin data; else bot-like (fan-out beyond a mail
- *    program without a server's pattern).
+ *    signals are enough; low-evidence on thin data, or when its sessions complete but it was seen
+ *    on too few days to show a server's steadiness; else bot-like (fan-out beyond a mail program
+ *    without a server's pattern).
  */
 import type { SenderFeatures } from "./features.js";
 import {
@@ -62,6 +63,8 @@ interface Evidence {
   readonly client: ReturnType<typeof mailClientSignals>;
   /** Why the data is too thin to judge; empty when it is not. */
   readonly thin: readonly string[];
+  /** Sessions that complete, on too few days yet to show a server's steadiness. */
+  readonly tooFewDaysForServer: string | undefined;
 }
 
 function measure(features: SenderFeatures, thresholds: Thresholds): Evidence {
@@ -76,6 +79,10 @@ function measure(features: SenderFeatures, thresholds: Thresholds): Evidence {
     minBotSignals: thresholds.bot_like.min_signals,
     client: mailClientSignals(features, thresholds.mail_client),
     thin: matchedReasons(thinDataSignals(features, thresholds.low_evidence)),
+    tooFewDaysForServer:
+      completes.matched && features.daysActive < thresholds.server.min_active_days
+        ? `${steady.reason}, ${completes.reason}`
+        : undefined,
   };
 }
 
@@ -127,8 +134,9 @@ function beyondMailProgram(e: Evidence): Classification {
     };
   }
   const beyond = `${fewDestinations.reason}: more hosts than a mail program reaches`;
-  if (e.thin.length > 0) {
-    return { class: "low-evidence", reasons: [...e.thin, beyond, "too little to tell a bot from a server"] };
+  if (e.thin.length > 0 || e.tooFewDaysForServer) {
+    const thin = e.thin.length > 0 || !e.tooFewDaysForServer ? e.thin : [e.tooFewDaysForServer];
+    return { class: "low-evidence", reasons: [...thin, beyond, "too little to tell a bot from a server"] };
   }
   return {
     class: "bot-like",

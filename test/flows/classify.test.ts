@@ -131,12 +131,22 @@ const CASES: readonly Case[] = [
     ],
   },
   {
-    name: "the issue's bot with sessions that complete, active on 2 of 3 days, is still no server",
+    name: "the issue's fan-out with sessions that complete, on 2 days, is too new to tell from a server",
     sender: { ...ISSUE_BOT, shortFlows: 0, daysActive: 2 },
+    class: "low-evidence",
+    reasons: [
+      "active on 2 of 3 days (server from 3 days, 50%), 0% short or failed flows (≤ 20%)",
+      "34 distinct destinations (> 5): more hosts than a mail program reaches",
+      "too little to tell a bot from a server",
+    ],
+  },
+  {
+    name: "the same on 3 days, not every day, is no server and no mail program",
+    sender: { ...ISSUE_BOT, shortFlows: 0, daysActive: 3, spanDays: 7 },
     class: "bot-like",
     reasons: [
       "34 distinct destinations (> 5): more hosts than a mail program reaches",
-      "not a server: active on 2 of 3 days (server from 3 days, 50%)",
+      "not a server: active on 3 of 7 days (server from 3 days, 50%)",
       "0 bot signals of 4 (enough alone from 2): fan-out beyond a mail program without a server's pattern decides",
     ],
   },
@@ -417,7 +427,8 @@ test("each class rests on its own evidence", () => {
       if (chosen === "low-evidence") {
         assert.ok(
           sender.directFlows < t.low_evidence.min_direct_flows ||
-            sender.hoursActive < t.low_evidence.min_hours_active,
+            sender.hoursActive < t.low_evidence.min_hours_active ||
+            sender.daysActive < t.server.min_active_days,
         );
       }
     }),
