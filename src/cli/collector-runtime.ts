@@ -47,13 +47,13 @@ export async function startCollectorRuntime(options: {
   const counters = () => {
     const { collector: stats, ...writing } = readings();
     const { total, decoderRestarts, receiveBufferBytes, samplers } = stats;
-    // Each exporter's samplers, as "domain 0 sampler 1: 1 in 256 (random 1 of 256 …)".
+    // Each exporter's samplers, as "domain 0 sampler 1: 1 in 256, random 1 of 256 (…)".
     const sampling = Object.fromEntries(
       [...samplers].map(([exporter, listed]) => [
         exporter,
         listed.map(
           (s) =>
-            `domain ${s.domain} ${s.sampler === null ? "(all)" : `sampler ${s.sampler}`}: 1 in ${s.rate} (${s.method})`,
+            `domain ${s.domain} ${s.sampler === null ? "(all)" : `sampler ${s.sampler}`}: 1 in ${s.rate}, ${s.method}`,
         ),
       ]),
     );
