@@ -24,6 +24,22 @@ const V9_FIELDS = [
   [6, 1],
 ] as const;
 const IPFIX_FIELDS = [...V9_FIELDS.slice(0, 2), [152, 8], [153, 8], ...V9_FIELDS.slice(4)] as const;
+/** A sampled IPFIX export as Cisco IOS XR sends it: each record names its selector (302, 8 bytes). */
+const SAMPLED_FIELDS = [...IPFIX_FIELDS, [302, 8]] as const;
+/**
+ * IOS XR's sampler options (template 257): scope selectorId; selectorAlgorithm 3 (random n-out-of-N),
+ * samplingPacketInterval 1, samplingSize 1, samplingPopulation N.
+ */
+const SAMPLER_TEMPLATE_ID = 257;
+const SAMPLER_FIELDS = [
+  [302, 8],
+  [304, 2],
+  [305, 4],
+  [309, 4],
+  [310, 4],
+] as const;
+const SAMPLER_SETS_LENGTH = 4 + 6 + 4 * SAMPLER_FIELDS.length + 4 + 8 + 2 + 4 + 4 + 4;
+const SELECTOR_ID = 1;
 
 export interface GeneratedExport {
   packets: Buffer[];
@@ -45,19 +61,22 @@ function mulberry32(seed: number): () => number {
 
 /**
  * `records` flows spread over one hour from `startMs`: 10 % TCP to mail ports (25: 5 %,
- * 587: 3 %, 465: 2 %), the rest web, DNS and other traffic, from 768 sources.
+ * 587: 3 %, 465: 2 %), the rest web, DNS and other traffic, from 768 sources. With
+ * `samplingPopulation` (IPFIX only) the export is sampled random 1 of that, IOS XR's shape.
  */
 export function generateExport(
   version: 9 | 10,
   records: number,
   seed: number,
   startMs: number,
+  samplingPopulation = 0,
 ): GeneratedExport {
   const random = mulberry32(seed);
-  const fields = version === 9 ? V9_FIELDS : IPFIX_FIELDS;
+  const sampled = version === 10 && samplingPopulation > 0;
+  const fields = version === 9 ? V9_FIELDS : sampled ? SAMPLED_FIELDS : IPFIX_FIELDS;
   const recordLength = fields.reduce((n, [, l]) => n + l, 0);
   const header = version === 9 ? 20 : 16;
-  const templateLength = 4 + 4 + 4 * fields.length;
+  const templateLength = 4 + 4 + 4 * fields.length + (sampled ? SAMPLER_SETS_LENGTH : 0);
   const packets: Buffer[] = [];
   let mailRecords = 0;
   let done = 0;
@@ -84,9 +103,10 @@ export function generateExport(
       buf.writeUInt32BE(1, 12);
     }
     o = header;
+    if (withTemplate && sampled) o = writeSamplerSets(buf, o, samplingPopulation);
     if (withTemplate) {
       buf.writeUInt16BE(version === 9 ? 0 : 2, o);
-      buf.writeUInt16BE(templateLength, o + 2);
+      buf.writeUInt16BE(4 + 4 + 4 * fields.length, o + 2);
       buf.writeUInt16BE(TEMPLATE_ID, o + 4);
       buf.writeUInt16BE(fields.length, o + 6);
       o += 8;
@@ -129,6 +149,10 @@ export function generateExport(
       buf[o + 12] = tcp ? 6 : 17;
       buf[o + 13] = tcp ? (pkts <= 2 ? 0x02 : 0x1b) : 0;
       o += 14;
+      if (sampled) {
+        buf.writeBigUInt64BE(BigInt(SELECTOR_ID), o);
+        o += 8;
+      }
     }
     packets.push(buf);
     done += count;
@@ -141,4 +165,28 @@ export function generateExport(
     return capture.subarray(at - packet.length, at);
   });
   return { packets: views, records, mailRecords };
+}
+
+/** The sampler's options template and its one record, from `o`; returns the offset after them. */
+function writeSamplerSets(buf: Buffer, at: number, population: number): number {
+  let o = at;
+  buf.writeUInt16BE(3, o);
+  buf.writeUInt16BE(4 + 6 + 4 * SAMPLER_FIELDS.length, o + 2);
+  buf.writeUInt16BE(SAMPLER_TEMPLATE_ID, o + 4);
+  buf.writeUInt16BE(SAMPLER_FIELDS.length, o + 6);
+  buf.writeUInt16BE(1, o + 8);
+  o += 10;
+  for (const [id, length] of SAMPLER_FIELDS) {
+    buf.writeUInt16BE(id, o);
+    buf.writeUInt16BE(length, o + 2);
+    o += 4;
+  }
+  buf.writeUInt16BE(SAMPLER_TEMPLATE_ID, o);
+  buf.writeUInt16BE(4 + 8 + 2 + 4 + 4 + 4, o + 2);
+  buf.writeBigUInt64BE(BigInt(SELECTOR_ID), o + 4);
+  buf.writeUInt16BE(3, o + 12);
+  buf.writeUInt32BE(1, o + 14);
+  buf.writeUInt32BE(1, o + 18);
+  buf.writeUInt32BE(population, o + 22);
+  return o + 26;
 }

@@ -2,7 +2,9 @@
  * bench/flows: porteiro's decode + filter + hourly aggregation of NetFlow v9 and IPFIX export
  * packets, replayed from memory on one core, against nfdump running the equivalent aggregation
  * (`nfdump -R DIR -A srcip 'proto tcp and dst port 25'`) over the same flows stored by nfcapd
- * (the same packets sent to nfcapd over loopback UDP). Then the aggregator's memory against the
+ * (the same packets sent to nfcapd over loopback UDP). The third replay is IPFIX sampled random
+ * 1 of 256 in IOS XR's shape: nfdump sums the sampled records as they came, so porteiro's sums
+ * must be 256 times nfdump's. Then the aggregator's memory against the
  * records fed, and the UDP collector's loss at a paced packet rate, with the sender in its own
  * process.
  *
@@ -120,6 +122,7 @@ async function paced(
   version: number,
   records: number,
   seed: number,
+  samplingPopulation = 0,
 ) {
   const child = spawn(
     process.execPath,
@@ -127,7 +130,7 @@ async function paced(
       "--import",
       "tsx",
       join(here, "send.ts"),
-      ...[port, rate, count, version, records, seed, START_MS].map(String),
+      ...[port, rate, count, version, records, seed, START_MS, samplingPopulation].map(String),
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
@@ -141,7 +144,13 @@ async function paced(
 }
 
 /** Stores the packets with nfcapd, then times nfdump's aggregation over them. */
-async function timeNfdump(data: GeneratedExport, version: number, seed: number, runs: number) {
+async function timeNfdump(
+  data: GeneratedExport,
+  version: number,
+  seed: number,
+  runs: number,
+  samplingPopulation: number,
+) {
   const dir = mkdtempSync(join(tmpdir(), `porteiro-bench-flows-v${version}-`));
   try {
     const port = await freeUdpPort();
@@ -151,7 +160,7 @@ async function timeNfdump(data: GeneratedExport, version: number, seed: number, 
     const exited = new Promise<void>((resolve) => nfcapd.on("exit", () => resolve()));
     await sleep(500);
     // nfcapd stores what it receives; a slow pace keeps it from dropping any.
-    await paced(port, 20_000, data.packets.length, version, data.records, seed);
+    await paced(port, 20_000, data.packets.length, version, data.records, seed, samplingPopulation);
     await sleep(1000);
     nfcapd.kill("SIGTERM");
     await exited;
@@ -198,6 +207,18 @@ async function timeNfdump(data: GeneratedExport, version: number, seed: number, 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The replays run: NetFlow v9, IPFIX, and IPFIX sampled random 1 of 256 as IOS XR sends it. */
+const REPLAYS = [
+  { version: 9, population: 0, name: "NetFlow v9" },
+  { version: 10, population: 0, name: "IPFIX" },
+  { version: 10, population: 256, name: "IPFIX sampled 1:256" },
+] as const;
+
+/** Each source's sums times `rate`. */
+function scaled(sums: Map<string, number[]>, rate: number): Map<string, number[]> {
+  return new Map([...sums].map(([source, values]) => [source, values.map((v) => v * rate)]));
 }
 
 function sameSums(a: Map<string, number[]>, b: Map<string, number[]>): boolean {
@@ -354,22 +375,23 @@ export async function run(argv: string[]): Promise<number> {
     ],
   ];
   let ok = true;
-  for (const version of parts.has("replay") ? ([9, 10] as const) : []) {
-    const data = generateExport(version, records, seed, START_MS);
+  for (const { version, population, name } of parts.has("replay") ? REPLAYS : []) {
+    const data = generateExport(version, records, seed, START_MS, population);
     log(
-      `v${version}: ${data.packets.length} packets, ${data.records} records, ${data.mailRecords} to mail ports`,
+      `${name}: ${data.packets.length} packets, ${data.records} records, ${data.mailRecords} to mail ports`,
     );
     const porteiro = timePorteiro(data, runs);
     log(
-      `v${version}: porteiro ${porteiro.seconds.toFixed(3)} s + drain ${porteiro.drainSeconds.toFixed(3)} s; storing with nfcapd`,
+      `${name}: porteiro ${porteiro.seconds.toFixed(3)} s + drain ${porteiro.drainSeconds.toFixed(3)} s; storing with nfcapd`,
     );
-    const nfdump = await timeNfdump(data, version, seed, runs);
-    log(`v${version}: nfcapd stored ${nfdump.storedRecords} records; nfdump ${nfdump.seconds.toFixed(3)} s`);
+    const nfdump = await timeNfdump(data, version, seed, runs, population);
+    log(`${name}: nfcapd stored ${nfdump.storedRecords} records; nfdump ${nfdump.seconds.toFixed(3)} s`);
     if (nfdump.storedRecords !== data.records)
-      log(`v${version}: nfcapd lost ${data.records - nfdump.storedRecords} records`);
-    const same = sameSums(porteiro.port25, nfdump.port25);
+      log(`${name}: nfcapd lost ${data.records - nfdump.storedRecords} records`);
+    // nfdump stores and aggregates sampled records as they came; porteiro counts each at its rate.
+    const same = sameSums(porteiro.port25, scaled(nfdump.port25, Math.max(1, population)));
     log(
-      `v${version}: per-source port-25 flows/packets/bytes ${same ? "equal" : "DIFFER"} (${porteiro.port25.size} sources)`,
+      `${name}: per-source port-25 flows/packets/bytes ${same ? "equal" : "DIFFER"} (${porteiro.port25.size} sources)`,
     );
     ok &&= same;
     const porteiroRate = data.records / porteiro.seconds;
@@ -378,7 +400,7 @@ export async function run(argv: string[]): Promise<number> {
     const porteiroCpuRate = data.records / porteiro.cpuSeconds;
     ok &&= porteiroRate / nfdumpRate >= TARGET_RATIO && porteiroRate >= TARGET_RECORDS_PER_S;
     rows.push([
-      version === 9 ? "NetFlow v9" : "IPFIX",
+      name,
       String(data.records),
       String(data.mailRecords),
       porteiro.seconds.toFixed(3),

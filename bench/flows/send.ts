@@ -1,6 +1,6 @@
 /**
  * The paced sender of bench/flows, run as its own process so that it does not share the
- * collector's threads: `send.ts PORT RATE COUNT VERSION RECORDS SEED START_MS` sends COUNT
+ * collector's threads: `send.ts PORT RATE COUNT VERSION RECORDS SEED START_MS [SAMPLING_POPULATION]` sends COUNT
  * generated export packets (cycled) to 127.0.0.1:PORT at RATE packets/s, then prints what it sent
  * and the CPU time it used.
  *
@@ -12,12 +12,15 @@
 import { createSocket } from "node:dgram";
 import { generateExport } from "./generate.js";
 
-const [port, rate, count, version, records, seed, startMs] = process.argv.slice(2).map(Number) as number[];
+const [port, rate, count, version, records, seed, startMs, samplingPopulation] = process.argv
+  .slice(2)
+  .map(Number) as number[];
 const { packets } = generateExport(
   version === 10 ? 10 : 9,
   records as number,
   seed as number,
   startMs as number,
+  samplingPopulation,
 );
 const socket = createSocket({ type: "udp4", sendBufferSize: 8 * 1024 * 1024 });
 let errors = 0;

@@ -158,6 +158,11 @@ export class Template {
   private readonly timeKind: TimeKind;
   /** The sampling fields the record carries (its own rate, or the sampler it names), first occurrence each. */
   private readonly samplingFields: readonly SamplingField[];
+  /**
+   * The sampler id field (selectorId, else samplerId) when it is the record's only sampling
+   * field, as in IOS XR's and IOS's data records: read alone, without building the values.
+   */
+  private readonly samplerOnly: SamplingField | undefined;
   // The template table's bookkeeping (template-table.ts): the exporter and domain holding the
   // template, its neighbours in the table's list from least to most recently used, and when a
   // data set last used it.
@@ -213,6 +218,10 @@ export class Template {
       }
     });
     this.samplingFields = [...sampling.values()];
+    this.samplerOnly =
+      this.samplingFields.length === 1
+        ? (sampling.get("selectorId") ?? sampling.get("samplerId"))
+        : undefined;
     if (fixed) this.layout();
   }
 
@@ -324,10 +333,16 @@ export class Template {
    * options have not arrived is counted at the domain's rate and as a sampler miss.
    */
   private recordRate(bytes: Uint8Array, view: DataView, base: number, clock: ExportClock): number {
-    const values = this.samplingValues(bytes, view, base);
-    const own = samplingRateOf(values);
-    if (own !== undefined) return own.rate;
-    const sampler = samplerKeyOf(values);
+    let sampler: number | undefined;
+    const only = this.samplerOnly;
+    if (only !== undefined) {
+      sampler = readUint(bytes, view, base + (this.fieldOffsets[only.index] as number), only.length);
+    } else {
+      const values = this.samplingValues(bytes, view, base);
+      const own = samplingRateOf(values);
+      if (own !== undefined) return own.rate;
+      sampler = samplerKeyOf(values);
+    }
     // Sampler 0 is NetFlow v9's "no sampler".
     if (sampler === undefined || sampler === 0) return clock.sampling;
     const known = clock.samplers.get(sampler);
