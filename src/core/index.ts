@@ -21,7 +21,15 @@ export {
 export { cannotListen } from "./listen-error.js";
 export { createLogger, LOG_FORMATS, type LogFormat, type Logger, logFormat } from "./log.js";
 export { siblingModule, startModuleWorker } from "./module-worker.js";
-export { decoyHash, hashPassword, verifyPassword } from "./password.js";
+export {
+  DEFAULT_SCRYPT_LOG2_N,
+  decoyHash,
+  hashPassword,
+  hashPasswordSync,
+  parseScryptHash,
+  verifyPassword,
+  verifyPasswordSync,
+} from "./password.js";
 export {
   comparePrefixes,
   formatPrefix,

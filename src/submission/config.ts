@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_CLIENT_PREFIX_V6, endpointSchema } from "../core/index.js";
+import { authConfigSchema } from "./auth/config.js";
 import { DEFAULT_MAX_IN_FLIGHT_PER_CLIENT } from "./auth-lockout.js";
 
 const count = z.number().int().positive();
@@ -72,6 +73,8 @@ export const submissionConfigSchema = z
     shutdown_grace: seconds.default(30),
     /** Look up the client's reverse DNS name for the Received line (bounded to 1.5 s). */
     reverse_lookup: z.boolean().default(true),
+    /** Where logins are checked (local, dovecot, ldap), the cache of good ones, the hash cost. */
+    auth: authConfigSchema,
     auth_lockout: z
       .strictObject({
         /** Failures within `window` minutes that lock a user or an IP out. */

@@ -1,5 +1,12 @@
 export { parseMailbox, parseSenderPattern, senderMatches } from "./address.js";
 export {
+  type AuthConfig,
+  Authenticator,
+  BackendUnavailableError,
+  createAuthenticator,
+  importedHashProblem,
+} from "./auth/index.js";
+export {
   type AttemptRefusal,
   AuthLockout,
   DEFAULT_MAX_IN_FLIGHT_PER_CLIENT,
@@ -40,4 +47,11 @@ export {
   WHOLE_LIMIT,
 } from "./spool.js";
 export { type Certificate, loadCertificate } from "./tls.js";
-export { type AccountHold, maySendAs, type SubmissionUser, UserStore } from "./users.js";
+export {
+  type AccountHold,
+  type ImportedAccount,
+  maySendAs,
+  type StoredCredentials,
+  type SubmissionUser,
+  UserStore,
+} from "./users.js";

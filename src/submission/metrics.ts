@@ -21,6 +21,7 @@ export const REJECTION_REASONS = [
   "bad_address",
   "smtputf8_required",
   "proxy_auth",
+  "auth_unavailable",
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
@@ -58,6 +59,19 @@ export class SubmissionMetrics {
     name: "porteiro_submission_rejections_total",
     help: "Connections, logins, commands and messages refused, by reason",
     labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+
+  readonly authChecks = new Counter({
+    name: "porteiro_submission_auth_checks_total",
+    help: "Password checks by backend and result: cache_hit, verified, failed, or unavailable (backend unreachable)",
+    labelNames: ["backend", "result"] as const,
+    registers: [this.registry],
+  });
+
+  readonly hashUpgrades = new Counter({
+    name: "porteiro_submission_password_hash_upgrades_total",
+    help: "Stored password hashes made again at the configured cost (imported or weaker) at a good login",
     registers: [this.registry],
   });
 

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 import { cannotListen, type Endpoint, type Logger } from "../core/index.js";
 import { parseMailbox } from "./address.js";
+import { type Authenticator, BackendUnavailableError, createAuthenticator } from "./auth/index.js";
 import { AuthLockout, isRefusal } from "./auth-lockout.js";
-import { CheckScheduler } from "./check-scheduler.js";
 import { coalesceWrites } from "./coalesced-writes.js";
 import type { SubmissionConfig } from "./config.js";
 import { scanDataFaster } from "./data-scanning.js";
@@ -29,6 +29,8 @@ export interface SubmissionOptions {
   readonly logger: Logger;
   /** Counters to move; a private set when not given. */
   readonly metrics?: SubmissionMetrics;
+  /** Where logins are checked; made from `config.auth` when not given. */
+  readonly authenticator?: Authenticator;
   /** Called once a message is durable and indexed, e.g. to hand it to delivery. */
   readonly onQueued?: (message: SpooledMessage, recipients: readonly string[]) => void;
 }
@@ -67,7 +69,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
     maxInFlightPerClient: config.auth_lockout.max_in_flight_per_client,
   });
   /** Password checks run a few at a time, logins from clean networks and users first. */
-  const checks = new CheckScheduler();
+  const authenticator = options.authenticator ?? createAuthenticator(config.auth, users, metrics);
   const sending = new SendingLimits({
     messages: {
       perMinute: config.limits.messages_per_minute,
@@ -131,7 +133,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
         ),
       );
     }
-    const check = checks.schedule(attempt.lane, () => users.authenticate(username, auth.password ?? ""));
+    const check = authenticator.check(attempt.lane, username, auth.password ?? "", client);
     if (!check) {
       attempt.abandoned();
       metrics.reject("lockout");
@@ -142,12 +144,12 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
       return callback(reply(454, "4.7.0 Too many logins in progress; try again later"));
     }
     check.then(
-      (user) => {
-        if (user) {
+      (address) => {
+        if (address) {
           attempt.succeeded();
           limits.loggedIn(session);
-          logger.info({ session: session.id, client, user: user.address, method: auth.method }, "login");
-          return callback(null, { user: user.address });
+          logger.info({ session: session.id, client, user: address, method: auth.method }, "login");
+          return callback(null, { user: address });
         }
         const delay = attempt.failed();
         metrics.reject("auth_failure");
@@ -156,14 +158,20 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
       },
       (error: Error) => {
         attempt.abandoned();
-        logger.error({ session: session.id, err: error }, "login check failed");
+        if (error instanceof BackendUnavailableError) {
+          metrics.reject("auth_unavailable");
+          logger.error(
+            { session: session.id, client, username, backend: error.backend, reason: error.message },
+            "login not checked: authentication backend unavailable",
+          );
+        } else logger.error({ session: session.id, err: error }, "login check failed");
         callback(reply(454, "4.7.0 Temporary authentication failure"));
       },
     );
   };
 
   const onMailFrom: SMTPServerOptions["onMailFrom"] = (address, session, callback) => {
-    const user = session.user ? users.get(session.user as string) : undefined;
+    const user = session.user ? authenticator.account(session.user as string) : undefined;
     if (!user) {
       metrics.reject("auth_required");
       return callback(reply(530, "5.7.0 Authentication required"));
@@ -356,7 +364,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
    */
   const dkimKeyFor = (username: string, headerBlock: string): DkimKey | undefined => {
     const from = fromAddress(headerBlock);
-    const user = from ? users.get(username) : undefined;
+    const user = from ? authenticator.account(username) : undefined;
     if (!from || !user || !maySendAs(user, from)) return undefined;
     return dkimKeys.get(from.slice(from.lastIndexOf("@") + 1));
   };
@@ -402,8 +410,9 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
     [config.listen, config.listen_tls].map((endpoint, i) =>
       listen(servers[i] as SMTPServer, endpoint, i as 0 | 1),
     ),
-  ).catch((error: Error) => {
+  ).catch(async (error: Error) => {
     for (const server of servers) server.server.close();
+    await authenticator.close();
     throw error;
   });
 
@@ -430,6 +439,7 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
         }
       }
       await Promise.all(closed);
+      await authenticator.close();
     },
   };
 }

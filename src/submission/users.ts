@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import type { Statement } from "better-sqlite3";
-import { decoyHash, hashPassword, UserError, verifyPassword } from "../core/index.js";
+import { hashPassword, UserError } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import { parseMailbox, parseSenderPattern, senderMatches } from "./address.js";
+import { EXTERNAL_MARKER } from "./auth/password-schemes.js";
 
 /** Why and since when an account is held as probably compromised. */
 export interface AccountHold {
@@ -17,6 +19,18 @@ export interface SubmissionUser {
   /** Patterns besides the user's own address that it may use in MAIL FROM. */
   readonly senders: readonly string[];
   readonly createdAt: string;
+}
+
+/** What a login is checked against: the stored hash (any scheme) and whether the account may log in. */
+export interface StoredCredentials {
+  readonly hash: string;
+  readonly suspended: boolean;
+}
+
+/** An account to import with a hash made elsewhere (`porteiro users import`). */
+export interface ImportedAccount {
+  readonly address: string;
+  readonly hash: string;
 }
 
 interface UserRow {
@@ -37,7 +51,12 @@ export class UserStore {
   /** The account and its sender patterns (a JSON array) in one query: MAIL FROM reads it per message. */
   private readonly withSenders: Statement<[string], UserRow & { senders: string }>;
 
+  private readonly credentialsOf: Statement<[string], { password_hash: string; suspended: number }>;
+
   constructor(private readonly db: Store) {
+    this.credentialsOf = db.prepare(
+      "SELECT password_hash, suspended FROM submission_users WHERE address = ?",
+    );
     this.byAddress = db.prepare("SELECT * FROM submission_users WHERE address = ?");
     this.sendersOf = db.prepare("SELECT pattern FROM submission_senders WHERE address = ? ORDER BY pattern");
     this.holdByAddress = db.prepare("SELECT held_at, hold_reason FROM submission_users WHERE address = ?");
@@ -165,15 +184,60 @@ export class UserStore {
     return rows.map((row) => this.toUser(row));
   }
 
+  /** The account's stored hash and suspension, read on every login, cached or not. */
+  credentials(address: string): StoredCredentials | undefined {
+    const row = this.credentialsOf.get(address);
+    return row ? { hash: row.password_hash, suspended: row.suspended === 1 } : undefined;
+  }
+
   /**
-   * The user when the password is right and the account not suspended. An unknown user costs
-   * the same scrypt work as a known one, so response time does not reveal which accounts exist.
+   * Replaces the stored hash with a stronger one of the same password, unless it changed since it
+   * was read (a `users passwd` in between wins). True when replaced.
    */
-  async authenticate(addressText: string, password: string): Promise<SubmissionUser | undefined> {
-    const row = this.row(addressText.trim().toLowerCase());
-    const ok = await verifyPassword(row?.password_hash ?? (await decoyHash()), password);
-    if (!row || !ok || row.suspended) return undefined;
-    return this.toUser(row);
+  upgradeHash(address: string, previous: string, next: string): boolean {
+    return (
+      this.db
+        .prepare(
+          "UPDATE submission_users SET password_hash = ?, updated_at = ? WHERE address = ? AND password_hash = ?",
+        )
+        .run(next, new Date().toISOString(), address, previous).changes > 0
+    );
+  }
+
+  /**
+   * The local record of an account that another backend logs in, made at its first login so
+   * that holds, suspension and sender patterns work as for a local one. Its hash never matches a
+   * password; a fresh nonce in it tells a record removed and made again from the one before.
+   */
+  ensureExternal(addressText: string, backend: string): StoredCredentials {
+    const address = parseMailbox(addressText);
+    const now = new Date().toISOString();
+    this.db
+      .prepare(
+        "INSERT OR IGNORE INTO submission_users (address, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)",
+      )
+      .run(address, `${EXTERNAL_MARKER}${backend}:${randomBytes(12).toString("base64")}`, now, now);
+    return this.credentials(address) as StoredCredentials;
+  }
+
+  /**
+   * Adds the accounts in one transaction: all or none. An address already in the store keeps
+   * its password; returns the addresses added and those kept.
+   */
+  importAccounts(accounts: readonly ImportedAccount[]): { added: string[]; kept: string[] } {
+    const now = new Date().toISOString();
+    const insert = this.db.prepare(
+      "INSERT OR IGNORE INTO submission_users (address, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)",
+    );
+    const added: string[] = [];
+    const kept: string[] = [];
+    this.db.transaction(() => {
+      for (const account of accounts) {
+        const done = insert.run(account.address, account.hash, now, now).changes > 0;
+        (done ? added : kept).push(account.address);
+      }
+    })();
+    return { added, kept };
   }
 
   private require(addressText: string): SubmissionUser {

@@ -1,0 +1,8 @@
+/** Messages between the hash pool and its threads. */
+export type HashJob =
+  | { readonly id: number; readonly op: "verify"; readonly stored: string; readonly password: string }
+  | { readonly id: number; readonly op: "hash"; readonly password: string; readonly log2N: number };
+
+export type HashResult =
+  | { readonly id: number; readonly ok: true; readonly value: boolean | string }
+  | { readonly id: number; readonly ok: false; readonly error: string };
