@@ -1,8 +1,7 @@
-import { XMLParser } from "fast-xml-parser";
-import type { IncomingServer } from "./config.js";
+import type { IncomingServer, WebConfig } from "./config.js";
 import { escapeHtml } from "./html.js";
 
-/** What a mail client is told: the submission host and ports, and any mailbox servers. */
+/** What a mail client is told: the mailbox servers, and the submission host and ports. */
 export interface MailSettings {
   readonly providerName: string;
   readonly domains: readonly string[];
@@ -12,36 +11,76 @@ export interface MailSettings {
   readonly incoming: readonly IncomingServer[];
 }
 
-const x = escapeHtml;
+/** Said once at start and by `config check` while no mailbox server is configured. */
+export const AUTOCONFIG_OFF =
+  "mail-client autoconfig is off until web.incoming names the mailbox servers (IMAP or POP3): Thunderbird and Outlook refuse a configuration without one";
 
 /**
- * Thunderbird's autoconfig document (clientConfig 1.1): implicit TLS first, then STARTTLS, each
- * with the whole address as user name (RFC 8314 prefers implicit TLS).
+ * Thunderbird and Outlook set up a mailbox account, never a send-only one, so a configuration
+ * without a mailbox server would be thrown away whole: none is served until one is named.
  */
-export function thunderbirdConfig(settings: MailSettings, domain: string): string {
-  const incoming = settings.incoming.map(
-    (server) => `    <incomingServer type="${server.protocol}">
-      <hostname>${x(server.host)}</hostname>
-      <port>${server.port}</port>
-      <socketType>${server.socket}</socketType>
-      <authentication>password-cleartext</authentication>
-      <username>%EMAILADDRESS%</username>
-    </incomingServer>
-`,
-  );
-  const outgoing = [
-    [settings.submissionTlsPort, "SSL"],
-    [settings.submissionPort, "STARTTLS"],
-  ].map(
-    ([port, socket]) => `    <outgoingServer type="smtp">
-      <hostname>${x(settings.submissionHost)}</hostname>
+export function autoconfigOn(config: Pick<WebConfig, "incoming">): boolean {
+  return config.incoming.length > 0;
+}
+
+/**
+ * Thunderbird's name for how the submission service takes a password: it offers AUTH PLAIN and
+ * LOGIN, and only inside TLS.
+ */
+export const SUBMISSION_AUTHENTICATION = "password-cleartext";
+
+const x = escapeHtml;
+
+const PLACEHOLDER: Record<IncomingServer["login"], string> = {
+  address: "%EMAILADDRESS%",
+  "local-part": "%EMAILLOCALPART%",
+};
+
+function server(
+  element: "incomingServer" | "outgoingServer",
+  type: string,
+  host: string,
+  port: number,
+  socket: string,
+  username: string,
+): string {
+  return `    <${element} type="${type}">
+      <hostname>${x(host)}</hostname>
       <port>${port}</port>
       <socketType>${socket}</socketType>
-      <authentication>password-cleartext</authentication>
-      <username>%EMAILADDRESS%</username>
-    </outgoingServer>
-`,
+      <authentication>${SUBMISSION_AUTHENTICATION}</authentication>
+      <username>${username}</username>
+    </${element}>
+`;
+}
+
+/**
+ * Thunderbird's autoconfig document (clientConfig 1.1) for `domain`: the mailbox servers in the
+ * configured order, then submission with implicit TLS before STARTTLS (RFC 8314 prefers it). The
+ * user names are Thunderbird's placeholders, so nothing the client asked with is written back.
+ */
+export function thunderbirdConfig(settings: MailSettings, domain: string): string {
+  const incoming = settings.incoming.map((s) =>
+    server("incomingServer", s.protocol, s.host, s.port, s.socket, PLACEHOLDER[s.login]),
   );
+  const outgoing = [
+    server(
+      "outgoingServer",
+      "smtp",
+      settings.submissionHost,
+      settings.submissionTlsPort,
+      "SSL",
+      PLACEHOLDER.address,
+    ),
+    server(
+      "outgoingServer",
+      "smtp",
+      settings.submissionHost,
+      settings.submissionPort,
+      "STARTTLS",
+      PLACEHOLDER.address,
+    ),
+  ];
   const domains = [domain, ...settings.domains.filter((d) => d !== domain)];
   return `<?xml version="1.0" encoding="UTF-8"?>
 <clientConfig version="1.1">
@@ -54,8 +93,9 @@ ${incoming.join("")}${outgoing.join("")}  </emailProvider>
 }
 
 const MAX_ADDRESS = 254;
+// No white space, controls or the characters that need quoting in an address (RFC 5322 atext and dots).
 const ADDRESS =
-  /^[^\s@<>()[\]\\,;:"]{1,64}@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)$/;
+  /^[^\s\p{Cc}@<>()[\]\\,;:"]{1,64}@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+)$/u;
 
 /** The address's domain, lower case, when it is a plain mail address. */
 export function domainOf(address: string): string | undefined {
@@ -63,63 +103,7 @@ export function domainOf(address: string): string | undefined {
   return ADDRESS.exec(address)?.[1]?.toLowerCase();
 }
 
-// No entities and no DOCTYPE processing: an Autodiscover request is a few plain elements.
-const parser = new XMLParser({ removeNSPrefix: true, processEntities: false, ignoreDeclaration: true });
-
-/** The EMailAddress of an Outlook Autodiscover (POX) request, or undefined when it has none. */
-export function autodiscoverAddress(body: string): string | undefined {
-  if (/<!DOCTYPE|<!ENTITY/i.test(body)) return undefined;
-  let document: unknown;
-  try {
-    document = parser.parse(body, true);
-  } catch {
-    return undefined;
-  }
-  const request = (document as { Autodiscover?: { Request?: { EMailAddress?: unknown } } }).Autodiscover
-    ?.Request;
-  const address = request?.EMailAddress;
-  return typeof address === "string" && domainOf(address.trim()) ? address.trim() : undefined;
-}
-
-const RESPONSE_NS = "http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006";
-const OUTLOOK_NS = "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a";
-
-function protocol(type: string, host: string, port: number, encryption: string, login: string): string {
-  return `      <Protocol>
-        <Type>${type}</Type>
-        <Server>${x(host)}</Server>
-        <Port>${port}</Port>
-        <DomainRequired>off</DomainRequired>
-        <LoginName>${x(login)}</LoginName>
-        <SPA>off</SPA>
-        <Encryption>${encryption}</Encryption>
-        <AuthRequired>on</AuthRequired>
-${type === "SMTP" ? "        <UsePOPAuth>off</UsePOPAuth>\n        <SMTPLast>off</SMTPLast>\n" : ""}      </Protocol>
-`;
-}
-
-/** Outlook's POX Autodiscover answer: SMTP on the submission port with TLS (STARTTLS) and on the implicit-TLS port with SSL. */
-export function autodiscoverResponse(settings: MailSettings, address: string): string {
-  const incoming = settings.incoming.map((server) =>
-    protocol(
-      server.protocol === "imap" ? "IMAP" : "POP3",
-      server.host,
-      server.port,
-      server.socket === "SSL" ? "SSL" : "TLS",
-      address,
-    ),
-  );
-  return `<?xml version="1.0" encoding="utf-8"?>
-<Autodiscover xmlns="${RESPONSE_NS}">
-  <Response xmlns="${OUTLOOK_NS}">
-    <User>
-      <DisplayName>${x(address)}</DisplayName>
-    </User>
-    <Account>
-      <AccountType>email</AccountType>
-      <Action>settings</Action>
-${incoming.join("")}${protocol("SMTP", settings.submissionHost, settings.submissionPort, "TLS", address)}${protocol("SMTP", settings.submissionHost, settings.submissionTlsPort, "SSL", address)}    </Account>
-  </Response>
-</Autodiscover>
-`;
+/** The name `address` logs in to `server` with. */
+export function loginOf(server: Pick<IncomingServer, "login">, address: string): string {
+  return server.login === "local-part" ? address.slice(0, address.lastIndexOf("@")) : address;
 }

@@ -30,13 +30,18 @@ const proxyAddress = z.string().refine(
   { message: "expected the address or network (CIDR) of a reverse proxy, e.g. 127.0.0.1 or 10.0.0.0/8" },
 );
 
-/** A mailbox server subscribers read mail from, offered by autoconfig next to submission. */
+/**
+ * A mailbox server subscribers read mail from. Mail clients set up an account only with one, so
+ * autoconfig answers only once at least one is named.
+ */
 const incomingSchema = z.strictObject({
   protocol: z.enum(["imap", "pop3"]),
   host: hostname,
   port: port,
   /** SSL: implicit TLS (993/995); STARTTLS on 143/110. */
   socket: z.enum(["SSL", "STARTTLS"]).default("SSL"),
+  /** What subscribers log in to it with: the whole address (the default) or the part before the @. */
+  login: z.enum(["address", "local-part"]).default("address"),
 });
 
 /** The `web:` section of porteiro.yaml: the server, and what the public help site tells subscribers. */
@@ -67,6 +72,7 @@ export const webConfigSchema = z
     submission_tls_port: port.default(465),
     /** The mail domains subscribers' addresses are in; autoconfig answers for these. */
     email_domains: z.array(hostname).default([]),
+    /** The mailbox servers (IMAP, POP3); without them autoconfig is off. */
     incoming: z.array(incomingSchema).default([]),
     /** Where a subscriber gets help from a person: a phone number, an address, a web page. */
     support_contact: z.string().min(1).max(300).optional(),

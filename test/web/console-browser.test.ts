@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { chromium, type Page } from "playwright-core";
 import { openStore } from "../../src/store/index.js";
 import { OperatorStore } from "../../src/web/index.js";
@@ -213,30 +212,17 @@ test("the console in Chromium: every page, charts, sorting, CSV export, escaping
     await page.screenshot({ path: join(SHOTS, `help-${phase}.png`) });
   }
 
-  // Both autoconfig documents: well-formed, submission on 587 (STARTTLS) and 465 (SSL).
+  // No mailbox server is configured here, so autoconfig is off at both clients' paths
+  // (test/web/autoconfig.test.ts checks the documents themselves).
   const thunderbird = await page.request.get(`${url}mail/config-v1.1.xml?emailaddress=ana@example.net`);
   const autodiscover = await page.request.post(`${url}autodiscover/autodiscover.xml`, {
     headers: { "content-type": "text/xml" },
     data: `<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>ana@example.net</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>`,
   });
-  const parser = new XMLParser();
   for (const response of [thunderbird, autodiscover]) {
-    assert.equal(response.status(), 200);
-    const xml = await response.text();
-    assert.equal(XMLValidator.validate(xml), true);
-    parser.parse(xml);
+    assert.equal(response.status(), 404);
+    assert.match(await response.text(), /autoconfig is off/);
   }
-  const outgoing = parser.parse(await thunderbird.text()).clientConfig.emailProvider.outgoingServer;
-  assert.deepEqual(
-    [outgoing]
-      .flat()
-      .map((s: { port: number; socketType: string }) => `${s.port}/${s.socketType}`)
-      .sort(),
-    ["465/SSL", "587/STARTTLS"],
-  );
-  const protocols = [parser.parse(await autodiscover.text()).Autodiscover.Response.Account.Protocol].flat();
-  const smtp = protocols.filter((p: { Type: string }) => p.Type === "SMTP");
-  assert.deepEqual(smtp.map((p: { Port: number }) => p.Port).sort(), [465, 587]);
 
   assert.deepEqual(problems, []);
 });

@@ -1,15 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import {
-  autodiscoverAddress,
-  autodiscoverResponse,
-  domainOf,
-  type MailSettings,
-  thunderbirdConfig,
-} from "../autoconfig.js";
+import { autoconfigOn, domainOf, type MailSettings, thunderbirdConfig } from "../autoconfig.js";
+import { autodiscoverResponse, readAutodiscoverRequest } from "../autodiscover.js";
 import type { WebContext } from "../context.js";
 import { providerName } from "../layout.js";
 
 const XML_TYPE = "application/xml; charset=utf-8";
+const TEXT_TYPE = "text/plain; charset=utf-8";
 const MAX_REQUEST_BYTES = 16 * 1024;
 
 function settingsOf(context: WebContext): MailSettings {
@@ -29,17 +25,31 @@ function serves(context: WebContext, domain: string): boolean {
   return domains.length === 0 || domains.includes(domain);
 }
 
+/**
+ * The domain a Thunderbird request is for when it names no address: the one in the Host it
+ * asked (autoconfig.DOMAIN, or DOMAIN for the well-known path), else the first configured one.
+ */
+function domainOfHost(context: WebContext, host: string): string | undefined {
+  const name = host.toLowerCase().replace(/^autoconfig\./, "");
+  if (context.config.email_domains.includes(name)) return name;
+  return context.config.email_domains[0] ?? domainOf(`postmaster@${context.submissionHost}`);
+}
+
+const notServed = (reply: FastifyReply, why: string) => reply.code(404).type(TEXT_TYPE).send(`${why}\n`);
+
 /** Mail-client autoconfig: Thunderbird's config-v1.1.xml and Outlook's POX Autodiscover. */
 export function register(app: FastifyInstance, context: WebContext): void {
+  const on = autoconfigOn(context.config);
+  const off = "mail-client autoconfig is off: no mailbox server is configured";
+
   const thunderbird = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!on) return notServed(reply, off);
     const asked = (request.query as { emailaddress?: unknown }).emailaddress;
-    const domain =
-      typeof asked === "string"
-        ? domainOf(asked.trim())
-        : (context.config.email_domains[0] ?? domainOf(`x@${context.submissionHost}`));
-    if (!domain || !serves(context, domain)) {
-      return reply.code(404).type("text/plain; charset=utf-8").send("no configuration for this address\n");
-    }
+    if (asked !== undefined && typeof asked !== "string")
+      return reply.code(400).type(TEXT_TYPE).send("give emailaddress once\n");
+    const domain = asked === undefined ? domainOfHost(context, request.hostname) : domainOf(asked.trim());
+    if (!domain) return reply.code(400).type(TEXT_TYPE).send("emailaddress is not a mail address\n");
+    if (!serves(context, domain)) return notServed(reply, "no configuration for this domain");
     return reply.type(XML_TYPE).send(thunderbirdConfig(settingsOf(context), domain));
   };
   app.get("/mail/config-v1.1.xml", thunderbird);
@@ -54,18 +64,11 @@ export function register(app: FastifyInstance, context: WebContext): void {
       (_request, body, done) => done(null, body),
     );
     const autodiscover = async (request: FastifyRequest, reply: FastifyReply) => {
-      const address = typeof request.body === "string" ? autodiscoverAddress(request.body) : undefined;
-      const domain = address && domainOf(address);
-      if (!address || !domain) {
-        return reply
-          .code(400)
-          .type("text/plain; charset=utf-8")
-          .send("expected an Autodiscover request with an EMailAddress\n");
-      }
-      if (!serves(context, domain)) {
-        return reply.code(404).type("text/plain; charset=utf-8").send("no configuration for this address\n");
-      }
-      return reply.type(XML_TYPE).send(autodiscoverResponse(settingsOf(context), address));
+      if (!on) return notServed(reply, off);
+      const asked = readAutodiscoverRequest(typeof request.body === "string" ? request.body : "");
+      if ("refused" in asked) return reply.code(400).type(TEXT_TYPE).send(`${asked.refused}\n`);
+      if (!serves(context, asked.domain)) return notServed(reply, "no configuration for this domain");
+      return reply.type(XML_TYPE).send(autodiscoverResponse(settingsOf(context), asked.address));
     };
     scope.post("/autodiscover/autodiscover.xml", autodiscover);
     scope.post("/Autodiscover/Autodiscover.xml", autodiscover);

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { type Day, parseAddress, today, UserError } from "../../core/index.js";
 import { verdictFor } from "../affected.js";
+import { autoconfigOn } from "../autoconfig.js";
+import type { IncomingServer } from "../config.js";
 import type { WebContext } from "../context.js";
 import { GUIDES, type SubmissionSettings, submissionSettings } from "../guides.js";
 import { type Html, html } from "../html.js";
@@ -50,6 +52,25 @@ function answer(context: WebContext, addressText: string, day: Day): Html {
   }
 }
 
+const SECURITY: Record<IncomingServer["socket"], string> = { SSL: "SSL/TLS", STARTTLS: "STARTTLS" };
+const LOGIN: Record<IncomingServer["login"], string> = {
+  address: "your full e-mail address",
+  "local-part": "the part of your e-mail address before the @",
+};
+
+/**
+ * The mailbox servers, and that new accounts set themselves up, only once they are configured:
+ * until then autoconfig is off and the page gives the manual settings alone.
+ */
+function mailboxSettings(context: WebContext): Html | string {
+  if (!autoconfigOn(context.config)) return "";
+  return html`<p>Incoming mail: ${context.config.incoming.map(
+    (server, i) =>
+      html`${i > 0 ? ", or " : ""}${server.protocol === "imap" ? "IMAP" : "POP3"} server <code>${server.host}</code>, port <code>${server.port}</code> with ${SECURITY[server.socket]}, user name ${LOGIN[server.login]}`,
+  )}.</p>
+<p>Adding your e-mail to Thunderbird or Outlook? Type your address and password: they find all of these settings themselves.</p>`;
+}
+
 function home(context: WebContext, visitor: string, asked: string | undefined): string {
   const s = submissionSettings(context);
   const provider = providerName(context);
@@ -70,6 +91,7 @@ ${answer(context, checked, today())}
 <section class="settings-summary">
 <h2>The settings</h2>
 <p>Outgoing server <code>${s.host}</code>, port <code>${s.port}</code> with STARTTLS (or <code>${s.tlsPort}</code> with SSL/TLS), user name your full e-mail address, and your e-mail password.</p>
+${mailboxSettings(context)}
 </section>
 <section class="guides">
 <h2>Step by step</h2>
