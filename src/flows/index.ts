@@ -52,8 +52,6 @@ export {
   type MailPort,
 } from "./mail-flow.js";
 export { type CollectorReadings, registerCollectorMetrics } from "./metrics.js";
-export { recordSamplers, type SamplerSeen, samplersSeen } from "./sampler-store.js";
-export { type SamplingRate, samplingRateOf } from "./sampling.js";
 export { NFDUMP_CSV_HEADER, NfdumpCsvReader } from "./nfdump-csv.js";
 export type { NfdumpSink } from "./nfdump-fields.js";
 export { NfdumpJsonReader } from "./nfdump-json.js";
@@ -74,27 +72,20 @@ export {
   relayTest,
   type SubscriberLookup,
 } from "./report.js";
-export { type SenderScope } from "./report-scope.js";
+export type { SenderScope } from "./report-scope.js";
 export {
-  type SelectedSenders,
   SENDER_SORTS,
+  type SelectedSenders,
   type SenderSelection,
   type SenderSort,
   selectSenders,
 } from "./report-select.js";
-export { type SenderScope } from "./report-scope.js";
-export {
-  type SelectedSenders,
-  SENDER_SORTS,
-  type SenderSelection,
-  type SenderSort,
-  selectSenders,
-} from "./report-select.js";
+export { recordSamplers, type SamplerSeen, samplersSeen } from "./sampler-store.js";
+export { type SamplingRate, samplingRateOf } from "./sampling.js";
 export {
   dailyFlowsOf,
   deleteAggregates,
   type FlowWindow,
-  lastFlowDay,
   lastFlowDay,
   readAggregates,
   readAggregateTotals,

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { SENDER_CLASSES } from "../../src/flows/classify.js";
 import { readAggregates } from "../../src/flows/store.js";
 import { openStore } from "../../src/store/index.js";
 import { CLOCK, flow4 } from "../flows/decode-helpers.js";
@@ -32,9 +33,32 @@ Sun Jan  3 10:00:00 2027
 \tTimestamp = 1798970400
 `;
 
-/** `flows impact` for 2027-01-11, when region sul enforces. */
+/** examples/plan.yaml with sul switching to enforce on 2027-01-11, the Monday after the flows' week. */
+function sulSwitchPlan(data: string): string {
+  const file = join(data, "plan.yaml");
+  writeFileSync(
+    file,
+    readFileSync("examples/plan.yaml", "utf8").replace(
+      "enforce_from: 2026-12-01",
+      "enforce_from: 2027-01-11",
+    ),
+  );
+  return file;
+}
+
+/** `flows impact` for 2027-01-11, when region sul starts enforcing. */
 const impactOn2027 = (data: string, ...options: string[]) =>
-  porteiro(["flows", "impact", "--data", data, ...PLAN, "--at", "2027-01-11", ...options]);
+  porteiro([
+    "flows",
+    "impact",
+    "--data",
+    data,
+    "--plan",
+    sulSwitchPlan(data),
+    "--at",
+    "2027-01-11",
+    ...options,
+  ]);
 
 /** A data folder holding the flows of the nfdump fixture mail.json. */
 function importMailFlows(t: TestContext, prefix: string): string {
@@ -49,7 +73,7 @@ function importMailFlows(t: TestContext, prefix: string): string {
     data,
   ]);
   assert.equal(imported.status, 0, imported.stderr);
-  assert.equal(imported.stdout, "imported 129 records: 127 mail flows into 79 hourly aggregates\n");
+  assert.match(imported.stdout, /^imported 129 records: 127 mail flows into 79 hourly aggregates/);
   return data;
 }
 
@@ -118,8 +142,9 @@ test("import nfdump JSON → report JSON → impact CSV, with subscribers from t
   );
 
   const table = impactOn2027(data);
-  assert.match(table.stdout, /^On 2027-01-11, regions enforcing: sul \(since 2026-12-01\)$/m);
-  assert.match(table.stdout, /^ {2}bot-like: 1 sender, 1 known subscriber$/m);
+  assert.match(table.stdout, /^On 2027-01-11, starting to enforce: sul \(Sul\)$/m);
+  assert.match(table.stdout, /^Senders active 2026-12-10\.\.2027-01-10 \(flows stored to 2027-01-08\):$/m);
+  assert.match(table.stdout, /^ {4}bot-like: 1 sender, 1 known subscriber$/m);
 
   const adoption = porteiro([
     "flows",
@@ -172,13 +197,15 @@ test("the router's observe-phase counters: readings add up and show in the impac
   );
   assert.equal(porteiro(["flows", "hits", second, "--at", "2026-11-27T10:00:00Z", "--data", data]).status, 0);
 
-  const csvOut = impactOn2027(data, "--format", "csv");
+  // The readings are from November: the window reaches back to them.
+  const since = ["--since", "2026-11-01"];
+  const csvOut = impactOn2027(data, ...since, "--format", "csv");
   assert.equal(csvOut.status, 0, csvOut.stderr);
   assert.match(
     csvOut.stdout,
     /^,203\.0\.113\.10,bot-like,.*the router counted 40 new TCP\/25 connections from it while observed"$/m,
   );
-  const json = JSON.parse(impactOn2027(data, "--format", "json").stdout);
+  const json = JSON.parse(impactOn2027(data, ...since, "--format", "json").stdout);
   assert.deepEqual(json.observe_hits, {
     readings: 2,
     last_reading: "2026-11-27T10:00:00.000Z",
@@ -186,7 +213,7 @@ test("the router's observe-phase counters: readings add up and show in the impac
     blocked_sources: 2,
     without_flows: [{ address: "203.0.113.30", region: "sul", pool: "adsl-poa-1", hits: 7 }],
   });
-  const text = impactOn2027(data).stdout;
+  const text = impactOn2027(data, ...since).stdout;
   assert.match(
     text,
     /router observe-phase counters: 2 readings to 2026-11-27T10:00:00\.000Z, 2 sources counted/,
@@ -281,6 +308,111 @@ test("report options: window, region, thresholds file and time zone; table and C
   const utc = JSON.parse(porteiro(["flows", "report", "--data", data, ...PLAN, "--format", "json"]).stdout);
   const utcClient = utc.senders.find((s: { address: string }) => s.address === "203.0.113.20");
   assert.ok(utcClient.reasons.includes("100% of flows 08:00–19:00 (≥ 60%)"), utcClient.reasons.join("; "));
+});
+
+test("impact on norte's switch: the CSV holds norte's recent senders, sul's blocked since December stand apart", (t) => {
+  const data = importMailFlows(t, "flows-cli-switch");
+  const impact = (...options: string[]) =>
+    porteiro(["flows", "impact", "--data", data, ...PLAN, "--at", "2027-03-01", ...options]);
+  const csvOut = impact("--format", "csv");
+  assert.equal(csvOut.status, 0, csvOut.stderr);
+  const lines = csvOut.stdout.trimEnd().split("\n");
+  assert.equal(lines[0], "subscriber,address,class,region,pool,evidence");
+  assert.deepEqual(
+    lines.slice(1).map((l) => l.split(",").slice(1, 2).concat(l.split(",").slice(3, 5))),
+    [["2001:db8:1000::5", "norte", "2001:db8:1000::/40"]],
+  );
+  const json = JSON.parse(impact("--format", "json").stdout);
+  assert.deepEqual(json.switching, [{ id: "norte", name: "Norte", enforce_from: "2027-03-01" }]);
+  assert.equal(json.note, null);
+  assert.deepEqual(
+    json.already_blocked.map((s: Record<string, unknown>) => [s.address, s.region, s.blocked_since]),
+    [
+      ["203.0.113.10", "sul", "2026-12-01"],
+      ["203.0.113.20", "sul", "2026-12-01"],
+    ],
+  );
+  const table = impact().stdout;
+  assert.match(table, /^On 2027-03-01, starting to enforce: norte \(Norte\)$/m);
+  assert.match(table, /^ {2}already blocked before that day, not to notify: 2 \(sul since 2026-12-01: 2\)$/m);
+  assert.match(table, /^Already blocked before 2027-03-01 \(not in the notify list\):$/m);
+  assert.match(table, /^- +203\.0\.113\.10 +bot-like +sul +adsl-poa-1 +2026-12-01 +72 flows/m);
+
+  // A day no region switches, and a region asked for on another region's day: the reason, empty lists.
+  const quiet = JSON.parse(
+    porteiro(["flows", "impact", "--data", data, ...PLAN, "--at", "2027-03-02", "--format", "json"]).stdout,
+  );
+  assert.deepEqual(
+    [quiet.switching, quiet.notify, quiet.note],
+    [[], [], "no region starts enforcing that day"],
+  );
+  assert.equal(quiet.already_blocked.length, 3);
+  assert.equal(
+    porteiro(["flows", "impact", "--data", data, ...PLAN, "--at", "2027-03-02", "--format", "csv"]).stdout,
+    "subscriber,address,class,region,pool,evidence\n",
+  );
+  const sul = impact("--region", "sul");
+  assert.equal(sul.status, 0, sul.stderr);
+  assert.match(
+    sul.stdout,
+    /^On 2027-03-01, sul does not start enforcing that day: it enforces since 2026-12-01$/m,
+  );
+  assert.match(sul.stdout, /^ {2}starting to lose port 25 that day \(the notify list, --format csv\): 0$/m);
+});
+
+test("report filters: --source, --region, --pool, --class, --top with --sort, --limit", (t) => {
+  const data = importMailFlows(t, "flows-cli-filters");
+  const report = (...options: string[]) =>
+    porteiro(["flows", "report", "--data", data, ...PLAN, "--format", "csv", ...options]);
+  const addresses = (...options: string[]) => {
+    const result = report(...options);
+    assert.equal(result.status, 0, result.stderr);
+    return result.stdout
+      .trimEnd()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.split(",")[0]);
+  };
+  assert.deepEqual(addresses("--source", "203.0.113.0/28"), ["203.0.113.10"]);
+  assert.deepEqual(addresses("--source", "2001:db8:1000::/40"), ["2001:db8:1000::5"]);
+  assert.deepEqual(addresses("--region", "sul", "--pool", "adsl-poa-1", "--class", "server"), [
+    "203.0.113.99",
+  ]);
+  assert.deepEqual(addresses("--top", "2"), ["203.0.113.10", "203.0.113.99"]);
+  assert.deepEqual(addresses("--top", "1", "--sort", "last-seen"), ["203.0.113.99"]);
+  assert.deepEqual(addresses("--limit", "1"), ["2001:db8:1000::5"]);
+  const json = JSON.parse(report("--class", "mail-client", "--limit", "1", "--format", "json").stdout);
+  assert.equal(json.senders.length, 1);
+  assert.equal(json.matched, addresses("--class", "mail-client").length);
+  const table = porteiro(["flows", "report", "--data", data, ...PLAN, "--top", "2"]);
+  assert.match(table.stdout, /^2 direct-to-MX senders shown of 4: 1 bot-like, 0 mail-client, 1 server/m);
+  assert.equal(
+    porteiro(["flows", "report", "--data", data, ...PLAN, "--source", "198.51.100.0/24"]).stdout,
+    "no direct-to-MX senders match\n",
+  );
+
+  for (const [options, message] of [
+    [
+      ["--pool", "nowhere"],
+      /^unknown dynamic pool "nowhere"; the plan's dynamic pools are adsl-poa-1, 2001:db8:1000::\/40$/m,
+    ],
+    [
+      ["--class", "spammer"],
+      new RegExp(
+        `--class <class>' argument 'spammer' is invalid\\. expected one of ${SENDER_CLASSES.join(", ")}`,
+      ),
+    ],
+    [["--region", "leste"], /unknown region "leste"; the plan's regions are sul, norte/],
+    [["--source", "203.0.113.1/24"], /"203\.0\.113\.1\/24" has host bits set/],
+    [["--source", "mx.example"], /"mx\.example" is not an IPv4 prefix/],
+    [["--sort", "bytes"], /expected one of flows, destinations, last-seen/],
+    [["--top", "0"], /expected a whole number ≥ 1/],
+  ] as const) {
+    const result = report(...options);
+    assert.equal(result.status, 1, `${options.join(" ")}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+    assert.doesNotMatch(result.stderr, STACK_LINE);
+  }
 });
 
 test("bad records are reported as file:line, skipped, and make the import exit 1", (t) => {

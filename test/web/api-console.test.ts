@@ -31,26 +31,44 @@ test("every console endpoint answers with the fixture's data", async (t) => {
   const senders = await get("/api/flows/senders");
   assert.equal(senders.total, 24);
   assert.ok(senders.senders.every((s: { subscriber: string | null }) => s.subscriber !== null));
-  const impact = await get("/api/flows/impact?at=2026-11-28");
+  // sul switches on 2026-09-01: its senders of August are to notify.
+  const impact = await get("/api/flows/impact?at=2026-09-01");
   assert.deepEqual(
-    impact.regions.map((r: { id: string }) => r.id),
+    impact.switching.map((r: { id: string }) => r.id),
     ["sul"],
   );
+  assert.deepEqual(impact.window, {
+    since: "2026-08-02",
+    until: "2026-08-31",
+    last_flows: impact.window.last_flows,
+  });
   assert.ok(impact.notify.length > 0);
+  assert.equal(impact.notify_total, impact.notify.length);
+  assert.ok(impact.notify.every((n: { region: string }) => n.region === "sul"));
   assert.equal(impact.observe_hits, null, "no reading of the router's counters yet");
   // One reading later, the impact counts them and the notice says so: the first call after it may
   // still get the last answer while the new one is computed (the cache's stale-while-refresh).
   const blocked = impact.notify[0].address as string;
-  recordObserveHits(context.store, new Date("2026-11-20T10:00:00Z"), [{ address: blocked, packets: 12 }]);
-  let withHits = await get("/api/flows/impact?at=2026-11-28");
+  recordObserveHits(context.store, new Date("2026-08-20T10:00:00Z"), [{ address: blocked, packets: 12 }]);
+  let withHits = await get("/api/flows/impact?at=2026-09-01");
   for (let i = 0; i < 50 && withHits.observe_hits === null; i++) {
     await new Promise((resolve) => setTimeout(resolve, 10));
-    withHits = await get("/api/flows/impact?at=2026-11-28");
+    withHits = await get("/api/flows/impact?at=2026-09-01");
   }
   assert.equal(withHits.observe_hits.readings, 1);
   assert.equal(withHits.observe_hits.blocked_sources, 1);
   const notice = withHits.notify.find((n: { address: string }) => n.address === blocked);
   assert.match(notice.evidence, /the router counted 12 new TCP\/25 connections/);
+  // Months later nobody switches: sul's senders are the already blocked, with the day it began.
+  const later = await get("/api/flows/impact?at=2026-11-28&region=sul");
+  assert.deepEqual(later.notify, []);
+  assert.equal(later.note, "sul does not start enforcing that day: it enforces since 2026-09-01");
+  assert.ok(later.already_blocked.length > 0);
+  assert.equal(later.already_blocked_total, later.already_blocked.length);
+  assert.ok(later.already_blocked.every((s: { blocked_since: string }) => s.blocked_since === "2026-09-01"));
+  const quiet = await get("/api/flows/impact?at=2026-11-28");
+  assert.equal(quiet.note, "no region starts enforcing that day; the next is norte on 2099-01-01");
+  assert.deepEqual([quiet.switching, quiet.notify], [[], []]);
   const evidence = await get("/api/flows/evidence?address=203.0.113.1");
   assert.equal(evidence.senders[0].address, "203.0.113.1");
   assert.match(evidence.senders[0].evidence, /on port 25/);
@@ -80,6 +98,8 @@ test("bad parameters are a 400 naming the parameter", async (t) => {
   for (const [url, message] of [
     ["/api/policy/render?format=pf", /format: expected one of/],
     ["/api/flows/impact?at=tomorrow", /at: expected a date/],
+    ["/api/flows/impact?at=2026-09-01&since=2026-09-01", /since: 2026-09-01 is not before at 2026-09-01/],
+    ["/api/flows/impact?region=oeste", /region: unknown region; the plan's regions are sul, norte, leste/],
     ["/api/reputation/report?by=planet", /by: expected one of/],
     ["/api/honeypot/sessions/abc", /id: expected a number/],
   ] as const) {

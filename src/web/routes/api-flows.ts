@@ -4,7 +4,9 @@ import {
   type DirectSender,
   dailyFlowsOf,
   evidenceOf,
+  flowWindowOf,
   impactOf,
+  impactWindow,
   latestObserveReading,
   observeHitTotals,
   SENDER_CLASSES,
@@ -20,8 +22,8 @@ import type { WebContext } from "../context.js";
 
 /** Rows sent to a page at most; the counts cover every sender. */
 const SENDER_ROWS = 5000;
-/** Rows of the notification list sent to the page at most; `notify_total` counts them all. */
-const NOTIFY_ROWS = 5000;
+/** Rows of the notification and already-blocked lists sent at most; `notify_total` and `already_blocked_total` count them all. */
+const LIST_ROWS = 5000;
 
 function planOf(context: WebContext): Plan {
   const plan = context.plan.current();
@@ -90,20 +92,51 @@ export function register(app: FastifyInstance, context: WebContext): void {
     });
   };
 
+  /** A region of the plan, or a 400 naming the plan's regions. */
+  const regionParam = (plan: Plan, query: Query) => {
+    const region = stringParam(query, "region", 100);
+    if (region !== undefined && !plan.regions.some((r) => r.id === region)) {
+      throw badRequest(
+        `region: unknown region; the plan's regions are ${plan.regions.map((r) => r.id).join(", ")}`,
+      );
+    }
+    return region;
+  };
+
   const impact = async (query: Query) => {
     const plan = planOf(context);
     const at = dayParam(query, "at") ?? nextEnforcement(plan, today());
-    // The year's senders, as the senders table has them: the day's policy decides who of them is blocked.
-    const { version, senders } = await sendersIn(plan, {});
+    const since = dayParam(query, "since");
+    const region = regionParam(plan, query);
+    if (since !== undefined && since >= at) throw badRequest(`since: ${since} is not before at ${at}`);
+    const window = impactWindow(store, at, since);
+    // The window's senders, as the senders table has them: the day's policy decides who of them is blocked.
+    const { version, senders } = await sendersIn(plan, { since: window.since, until: window.until });
     // The router's readings are few rows: their newest time joins the stamp.
     const hitsStamp = latestObserveReading(context.store) ?? "";
-    return cache.get(`impact:${at}`, `${version}:${hitsStamp}`, () => {
-      const result = impactOf(plan, at, senders, undefined, observeHitTotals(context.store));
-      // The page shows the first rows of the notification list; the counts cover all of it.
+    const key = `impact:${at}:${window.since}:${region ?? ""}`;
+    return cache.get(key, `${version}:${hitsStamp}`, () => {
+      const { sinceMs, untilMs } = flowWindowOf(window);
+      const result = impactOf(
+        plan,
+        at,
+        region === undefined ? senders : senders.filter((s) => s.region === region),
+        {
+          window,
+          ...(region === undefined ? {} : { region }),
+          observeHits: observeHitTotals(context.store, {
+            since: new Date(sinceMs as number).toISOString(),
+            until: new Date(untilMs as number).toISOString(),
+          }),
+        },
+      );
+      // The page shows the first rows of each list; the counts cover all of it.
       return jsonText({
         ...result,
         notify_total: result.notify.length,
-        notify: result.notify.slice(0, NOTIFY_ROWS),
+        notify: result.notify.slice(0, LIST_ROWS),
+        already_blocked_total: result.already_blocked.length,
+        already_blocked: result.already_blocked.slice(0, LIST_ROWS),
       });
     });
   };
