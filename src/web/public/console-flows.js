@@ -1,5 +1,5 @@
-// Flows: direct-to-MX senders by class, the impact of a day's policy with the list to notify,
-// and one subscriber's evidence.
+// Flows: direct-to-MX senders by class, who starts losing port 25 on a day with the list to
+// notify (the already blocked apart), and one subscriber's evidence.
 import { rankedBars, timeChart } from "./console-chart.js";
 import { byId, dateTime, el, fill, load, number } from "./console-dom.js";
 import { dataTable } from "./console-table.js";
@@ -33,30 +33,53 @@ async function senders() {
   });
 }
 
+const noticeColumns = [
+  { key: "subscriber", label: "Subscriber" },
+  { key: "address", label: "Address" },
+  { key: "class", label: "Class" },
+  { key: "region", label: "Region" },
+  { key: "pool", label: "Pool" },
+];
+
+/** Who starts losing port 25 on the day (the regions switching then), and apart, who was blocked before. */
 async function impact(at) {
-  const result = await load(`/api/flows/impact${at ? `?at=${encodeURIComponent(at)}` : ""}`, byId("notify"));
+  const query = new URLSearchParams(at ? { at } : {});
+  const since = byId("impact-since").value;
+  if (since) query.set("since", since);
+  const result = await load(`/api/flows/impact?${query}`, [byId("notify"), byId("already-blocked")], () =>
+    impact(at),
+  );
   if (!result) return;
   byId("impact-at").value = result.day;
   const classes = Object.entries(result.by_class)
     .map(([name, c]) => `${name}: ${number(c.senders)} senders (${number(c.subscribers)} subscribers)`)
     .join(", ");
+  const switching = result.switching.map((r) => r.name).join(", ");
   fill(
     byId("impact-summary"),
-    `On ${result.day}, enforcing: ${result.regions.map((r) => `${r.name} (since ${r.enforce_from})`).join(", ") || "no region"}. ` +
-      `Blocked — ${classes}. Not blocked that day: ${number(result.not_blocked)}.`,
+    `On ${result.day}, ${switching ? `starting to enforce: ${switching}` : result.note}. ` +
+      `Senders active ${result.window.since} to ${result.window.until}. ` +
+      `Starting to lose port 25 — ${classes}. Not blocked that day: ${number(result.not_blocked)}.`,
   );
   dataTable(byId("notify"), {
     name: `notify-${result.day}`,
+    columns: [...noticeColumns, { key: "evidence", label: "Evidence" }],
+    rows: result.notify,
+    empty: "Nobody starts losing port 25 that day.",
+  });
+  fill(
+    byId("already-blocked-summary"),
+    `${number(result.already_blocked_total)} senders of the window were blocked before ${result.day}: not to notify.`,
+  );
+  dataTable(byId("already-blocked"), {
+    name: `already-blocked-${result.day}`,
     columns: [
-      { key: "subscriber", label: "Subscriber" },
-      { key: "address", label: "Address" },
-      { key: "class", label: "Class" },
-      { key: "region", label: "Region" },
-      { key: "pool", label: "Pool" },
+      ...noticeColumns,
+      { key: "blocked_since", label: "Blocked since" },
       { key: "evidence", label: "Evidence" },
     ],
-    rows: result.notify,
-    empty: "Nobody loses port 25 that day.",
+    rows: result.already_blocked,
+    empty: "Nobody of the window was blocked before that day.",
   });
 }
 
