@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError } from "commander";
 import { type Address, formatAddress, formatDiagnostic, parseAddress, UserError } from "../core/index.js";
 import { openStore } from "../store/index.js";
 import {
-  DHCPD_SUBSCRIBER_FIELDS,
+  DHCPD_IDENTITIES,
   formatPorts,
   type HeldLease,
   importLeases,
@@ -54,9 +54,18 @@ Formats:
                  IP-Port-Range-Ext-IPv4-Addr with -Range-Start and -Range-End (IP-Port-Range-Alloc
                  2 releases). A block lasts from the record that first reports it until one
                  releases it or the session stops.
-  dhcpd          ISC dhcpd.leases (and dhcpd6 ia-na/ia-pd). Later blocks for an address override
-                 earlier ones; "ends never" stays open. The subscriber is the hardware address unless
-                 --subscriber-field is client-hostname or uid; IPv6 leases always use the DUID.
+  dhcpd          ISC dhcpd.leases as dhcpd 4.x writes it, times as "4 2026/01/01 10:00:00" (UTC) or,
+                 with db-time-format local, "epoch 1767261600; # comment"; "never" stays open.
+                 Every record of a client holding an address is history: an active one until its
+                 ends, a free, expired or released one for the interval it was held (backup and
+                 abandoned records hold nothing). A renewal is a record of its own; a record
+                 repeated later (released early, expired) keeps its start and gives the lease its
+                 new end. The subscriber is --identity: hardware (the MAC address; the default),
+                 uid (the client identifier, as colon hex), hostname (client-hostname, as sent),
+                 remote-id or circuit-id (the relay agent's option 82 ids, "option
+                 agent.remote-id" / "agent.circuit-id": text where dhcpd quoted them, else colon
+                 hex). A freed record that no longer names its client keeps the one of the record
+                 it frees. dhcpd6's ia-na/ia-ta/ia-pd leases always use the DUID.
   kea-csv        Kea memfile kea-leases4.csv / kea-leases6.csv: start = expire - valid_lifetime.
                  The subscriber is hwaddr (v4) or duid (v6) unless --subscriber-field says
                  ${KEA_SUBSCRIBER_FIELDS.join(", ")}.
@@ -70,9 +79,10 @@ that cannot be read to its end imports nothing. Importing a file again adds noth
 fills in the end of a lease imported as open. A progress bar shows on a terminal; elsewhere a log
 line every ten seconds.
 
-Example:
+Examples:
   porteiro leases import /var/log/freeradius/radacct/198.51.100.1/detail-20260101.gz \\
-    --format radius-detail --data data`;
+    --format radius-detail --data data
+  porteiro leases import /var/lib/dhcp/dhcpd.leases --format dhcpd --identity remote-id --data data`;
 
 export function registerLeasesCommands(program: Command): void {
   const leases = program
@@ -88,9 +98,10 @@ export function registerLeasesCommands(program: Command): void {
       "radius-detail: the attribute naming the subscriber (default User-Name)",
     )
     .option(
-      "--subscriber-field <field>",
-      `dhcpd: ${DHCPD_SUBSCRIBER_FIELDS.join(", ")} (default hardware); kea-csv: ${KEA_SUBSCRIBER_FIELDS.join(", ")}`,
+      "--identity <identity>",
+      `dhcpd: what names the subscriber, one of ${DHCPD_IDENTITIES.join(", ")} (default hardware)`,
     )
+    .option("--subscriber-field <field>", `kea-csv: one of ${KEA_SUBSCRIBER_FIELDS.join(", ")}`)
     .option("--max-errors <n>", "how many bad records to print; all are counted", countOption, 10)
     .addHelpText("after", IMPORT_HELP)
     .action(
@@ -99,6 +110,7 @@ export function registerLeasesCommands(program: Command): void {
         options: StoreOptions & {
           format: LeaseFormat;
           subscriberAttribute?: string;
+          identity?: string;
           subscriberField?: string;
           maxErrors: number;
         },
@@ -111,6 +123,7 @@ export function registerLeasesCommands(program: Command): void {
             ...(options.subscriberAttribute !== undefined
               ? { subscriberAttribute: options.subscriberAttribute }
               : {}),
+            ...(options.identity !== undefined ? { identity: options.identity } : {}),
             ...(options.subscriberField !== undefined ? { subscriberField: options.subscriberField } : {}),
             maxDiagnostics: options.maxErrors,
           });

@@ -1,242 +1,219 @@
 import { type Address, parseIpv4, parseIpv6, parsePrefix, UserError } from "../core/index.js";
-import { parseDhcpdTime } from "./dhcpd-time.js";
-import type { Lines, ParseEvent } from "./lease.js";
-import { type LeaseEntry, LeaseReplay } from "./lease-replay.js";
-import { colonHex, unquote } from "./quoted.js";
-
-export const DHCPD_SUBSCRIBER_FIELDS = ["hardware", "client-hostname", "uid"] as const;
-export type DhcpdSubscriberField = (typeof DHCPD_SUBSCRIBER_FIELDS)[number];
+import { type Block, type BlockKind, EntryError, readField, single, timeOf } from "./dhcpd-block.js";
+import { bytesOf, type DhcpdIdentity, IDENTITY_FIELDS, subscriberOf } from "./dhcpd-identity.js";
+import { type Statement, statementsOf, textOf } from "./dhcpd-statements.js";
+import type { Lease, Lines, ParseEvent } from "./lease.js";
+import { colonHex } from "./quoted.js";
 
 export interface DhcpdLeasesOptions {
   /** What names the subscriber of an IPv4 lease: its MAC address unless told otherwise. */
-  readonly subscriberField?: DhcpdSubscriberField;
+  readonly identity?: DhcpdIdentity;
 }
 
-interface Field {
-  readonly value: string;
-  readonly line: number;
-}
+/** A client holds the address from `starts` to `ends`. */
+const HELD_STATES = new Set(["active", "bootp"]);
+/** The client held it from `starts` until `ends` (or `tstp`), and no longer does. */
+const ENDED_STATES = new Set(["free", "expired", "released"]);
 
-type BlockKind = "lease" | "ia" | "iaaddr" | "iaprefix" | "other";
-
-interface Block {
-  readonly kind: BlockKind;
-  readonly head: string;
-  readonly line: number;
-  readonly fields: Map<string, Field>;
-  problem?: { line: number; message: string };
-}
-
-class EntryError extends Error {
-  constructor(
-    readonly line: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Flag `s`: a quoted value may hold U+2028 or U+2029, which `.` alone does not match. */
-const BLOCK_OPEN = /^(\S+)\s*(.*?)\s*\{$/s;
-/** The statements porteiro reads; dhcpd writes one a line. Others (`set`, `option`, `next binding state` …) are passed over. */
-const STATEMENT = /^(starts|ends|cltt|binding state|hardware \S+|uid|client-hostname|max-life) (.+);$/s;
-const TRAILING_COMMENT = /;\s*#[^"]*$/;
-const HEX_OCTETS = /^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2})*$/;
-const ACTIVE_STATES = new Set(["active", "bootp"]);
-
-function kindOf(keyword: string, parent: Block | undefined): BlockKind {
+function kindOf(keyword: string | undefined, parent: Block | undefined): BlockKind {
   if (!parent && keyword === "lease") return "lease";
-  if (!parent && keyword.startsWith("ia-")) return "ia";
+  if (!parent && keyword?.startsWith("ia-")) return "ia";
   if (parent?.kind === "ia" && (keyword === "iaaddr" || keyword === "iaprefix")) return keyword;
   return "other";
 }
 
-function octets(text: string): string | undefined {
-  if (!HEX_OCTETS.test(text)) return undefined;
-  return text
-    .split(":")
-    .map((o) => o.padStart(2, "0").toLowerCase())
-    .join(":");
+function stateOf(block: Block): string {
+  const field = block.fields.get("binding state");
+  // dhcpd before 3.0 wrote no state: a lease in the file was a lease held.
+  return field ? single(field, "binding state").text : "active";
 }
 
-/** A quoted dhcpd string or a colon-separated hex list, as colon hex. */
-function binaryField(field: Field, name: string): Buffer {
-  const bytes = field.value.startsWith('"') ? unquote(field.value) : undefined;
-  if (bytes) return bytes;
-  const hex = octets(field.value);
-  if (hex) return Buffer.from(hex.replaceAll(":", ""), "hex");
-  throw new EntryError(field.line, `${name} ${field.value} is neither a quoted string nor hex octets`);
+interface Place {
+  readonly address: Address;
+  readonly prefixLength: number;
 }
 
-function time(block: Block, name: string): number | null | undefined {
-  const field = block.fields.get(name);
-  if (!field) return undefined;
-  const ms = parseDhcpdTime(field.value);
-  if (typeof ms === "string") throw new EntryError(field.line, `${name}: ${ms}`);
-  return ms;
-}
+/** Whom the last record of each address named and from when: a freed record may no longer name its client. */
+type LastHolders = Map<string, { readonly startMs: number; readonly subscriber: string }>;
 
-function subscriberOf(block: Block, field: DhcpdSubscriberField): string | null {
-  if (field === "hardware") {
-    const hardware = [...block.fields.entries()].find(([name]) => name.startsWith("hardware "))?.[1];
-    if (!hardware) return null;
-    const mac = octets(hardware.value);
-    if (!mac) throw new EntryError(hardware.line, `hardware address "${hardware.value}" is not hex octets`);
-    return mac;
-  }
-  const value = block.fields.get(field);
-  if (!value) return null;
-  if (field === "uid") return colonHex(binaryField(value, "uid"));
-  const name = unquote(value.value);
-  if (!name) throw new EntryError(value.line, `client-hostname ${value.value} is not a quoted string`);
-  // A hostname is whatever the client sent: kept as given, never interpreted.
-  return name.toString("utf8");
-}
+const placeKey = (place: Place) => `${place.address.family}/${place.address.value}/${place.prefixLength}`;
 
-function entry(
+/**
+ * The interval a record shows a client holding its place, or undefined when it shows none (a
+ * backup, abandoned or never-held free address). Every such record is history: an active one
+ * up to its `ends`, a free, expired or released one up to the `ends` (else `tstp`) it was given.
+ */
+function holding(
   block: Block,
-  address: Address,
-  prefixLength: number,
-  subscriber: string | null,
+  place: Place,
   startMs: number | null | undefined,
-): LeaseEntry {
-  const state = block.fields.get("binding state")?.value ?? "active";
-  const active = ACTIVE_STATES.has(state);
-  const endMs = time(block, "ends") ?? null;
-  if (!active) return { address, prefixLength, subscriber, startMs: startMs ?? 0, endMs, active };
-  if (subscriber === null)
-    throw new EntryError(block.line, `active ${block.kind} ${block.head} names no subscriber`);
-  if (startMs === undefined || startMs === null) {
-    throw new EntryError(block.line, `active ${block.kind} ${block.head} has no start time`);
+  subscriber: string | null,
+  identityField: string,
+  last: LastHolders,
+): Lease | undefined {
+  const state = stateOf(block);
+  const held = HELD_STATES.has(state);
+  if (!held && !ENDED_STATES.has(state)) return undefined;
+  let endMs = timeOf(block, "ends");
+  if (held) {
+    if (subscriber === null) {
+      throw new EntryError(
+        block.line,
+        `active ${block.kind} ${block.head} has no ${identityField}, which names the subscriber`,
+      );
+    }
+    if (typeof startMs !== "number") {
+      throw new EntryError(block.line, `active ${block.kind} ${block.head} has no start time`);
+    }
+  } else {
+    if (typeof endMs !== "number") endMs = timeOf(block, "tstp");
+    if (typeof startMs !== "number" || typeof endMs !== "number") return undefined;
+    const before = last.get(placeKey(place));
+    subscriber ??= before?.startMs === startMs ? before.subscriber : null;
+    if (subscriber === null) return undefined;
   }
-  if (endMs !== null && endMs < startMs) {
+  if (typeof endMs === "number" && endMs < startMs) {
     throw new EntryError(
       block.fields.get("ends")?.line ?? block.line,
       `${block.kind} ${block.head} ends before it starts`,
     );
   }
-  return { address, prefixLength, subscriber, startMs, endMs, active };
+  last.set(placeKey(place), { startMs, subscriber });
+  return { ...place, subscriber, startMs, endMs: endMs ?? null };
 }
 
-function leaseEntry(block: Block, field: DhcpdSubscriberField): LeaseEntry {
+function leaseHolding(block: Block, identity: DhcpdIdentity, last: LastHolders): Lease | undefined {
   const value = parseIpv4(block.head);
   if (value < 0) throw new EntryError(block.line, `lease ${block.head}: not an IPv4 address`);
-  return entry(block, { family: 4, value }, 32, subscriberOf(block, field), time(block, "starts"));
+  const place: Place = { address: { family: 4, value }, prefixLength: 32 };
+  const subscriber = subscriberOf(block, identity);
+  return holding(block, place, timeOf(block, "starts"), subscriber, IDENTITY_FIELDS[identity], last);
 }
 
-/** The DUID of an ia-na/ia-pd block: its id is the 4-byte IAID followed by the DUID. */
-function duidOf(ia: Block): string {
-  const bytes = binaryField({ value: ia.head, line: ia.line }, `${ia.head}`);
+/** The DUID of an ia-na/ia-ta/ia-pd block: its id is the 4-byte IAID followed by the DUID. */
+function duidOf(ia: Block, id: Statement): string {
+  const [value] = id.values;
+  if (!value || id.values.length !== 1) throw new EntryError(ia.line, `IA ${ia.head} has no one id`);
+  const bytes = bytesOf(value, "IA", ia.line);
   if (bytes.length <= 4)
     throw new EntryError(ia.line, `IA ${ia.head} is too short to hold an IAID and a DUID`);
   return colonHex(bytes.subarray(4));
 }
 
-function iaEntry(block: Block, ia: Block): LeaseEntry {
-  let address: Address;
-  let prefixLength = 128;
+function iaPlace(block: Block): Place {
   try {
     if (block.kind === "iaprefix") {
       const prefix = parsePrefix(block.head);
-      address = { family: 6, value: prefix.start as bigint };
-      prefixLength = prefix.length;
       if (prefix.family !== 6) throw new UserError(`"${block.head}" is not an IPv6 prefix`);
-    } else {
-      const value = parseIpv6(block.head);
-      if (value === undefined) throw new UserError(`"${block.head}" is not an IPv6 address`);
-      address = { family: 6, value };
+      return { address: { family: 6, value: prefix.start }, prefixLength: prefix.length };
     }
+    const value = parseIpv6(block.head);
+    if (value === undefined) throw new UserError(`"${block.head}" is not an IPv6 address`);
+    return { address: { family: 6, value }, prefixLength: 128 };
   } catch (error) {
     if (error instanceof UserError) throw new EntryError(block.line, `${block.kind} ${error.message}`);
     throw error;
   }
+}
+
+function iaHolding(block: Block, ia: Block, duid: string, last: LastHolders): Lease | undefined {
+  const place = iaPlace(block);
   // The client's last transaction, else the end less the lifetime it was given.
-  let startMs = time(ia, "cltt");
-  const endMs = time(block, "ends");
-  const maxLife = block.fields.get("max-life")?.value;
-  if (
-    (startMs === undefined || startMs === null) &&
-    typeof endMs === "number" &&
-    maxLife &&
-    /^\d+$/.test(maxLife)
-  ) {
-    startMs = endMs - Number(maxLife) * 1000;
+  let startMs = timeOf(ia, "cltt");
+  const endMs = timeOf(block, "ends");
+  const maxLife = block.fields.get("max-life");
+  if (typeof startMs !== "number" && typeof endMs === "number" && maxLife) {
+    const seconds = single(maxLife, "max-life").text;
+    if (!/^\d+$/.test(seconds))
+      throw new EntryError(maxLife.line, `max-life ${seconds} is not a number of seconds`);
+    startMs = endMs - Number(seconds) * 1000;
   }
-  return entry(block, address, prefixLength, duidOf(ia), startMs);
+  return holding(block, place, startMs, duid, "DUID", last);
+}
+
+/** The IA a block belongs to, with its DUID once read (an IA's id is read when its first address closes). */
+interface OpenIa {
+  readonly block: Block;
+  readonly id: Statement;
+  duid?: string;
 }
 
 /**
- * Reads ISC dhcpd's `dhcpd.leases` (and dhcpd6's `ia-na`/`ia-pd` blocks): the file only appends,
- * so later blocks for an address override earlier ones (see LeaseReplay). IPv4 subscribers are
- * the hardware address, client-hostname or uid; IPv6 subscribers are always the DUID.
+ * Reads ISC dhcpd's `dhcpd.leases` (and dhcpd6's `ia-na`/`ia-ta`/`ia-pd` blocks) as dhcpd 4.x
+ * writes it: both time formats, comments wherever a `#` may stand. Each record that shows a client
+ * holding an address becomes a lease of its own, in file order: the file only appends, so a
+ * renewal is a new record with a new start, and a record repeated with a later state (a release
+ * that ends it early) has the same address, client and start, which the import keeps once, with
+ * the last end. IPv4 subscribers are named by the identity (default the hardware address); IPv6
+ * subscribers are always the DUID.
  */
 export async function* parseDhcpdLeases(
   lines: Lines,
   options: DhcpdLeasesOptions = {},
 ): AsyncGenerator<ParseEvent> {
-  const subscriberField = options.subscriberField ?? "hardware";
-  const replay = new LeaseReplay();
+  const identity = options.identity ?? "hardware";
+  const last: LastHolders = new Map();
   const stack: Block[] = [];
-  let lineNumber = 0;
+  let ia: OpenIa | undefined;
 
   function close(block: Block): ParseEvent[] {
-    const parent = stack[stack.length - 1];
+    if (block.kind === "ia") ia = undefined;
     if (block.kind === "other" || (block.kind === "ia" && !block.problem)) return [];
     if (block.problem) return [{ error: block.problem }];
-    if (parent?.problem) return [];
+    if (block.kind !== "lease" && ia?.block.problem) return [];
     try {
-      const made =
-        block.kind === "lease" ? leaseEntry(block, subscriberField) : iaEntry(block, parent as Block);
-      return replay.apply(made).map((lease) => ({ lease }));
+      let lease: Lease | undefined;
+      if (block.kind === "lease") lease = leaseHolding(block, identity, last);
+      else {
+        const open = ia as OpenIa;
+        open.duid ??= duidOf(open.block, open.id);
+        lease = iaHolding(block, open.block, open.duid, last);
+      }
+      return lease ? [{ lease }] : [];
     } catch (error) {
       if (!(error instanceof EntryError)) throw error;
       // A bad IA id is the IA's problem: report it once, when the IA closes.
-      if (block.kind !== "lease" && error.line === parent?.line) {
-        parent.problem ??= { line: error.line, message: error.message };
+      if (ia && block.kind !== "lease" && error.line === ia.block.line) {
+        ia.block.problem ??= { line: error.line, message: error.message };
         return [];
       }
       return [{ error: { line: error.line, message: error.message } }];
     }
   }
 
-  for await (const raw of lines) {
-    lineNumber++;
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#")) continue;
+  for await (const event of statementsOf(lines)) {
     const top = stack[stack.length - 1];
-    if (line.endsWith("{")) {
-      const match = BLOCK_OPEN.exec(line);
-      const kind = kindOf(match?.[1] ?? "", top);
-      stack.push({ kind, head: match?.[2] ?? "", line: lineNumber, fields: new Map() });
-      continue;
-    }
-    if (line === "}") {
-      if (!top) {
-        yield { error: { line: lineNumber, message: "} without a block to close" } };
-        continue;
+    if (event.kind === "open") {
+      const [keyword, ...head] = event.statement.values;
+      const kind = kindOf(keyword?.text, top);
+      const block: Block = {
+        kind,
+        head: textOf(kind === "other" ? event.statement.values : head),
+        line: event.statement.line,
+        fields: new Map(),
+      };
+      if (block.kind === "ia") ia = { block, id: { values: head, line: event.statement.line } };
+      stack.push(block);
+    } else if (event.kind === "close") {
+      if (!top) yield { error: { line: event.line, message: "} without a block to close" } };
+      else {
+        stack.pop();
+        yield* close(top);
       }
-      stack.pop();
-      yield* close(top);
-      continue;
-    }
-    const statement = STATEMENT.exec(line.replace(TRAILING_COMMENT, ";"));
-    if (statement && top && top.kind !== "other") {
-      const name = statement[1] as string;
-      const value = statement[2] as string;
-      top.fields.set(name, { value, line: lineNumber });
-    } else if (!line.endsWith(";")) {
-      const message = `expected a statement ending in ";", a block or "}", got ${JSON.stringify(line.slice(0, 80))}`;
-      if (top) top.problem ??= { line: lineNumber, message };
-      else yield { error: { line: lineNumber, message } };
+    } else if (event.kind === "statement") {
+      if (top && top.kind !== "other") readField(top, event.statement.values, event.statement.line);
+    } else {
+      // A damaged line spoils the record it stands in (reported once), else it is reported alone.
+      const record = [...stack].reverse().find((b) => b.kind !== "other");
+      const problem = { line: event.line, message: event.message };
+      if (record) record.problem ??= problem;
+      else yield { error: problem };
     }
   }
-  for (const open of stack.filter((b) => b.kind !== "other")) {
+  for (const open of stack.filter((b, depth) => b.kind !== "other" || depth === 0)) {
+    const what = open.kind === "other" ? "block" : open.kind;
     yield {
-      error: {
-        line: open.line,
-        message: `${open.kind} ${open.head} is not closed before the end of the file`,
-      },
+      error: { line: open.line, message: `${what} ${open.head} is not closed before the end of the file` },
     };
   }
-  for (const lease of replay.finish()) yield { lease };
 }

@@ -1,5 +1,5 @@
 /** `4 2026/01/01 10:00:00` (weekday, then UTC) or `epoch 1767261600` (db-time-format local). */
-const WEEKDAY_TIME = /^[0-6] (\d{4})\/(\d{1,2})\/(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})$/;
+const WEEKDAY_TIME = /^[0-6] (\d{4,6})\/(\d{1,2})\/(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})$/;
 const EPOCH_TIME = /^epoch (\d{1,12})$/;
 
 /**

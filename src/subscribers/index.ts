@@ -1,4 +1,5 @@
-export { DHCPD_SUBSCRIBER_FIELDS, parseDhcpdLeases } from "./dhcpd-leases.js";
+export { DHCPD_IDENTITIES, type DhcpdIdentity, IDENTITY_FIELDS } from "./dhcpd-identity.js";
+export { parseDhcpdLeases } from "./dhcpd-leases.js";
 export { type ImportOptions, type ImportResult, importLeases } from "./import.js";
 export { KEA_SUBSCRIBER_FIELDS, parseKeaCsv } from "./kea-csv.js";
 export type { Lines, ParseEvent } from "./lease.js";

@@ -66,7 +66,7 @@ test("gzip input is read transparently; damaged gzip imports nothing", async (t)
   const good = join(dir, "dhcpd.leases.gz");
   writeFileSync(good, compressed);
   const result = await importLeases(store, good, "dhcpd");
-  assert.equal(result.imported, 3);
+  assert.equal(result.imported, 4);
 
   const truncated = join(dir, "kea-leases4.csv.gz");
   const kea = gzipSync(readFileSync(fixture("kea-leases4.csv")));
@@ -76,7 +76,7 @@ test("gzip input is read transparently; damaged gzip imports nothing", async (t)
     assert.match(error.message, /kea-leases4\.csv\.gz: the gzip data is damaged/);
     return true;
   });
-  assert.equal(listLeases(store).length, 3);
+  assert.equal(listLeases(store).length, 4);
 });
 
 test("bad records are skipped and reported with file:line; the diagnostics kept are capped, the count is not", async (t) => {
@@ -98,8 +98,16 @@ test("options that do not fit the format, and missing files, are one-line errors
   const store = openStore(tempDir(t, "leases-options"));
   t.after(() => store.close());
   await assert.rejects(
-    importLeases(store, fixture("dhcpd.leases"), "dhcpd", { subscriberField: "duid" }),
-    /--subscriber-field for dhcpd is one of hardware, client-hostname, uid/,
+    importLeases(store, fixture("dhcpd.leases"), "dhcpd", { identity: "duid" }),
+    /--identity for dhcpd is one of hardware, uid, hostname, remote-id, circuit-id, not "duid"/,
+  );
+  await assert.rejects(
+    importLeases(store, fixture("dhcpd.leases"), "dhcpd", { subscriberField: "hostname" }),
+    /--subscriber-field is for kea-csv; dhcpd takes --identity/,
+  );
+  await assert.rejects(
+    importLeases(store, fixture("kea-leases4.csv"), "kea-csv", { identity: "uid" }),
+    /--identity is for dhcpd; kea-csv takes --subscriber-field/,
   );
   await assert.rejects(
     importLeases(store, fixture("dhcpd.leases"), "dhcpd", { subscriberAttribute: "User-Name" }),
@@ -143,4 +151,39 @@ test("CGNAT port blocks are stored with their leases: several subscribers per ad
   assert.equal(who("203.0.113.201", "2026-01-20T11:00:00Z", 6500), "port-block gil@isp.example");
   assert.equal(who("203.0.113.201", "2026-01-20T12:00:00Z", 6500), "shared-address", "released at 11:45");
   assert.equal(who("100.64.0.10", "2026-01-20T11:30:00Z", null), "address dani@isp.example");
+});
+
+test("dhcpd history: expired and released records end their leases, and neither a re-import nor dhcpd's rewrite adds any", async (t) => {
+  const dir = tempDir(t, "leases-dhcpd-history");
+  const store = openStore(dir);
+  t.after(() => store.close());
+  const file = fixture("dhcpd-4.2-failover.leases");
+  const first = await importLeases(store, file, "dhcpd");
+  // Five records hold an address; the released record of 198.51.100.21 repeats its active one
+  // (same address, client and start), so they are four leases.
+  assert.deepEqual([first.imported, first.updated, first.unchanged, first.skipped], [4, 0, 0, 0]);
+  const again = await importLeases(store, file, "dhcpd");
+  assert.deepEqual([again.imported, again.updated, again.unchanged], [0, 0, 4]);
+
+  // dhcpd rewrites its file keeping the last record of each address: nothing new in it.
+  const lastOfEach = new Map<string, string>();
+  for (const block of readFileSync(file, "utf8").match(/^lease \S+ \{\n[^]*?^\}$/gm) ?? []) {
+    lastOfEach.set(block.split(" ")[1] as string, block);
+  }
+  const rewritten = join(dir, "dhcpd.leases");
+  writeFileSync(rewritten, `${[...lastOfEach.values()].join("\n")}\n`);
+  const rewrite = await importLeases(store, rewritten, "dhcpd");
+  assert.deepEqual([rewrite.imported, rewrite.updated, rewrite.unchanged, rewrite.skipped], [0, 0, 3, 0]);
+
+  const index = LeaseIndex.load(store);
+  const at = (address: string, iso: string) => index.subscriberAt(address, ms(iso));
+  assert.equal(at("198.51.100.21", "2026-01-05T13:00:00Z"), "00:16:3e:21:00:01");
+  assert.equal(at("198.51.100.21", "2026-01-05T13:30:00Z"), null, "released at 13:15");
+  assert.equal(at("198.51.100.21", "2026-01-05T15:00:00Z"), "00:16:3e:21:00:99");
+  assert.equal(at("198.51.100.22", "2026-01-05T11:00:00Z"), "00:16:3e:22:00:02");
+  assert.equal(at("198.51.100.22", "2026-01-05T11:45:00Z"), null, "released at 11:30");
+  assert.equal(at("198.51.100.23", "2026-01-05T06:30:00Z"), "00:16:3e:23:00:03", "expired since");
+  for (const unheld of ["198.51.100.20", "198.51.100.24", "198.51.100.25"]) {
+    assert.equal(at(unheld, "2026-01-05T08:15:00Z"), null, `${unheld} was backup, abandoned or free`);
+  }
 });
