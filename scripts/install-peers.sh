@@ -6,6 +6,8 @@ set -euo pipefail
 # command-to-check:package
 PEERS=(
   "nft:nftables"
+  "dhcpd:isc-dhcp-server"
+  "dhclient:isc-dhcp-client"
   "iptables:iptables"
   "ipset:ipset"
   "ip:iproute2"
@@ -22,6 +24,8 @@ PEERS=(
   "dig:bind9-dnsutils"
   "chromium:chromium"
   "systemd-analyze:systemd"
+  "dovecot:dovecot-core"
+  "slapd:slapd"
 )
 
 missing=()
@@ -48,5 +52,9 @@ apt-get update -qq
 # a main.cf, so it never starts. The tests run private instances (test/helpers/postfix.ts).
 if [[ " ${missing[*]} " == *" postfix "* ]]; then
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+fi
+# slapd's package would set up a directory of its own; the tests start private ones instead.
+if [[ " ${missing[*]} " == *" slapd "* ]]; then
+  echo "slapd slapd/no_configuration boolean true" | debconf-set-selections
 fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

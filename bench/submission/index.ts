@@ -22,6 +22,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { table } from "../markdown-table.js";
 import type { IdleReady, LoadOptions, LoadResult } from "./load.js";
+import { oneMessageReport } from "./one-message.js";
 import { missingPeers, type PostfixSubmission, startPostfixSubmission } from "./postfix.js";
 import {
   cleanup,
@@ -52,7 +53,10 @@ const TARGET_IDLE_MB = 300;
 /** Seconds the queue is watched after each load, for the delivery rate with no new mail. */
 const DRAIN_SECONDS = 10;
 
-interface ServerRun {
+/** Long sessions sending back to back, or one message per session as mail programs send. */
+type SessionShape = "long" | "one-message";
+
+export interface ServerRun {
   readonly load: LoadResult;
   readonly peakRss: number;
   /** Postfix only: the peak over all its processes (tlsmgr, anvil, rewrite, postlogd … too). */
@@ -86,10 +90,16 @@ function spawnLogged(name: string, command: string, args: string[], env?: NodeJS
 }
 
 /** Runs load.ts in its own process and returns its JSON line. */
-async function runLoadProcess(options: LoadOptions): Promise<LoadResult> {
+async function runLoadProcess(options: LoadOptions, shape: SessionShape): Promise<LoadResult> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", join(here, "load.ts"), "load", JSON.stringify(options)],
+    [
+      "--import",
+      "tsx",
+      join(here, "load.ts"),
+      shape === "long" ? "load" : "one-message",
+      JSON.stringify(options),
+    ],
     { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
   );
   onCleanup("load generator", () => stopChild(child, 1000));
@@ -131,28 +141,26 @@ async function measureServer(
   port: number,
   rss: () => number,
   queued: () => number,
-  flags: { sessions: number; seconds: number; size: number },
+  flags: { sessions: number; seconds: number; size: number; shape: SessionShape },
   pss: () => number,
   cpu: () => number,
   rssAll?: () => number,
 ): Promise<ServerRun> {
   log(
-    `${name}: ${flags.sessions} sessions × ${flags.seconds} s, ${flags.size}-byte messages, 1 recipient ...`,
+    flags.shape === "long"
+      ? `${name}: ${flags.sessions} sessions × ${flags.seconds} s, ${flags.size}-byte messages, 1 recipient ...`
+      : `${name}: ${flags.sessions} clients × ${flags.seconds} s, one ${flags.size}-byte message per session ...`,
   );
   const sampler = new PeakSampler(rss).start();
   const samplerAll = rssAll ? new PeakSampler(rssAll).start() : undefined;
   // smaps_rollup walks every mapping, so this one is sampled once a second.
   const samplerPss = new PeakSampler(pss, 1000).start();
   const cpuBefore = cpu();
-  const load = await runLoadProcess({
-    host: "127.0.0.1",
-    port,
-    user: ADDRESS,
-    pass: PASSWORD,
-    from: ADDRESS,
-    to: RECIPIENT,
-    ...flags,
-  });
+  const { shape, ...sizes } = flags;
+  const load = await runLoadProcess(
+    { host: "127.0.0.1", port, user: ADDRESS, pass: PASSWORD, from: ADDRESS, to: RECIPIENT, ...sizes },
+    shape,
+  );
   const queuedAtEnd = queued();
   const cpuSeconds = cpu() - cpuBefore;
   const peakRss = sampler.stop();
@@ -260,6 +268,7 @@ export async function run(args: string[]): Promise<number> {
     options: {
       seconds: { type: "string", default: "30" },
       sessions: { type: "string", default: "50" },
+      clients: { type: "string", default: "50" },
       size: { type: "string", default: "10240" },
       idle: { type: "string", default: "1000" },
       "skip-build": { type: "boolean", default: false },
@@ -273,17 +282,19 @@ export async function run(args: string[]): Promise<number> {
   });
   if (values.help) {
     process.stdout.write(
-      "usage: npm run bench -- submission [--seconds 30] [--sessions 50] [--size 10240] [--idle 1000] [--skip-build] [--keep] [--profile DIR] [--porteiro-only] [--node-options=FLAGS]\n",
+      "usage: npm run bench -- submission [--seconds 30] [--sessions 50|one-message] [--clients 50] [--size 10240] [--idle 1000] [--skip-build] [--keep] [--profile DIR] [--porteiro-only] [--node-options=FLAGS]\n",
     );
     return 0;
   }
   const seconds = Number(values.seconds);
-  const sessions = Number(values.sessions);
+  const shape: SessionShape = values.sessions === "one-message" ? "one-message" : "long";
+  const sessions = Number(shape === "long" ? values.sessions : values.clients);
   const size = Number(values.size);
-  const idle = Number(values.idle);
+  // One-message sessions measure logins; the idle sessions belong to the long-session run.
+  const idle = shape === "long" ? Number(values.idle) : 0;
   if (!(seconds > 0 && seconds <= 600)) throw new Error("--seconds must be in (0, 600]");
   if (!Number.isInteger(sessions) || sessions < 1 || sessions > 1000)
-    throw new Error("--sessions must be an integer in 1..1000");
+    throw new Error("--sessions must be an integer in 1..1000 or one-message; --clients one in 1..1000");
   if (!Number.isInteger(size) || size < 100) throw new Error("--size must be an integer of at least 100");
   if (!Number.isInteger(idle) || idle < 0 || idle > 5000)
     throw new Error("--idle must be an integer in 0..5000");
@@ -337,34 +348,40 @@ export async function run(args: string[]): Promise<number> {
       },
     );
     if (added.status !== 0) throw new Error(`porteiro users add failed: ${added.stderr}`);
-    const configFile = join(dir, "porteiro.yaml");
     const big = 1_000_000_000;
-    writeFileSync(
-      configFile,
-      [
-        "submission:",
-        `  max_connections: ${Math.max(2000, idle + sessions + 100)}`,
-        `  max_connections_per_ip: ${Math.max(2000, idle + sessions + 100)}`,
-        "  reverse_lookup: false",
-        "  limits:",
-        ...[
-          "messages_per_minute",
-          "messages_per_hour",
-          "messages_per_day",
-          "recipients_per_minute",
-          "recipients_per_hour",
-          "recipients_per_day",
-        ].map((key) => `    ${key}: ${big}`),
-        "  hold:",
-        `    limit_hits: ${big}`,
-        `    distinct_domains: ${big}`,
-        "",
-      ].join("\n"),
-    );
+    const writeConfig = (file: string, extra: string[]) =>
+      writeFileSync(
+        file,
+        [
+          "submission:",
+          `  max_connections: ${Math.max(2000, idle + sessions + 100)}`,
+          `  max_connections_per_ip: ${Math.max(2000, idle + sessions + 100)}`,
+          "  reverse_lookup: false",
+          "  limits:",
+          ...[
+            "messages_per_minute",
+            "messages_per_hour",
+            "messages_per_day",
+            "recipients_per_minute",
+            "recipients_per_hour",
+            "recipients_per_day",
+          ].map((key) => `    ${key}: ${big}`),
+          "  hold:",
+          `    limit_hits: ${big}`,
+          `    distinct_domains: ${big}`,
+          ...extra,
+          "",
+        ].join("\n"),
+      );
+    const configFile = join(dir, "porteiro.yaml");
+    writeConfig(configFile, []);
+    // The same service with no cache of verified logins: every login costs a full scrypt.
+    const coldConfigFile = join(dir, "porteiro-cold.yaml");
+    writeConfig(coldConfigFile, ["  auth:", "    cache_size: 0"]);
     const porteiroPort = await freePort();
     const porteiroTlsPort = await freePort();
     /** Starts porteiro on the bench's ports and data; resolves once it listens. */
-    const startPorteiro = async (profile: boolean): Promise<ChildProcess> => {
+    const startPorteiro = async (profile: boolean, config = configFile): Promise<ChildProcess> => {
       const child = spawnLogged(
         "porteiro",
         process.execPath,
@@ -375,7 +392,7 @@ export async function run(args: string[]): Promise<number> {
           "submission",
           "serve",
           "-c",
-          configFile,
+          config,
           "--data",
           data,
           "--listen",
@@ -410,7 +427,7 @@ export async function run(args: string[]): Promise<number> {
           password: PASSWORD,
         });
 
-    const flags = { sessions, seconds, size };
+    const flags = { sessions, seconds, size, shape };
     // Each measure on a freshly started server, as Postfix's load is: porteiro's load, then (a new
     // porteiro on the drained spool) the idle sessions. porteiro is stopped before Postfix's run
     // so that nothing of it takes CPU from Postfix.
@@ -425,6 +442,21 @@ export async function run(args: string[]): Promise<number> {
     );
     log(`stopping porteiro (${spooled()} messages left in its spool) ...`);
     await stopChild(porteiro, 10_000);
+    let cold: ServerRun | undefined;
+    if (shape === "one-message") {
+      const coldPorteiro = await startPorteiro(false, coldConfigFile);
+      const pid = coldPorteiro.pid as number;
+      cold = await measureServer(
+        "porteiro (no login cache)",
+        porteiroPort,
+        () => rssOf(pid),
+        spooled,
+        flags,
+        () => pssOf(pid),
+        () => cpuSecondsOf(pid),
+      );
+      await stopChild(coldPorteiro, 10_000);
+    }
     let idleRun: Awaited<ReturnType<typeof measureIdle>> | undefined;
     if (idle > 0) {
       const fresh = await startPorteiro(false);
@@ -449,6 +481,16 @@ export async function run(args: string[]): Promise<number> {
       () => postfix.rss().all,
     );
     if (theirs.load.accepted === 0) log(`postfix accepted nothing; its log:\n${postfix.log().slice(-3000)}`);
+    if (shape === "one-message") {
+      process.stdout.write(
+        oneMessageReport({ machine: machine(), clients: sessions, size, seconds, postfix: postfix.version }, [
+          { name: "porteiro (local accounts, login cache)", run: ours },
+          { name: "porteiro (local accounts, no login cache)", run: cold as ServerRun },
+          { name: `Postfix ${postfix.version} + Cyrus SASL (sasldb)`, run: theirs },
+        ]),
+      );
+      return 0;
+    }
 
     // The table.
     const rate = ours.load.perSecond / theirs.load.perSecond;

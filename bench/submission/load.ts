@@ -10,6 +10,10 @@
  * LoadResult line. The DATA-phase latency runs from the moment the client writes DATA to the
  * final reply after the message (with PIPELINING, DATA leaves together with MAIL FROM and RCPT TO).
  *
+ * `one-message`: each of `sessions` clients opens a session (connect, STARTTLS, AUTH PLAIN), sends
+ * one message and quits, again and again until the time is up, as mail programs do. Prints one
+ * JSON LoadResult line whose session percentiles run from connect to the message's 250.
+ *
  * `idle`: opens the sessions (STARTTLS done, logged in), prints one JSON IdleReady line, and holds
  * them idle until its standard input closes; then it closes them and exits.
  */
@@ -46,6 +50,9 @@ export interface LoadResult {
   readonly reconnects: number;
   /** CPU seconds (user + system) the load generator itself used while sending. */
   readonly cpuSeconds: number;
+  /** one-message only: from connect to the message's 250, per session. */
+  readonly sessionP50Ms?: number;
+  readonly sessionP99Ms?: number;
 }
 
 export interface IdleOptions extends Target {
@@ -226,6 +233,79 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
+/** Sends one message over a fresh session and quits; resolves with the session's and DATA's times. */
+async function oneMessageSession(
+  options: LoadOptions,
+  body: Buffer,
+  n: number,
+): Promise<{ sessionMs: number; dataMs: number }> {
+  const start = performance.now();
+  const session = await openSession(options);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      session.connection.send(
+        { from: options.from, to: [options.to] },
+        message(options, body, n),
+        (error, info) => {
+          if (error || !info || info.accepted.length !== 1)
+            return reject(error ?? new Error(`not accepted: ${info?.response}`));
+          resolve();
+        },
+      );
+    });
+    const end = performance.now();
+    return { sessionMs: end - start, dataMs: end - session.dataAt };
+  } finally {
+    session.connection.quit();
+  }
+}
+
+/** `sessions` clients each sending one message per session, back to back, for `seconds`. */
+export async function runOneMessage(options: LoadOptions): Promise<LoadResult> {
+  const body = makeBody(options.size);
+  const errorKinds: Record<string, number> = {};
+  const data: number[] = [];
+  const sessions: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  const start = performance.now();
+  const cpuAtStart = process.cpuUsage();
+  const deadline = start + options.seconds * 1000;
+  const client = async () => {
+    while (performance.now() < deadline) {
+      try {
+        const times = await oneMessageSession(options, body, sent++);
+        data.push(times.dataMs);
+        sessions.push(times.sessionMs);
+      } catch (error) {
+        errors++;
+        countError(errorKinds, error as Error);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.sessions }, client));
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuAtStart);
+  const sortedData = Float64Array.from(data).sort();
+  const sortedSessions = Float64Array.from(sessions).sort();
+  return {
+    accepted: data.length,
+    seconds,
+    perSecond: data.length / seconds,
+    p50Ms: percentile(sortedData, 50),
+    p99Ms: percentile(sortedData, 99),
+    maxMs: sortedData.length > 0 ? (sortedData[sortedData.length - 1] as number) : Number.NaN,
+    errors,
+    errorKinds,
+    setupFailures: 0,
+    reconnects: 0,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    sessionP50Ms: percentile(sortedSessions, 50),
+    sessionP99Ms: percentile(sortedSessions, 99),
+  };
+}
+
 export async function openIdle(options: IdleOptions): Promise<{ ready: IdleReady; close(): void }> {
   const start = performance.now();
   const sessions: Session[] = [];
@@ -253,9 +333,11 @@ export async function openIdle(options: IdleOptions): Promise<{ ready: IdleReady
 }
 
 async function main(mode: string | undefined, json: string | undefined): Promise<void> {
-  if (!json || (mode !== "load" && mode !== "idle")) throw new Error("usage: load.ts load|idle JSON");
-  if (mode === "load") {
-    const result = await runLoad(JSON.parse(json) as LoadOptions);
+  if (!json || (mode !== "load" && mode !== "one-message" && mode !== "idle"))
+    throw new Error("usage: load.ts load|one-message|idle JSON");
+  if (mode === "load" || mode === "one-message") {
+    const options = JSON.parse(json) as LoadOptions;
+    const result = await (mode === "load" ? runLoad(options) : runOneMessage(options));
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }

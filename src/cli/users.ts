@@ -1,6 +1,7 @@
 import type { Command } from "commander";
+import { readText } from "../plan/index.js";
 import { openExistingStore, openStore, type Store } from "../store/index.js";
-import { UserStore } from "../submission/index.js";
+import { parsePasswdFile, UserStore } from "../submission/index.js";
 import { dataDir } from "./config.js";
 import { outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, table, toJson } from "./output.js";
@@ -65,6 +66,33 @@ export function registerUsersCommands(program: Command): void {
       process.stdout.write(
         `added ${user.address}${user.senders.length ? ` (may also send as ${user.senders.join(", ")})` : ""}\n`,
       );
+    });
+
+  storeOptions(users.command("import"))
+    .description("add the accounts of a Dovecot passwd-file, keeping their password hashes")
+    .argument("<file>", "lines address:{SCHEME}hash, as Dovecot's passwd-file (further fields ignored)")
+    .addHelpText(
+      "after",
+      "\nSchemes: {SHA512-CRYPT}, {BLF-CRYPT}, {ARGON2I}, {ARGON2ID}, {SSHA512} (as `doveadm pw` writes them).\n" +
+        "Each hash is checked as it is and made again as scrypt at the account's next good login.\n" +
+        "A bad line is reported as FILE:LINE and nothing is imported; an account already present keeps its password.\n" +
+        "\nExample:\n  porteiro users import /etc/dovecot/users --data data",
+    )
+    .action((file: string, options: StoreOptions) => {
+      const accounts = parsePasswdFile(readText(file), file);
+      const db = openStore(dataDir(options));
+      try {
+        const { added, kept } = new UserStore(db).importAccounts(accounts);
+        process.stdout.write(
+          `imported ${added.length} account${added.length === 1 ? "" : "s"} from ${file}` +
+            (kept.length > 0
+              ? `; ${kept.length} already present, kept as they were: ${kept.join(", ")}`
+              : "") +
+            "\n",
+        );
+      } finally {
+        db.close();
+      }
     });
 
   storeOptions(users.command("remove"))

@@ -5,6 +5,7 @@ export {
   BackendUnavailableError,
   createAuthenticator,
   importedHashProblem,
+  parsePasswdFile,
 } from "./auth/index.js";
 export {
   type AttemptRefusal,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import { test } from "node:test";
 import { openStore } from "../../src/store/index.js";
 import { UserStore } from "../../src/submission/index.js";
@@ -94,4 +95,28 @@ test("users errors are one line with exit 1", (t) => {
     assert.match(result.stderr, message);
     assert.doesNotMatch(result.stderr, STACK_LINE);
   }
+});
+
+test("users import adds a passwd-file's accounts, or nothing when a line is bad", (t) => {
+  const data = tempDir(t, "users-import");
+  const file = `${data}/users.passwd`;
+  const good =
+    "ana@example.net:{SSHA512}2jbMCeninqtJ5VQRmmzhNfcj3dRsNA37oUIq1g5xQpVM9RYzpt2DPzNdec3Ig4Fm7qrnMOMFa8DIuFAkNfN9k2Op2l0=";
+  writeFileSync(file, `${good}\nbob@example.net:{MD5}x\n`);
+  const refused = porteiro(["users", "import", file, "--data", data]);
+  assert.equal(refused.status, 1);
+  assert.equal(
+    refused.stderr.trim(),
+    `${file}:2: bob@example.net: scheme {MD5} is not one porteiro verifies ({SHA512-CRYPT}, {BLF-CRYPT}, {ARGON2I}, {ARGON2ID}, {SSHA512})`,
+  );
+  assert.doesNotMatch(refused.stderr, STACK_LINE);
+  writeFileSync(file, `${good}\n`);
+  const imported = porteiro(["users", "import", file, "--data", data]);
+  assert.equal(imported.status, 0, imported.stderr);
+  assert.equal(imported.stdout, `imported 1 account from ${file}\n`);
+  const again = porteiro(["users", "import", file, "--data", data]);
+  assert.equal(
+    again.stdout,
+    `imported 0 accounts from ${file}; 1 already present, kept as they were: ana@example.net\n`,
+  );
 });

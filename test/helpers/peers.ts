@@ -11,6 +11,8 @@ import type { TestContext } from "node:test";
 /** Command → the Debian package that provides it (kept in step with scripts/install-peers.sh). */
 export const PEER_PACKAGES: Readonly<Record<string, string>> = {
   ip: "iproute2",
+  dhcpd: "isc-dhcp-server",
+  dhclient: "isc-dhcp-client",
   nft: "nftables",
   iptables: "iptables",
   ip6tables: "iptables",
@@ -34,6 +36,10 @@ export const PEER_PACKAGES: Readonly<Record<string, string>> = {
   dig: "bind9-dnsutils",
   "smtp-source": "postfix",
   chromium: "chromium",
+  doveadm: "dovecot-core",
+  dovecot: "dovecot-core",
+  slapd: "slapd",
+  slapadd: "slapd",
 };
 
 export const inCi = (): boolean => process.env.CI === "true";
