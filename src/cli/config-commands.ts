@@ -11,6 +11,7 @@ import {
   type YamlPath,
 } from "../core/index.js";
 import { loadPlan, readText } from "../plan/index.js";
+import { AUTOCONFIG_OFF, autoconfigOn } from "../web/index.js";
 import { type Config, loadConfig } from "./config.js";
 import { toJson } from "./output.js";
 
@@ -146,14 +147,7 @@ function findings(config: Config): Diagnostic[] {
     out.push(
       at(["data"], "warning", `data: ${config.data} does not exist yet; it is created at the first start`),
     );
-  if (config.web.incoming.length === 0)
-    out.push(
-      at(
-        ["web"],
-        "warning",
-        "web.incoming names no mailbox server: mail clients refuse an autoconfig answer without one",
-      ),
-    );
+  if (!autoconfigOn(config.web)) out.push(at(["web"], "warning", AUTOCONFIG_OFF));
   if (!isLoopback(config.web.listen.host) && !config.web.secure_cookies)
     out.push(
       at(

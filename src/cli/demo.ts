@@ -1,7 +1,15 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../core/index.js";
 import { UserError } from "../core/index.js";
-import type { DemoProgress, DemoSeedContext, OperatorStore, SeedDemo } from "../web/index.js";
+import {
+  autoconfigOn,
+  type DemoProgress,
+  type DemoSeedContext,
+  type IncomingServer,
+  type OperatorStore,
+  type SeedDemo,
+  type WebConfig,
+} from "../web/index.js";
 
 export const DEMO_OPERATOR = "demo";
 
@@ -24,18 +32,40 @@ export async function ensureDemoOperator(operators: OperatorStore): Promise<stri
 // A variable, not a literal: the generator is another module that may not be there yet.
 const SIM_MODULE = "../sim/index.js";
 
-/** The generator from src/sim, or undefined while that module does not exist. */
-async function loadSeeder(): Promise<SeedDemo | undefined> {
-  let module: { seedDemo?: unknown };
+interface SimModule {
+  readonly seedDemo?: unknown;
+  readonly ISP?: { readonly domain: string };
+  readonly MAILBOX_SERVERS?: readonly IncomingServer[];
+}
+
+/** The generator's module from src/sim, or undefined while that module does not exist. */
+async function loadSim(): Promise<SimModule | undefined> {
   try {
-    module = await import(SIM_MODULE);
+    return (await import(SIM_MODULE)) as SimModule;
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     if (code === "ERR_MODULE_NOT_FOUND" && /sim[/\\]index/.test(message)) return undefined;
     throw error;
   }
+}
+
+/** The generator from src/sim, or undefined while that module does not exist. */
+async function loadSeeder(): Promise<SeedDemo | undefined> {
+  const module = await loadSim();
+  if (!module) return undefined;
   if (typeof module.seedDemo !== "function") throw new Error("src/sim/index exports no seedDemo function");
   return module.seedDemo as SeedDemo;
+}
+
+/**
+ * The demo's web settings: unless the configuration names mailbox servers itself, the synthetic
+ * ISP's mail domain and mailbox servers, so the demo's autoconfig is complete for its subscribers.
+ */
+export async function demoWebConfig(web: WebConfig): Promise<WebConfig> {
+  if (autoconfigOn(web)) return web;
+  const sim = await loadSim();
+  if (!sim?.ISP || !sim.MAILBOX_SERVERS) return web;
+  return { ...web, email_domains: [sim.ISP.domain], incoming: [...sim.MAILBOX_SERVERS] };
 }
 
 export interface DemoSeeding {

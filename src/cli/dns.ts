@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { UserError } from "../core/index.js";
-import { defaultWebConfig, type WebConfig } from "../web/index.js";
+import { autoconfigOn, defaultWebConfig, type WebConfig } from "../web/index.js";
 import { loadConfig } from "./config.js";
 
 const NAME =
@@ -11,12 +11,20 @@ function hostName(text: string, flag: string): string {
   return text.toLowerCase().replace(/\.$/, "");
 }
 
-const SERVICES = { imap: ["_imaps._tcp", "_imap._tcp"], pop3: ["_pop3s._tcp", "_pop3._tcp"] } as const;
+// Implicit TLS first (RFC 8314): its SRV name, then the STARTTLS one, per mailbox protocol.
+const MAILBOX_SERVICES = [
+  ["imap", "SSL", "_imaps._tcp"],
+  ["imap", "STARTTLS", "_imap._tcp"],
+  ["pop3", "SSL", "_pop3s._tcp"],
+  ["pop3", "STARTTLS", "_pop3._tcp"],
+] as const;
 
 /**
  * The records that let mail clients find the submission service: RFC 6186 SRV records
- * (`_submissions._tcp` from RFC 8314 first: implicit TLS preferred), the configured mailbox
- * servers' SRV records, and the autoconfig/autodiscover names pointing at the web server.
+ * (`_submissions._tcp` from RFC 8314 first: implicit TLS preferred), the mailbox servers' SRV
+ * records with "." for each mailbox service not offered, and the autoconfig/autodiscover names
+ * pointing at the web server. With no mailbox server configured nothing is said about mailbox
+ * services: a "." would tell clients there are none.
  */
 export function dnsRecords(
   domain: string,
@@ -32,9 +40,17 @@ export function dnsRecords(
     srv("_submissions._tcp", 0, web.submission_tls_port, submissionHost),
     srv("_submission._tcp", 10, web.submission_port, submissionHost),
   ];
-  for (const server of web.incoming) {
-    const [secure, plain] = SERVICES[server.protocol];
-    lines.push(srv(server.socket === "SSL" ? secure : plain, 0, server.port, server.host));
+  if (autoconfigOn(web)) {
+    for (const [protocol, socket, service] of MAILBOX_SERVICES) {
+      const servers = web.incoming.filter((s) => s.protocol === protocol && s.socket === socket);
+      if (servers.length === 0) lines.push(`${service}.${fqdn(domain)}\t3600\tIN\tSRV\t0 0 0 .`);
+      for (const server of servers)
+        lines.push(srv(service, socket === "SSL" ? 0 : 10, server.port, server.host));
+    }
+  } else {
+    lines.push(
+      "; no _imap(s)/_pop3(s) records: web.incoming names no mailbox server (autoconfig is off until it does)",
+    );
   }
   lines.push(
     `; Thunderbird autoconfig and Outlook Autodiscover, answered by porteiro's web server over HTTPS`,

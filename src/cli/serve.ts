@@ -7,10 +7,23 @@ import { registerCollectorMetrics } from "../flows/index.js";
 import { defaultHoneypotConfig, type Sensor, startSensor } from "../honeypot/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { SubmissionMetrics } from "../submission/index.js";
-import { DemoProgress, defaultWebConfig, startWeb, type WebServer } from "../web/index.js";
+import {
+  AUTOCONFIG_OFF,
+  autoconfigOn,
+  DemoProgress,
+  defaultWebConfig,
+  startWeb,
+  type WebServer,
+} from "../web/index.js";
 import { type CollectorRuntime, startCollectorRuntime } from "./collector-runtime.js";
 import { type Config, loadConfig } from "./config.js";
-import { DEMO_OPERATOR, type DemoSeeding, ensureDemoOperator, seedInBackground } from "./demo.js";
+import {
+  DEMO_OPERATOR,
+  type DemoSeeding,
+  demoWebConfig,
+  ensureDemoOperator,
+  seedInBackground,
+} from "./demo.js";
 import { type Job, type Scheduler, startScheduler } from "./scheduler.js";
 import { shutdownSignal } from "./signals.js";
 import { endpointOption } from "./submission.js";
@@ -111,7 +124,8 @@ function planFileOf(options: ServeOptions, config: Config | undefined, data: str
 async function serve(options: ServeOptions): Promise<void> {
   const config = options.config ? loadConfig(options.config) : undefined;
   const data = resolve(options.data ?? config?.data ?? "data");
-  const web = config?.web ?? defaultWebConfig();
+  const configured = config?.web ?? defaultWebConfig();
+  const web = options.demo ? await demoWebConfig(configured) : configured;
   const section = withSubmissionFlags(config?.submission, options);
   const smarthost = options.smarthost ?? section.smarthost;
   const hostname = options.hostname ?? section.hostname ?? systemHostname();
@@ -147,6 +161,7 @@ async function serve(options: ServeOptions): Promise<void> {
     process.stdout.write(
       `porteiro: web console and help site on ${running.web.url} (console: ${running.web.url}console/)\n`,
     );
+    if (!autoconfigOn(web)) process.stdout.write(`porteiro: ${AUTOCONFIG_OFF}\n`);
     const jobs: Job[] = [
       {
         name: "web-sessions-expiry",
@@ -262,7 +277,10 @@ export function registerServeCommand(program: Command): void {
       "--honeypot",
       "also run the spam honeypot sensor (on by itself when porteiro.yaml has a honeypot: section)",
     )
-    .option("--demo", "create the demo operator (admin) and load the demo data in the background")
+    .option(
+      "--demo",
+      "create the demo operator (admin), load the demo data in the background, and (unless web.incoming is set) serve autoconfig for the demo ISP's domain aurora.example",
+    )
     .addHelpText(
       "after",
       "\nSIGTERM or SIGINT stops everything and exits 0 (2 when a service failed to stop: the log says which).\n" +

@@ -7,6 +7,7 @@ import { seedSyntheticIsp } from "./seed.js";
 
 export { DemoState } from "./demo-state.js";
 export { buildIsp, ISP } from "./isp.js";
+export { MAILBOX_SERVERS } from "./mailbox-servers.js";
 export { DEFAULT_SEED, defaultOptions, HISTORY_DAYS, type SimOptions } from "./options.js";
 export { planYaml } from "./plan-yaml.js";
 export { type SeedOptions, seedSyntheticIsp } from "./seed.js";

@@ -40,8 +40,24 @@ test("config check passes what init writes, with its warnings, and exits 0", (t)
   assert.equal(checked.stdout, `${config}: ok (2 warnings)\n`);
   assert.match(
     checked.stderr,
-    new RegExp(`^${config}:\\d+: warning: web.incoming names no mailbox server`, "m"),
+    new RegExp(
+      `^${config}:\\d+: warning: mail-client autoconfig is off until web.incoming names the mailbox servers \\(IMAP or POP3\\)`,
+      "m",
+    ),
   );
+});
+
+test("config check stops saying autoconfig is off once web.incoming names a mailbox server", (t) => {
+  const { config } = initDir(t);
+  const text = readFileSync(config, "utf8");
+  writeFileSync(
+    config,
+    text.replace("web:\n", "web:\n  incoming: [{ protocol: imap, host: imap.example.net, port: 993 }]\n"),
+  );
+  const checked = porteiro(["config", "check", "-c", config]);
+  assert.equal(checked.status, 0, checked.stderr);
+  assert.equal(checked.stdout, `${config}: ok (1 warning)\n`);
+  assert.doesNotMatch(checked.stderr, /autoconfig is off/);
 });
 
 test("config check names the line of a certificate that cannot be read or is not the key's", (t) => {

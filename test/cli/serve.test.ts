@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { test } from "node:test";
+import { outlookAccount, thunderbirdAccount } from "../helpers/mail-client-rules.js";
 import { tempDir } from "../helpers/tmp.js";
+import { serveWeb } from "../helpers/web-serve.js";
 
 const PASSWORD = "demo password 1";
 
@@ -110,6 +112,36 @@ test("porteiro serve --demo runs web, submission and collector; logs in over HTT
     assert.match(metrics, /porteiro_web_sessions_active 1/);
     assert.match(metrics, /^porteiro_flows_receive_buffer_bytes [1-9]\d*$/m);
     assert.match(metrics, /^porteiro_complaints_stored \d+$/m);
+
+    // The demo names its synthetic ISP's mailbox servers, so both clients get a complete answer.
+    assert.doesNotMatch(first.stdout(), /autoconfig is off/);
+    const address = "ana@aurora.example";
+    const thunderbird = await fetch(`${first.url}mail/config-v1.1.xml?emailaddress=${address}`);
+    assert.equal(thunderbird.status, 200);
+    const account = thunderbirdAccount(await thunderbird.text(), address);
+    assert.deepEqual(account.domains, ["aurora.example"]);
+    assert.deepEqual(
+      account.incoming.map((s) => `${s.type} ${s.hostname}:${s.port} ${s.socketType} ${s.username}`),
+      [`imap imap.aurora.example:993 SSL ${address}`, `pop3 pop.aurora.example:995 SSL ${address}`],
+    );
+    assert.deepEqual(
+      account.outgoing.map((s) => `${s.hostname}:${s.port} ${s.socketType}`),
+      ["mail.example.net:465 SSL", "mail.example.net:587 STARTTLS"],
+    );
+    const pox = (email: string) =>
+      fetch(`${first.url}autodiscover/autodiscover.xml`, {
+        method: "POST",
+        headers: { "content-type": "text/xml" },
+        body: `<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>${email}</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>`,
+      });
+    const outlook = await pox(address);
+    assert.equal(outlook.status, 200);
+    assert.deepEqual(
+      outlookAccount(await outlook.text()).map((p) => p.type),
+      ["IMAP", "POP3", "SMTP", "SMTP"],
+    );
+    assert.equal((await pox("ana@example.net")).status, 404);
+    assert.equal((await fetch(`${first.url}mail/config-v1.1.xml?emailaddress=ana@example.net`)).status, 404);
   } finally {
     assert.equal(await first.stop(), 0);
   }
@@ -120,4 +152,26 @@ test("porteiro serve --demo runs web, submission and collector; logs in over HTT
   } finally {
     assert.equal(await second.stop(), 0);
   }
+});
+
+test("porteiro serve without mailbox servers says once at start that autoconfig is off, and answers 404 for it", async (t) => {
+  const data = tempDir(t, "serve-autoconfig-off");
+  const { url, child, stdout } = await serveWeb(data);
+  t.after(() => void child.kill("SIGTERM"));
+  // The line follows the web server's; it may arrive in a later chunk.
+  for (let tries = 0; tries < 100 && !/autoconfig is off/.test(stdout()); tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.equal(
+    stdout().match(
+      /^porteiro: mail-client autoconfig is off until web\.incoming names the mailbox servers \(IMAP or POP3\): Thunderbird and Outlook refuse a configuration without one$/gm,
+    )?.length,
+    1,
+    stdout(),
+  );
+  const thunderbird = await fetch(
+    `${url}.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=ana@example.net`,
+  );
+  assert.equal(thunderbird.status, 404);
+  assert.equal(await thunderbird.text(), "mail-client autoconfig is off: no mailbox server is configured\n");
 });

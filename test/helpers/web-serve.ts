@@ -8,7 +8,7 @@ import { join } from "node:path";
 export async function serveWeb(
   dataDir: string,
   options: { timeoutMs?: number; logLevel?: string } = {},
-): Promise<{ url: string; child: ChildProcess }> {
+): Promise<{ url: string; child: ChildProcess; stdout: () => string }> {
   const child = spawn(
     process.execPath,
     [
@@ -27,7 +27,7 @@ export async function serveWeb(
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   for (;;) {
     const match = /web console and help site on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-    if (match) return { url: match[1] as string, child };
+    if (match) return { url: match[1] as string, child, stdout: () => stdout };
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill();
       throw new Error(`porteiro serve did not start: ${stdout}`);

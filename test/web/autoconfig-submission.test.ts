@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { connect, type Socket } from "node:net";
 import { test } from "node:test";
 import { type TLSSocket, connect as tlsConnect } from "node:tls";
+import { type ClientServer, thunderbirdAccount } from "../helpers/mail-client-rules.js";
 import { requirePeers } from "../helpers/peers.js";
 import { PASSWORD, plainToken, startTestService, USER } from "../helpers/submission.js";
 import { testApp } from "./app.js";
-import { type ClientServer, thunderbirdAccount } from "./mail-client-rules.js";
 
 /** The SASL mechanisms each Thunderbird authentication setting logs in with. */
 const MECHANISMS: Record<string, string[]> = {

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import type { IncomingServer } from "../../src/web/index.js";
+import { outlookAccount, thunderbirdAccount } from "../helpers/mail-client-rules.js";
 import { testApp } from "./app.js";
-import { outlookAccount, thunderbirdAccount } from "./mail-client-rules.js";
 
 const incoming: IncomingServer[] = [
   { protocol: "imap", host: "imap.example.net", port: 993, socket: "SSL", login: "address" },
