@@ -5,10 +5,12 @@ import {
   type DirectSender,
   directSenders,
   plural,
+  type SamplerSeen,
   SENDER_CLASSES,
   SENDER_SORTS,
   type SenderClass,
   type SenderSort,
+  samplersSeen,
   selectSenders,
 } from "../flows/index.js";
 import {
@@ -69,14 +71,22 @@ const CSV_COLUMNS = [
   "reasons",
 ] as const;
 
+/** "127.0.0.1:2055 sampler 1 ×256 (random 1 of 256 (selectorAlgorithm 3))". */
+function samplerLine(s: SamplerSeen): string {
+  const sampler =
+    s.sampler === null ? (s.source === "import" ? "" : ` domain ${s.domain}`) : ` sampler ${s.sampler}`;
+  return `${s.exporter}${sampler} ×${s.rate} (${s.method})`;
+}
+
 function printSenders(
   senders: readonly DirectSender[],
   matched: number,
+  sampling: readonly SamplerSeen[],
   format: OutputFormat,
   filtered: boolean,
 ): void {
   if (format === "json") {
-    process.stdout.write(`${toJson({ senders, matched })}\n`);
+    process.stdout.write(`${toJson({ senders, matched, sampling })}\n`);
     return;
   }
   if (format === "csv") {
@@ -114,6 +124,11 @@ function printSenders(
   const counts = SENDER_CLASSES.map((c) => `${senders.filter((s) => s.class === c).length} ${c}`).join(", ");
   const shown = senders.length < matched ? ` shown of ${matched}` : "";
   process.stdout.write(`\n${plural(senders.length, "direct-to-MX sender")}${shown}: ${counts}\n`);
+  if (sampling.length > 0) {
+    process.stdout.write(
+      `flows, packets and bytes renormalised by the sampling of: ${sampling.map(samplerLine).join("; ")}\n`,
+    );
+  }
 }
 
 export function registerReportCommand(flows: Command): void {
@@ -147,8 +162,9 @@ export function registerReportCommand(flows: Command): void {
       const plan = loadedPlan(options);
       const window = windowOf(options);
       const thresholds = thresholdsOf(options);
-      const senders = withExistingStore(options, (store) =>
-        directSenders(store, plan, {
+      const { senders, sampling } = withExistingStore(options, (store) => ({
+        sampling: samplersSeen(store, window),
+        senders: directSenders(store, plan, {
           window,
           ...(options.region ? { region: options.region } : {}),
           ...(options.pool ? { pool: options.pool } : {}),
@@ -157,7 +173,7 @@ export function registerReportCommand(flows: Command): void {
           subscriberAt: subscriberLookup(store, window),
           exceptionsOn: options.until ?? today(),
         }),
-      );
+      }));
       const selected = selectSenders(senders, {
         ...(options.class ? { class: options.class } : {}),
         ...(options.sort ? { sort: options.sort } : {}),
@@ -167,6 +183,6 @@ export function registerReportCommand(flows: Command): void {
       const filtered = [options.source, options.region, options.pool, options.class].some(
         (o) => o !== undefined,
       );
-      printSenders(selected.senders, selected.matched, options.format, filtered);
+      printSenders(selected.senders, selected.matched, sampling, options.format, filtered);
     });
 }

@@ -1,6 +1,6 @@
 /**
  * The samplers the collector learnt, kept in the store (migration 020_flow_samplers.sql) so that
- * a report can say which rates renormalised its counts.
+ * a report can say which rates renormalised its counts, with the imports given a sampling rate.
  */
 import type { Store } from "../store/index.js";
 import type { SamplerListing } from "./decode.js";
@@ -8,6 +8,9 @@ import type { FlowWindow } from "./store.js";
 
 /** A sampler's rate as a report shows it: who sampled, at which rate, over which span. */
 export interface SamplerSeen {
+  /** Where the rate came from: the collector's options records, or `flows import --sampling-rate`. */
+  readonly source: "collector" | "import";
+  /** The exporter (address:port), or for an import "#id file". */
   readonly exporter: string;
   readonly domain: number;
   /** null: the rate applies to the whole observation domain. */
@@ -49,6 +52,7 @@ export function recordSamplers(
 }
 
 interface SamplerRow {
+  source: "collector" | "import";
   exporter: string;
   domain: number;
   sampler: string;
@@ -60,19 +64,25 @@ interface SamplerRow {
 
 /**
  * The sampling rates above 1 in force at some time of the window (every one when it is open):
- * the rates a report's counts were multiplied by.
+ * the rates a report's counts were multiplied by, the collector's samplers first.
  */
 export function samplersSeen(store: Store, window: FlowWindow = {}): SamplerSeen[] {
+  const since = window.sinceMs ?? Number.MIN_SAFE_INTEGER;
+  const until = window.untilMs ?? Number.MAX_SAFE_INTEGER;
   const rows = store
     .prepare(
-      `SELECT * FROM flow_samplers WHERE rate > 1 AND last_seen_ms >= ? AND first_seen_ms < ?
-       ORDER BY exporter, domain, sampler, first_seen_ms`,
+      `SELECT 'collector' AS source, exporter, domain, sampler, rate, method, first_seen_ms, last_seen_ms
+       FROM flow_samplers WHERE rate > 1 AND last_seen_ms >= @since AND first_seen_ms < @until
+       UNION ALL
+       SELECT 'import', '#' || id || ' ' || file, 0, '', sampling_rate, 'flows import --sampling-rate',
+              first_ms, last_ms
+       FROM flow_imports WHERE sampling_rate > 1 AND replaced_by IS NULL AND first_ms IS NOT NULL
+         AND last_ms >= @since AND first_ms < @until
+       ORDER BY source, exporter, domain, sampler, first_seen_ms`,
     )
-    .all(
-      window.sinceMs ?? Number.MIN_SAFE_INTEGER,
-      window.untilMs ?? Number.MAX_SAFE_INTEGER,
-    ) as SamplerRow[];
+    .all({ since, until }) as SamplerRow[];
   return rows.map((row) => ({
+    source: row.source,
     exporter: row.exporter,
     domain: row.domain,
     sampler: row.sampler === "" ? null : row.sampler,
