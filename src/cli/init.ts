@@ -32,8 +32,8 @@ web:
   submission_port: 587 # the public ports, as subscribers reach them
   submission_tls_port: 465
   email_domains: [example.net] # autoconfig answers for these (empty: for any domain)
-  # incoming: # mailbox servers offered by autoconfig next to submission
-  #   - { protocol: imap, host: imap.example.net, port: 993, socket: SSL }
+  # incoming: # mailbox servers; mail-client autoconfig is off until one is named
+  #   - { protocol: imap, host: imap.example.net, port: 993, socket: SSL } # login: address (or local-part)
   # support_contact: "call 0800 000 0000, Monday to Friday 8-20"
 `;
 
