@@ -35,8 +35,11 @@ export const authConfigSchema = z
     scrypt_cost: z.number().int().min(14).max(18).default(DEFAULT_SCRYPT_LOG2_N),
     /** Threads that hash passwords, apart from libuv's pool (the spool's fsyncs). */
     hash_threads: z.number().int().min(1).max(64).default(2),
-    /** Seconds to wait for Dovecot or the directory before answering 454. */
-    timeout_seconds: z.number().positive().default(10),
+    /**
+     * Seconds to wait for Dovecot or the directory before answering 454: longer than Dovecot's
+     * penalty delay (up to 15 s) for a client address with recent failures.
+     */
+    timeout_seconds: z.number().positive().default(30),
   })
   .superRefine((auth, context) => {
     const need = (key: "socket" | "url", when: string) => {

@@ -3,6 +3,7 @@ import type { UserStore } from "../users.js";
 import { Authenticator } from "./authenticator.js";
 import type { AuthBackend } from "./backend.js";
 import type { AuthConfig } from "./config.js";
+import { DovecotBackend } from "./dovecot-backend.js";
 import { HashPool } from "./hash-pool.js";
 import { LocalBackend } from "./local-backend.js";
 
@@ -29,6 +30,11 @@ function createBackend(config: AuthConfig, users: UserStore, metrics: Submission
         pool: new HashPool(config.hash_threads),
         log2N: config.scrypt_cost,
         onUpgrade: () => metrics.hashUpgrades.inc(),
+      });
+    case "dovecot":
+      return new DovecotBackend({
+        socket: config.socket as string,
+        timeoutMs: config.timeout_seconds * 1000,
       });
     default:
       throw new Error(`backend ${config.backend} is not available yet`);
