@@ -77,6 +77,15 @@ test("without emailaddress the document is for the domain in autoconfig.DOMAIN, 
   assert.equal(await asked("127.0.0.1:8025"), "example.net");
 });
 
+test("with no email_domains any domain is served; without an address, the submission host's name stands for it", async (t) => {
+  const { app } = await testApp(t, { config: { ...config, email_domains: [] } });
+  const address = "ana@any.example";
+  const named = await app.inject({ url: `/mail/config-v1.1.xml?emailaddress=${address}` });
+  assert.deepEqual(thunderbirdAccount(named.body, address).domains, ["any.example"]);
+  const unnamed = await app.inject({ url: "/mail/config-v1.1.xml", headers: { host: "127.0.0.1" } });
+  assert.equal(thunderbirdAccount(unnamed.body, address).id, "mail.example.net");
+});
+
 test("Outlook accepts the POX answer for each email domain at both spellings: IMAP and POP3, then SMTP 465 SSL and 587 TLS", async (t) => {
   const { app } = await testApp(t, { config });
   for (const domain of config.email_domains) {

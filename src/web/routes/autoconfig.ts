@@ -48,7 +48,11 @@ export function register(app: FastifyInstance, context: WebContext): void {
     if (asked !== undefined && typeof asked !== "string")
       return reply.code(400).type(TEXT_TYPE).send("give emailaddress once\n");
     const domain = asked === undefined ? domainOfHost(context, request.hostname) : domainOf(asked.trim());
-    if (!domain) return reply.code(400).type(TEXT_TYPE).send("emailaddress is not a mail address\n");
+    if (!domain) {
+      const why =
+        asked === undefined ? "name the address: ?emailaddress=" : "emailaddress is not a mail address";
+      return reply.code(400).type(TEXT_TYPE).send(`${why}\n`);
+    }
     if (!serves(context, domain)) return notServed(reply, "no configuration for this domain");
     return reply.type(XML_TYPE).send(thunderbirdConfig(settingsOf(context), domain));
   };
