@@ -233,9 +233,61 @@ test("leases import --help documents the formats and the bad-record policy", () 
     "kea-csv",
     "--subscriber-attribute",
     "--subscriber-field",
+    "--identity <identity>",
+    "(default hardware)",
+    "remote-id",
+    "epoch",
+    "backup and",
     "file:line",
     "gzip",
   ]) {
     assert.ok(help.includes(text), text);
   }
+});
+
+test("leases import --identity picks the dhcpd subscriber; a wrong one is a one-line error", (t) => {
+  const data = tempDir(t, "leases-cli-identity");
+  const file = `${FIXTURES}/dhcpd-4.2-failover.leases`;
+  const imported = porteiro([
+    "leases",
+    "import",
+    file,
+    "--format",
+    "dhcpd",
+    "--identity",
+    "remote-id",
+    "--data",
+    data,
+  ]);
+  assert.equal(imported.status, 0, imported.stderr);
+  const shown = porteiro([
+    "leases",
+    "lookup",
+    "198.51.100.22",
+    "--at",
+    "2026-01-05T11:00:00Z",
+    "--data",
+    data,
+  ]);
+  assert.match(
+    shown.stdout,
+    /: cpe-0042 \(lease 198\.51\.100\.22, 2026-01-05T10:00:00\.000Z – 2026-01-05T11:30:00\.000Z\)\n$/,
+  );
+  const wrong = porteiro([
+    "leases",
+    "import",
+    file,
+    "--format",
+    "dhcpd",
+    "--identity",
+    "duid",
+    "--data",
+    data,
+  ]);
+  assert.equal(wrong.status, 1);
+  assert.equal(
+    wrong.stderr,
+    '--identity for dhcpd is one of hardware, uid, hostname, remote-id, circuit-id, not "duid"\n',
+  );
+  assert.doesNotMatch(wrong.stderr, STACK_LINE);
 });
