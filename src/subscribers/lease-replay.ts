@@ -14,7 +14,7 @@ export interface LeaseEntry {
 }
 
 /**
- * Replays a lease database that only appends (dhcpd.leases, Kea's memfile): a renewal by the same
+ * Replays a lease database that only appends (Kea's memfile): a renewal by the same
  * client that starts before its lease ended extends that lease (the later end wins); another
  * client, or a gap, starts a new lease; a free/released/expired entry ends the current one at
  * that entry's end time. One lease in progress per address, so memory follows the address count.
