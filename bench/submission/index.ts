@@ -366,6 +366,10 @@ export async function run(args: string[]): Promise<number> {
             "recipients_per_hour",
             "recipients_per_day",
           ].map((key) => `    ${key}: ${big}`),
+          // One account from one address stands for many clients: its logins are not taken for guessing.
+          "  auth_lockout:",
+          `    failures: ${big}`,
+          `    max_in_flight_per_client: ${big}`,
           "  hold:",
           `    limit_hits: ${big}`,
           `    distinct_domains: ${big}`,

@@ -43,6 +43,11 @@ export function loadConfig(file: string): Config {
       ...submission,
       ...(submission.cert ? { cert: resolve(base, submission.cert) } : {}),
       ...(submission.key ? { key: resolve(base, submission.key) } : {}),
+      auth: {
+        ...submission.auth,
+        ...(submission.auth.socket ? { socket: resolve(base, submission.auth.socket) } : {}),
+        ...(submission.auth.tls_ca ? { tls_ca: resolve(base, submission.auth.tls_ca) } : {}),
+      },
       dkim: submission.dkim.map((key) => ({ ...key, private_key_file: resolve(base, key.private_key_file) })),
     },
     honeypot: result.data.honeypot,

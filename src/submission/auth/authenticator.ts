@@ -36,6 +36,8 @@ export class Authenticator {
   private readonly cache: CredentialCache<CachedLogin>;
   private readonly scheduler: CheckScheduler;
   private readonly grants = new Map<string, readonly string[]>();
+  /** Checks under way, by cache key. */
+  private readonly inFlight = new Map<string, Promise<string | undefined>>();
 
   constructor(private readonly options: AuthenticatorOptions) {
     this.cache = new CredentialCache(options.cache);
@@ -71,7 +73,16 @@ export class Authenticator {
       }
       this.cache.delete(key);
     }
-    return this.scheduler.schedule(lane, () => this.verify(key, username, password, client));
+    // The same user and password already being checked (a client's sessions opened together)
+    // share that one check, and its answer, rather than each paying for a hash.
+    const inFlight = this.inFlight.get(key);
+    if (inFlight) return inFlight;
+    const check = this.scheduler.schedule(lane, () => this.verify(key, username, password, client));
+    if (!check) return undefined;
+    this.inFlight.set(key, check);
+    const forget = () => this.inFlight.delete(key);
+    check.then(forget, forget);
+    return check;
   }
 
   /** The logged-in account as MAIL FROM and DKIM see it: its store record and what the backend grants. */

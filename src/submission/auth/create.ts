@@ -1,3 +1,4 @@
+import { UserError } from "../../core/index.js";
 import type { SubmissionMetrics } from "../metrics.js";
 import type { UserStore } from "../users.js";
 import { Authenticator } from "./authenticator.js";
@@ -37,6 +38,8 @@ function createBackend(config: AuthConfig, users: UserStore, metrics: Submission
         timeoutMs: config.timeout_seconds * 1000,
       });
     default:
-      throw new Error(`backend ${config.backend} is not available yet`);
+      throw new UserError(
+        `submission.auth.backend ${config.backend} is not implemented yet; use local or dovecot`,
+      );
   }
 }

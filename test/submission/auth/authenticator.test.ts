@@ -117,3 +117,17 @@ test("a hash weaker than the configured cost is made again at the next good logi
   assert.equal((await metrics.hashUpgrades.get()).values[0]?.value, 1);
   assert.equal(await check("ana@example.net", PASSWORD), "ana@example.net", "the upgraded hash is cached");
 });
+
+test("logins with the same user and password at once share one check", async (t) => {
+  const { users, pool, check } = setUp(t);
+  await users.add("ana@example.net", PASSWORD);
+  const before = pool.verified;
+  const answers = await Promise.all(Array.from({ length: 10 }, () => check("ana@example.net", PASSWORD)));
+  assert.deepEqual(new Set(answers), new Set(["ana@example.net"]));
+  assert.equal(pool.verified, before + 1);
+  const wrong = await Promise.all(
+    Array.from({ length: 3 }, (_, i) => check("ana@example.net", `wrong ${i}`)),
+  );
+  assert.deepEqual(wrong, [undefined, undefined, undefined]);
+  assert.equal(pool.verified, before + 4, "different guesses are each checked");
+});
