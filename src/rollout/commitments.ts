@@ -2,6 +2,7 @@ import type { Store } from "../store/index.js";
 import { type Actor, readable, requireWrite } from "./access.js";
 import { checkedWrite, notFound } from "./errors.js";
 import type { Commitment } from "./model.js";
+import { type Listing, type Page, type PageRequest, selectPage } from "./paging.js";
 import { commitmentChange, commitmentInput, parseInput } from "./schemas.js";
 
 interface Row extends Omit<Commitment, "public"> {
@@ -21,6 +22,24 @@ export function listCommitments(store: Store, reader: Actor, filter: { orgId?: s
       )
       .all(...where.values, filter.orgId ?? null, filter.orgId ?? null) as Row[]
   ).map(toCommitment);
+}
+
+const COMMITMENTS: Listing<Row, Commitment> = {
+  from: "rollout_commitments",
+  columns: COLUMNS,
+  order: ["due", "id"],
+  filters: {
+    org: "org_id = @value",
+    region: "region_id = @value",
+    from: "due >= @value",
+    to: "due <= @value",
+  },
+  toItem: toCommitment,
+};
+
+/** A page of the commitments `reader` may see, by due date; dates filter the due date. */
+export function pageCommitments(store: Store, reader: Actor, request: PageRequest): Page<Commitment> {
+  return selectPage(store, COMMITMENTS, readable(reader, "org_id", "public"), request);
 }
 
 export function getCommitment(store: Store, id: number): Commitment {

@@ -2,6 +2,7 @@ import type { Store } from "../store/index.js";
 import { type Actor, readable, requireWrite } from "./access.js";
 import { checkedWrite, notFound, RolloutError } from "./errors.js";
 import type { ProgrammeDocument } from "./model.js";
+import { type Listing, type Page, type PageRequest, selectPage } from "./paging.js";
 import { documentChange, documentInput, MAX_DOCUMENT_BYTES, parseInput } from "./schemas.js";
 
 interface Row extends Omit<ProgrammeDocument, "public"> {
@@ -19,6 +20,19 @@ export function listDocuments(store: Store, reader: Actor): ProgrammeDocument[] 
       .prepare(`SELECT ${COLUMNS} FROM rollout_documents WHERE ${where.sql} ORDER BY date, id`)
       .all(...where.values) as Row[]
   ).map(toDocument);
+}
+
+const DOCUMENTS: Listing<Row, ProgrammeDocument> = {
+  from: "rollout_documents",
+  columns: COLUMNS,
+  order: ["date", "id"],
+  filters: { org: "org_id = @value", from: "date >= @value", to: "date <= @value" },
+  toItem: toDocument,
+};
+
+/** A page of the documents `reader` may see, by date; org is the issuer. */
+export function pageDocuments(store: Store, reader: Actor, request: PageRequest): Page<ProgrammeDocument> {
+  return selectPage(store, DOCUMENTS, readable(reader, "org_id", "public"), request);
 }
 
 export function getDocument(store: Store, id: number): ProgrammeDocument {

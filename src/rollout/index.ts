@@ -4,6 +4,7 @@ export {
   deleteCommitment,
   getCommitment,
   listCommitments,
+  pageCommitments,
   updateCommitment,
 } from "./commitments.js";
 export {
@@ -19,6 +20,7 @@ export {
   documentFile,
   getDocument,
   listDocuments,
+  pageDocuments,
   updateDocument,
 } from "./documents.js";
 export { RolloutError } from "./errors.js";
@@ -29,14 +31,24 @@ export {
   getNoise,
   listNoise,
   type NoiseDay,
+  pageNoise,
   type RegionNoise,
   recordHelpFormNoise,
   recordNoise,
   updateNoise,
   WATCH_DAYS,
 } from "./noise.js";
-export { createOrg, deleteOrg, getOrg, listOrgs, updateOrg } from "./orgs.js";
-export { createPerson, deletePerson, getPerson, listPeople, updatePerson } from "./people.js";
+export { createOrg, deleteOrg, getOrg, listOrgs, pageOrgs, updateOrg } from "./orgs.js";
+export {
+  DEFAULT_PAGE_SIZE,
+  EVERYTHING,
+  type FilterName,
+  MAX_PAGE_SIZE,
+  type Page,
+  type PageRequest,
+  pageRequest,
+} from "./paging.js";
+export { createPerson, deletePerson, getPerson, listPeople, pagePeople, updatePerson } from "./people.js";
 export {
   type CommitmentStatus,
   commitmentStatus,
@@ -60,9 +72,11 @@ export {
   deleteRegion,
   listCalendar,
   listRegions,
+  pageCalendar,
+  pageRegions,
   setCalendarEntry,
 } from "./regions.js";
-export { enterReport, getReport, listReports, publishReport } from "./reports.js";
+export { enterReport, getReport, listReports, pageReports, publishReport } from "./reports.js";
 export { MAX_DOCUMENT_BYTES, type MeasuresInput } from "./schemas.js";
 export { changeSettings, type ProgrammeSettings, readSettings, readSettingsAs } from "./settings.js";
 export {

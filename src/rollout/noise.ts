@@ -4,6 +4,7 @@ import type { Store } from "../store/index.js";
 import { type Actor, readable, requireWrite } from "./access.js";
 import { checkedWrite, notFound } from "./errors.js";
 import type { NoiseRecord } from "./model.js";
+import { type Listing, type Page, type PageRequest, selectPage } from "./paging.js";
 import { noiseChange, noiseInput, parseInput } from "./schemas.js";
 
 const COLUMNS = "id, org_id, region_id, day, category, resolution, note, source, recorded_by";
@@ -16,6 +17,24 @@ export function listNoise(store: Store, reader: Actor, filter: { orgId?: string 
       `SELECT ${COLUMNS} FROM rollout_noise WHERE ${where.sql} AND (? IS NULL OR org_id = ?) ORDER BY day, id`,
     )
     .all(...where.values, filter.orgId ?? null, filter.orgId ?? null) as NoiseRecord[];
+}
+
+const NOISE: Listing<NoiseRecord, NoiseRecord> = {
+  from: "rollout_noise",
+  columns: COLUMNS,
+  order: ["day", "id"],
+  filters: {
+    org: "org_id = @value",
+    region: "region_id = @value",
+    from: "day >= @value",
+    to: "day <= @value",
+  },
+  toItem: (row) => row,
+};
+
+/** A page of the noise records `reader` may see, in the order of listNoise. */
+export function pageNoise(store: Store, reader: Actor, request: PageRequest): Page<NoiseRecord> {
+  return selectPage(store, NOISE, readable(reader, "org_id", null), request);
 }
 
 export function getNoise(store: Store, id: number): NoiseRecord {

@@ -2,6 +2,7 @@ import type { Store } from "../store/index.js";
 import { type Actor, readable, requireWrite } from "./access.js";
 import { notFound, RolloutError } from "./errors.js";
 import type { Organisation, OrgType } from "./model.js";
+import { type Listing, type Page, type PageRequest, PHASE_SQL, selectPage } from "./paging.js";
 import { orgChange, orgInput, parseInput } from "./schemas.js";
 import { keyFingerprint, normalizePublicKey } from "./signing.js";
 
@@ -34,6 +35,23 @@ export function listOrgs(store: Store, reader: Actor): Organisation[] {
   return (
     store.prepare(`SELECT * FROM rollout_orgs WHERE ${where.sql} ORDER BY name`).all(...where.values) as Row[]
   ).map(toOrg);
+}
+
+const ORGS: Listing<Row, Organisation> = {
+  from: "rollout_orgs",
+  columns: "*",
+  order: ["name", "id"],
+  filters: {
+    org: "id = @value",
+    region: "id IN (SELECT org_id FROM rollout_calendar WHERE region_id = @value)",
+    phase: `id IN (SELECT org_id FROM rollout_calendar c WHERE ${PHASE_SQL("c")} = @value)`,
+  },
+  toItem: toOrg,
+};
+
+/** A page of the organisations `reader` may see, by name; region and phase through their calendar. */
+export function pageOrgs(store: Store, reader: Actor, request: PageRequest): Page<Organisation> {
+  return selectPage(store, ORGS, readable(reader, "id", "public"), request);
 }
 
 /** One organisation `reader` may see; one it may not is answered as unknown, so it is not revealed. */

@@ -3,10 +3,24 @@ import type { Store } from "../store/index.js";
 import { type Actor, readable, requireWrite } from "./access.js";
 import { checkedWrite, notFound, RolloutError } from "./errors.js";
 import type { CalendarEntry, Region } from "./model.js";
+import { type Listing, type Page, type PageRequest, PHASE_SQL, selectPage } from "./paging.js";
 import { calendarInput, parseInput, regionInput } from "./schemas.js";
 
 export function listRegions(store: Store): Region[] {
   return store.prepare("SELECT id, name FROM rollout_regions ORDER BY name").all() as Region[];
+}
+
+const REGIONS: Listing<Region, Region> = {
+  from: "rollout_regions",
+  columns: "id, name",
+  order: ["name", "id"],
+  filters: { region: "id = @value" },
+  toItem: (row) => row,
+};
+
+/** A page of the regions, by name: they are the programme's, public to every reader. */
+export function pageRegions(store: Store, request: PageRequest): Page<Region> {
+  return selectPage(store, REGIONS, { sql: "1", values: [] }, request);
 }
 
 export function createRegion(store: Store, actor: Actor, input: unknown): Region {
@@ -47,6 +61,25 @@ export function listCalendar(store: Store, reader: Actor, filter: { orgId?: stri
        WHERE ${where.sql} AND (? IS NULL OR org_id = ?) ORDER BY region_id, enforce_from, org_id`,
     )
     .all(...where.values, filter.orgId ?? null, filter.orgId ?? null) as CalendarEntry[];
+}
+
+const CALENDAR: Listing<CalendarEntry, CalendarEntry> = {
+  from: "rollout_calendar AS entry",
+  columns: "org_id, region_id, notify_from, observe_from, enforce_from",
+  order: ["region_id", "enforce_from", "org_id"],
+  filters: {
+    org: "org_id = @value",
+    region: "region_id = @value",
+    phase: `${PHASE_SQL("entry")} = @value`,
+    from: "enforce_from >= @value",
+    to: "enforce_from <= @value",
+  },
+  toItem: (row) => row,
+};
+
+/** A page of the calendar entries `reader` may see, in the order of listCalendar; dates filter enforce_from. */
+export function pageCalendar(store: Store, reader: Actor, request: PageRequest): Page<CalendarEntry> {
+  return selectPage(store, CALENDAR, readable(reader, "org_id", null), request);
 }
 
 /** Sets an organisation's dates in a region (its admin, or a coordinator). */

@@ -3,6 +3,7 @@ import type { Store } from "../store/index.js";
 import { type Actor, readable, requireWrite } from "./access.js";
 import { checkedWrite, forbidden, notFound } from "./errors.js";
 import type { Phase, StatusReport } from "./model.js";
+import { type Listing, type Page, type PageRequest, selectPage } from "./paging.js";
 import { type MeasuresInput, parseInput, reportChange, reportInput } from "./schemas.js";
 
 interface Row extends Omit<StatusReport, "public" | "submission_offered"> {
@@ -28,6 +29,25 @@ export function listReports(store: Store, reader: Actor, filter: { orgId?: strin
   return (store.prepare(sql).all(...where.values, filter.orgId ?? null, filter.orgId ?? null) as Row[]).map(
     toReport,
   );
+}
+
+const REPORTS: Listing<Row, StatusReport> = {
+  from: "rollout_reports",
+  columns: COLUMNS,
+  order: ["as_of", "id"],
+  filters: {
+    org: "org_id = @value",
+    region: "region_id = @value",
+    phase: "phase = @value",
+    from: "as_of >= @value",
+    to: "as_of <= @value",
+  },
+  toItem: toReport,
+};
+
+/** A page of the reports `reader` may see, in the order of listReports. */
+export function pageReports(store: Store, reader: Actor, request: PageRequest): Page<StatusReport> {
+  return selectPage(store, REPORTS, readable(reader, "org_id", "public"), request);
 }
 
 export function getReport(store: Store, id: number): StatusReport {

@@ -402,7 +402,7 @@ test("a console report needs the CSRF token; without a session or signature the 
 
 test("reports are history: entering one adds a row, the old ones stay as they were", async (t) => {
   const p = await programmeApp(t);
-  const first = (await p.request("mem", "GET", "/api/rollout/reports?org=a")).json();
+  const first = (await p.request("mem", "GET", "/api/rollout/reports?org=a")).json().items;
   const added = await p.request("mem", "POST", "/api/rollout/reports", {
     org_id: "a",
     region: "r1",
@@ -411,7 +411,7 @@ test("reports are history: entering one adds a row, the old ones stay as they we
     adoption_pct: 70,
   });
   assert.equal(added.statusCode, 201);
-  const after = (await p.request("mem", "GET", "/api/rollout/reports?org=a")).json();
+  const after = (await p.request("mem", "GET", "/api/rollout/reports?org=a")).json().items;
   assert.equal(after.length, first.length + 1);
   assert.deepEqual(after.slice(0, first.length), first);
   assert.throws(() => p.store.prepare("UPDATE rollout_reports SET adoption_pct = 1").run(), /never changed/);

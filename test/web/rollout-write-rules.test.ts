@@ -7,7 +7,8 @@ const REPORT = { org_id: "a", region: "r1", as_of: "2021-03-01", phase: "enforce
 
 test("an org-member cannot publish a report by entering it as public; entered unpublished it is kept", async (t) => {
   const p = await serveProgramme(t, twoIsps);
-  const reports = async () => (await p.request("coord", "GET", "/api/rollout/reports?org=a")).json();
+  const reports = async () =>
+    (await (await p.request("coord", "GET", "/api/rollout/reports?org=a")).json()).items;
 
   const refused = await p.request("mem", "POST", "/api/rollout/reports", { ...REPORT, public: true });
   assert.equal(refused.status, 403);
@@ -64,7 +65,7 @@ test("an org-admin links no console account, and answers alike whether the opera
   for (const reply of changed) assert.deepEqual(reply, changed[0]);
 
   // Unlinking a login or naming an observer (who reads the whole programme) is the coordinator's too.
-  const people = (await (await p.request("adm", "GET", "/api/rollout/people")).json()) as {
+  const people = (await (await p.request("adm", "GET", "/api/rollout/people")).json()).items as {
     id: number;
     username: string | null;
   }[];

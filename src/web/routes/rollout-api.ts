@@ -3,7 +3,8 @@
  * the programme's read rule allows (src/rollout/access.ts): public data to every session, the
  * rest to its organisation's people, coordinators and observers. Every change also passes its
  * write rule: coordinators change everything, an organisation's people only its data, observers
- * nothing. POST /api/rollout/reports also takes an organisation's signed push, which carries no
+ * nothing. Every list answers a page, {"items": [...], "next": cursor or null} (src/rollout/paging.ts).
+ * POST /api/rollout/reports also takes an organisation's signed push, which carries no
  * session and proves itself by signature.
  */
 import { timingSafeEqual } from "node:crypto";
@@ -27,17 +28,19 @@ import {
   deleteRegion,
   documentFile,
   enterReport,
+  type FilterName,
   isSignedPush,
-  listCalendar,
-  listCommitments,
-  listDocuments,
-  listNoise,
-  listOrgs,
-  listPeople,
-  listRegions,
-  listReports,
   MAX_DOCUMENT_BYTES,
   organisationView,
+  pageCalendar,
+  pageCommitments,
+  pageDocuments,
+  pageNoise,
+  pageOrgs,
+  pagePeople,
+  pageRegions,
+  pageReports,
+  pageRequest,
   programmeView,
   publishReport,
   RolloutError,
@@ -61,6 +64,12 @@ type Params = Record<string, string>;
 const DOCUMENT_BODY_LIMIT = Math.ceil((MAX_DOCUMENT_BYTES * 4) / 3) + 64 * 1024;
 
 const params = (request: FastifyRequest) => request.params as Params;
+
+const ALL_FILTERS: readonly FilterName[] = ["org", "region", "phase", "from", "to"];
+
+/** The page of a list the query asks for (limit, cursor, the filters the list takes). */
+const page = (request: FastifyRequest, accepts: readonly FilterName[], list: string) =>
+  pageRequest(request.query, accepts, list, today());
 
 /** A numeric id from the path; anything else names nothing. */
 function numericId(request: FastifyRequest): number {
@@ -124,7 +133,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
   app.get("/api/rollout/settings", async (request) => readSettingsAs(store, who(request)));
   app.patch("/api/rollout/settings", async (request) => changeSettings(store, who(request), input(request)));
 
-  app.get("/api/rollout/orgs", async (request) => listOrgs(store, who(request)));
+  app.get("/api/rollout/orgs", async (request) =>
+    pageOrgs(store, who(request), page(request, ["org", "region", "phase"], "organisations")),
+  );
   app.get("/api/rollout/orgs/:id", async (request) =>
     organisationView(store, who(request), params(request).id ?? "", today()),
   );
@@ -139,7 +150,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return gone(reply);
   });
 
-  app.get("/api/rollout/people", async (request) => listPeople(store, who(request)));
+  app.get("/api/rollout/people", async (request) =>
+    pagePeople(store, who(request), page(request, ["org"], "people")),
+  );
   app.post("/api/rollout/people", async (request, reply) =>
     created(reply, createPerson(store, who(request), input(request))),
   );
@@ -151,7 +164,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return gone(reply);
   });
 
-  app.get("/api/rollout/documents", async (request) => listDocuments(store, who(request)));
+  app.get("/api/rollout/documents", async (request) =>
+    pageDocuments(store, who(request), page(request, ["org", "from", "to"], "documents")),
+  );
   app.get("/api/rollout/documents/:id/file", async (request, reply) => {
     const file = documentFile(store, who(request), numericId(request));
     if (!file) throw new RolloutError(404, "this document has no stored file");
@@ -171,7 +186,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return gone(reply);
   });
 
-  app.get("/api/rollout/regions", async () => listRegions(store));
+  app.get("/api/rollout/regions", async (request) =>
+    pageRegions(store, page(request, ["region"], "regions")),
+  );
   app.post("/api/rollout/regions", async (request, reply) =>
     created(reply, createRegion(store, who(request), input(request))),
   );
@@ -180,7 +197,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return gone(reply);
   });
 
-  app.get("/api/rollout/calendar", async (request) => listCalendar(store, who(request)));
+  app.get("/api/rollout/calendar", async (request) =>
+    pageCalendar(store, who(request), page(request, ALL_FILTERS, "the calendar")),
+  );
   app.put("/api/rollout/calendar", async (request) => setCalendarEntry(store, who(request), input(request)));
   app.delete("/api/rollout/calendar/:org/:region", async (request, reply) => {
     const { org = "", region = "" } = params(request);
@@ -188,7 +207,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return gone(reply);
   });
 
-  app.get("/api/rollout/commitments", async (request) => listCommitments(store, who(request)));
+  app.get("/api/rollout/commitments", async (request) =>
+    pageCommitments(store, who(request), page(request, ["org", "region", "from", "to"], "commitments")),
+  );
   app.post("/api/rollout/commitments", async (request, reply) =>
     created(reply, createCommitment(store, who(request), input(request))),
   );
@@ -200,10 +221,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return gone(reply);
   });
 
-  app.get("/api/rollout/reports", async (request) => {
-    const org = (request.query as { org?: unknown }).org;
-    return listReports(store, who(request), typeof org === "string" ? { orgId: org } : {});
-  });
+  app.get("/api/rollout/reports", async (request) =>
+    pageReports(store, who(request), page(request, ALL_FILTERS, "reports")),
+  );
   app.post("/api/rollout/reports", { config: { access: { public: true } } }, async (request, reply) =>
     receiveReports(context, request, reply),
   );
@@ -211,10 +231,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
     publishReport(store, who(request), numericId(request), input(request)),
   );
 
-  app.get("/api/rollout/noise", async (request) => {
-    const org = (request.query as { org?: unknown }).org;
-    return listNoise(store, who(request), typeof org === "string" ? { orgId: org } : {});
-  });
+  app.get("/api/rollout/noise", async (request) =>
+    pageNoise(store, who(request), page(request, ["org", "region", "from", "to"], "noise")),
+  );
   app.post("/api/rollout/noise", async (request, reply) =>
     created(reply, recordNoise(store, who(request), input(request))),
   );
