@@ -34,7 +34,8 @@ function sample(text: string, line: string): number | undefined {
   return found === undefined ? undefined : Number(found.slice(line.length + 1));
 }
 
-test("collector metrics count datagrams, records, mail flows and drops per exporter", async (t) => {
+/** A collector as serve runs it, on a free loopback port, over a fresh store; stopped after the test. */
+async function startedRuntime(t: import("node:test").TestContext) {
   const store = openStore(tempDir(t, "flows-metrics"));
   const runtime = await startCollectorRuntime({
     listen: { host: "127.0.0.1", port: 0 },
@@ -45,7 +46,11 @@ test("collector metrics count datagrams, records, mail flows and drops per expor
     await runtime.stop();
     store.close();
   });
-  const registry = new Registry();
+  return { store, runtime, registry: new Registry() };
+}
+
+test("collector metrics count datagrams, records, mail flows and drops per exporter", async (t) => {
+  const { runtime, registry } = await startedRuntime(t);
   let started = false;
   registerCollectorMetrics(registry, () => (started ? runtime.readings() : undefined));
   // Before the collector runs, its gauges read 0 and its per-exporter series are absent.
@@ -97,17 +102,7 @@ test("collector metrics count datagrams, records, mail flows and drops per expor
 });
 
 test("a sampled IPFIX export through the collector: stored at the sampler's rate, the rate under /metrics", async (t) => {
-  const store = openStore(tempDir(t, "flows-sampling"));
-  const runtime = await startCollectorRuntime({
-    listen: { host: "127.0.0.1", port: 0 },
-    store,
-    logger: pino({ level: "silent" }),
-  });
-  t.after(async () => {
-    await runtime.stop();
-    store.close();
-  });
-  const registry = new Registry();
+  const { store, runtime, registry } = await startedRuntime(t);
   registerCollectorMetrics(registry, () => runtime.readings());
   const router = await bound(t);
   await send(
@@ -134,7 +129,7 @@ test("a sampled IPFIX export through the collector: stored at the sampler's rate
       ["192.0.2.1", 256, 11 * 256],
       ["192.0.2.2", 1024, 12 * 1024],
     ],
-  );  // The rates are kept with the aggregates, for the reports that read them.
+  ); // The rates are kept with the aggregates, for the reports that read them.
   assert.deepEqual(
     samplersSeen(store).map((s) => [s.exporter, s.domain, s.sampler, s.rate, s.method]),
     [
