@@ -7,6 +7,7 @@ export {
   pageCommitments,
   updateCommitment,
 } from "./commitments.js";
+export { computedOnce, dataVersion } from "./computed.js";
 export {
   type DemoRegion,
   type RolloutDemo,

@@ -45,6 +45,17 @@ function standings(
 const meets = (c: Commitment, value: number | boolean | null) =>
   typeof value === "number" ? value >= (c.target ?? 100) : value === true;
 
+/** Each organisation's reports, in their order: a commitment reads only its organisation's. */
+export function reportsByOrg(reports: readonly StatusReport[]): Map<string, StatusReport[]> {
+  const byOrg = new Map<string, StatusReport[]>();
+  for (const r of reports) {
+    const own = byOrg.get(r.org_id);
+    if (own) own.push(r);
+    else byOrg.set(r.org_id, [r]);
+  }
+  return byOrg;
+}
+
 /** met once a report shows the target reached; else late after the due date, on track before it. */
 export function commitmentStatus(
   c: Commitment,

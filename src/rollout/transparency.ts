@@ -8,11 +8,12 @@ import type { Day } from "../core/index.js";
 import type { Store } from "../store/index.js";
 import { ANYONE, LOCAL_ADMIN } from "./access.js";
 import { listCommitments } from "./commitments.js";
+import { computedOnce } from "./computed.js";
 import { documentFile, listDocuments } from "./documents.js";
 import type { CommitmentKind, CommitmentState, DocumentKind, OrgType } from "./model.js";
 import { phaseOf } from "./model.js";
 import { listOrgs } from "./orgs.js";
-import { commitmentStatus, type NationalPoint, nationalSeries } from "./progress.js";
+import { commitmentStatus, type NationalPoint, nationalSeries, reportsByOrg } from "./progress.js";
 import { listCalendar, listRegions, switchDays } from "./regions.js";
 import { listReports } from "./reports.js";
 
@@ -48,11 +49,17 @@ export interface PublicRecord {
   readonly national: readonly NationalPoint[];
 }
 
+/** The public record on `today`, worked out once per change of the programme's data. */
 export function publicRecord(store: Store, today: Day): PublicRecord {
+  return computedOnce(store, `public record ${today}`, () => workOutPublicRecord(store, today)).value;
+}
+
+function workOutPublicRecord(store: Store, today: Day): PublicRecord {
   const orgs = listOrgs(store, ANYONE);
   const shown = new Set(orgs.map((o) => o.id));
   const nameOf = new Map(orgs.map((o) => [o.id, o.name]));
   const reports = listReports(store, ANYONE);
+  const byOrg = reportsByOrg(reports);
   // Each organisation's dates are not public, their counts per region are.
   const calendar = listCalendar(store, LOCAL_ADMIN).filter((e) => shown.has(e.org_id));
   const switches = switchDays(calendar);
@@ -76,7 +83,7 @@ export function publicRecord(store: Store, today: Day): PublicRecord {
       issuer: d.org_id === null ? null : (nameOf.get(d.org_id) ?? null),
     })),
     commitments: listCommitments(store, ANYONE).map((c) => {
-      const status = commitmentStatus(c, reports, today);
+      const status = commitmentStatus(c, byOrg.get(c.org_id) ?? [], today);
       return {
         org: nameOf.get(c.org_id) as string,
         kind: c.kind,

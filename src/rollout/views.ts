@@ -25,6 +25,7 @@ import {
   commitmentStatus,
   type NationalPoint,
   nationalSeries,
+  reportsByOrg,
   type Silence,
   silentReporters,
 } from "./progress.js";
@@ -63,13 +64,16 @@ export function programmeView(store: Store, reader: Actor, today: Day): Programm
   const orgs = listOrgs(store, reader);
   const calendar = listCalendar(store, reader);
   const reports = listReports(store, reader);
+  const byOrg = reportsByOrg(reports);
   return {
     today,
     settings: { noise_alert_per_day, report_every_days },
     orgs,
     regions: listRegions(store),
     timeline: calendar.map((entry) => ({ ...entry, phase: phaseOf(entry, today) })),
-    commitments: listCommitments(store, reader).map((c) => commitmentStatus(c, reports, today)),
+    commitments: listCommitments(store, reader).map((c) =>
+      commitmentStatus(c, byOrg.get(c.org_id) ?? [], today),
+    ),
     national: nationalSeries(reports, orgs),
     noise: noiseAroundSwitches(noiseCounts(store, reader), switchDays(calendar), today, noise_alert_per_day),
     silent: silentReporters(calendar, reports, today, report_every_days),

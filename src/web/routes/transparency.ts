@@ -1,13 +1,15 @@
 /**
  * The programme's public record at /transparency: who takes part, what they committed to and
  * whether it is met, progress per region and the national trends — from what is marked public
- * only (src/rollout/transparency.ts), drawn on the server, every value escaped.
+ * only (src/rollout/transparency.ts), drawn on the server, every value escaped. Each page of it is
+ * rendered once per change of the programme's data and day, and carries an ETag so a reverse
+ * proxy (or the browser) revalidates instead of fetching it again.
  */
 import type { FastifyInstance } from "fastify";
 import { today } from "../../core/index.js";
-import { publicDocumentFile, publicRecord } from "../../rollout/index.js";
+import { computedOnce, publicDocumentFile, publicRecord } from "../../rollout/index.js";
 import type { WebContext } from "../context.js";
-import { html } from "../html.js";
+import { type Html, html } from "../html.js";
 import { HTML_TYPE, publicPage } from "../layout.js";
 import { lineChart } from "./rollout-chart.js";
 import { commitmentText, figure, stateBadge } from "./rollout-html.js";
@@ -22,9 +24,28 @@ const TYPE_NAMES: Record<string, string> = {
   academia: "Academia",
 };
 
-function page(context: WebContext): string {
-  const record = publicRecord(context.store, today());
-  const types = [...new Set(record.orgs.map((o) => o.type))];
+/** Participants and commitments a page shows: the per-organisation lists run to thousands of rows. */
+export const TRANSPARENCY_PAGE_ROWS = 200;
+
+/** Links to the other pages of the per-organisation lists, when there are more than one. */
+function pageLinks(page: number, pages: number): Html | string {
+  if (pages <= 1) return "";
+  const link = (n: number, text: string) =>
+    html`<a href="/transparency?page=${String(n)}#participants">${text}</a>`;
+  return html`<nav class="pages" aria-label="pages">Page ${String(page)} of ${String(pages)}${page > 1 ? html` · ${link(page - 1, "previous")}` : ""}${page < pages ? html` · ${link(page + 1, "next")}` : ""}</nav>`;
+}
+
+function render(context: WebContext, day: ReturnType<typeof today>, page: number): string {
+  const record = publicRecord(context.store, day);
+  const slice = <T>(rows: readonly T[]) =>
+    rows.slice((page - 1) * TRANSPARENCY_PAGE_ROWS, page * TRANSPARENCY_PAGE_ROWS);
+  const pages = Math.max(
+    1,
+    Math.ceil(Math.max(record.orgs.length, record.commitments.length) / TRANSPARENCY_PAGE_ROWS),
+  );
+  const orgs = slice(record.orgs);
+  const commitments = slice(record.commitments);
+  const types = [...new Set(orgs.map((o) => o.type))];
   return publicPage(
     context,
     "Port 25 management: the public record",
@@ -35,19 +56,20 @@ ${
   types.length
     ? html`<dl>${types.map(
         (t) =>
-          html`<dt>${TYPE_NAMES[t] ?? t}</dt><dd>${record.orgs
+          html`<dt>${TYPE_NAMES[t] ?? t}</dt><dd>${orgs
             .filter((o) => o.type === t)
             .map((o) => o.name)
             .join(", ")}</dd>`,
       )}</dl>`
     : html`<p>No participants published yet.</p>`
 }
+${pageLinks(page, pages)}
 </section>
 <section id="documents"><h2>Documents</h2>
 ${record.documents.length ? html`<ul>${record.documents.map((d) => html`<li>${d.date} · ${d.kind}${d.issuer ? html` (${d.issuer})` : ""}: ${d.link ? html`<a href="${d.link}" rel="noopener noreferrer">${d.title}</a>` : d.has_file ? html`<a href="/transparency/documents/${d.id}">${d.title}</a>` : d.title}</li>`)}</ul>` : html`<p>No documents published yet.</p>`}
 </section>
 <section id="commitments"><h2>Commitments</h2>
-${record.commitments.length ? html`<table><thead><tr><th>Participant</th><th>Commitment</th><th>Due</th><th>State</th></tr></thead><tbody>${record.commitments.map((c) => html`<tr><td>${c.org}</td><td>${commitmentText(c)}</td><td>${c.due}</td><td>${stateBadge(c.state)}${c.met_on ? html` <small>on ${c.met_on}</small>` : ""}</td></tr>`)}</tbody></table>` : html`<p>No commitments published yet.</p>`}
+${commitments.length ? html`<table><thead><tr><th>Participant</th><th>Commitment</th><th>Due</th><th>State</th></tr></thead><tbody>${commitments.map((c) => html`<tr><td>${c.org}</td><td>${commitmentText(c)}</td><td>${c.due}</td><td>${stateBadge(c.state)}${c.met_on ? html` <small>on ${c.met_on}</small>` : ""}</td></tr>`)}</tbody></table>` : html`<p>No commitments published yet.</p>`}
 </section>
 <section id="regions"><h2>Progress per region</h2>
 <table><thead><tr><th>Region</th><th>First switch</th><th>Providers blocking port 25</th><th>Adoption of port 587</th></tr></thead>
@@ -77,7 +99,18 @@ export function register(app: FastifyInstance, context: WebContext): void {
     title: "The programme's public record",
     description: "who takes part, their commitments, progress per region",
   });
-  app.get("/transparency", async (_request, reply) => reply.type(HTML_TYPE).send(page(context)));
+  app.get("/transparency", async (request, reply) => {
+    const asked = (request.query as { page?: unknown }).page;
+    const page = typeof asked === "string" && /^[1-9][0-9]{0,5}$/.test(asked) ? Number(asked) : 1;
+    const day = today();
+    const { value, version } = computedOnce(context.store, `transparency ${day} ${page}`, () =>
+      render(context, day, page),
+    );
+    const etag = `"rollout-${version}-${day}-${page}"`;
+    reply.header("etag", etag).header("cache-control", "public, max-age=60");
+    if (request.headers["if-none-match"] === etag) return reply.code(304).send();
+    return reply.type(HTML_TYPE).send(value);
+  });
   app.get("/transparency/documents/:id", async (request, reply) => {
     const id = (request.params as { id: string }).id;
     const file = /^[1-9][0-9]{0,15}$/.test(id)
