@@ -47,6 +47,9 @@ export function loadConfig(file: string): Config {
         ...submission.auth,
         ...(submission.auth.socket ? { socket: resolve(base, submission.auth.socket) } : {}),
         ...(submission.auth.tls_ca ? { tls_ca: resolve(base, submission.auth.tls_ca) } : {}),
+        ...(submission.auth.bind_password_file
+          ? { bind_password_file: resolve(base, submission.auth.bind_password_file) }
+          : {}),
       },
       dkim: submission.dkim.map((key) => ({ ...key, private_key_file: resolve(base, key.private_key_file) })),
     },

@@ -233,18 +233,22 @@ function mailboxFolder(address: string): string {
   return `${address.slice(at + 1)}/${address.slice(0, at)}`;
 }
 
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+export function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, "127.0.0.1");
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (open) return;
+    if (await portAccepts(port)) return;
     if (Date.now() > deadline) throw new Error(`postfix did not listen on 127.0.0.1:${port}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

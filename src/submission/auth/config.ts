@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { DEFAULT_SCRYPT_LOG2_N } from "../../core/index.js";
+import { namesLogin } from "./ldap-template.js";
+
+const LOGIN_PLACEHOLDER = "names the login: {user} (as typed) or {local} (before its @)";
 
 /** The `submission.auth:` section: where logins are checked, the cache of good ones and the hash cost. */
 export const authConfigSchema = z
@@ -15,12 +18,19 @@ export const authConfigSchema = z
       .optional(),
     /** ldap: CA certificates (PEM) the directory's certificate must chain to; the system's when unset. */
     tls_ca: z.string().min(1).optional(),
-    /** ldap: bind straight as this DN, `{user}` being the login (escaped), e.g. uid={user},ou=people,dc=example,dc=net. */
-    bind_dn_template: z.string().includes("{user}").optional(),
+    /**
+     * ldap: bind straight as this DN, e.g. uid={local},ou=people,dc=example,dc=net: `{user}` the
+     * login, `{local}` and `{domain}` its parts around the last @, each escaped (RFC 4514).
+     */
+    bind_dn_template: z.string().refine(namesLogin, LOGIN_PLACEHOLDER).optional(),
     /** ldap: or search here for the login's entry, then bind as it. */
     search_base: z.string().min(1).optional(),
-    /** ldap: the search, `{user}` being the login (escaped). */
-    search_filter: z.string().includes("{user}").default("(mail={user})"),
+    /** ldap: the search, with the same placeholders, escaped (RFC 4515). */
+    search_filter: z.string().refine(namesLogin, LOGIN_PLACEHOLDER).default("(mail={user})"),
+    /** ldap: who searches, when the directory refuses anonymous searches; anonymous when unset. */
+    bind_dn: z.string().min(1).optional(),
+    /** ldap: a file holding bind_dn's password (kept out of porteiro.yaml). */
+    bind_password_file: z.string().min(1).optional(),
     /** ldap: the entry's attribute holding the account's address. */
     address_attribute: z.string().min(1).default("mail"),
     /** ldap: an attribute whose values the account may also send as (e.g. mailAlternateAddress). */
@@ -54,6 +64,13 @@ export const authConfigSchema = z
           code: "custom",
           path: ["bind_dn_template"],
           message: "backend ldap needs bind_dn_template or search_base",
+        });
+      }
+      if ((auth.bind_dn === undefined) !== (auth.bind_password_file === undefined)) {
+        context.addIssue({
+          code: "custom",
+          path: ["bind_dn"],
+          message: "bind_dn and bind_password_file go together",
         });
       }
     }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { UserError } from "../../core/index.js";
 import type { SubmissionMetrics } from "../metrics.js";
 import type { UserStore } from "../users.js";
@@ -6,6 +7,7 @@ import type { AuthBackend } from "./backend.js";
 import type { AuthConfig } from "./config.js";
 import { DovecotBackend } from "./dovecot-backend.js";
 import { HashPool } from "./hash-pool.js";
+import { LdapBackend } from "./ldap-backend.js";
 import { LocalBackend } from "./local-backend.js";
 
 /** The authenticator `submission.auth` describes, its backend started. */
@@ -37,9 +39,35 @@ function createBackend(config: AuthConfig, users: UserStore, metrics: Submission
         socket: config.socket as string,
         timeoutMs: config.timeout_seconds * 1000,
       });
-    default:
-      throw new UserError(
-        `submission.auth.backend ${config.backend} is not implemented yet; use local or dovecot`,
-      );
+    case "ldap":
+      return new LdapBackend({
+        url: config.url as string,
+        ...(config.tls_ca ? { ca: readSecret(config.tls_ca, "tls_ca") } : {}),
+        ...(config.bind_dn_template ? { bindDnTemplate: config.bind_dn_template } : {}),
+        ...(config.search_base ? { searchBase: config.search_base } : {}),
+        searchFilter: config.search_filter,
+        ...(config.bind_dn && config.bind_password_file
+          ? {
+              serviceBind: {
+                dn: config.bind_dn,
+                password: readSecret(config.bind_password_file, "bind_password_file").trimEnd(),
+              },
+            }
+          : {}),
+        addressAttribute: config.address_attribute,
+        ...(config.sender_attribute ? { senderAttribute: config.sender_attribute } : {}),
+        timeoutMs: config.timeout_seconds * 1000,
+      });
+  }
+}
+
+/** A file the config names, read at start so a wrong path stops the service with one line. */
+function readSecret(file: string, key: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UserError(
+      `submission.auth.${key}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code}`,
+    );
   }
 }
