@@ -48,6 +48,10 @@ export const readsEverything = (actor: Actor) => actor.role === "coordinator" ||
 const ownOrg = (actor: Actor) =>
   actor.role === "org-admin" || actor.role === "org-member" ? actor.orgId : null;
 
+/** What decides which rows `readable` gives the actor: two actors with the same key read the same. */
+export const visibilityKey = (actor: Actor) =>
+  readsEverything(actor) ? "everything" : `public and ${ownOrg(actor) ?? "no organisation"}`;
+
 /** An SQL condition and the values of its placeholders. */
 export interface Condition {
   readonly sql: string;

@@ -8,6 +8,7 @@ export {
   updateCommitment,
 } from "./commitments.js";
 export { computedOnce, dataVersion } from "./computed.js";
+export { nationalCurve, type RegionFigures, regionFigures, silentEntries } from "./coordinator.js";
 export {
   type DemoRegion,
   type RolloutDemo,
@@ -56,6 +57,7 @@ export {
   type NationalPoint,
   nationalSeries,
   type Silence,
+  silentReporters,
 } from "./progress.js";
 export {
   type Accepted,
@@ -91,9 +93,12 @@ export {
 } from "./signing.js";
 export { type PublicRecord, publicDocumentFile, publicRecord } from "./transparency.js";
 export {
+  type CoordinatorView,
+  coordinatorView,
   type OrganisationView,
   organisationView,
   type ProgrammeView,
   programmeView,
+  SILENT_SHOWN,
   type TimelineEntry,
 } from "./views.js";

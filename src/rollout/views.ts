@@ -4,11 +4,15 @@
  */
 import type { Day } from "../core/index.js";
 import type { Store } from "../store/index.js";
-import type { Actor } from "./access.js";
+import { type Actor, visibilityKey } from "./access.js";
 import { listCommitments } from "./commitments.js";
+import { computedOnce } from "./computed.js";
+import { nationalCurve, type RegionFigures, regionFigures, silentEntries } from "./coordinator.js";
 import { listDocuments } from "./documents.js";
 import {
   type CalendarEntry,
+  COMMITMENT_STATES,
+  type CommitmentState,
   type NoiseRecord,
   type Organisation,
   type Person,
@@ -59,7 +63,14 @@ function latestOf(reports: readonly StatusReport[]): StatusReport[] {
   return [...latest.values()];
 }
 
+/** The whole programme to one reader, worked out once per change of the data (see computed.ts). */
 export function programmeView(store: Store, reader: Actor, today: Day): ProgrammeView {
+  return computedOnce(store, `programme ${visibilityKey(reader)} ${today}`, () =>
+    workOutProgrammeView(store, reader, today),
+  ).value;
+}
+
+function workOutProgrammeView(store: Store, reader: Actor, today: Day): ProgrammeView {
   const { noise_alert_per_day, report_every_days } = readSettings(store);
   const orgs = listOrgs(store, reader);
   const calendar = listCalendar(store, reader);
@@ -80,6 +91,47 @@ export function programmeView(store: Store, reader: Actor, today: Day): Programm
     latest: latestOf(reports),
     documents: listDocuments(store, reader),
   };
+}
+
+/** Silent calendar entries the coordinator's page lists; the rest are counted. */
+export const SILENT_SHOWN = 100;
+
+/** The coordinator's figures: aggregates only, whatever the size of the programme. */
+export interface CoordinatorView {
+  readonly today: Day;
+  readonly settings: ProgrammeView["settings"];
+  readonly regions: readonly RegionFigures[];
+  readonly national: readonly NationalPoint[];
+  readonly noise: readonly RegionNoise[];
+  readonly silent: { readonly count: number; readonly first: readonly Silence[] };
+  readonly commitments: Readonly<Record<CommitmentState, number>>;
+}
+
+/** The coordinator's figures to one reader, in SQL but for the commitments' states, once per change of the data. */
+export function coordinatorView(store: Store, reader: Actor, today: Day): CoordinatorView {
+  return computedOnce(store, `coordinator ${visibilityKey(reader)} ${today}`, () => {
+    const { noise_alert_per_day, report_every_days } = readSettings(store);
+    const regions = regionFigures(store, reader, today);
+    const switches = new Map(
+      regions.flatMap((r) => (r.switch_day === null ? [] : [[r.id, r.switch_day] as const])),
+    );
+    const byOrg = reportsByOrg(listReports(store, reader));
+    const commitments = Object.fromEntries(COMMITMENT_STATES.map((s) => [s, 0])) as Record<
+      CommitmentState,
+      number
+    >;
+    for (const c of listCommitments(store, reader))
+      commitments[commitmentStatus(c, byOrg.get(c.org_id) ?? [], today).state]++;
+    return {
+      today,
+      settings: { noise_alert_per_day, report_every_days },
+      regions,
+      national: nationalCurve(store, reader),
+      noise: noiseAroundSwitches(noiseCounts(store, reader), switches, today, noise_alert_per_day),
+      silent: silentEntries(store, reader, today, report_every_days, SILENT_SHOWN),
+      commitments,
+    };
+  }).value;
 }
 
 export interface OrganisationView {

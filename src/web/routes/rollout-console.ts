@@ -9,15 +9,28 @@ import {
   type Actor,
   actorOf,
   COMMITMENT_KINDS,
+  COMMITMENT_STATES,
   type CommitmentStatus,
+  type CoordinatorView,
+  commitmentStatus,
+  coordinatorView,
+  EVERYTHING,
+  type FilterName,
+  listCalendar,
+  listDocuments,
   listRegions,
+  listReports,
+  MAX_PAGE_SIZE,
   NOISE_CATEGORIES,
   NOISE_RESOLUTIONS,
   ORG_TYPES,
   type Organisation,
   organisationView,
   PHASES,
-  programmeView,
+  pageCommitments,
+  pageOrgs,
+  pageRequest,
+  phaseOf,
   type Region,
   type StatusReport,
 } from "../../rollout/index.js";
@@ -126,19 +139,97 @@ function reportsTable(reports: readonly StatusReport[], canPublish: boolean): Ht
   )}</tbody></table>`;
 }
 
+/** Rows a list of the coordinator's page shows at once; the next ones are a link away. */
+const PAGE_ROWS = 100;
+
+type Query = Record<string, string | undefined>;
+
+/** The page's URL with some of its query changed (undefined: left out). */
+function pageUrl(query: Query, change: Query): string {
+  const merged = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...query, ...change }))
+    if (value !== undefined && value !== "") merged.set(key, value);
+  const text = merged.toString();
+  return text ? `${PAGE}?${text}` : PAGE;
+}
+
+/** The query's own filters, refused with a clear 400 when malformed, like the API's. */
+function listQuery(query: Query, cursor: string | undefined, accepts: readonly FilterName[], list: string) {
+  const given: Query = { limit: String(PAGE_ROWS), cursor };
+  for (const name of accepts) given[name] = query[name] || undefined;
+  return pageRequest(given, accepts, list, today());
+}
+
+const more = (query: Query, cursorName: string, next: string | null, anchor: string) =>
+  next === null
+    ? ""
+    : html`<p class="more"><a href="${pageUrl(query, { [cursorName]: next })}#${anchor}">Next ${String(PAGE_ROWS)} →</a></p>`;
+
+function regionsTable(view: CoordinatorView, query: Query): Html {
+  const link = (region: string, phase: string, count: number) =>
+    count ? html`<a href="${pageUrl({}, { region, phase })}#orgs">${figure(count)}</a>` : "0";
+  return html`<table class="regions">
+<thead><tr><th>Region</th><th>First switch</th><th>Planned</th><th>Notify</th><th>Observe</th><th>Enforce</th><th>Reporting</th><th>Adoption (by subscribers)</th><th>Listed IPs</th><th>Complaints</th></tr></thead>
+<tbody>${view.regions.map(
+    (r) =>
+      html`<tr${query.region === r.id ? html` class="selected"` : ""}><th><a href="${pageUrl({}, { region: r.id })}#orgs">${r.name}</a></th><td>${r.switch_day ?? "–"}</td>
+<td>${link(r.id, "planned", r.planned)}</td><td>${link(r.id, "notify", r.notify)}</td><td>${link(r.id, "observe", r.observe)}</td><td>${link(r.id, "enforce", r.enforce)}</td>
+<td>${figure(r.reporting)}</td><td>${figure(r.adoption_pct, "%")}</td><td>${figure(r.listed_ips)}</td><td>${figure(r.complaints)}</td></tr>`,
+  )}</tbody></table>`;
+}
+
+/** The filter form of the organisations' list: a GET of this page, so the server filters. */
+const orgFilter = (
+  regions: readonly Region[],
+  query: Query,
+) => html`<form class="filters" method="get" action="${PAGE}">
+<label>Organisation id <input name="org" value="${query.org ?? ""}" pattern="[a-z0-9][a-z0-9-]*"></label>
+<label>Region <select name="region"><option value="">(all)</option>${regions.map((r) => html`<option value="${r.id}"${r.id === query.region ? html` selected` : ""}>${r.name}</option>`)}</select></label>
+<label>Phase <select name="phase"><option value="">(all)</option>${options(PHASES, query.phase)}</select></label>
+<button type="submit">Show</button></form>`;
+
+/**
+ * The coordinator's page: figures aggregated in SQL (coordinatorView, once per change of the
+ * data) and one page of each list, filtered by the query; never every record of a large programme.
+ */
 function coordinatorPage(context: WebContext, request: FastifyRequest): string {
+  const { store } = context;
   const day = today();
-  const me = actorOf(context.store, request.session?.username ?? "");
-  const view = programmeView(context.store, me, day);
-  const orgName = (id: string) => view.orgs.find((o) => o.id === id)?.name ?? id;
-  const regionName = (id: string) => view.regions.find((r) => r.id === id)?.name ?? id;
+  const query = request.query as Query;
+  const me = actorOf(store, request.session?.username ?? "");
+  const view = coordinatorView(store, me, day);
+  const regions = listRegions(store);
+  const regionName = (id: string) => regions.find((r) => r.id === id)?.name ?? id;
+  const orgs = pageOrgs(store, me, listQuery(query, query.orgs, ["org", "region", "phase"], "organisations"));
+  const timeline = orgs.items.flatMap((o) =>
+    listCalendar(store, me, { orgId: o.id }).map((entry) => ({ ...entry, phase: phaseOf(entry, day) })),
+  );
+  const commitmentPage = pageCommitments(
+    store,
+    me,
+    listQuery(query, query.commitments, ["org", "region"], "commitments"),
+  );
+  const reportsOf = new Map(
+    [...new Set(commitmentPage.items.map((c) => c.org_id))].map((org) => [
+      org,
+      listReports(store, me, { orgId: org }),
+    ]),
+  );
+  const commitments = commitmentPage.items.map((c) =>
+    commitmentStatus(c, reportsOf.get(c.org_id) ?? [], day),
+  );
+  // Every organisation the reader sees, for names and the forms' choices: a few hundred kB at most.
+  const choices = pageOrgs(store, me, { ...EVERYTHING(day), limit: MAX_PAGE_SIZE }).items;
+  const names = new Map(choices.map((o) => [o.id, o.name]));
+  const orgName = (id: string) => names.get(id) ?? id;
+  const documents = listDocuments(store, me);
   const alerts = view.noise.flatMap((n) => n.alerts.map((a) => ({ ...a, region_id: n.region_id })));
   const coordinator = me.role === "coordinator";
+  const states = view.commitments;
   const body = html`
-<p class="you">${me.role ? html`You take part as <strong>${me.role}</strong>${me.orgId ? html` of <a href="${PAGE}/orgs/${me.orgId}">${orgName(me.orgId)}</a>` : ""}.` : "You have no role in the programme: you can look, not change."}</p>
+<p class="you">${me.role ? html`You take part as <strong>${me.role}</strong>${me.orgId ? html` of <a href="${PAGE}/orgs/${me.orgId}">${me.orgId}</a>` : ""}.` : "You have no role in the programme: you can look, not change."}</p>
 ${alerts.length ? html`<section class="alerts" role="alert"><h2>Noise alerts</h2><ul>${alerts.map((a) => html`<li${a.few_networks ? html` data-few-networks` : ""}><strong>${regionName(a.region_id)}</strong>: ${a.records} records on ${a.day}, day ${a.after_switch} after the switch (threshold ${view.settings.noise_alert_per_day} a day)${a.form_reports ? `; ${a.form_reports} from the help form, from ${a.networks} ${a.networks === 1 ? "network" : "networks"}` : ""}${a.few_networks ? html` — <strong>from few networks: possibly a flood</strong>` : ""}</li>`)}</ul></section>` : ""}
-<section id="timeline"><h2>Programme timeline</h2>${timelineTable(view.timeline, view.regions, orgName)}</section>
-<section id="commitments"><h2>Commitments</h2>${commitmentsTable(view.commitments, orgName)}</section>
+<section id="regions"><h2>Regions</h2>${regionsTable(view, query)}</section>
 <section id="national"><h2>National curves</h2>
 ${lineChart(
   "Adoption of authenticated submission (%)",
@@ -158,24 +249,31 @@ ${lineChart(
 ${view.noise.map((n) => noiseChart(`${regionName(n.region_id)}: switch ${n.switch_day}`, n.days, view.settings.noise_alert_per_day))}
 </section>
 <section id="silent"><h2>Who has not reported</h2>
-${view.silent.length ? html`<table><thead><tr><th>Organisation</th><th>Region</th><th>Last report</th></tr></thead><tbody>${view.silent.map((s) => html`<tr><td><a href="${PAGE}/orgs/${s.org_id}">${orgName(s.org_id)}</a></td><td>${regionName(s.region_id)}</td><td>${s.last_report ?? "never"}</td></tr>`)}</tbody></table>` : html`<p>Every organisation under way has reported within ${view.settings.report_every_days} days.</p>`}
+${view.silent.count ? html`<p>${figure(view.silent.count)} calendar entries under way have no report within ${view.settings.report_every_days} days${view.silent.count > view.silent.first.length ? html`; the ${String(view.silent.first.length)} longest silent:` : ":"}</p><table><thead><tr><th>Organisation</th><th>Region</th><th>Last report</th></tr></thead><tbody>${view.silent.first.map((s) => html`<tr><td><a href="${PAGE}/orgs/${s.org_id}">${orgName(s.org_id)}</a></td><td>${regionName(s.region_id)}</td><td>${s.last_report ?? "never"}</td></tr>`)}</tbody></table>` : html`<p>Every organisation under way has reported within ${view.settings.report_every_days} days.</p>`}
 </section>
-<section id="orgs"><h2>Organisations</h2>
+<section id="commitments"><h2>Commitments</h2>
+<p>${COMMITMENT_STATES.map((state) => html`${stateBadge(state)} ${figure(states[state])} `)}</p>
+${commitmentsTable(commitments, orgName)}${more(query, "commitments", commitmentPage.next, "commitments")}
+</section>
+<section id="orgs"><h2>Organisations and their calendar</h2>
+${orgFilter(regions, query)}
 <table><thead><tr><th>Organisation</th><th>Type</th><th>Subscribers</th><th>Signing key</th><th>Public</th></tr></thead>
-<tbody>${view.orgs.map((o) => html`<tr><td><a href="${PAGE}/orgs/${o.id}">${o.name}</a></td><td>${o.type}</td><td>${figure(o.subscribers)}</td><td>${o.key_fingerprint ? html`<code>${o.key_fingerprint.slice(0, 16)}</code>` : "none"}</td><td>${o.public ? "yes" : "no"}</td></tr>`)}</tbody></table>
+<tbody>${orgs.items.map((o) => html`<tr><td><a href="${PAGE}/orgs/${o.id}">${o.name}</a></td><td>${o.type}</td><td>${figure(o.subscribers)}</td><td>${o.key_fingerprint ? html`<code>${o.key_fingerprint.slice(0, 16)}</code>` : "none"}</td><td>${o.public ? "yes" : "no"}</td></tr>`)}</tbody></table>
+<div id="timeline">${timelineTable(timeline, regions, orgName)}</div>
+${more(query, "orgs", orgs.next, "orgs")}
 </section>
 <section id="documents"><h2>Documents</h2>
-<ul>${view.documents.map((d) => html`<li>${d.date} · ${d.kind}: ${d.link ? html`<a href="${d.link}" rel="noopener noreferrer">${d.title}</a>` : d.file_name ? html`<a href="/api/rollout/documents/${d.id}/file">${d.title}</a>` : d.title}${d.public ? "" : " (not public)"}</li>`)}</ul>
+<ul>${documents.map((d) => html`<li>${d.date} · ${d.kind}: ${d.link ? html`<a href="${d.link}" rel="noopener noreferrer">${d.title}</a>` : d.file_name ? html`<a href="/api/rollout/documents/${d.id}/file">${d.title}</a>` : d.title}${d.public ? "" : " (not public)"}</li>`)}</ul>
 </section>
 ${
   coordinator
     ? html`<section id="forms"><h2>Change the programme</h2>
 ${apiForm("org-form", "Add an organisation", "/api/rollout/orgs", "POST", html`<label>Id <input name="id" required pattern="[a-z0-9][a-z0-9-]*"></label><label>Name <input name="name" required></label><label>Type <select name="type">${options(ORG_TYPES)}</select></label><label>Subscribers <input type="number" name="subscribers" min="0" data-type="number"></label><label>Ed25519 public key (PEM) <textarea name="public_key" rows="3"></textarea></label>`)}
 ${apiForm("region-form", "Add a region", "/api/rollout/regions", "POST", html`<label>Id <input name="id" required></label><label>Name <input name="name" required></label>`)}
-${apiForm("calendar-form", "Set an organisation's dates in a region", "/api/rollout/calendar", "PUT", calendarFields(view.regions), { orgs: view.orgs })}
-${apiForm("commitment-form", "Add a commitment", "/api/rollout/commitments", "POST", commitmentFields(view.regions), { orgs: view.orgs })}
-${apiForm("report-form", "Enter a status report", "/api/rollout/reports", "POST", reportFields(view.regions, day, true), { orgs: view.orgs })}
-${apiForm("noise-form", "Record noise", "/api/rollout/noise", "POST", noiseFields(view.regions, day), { orgs: view.orgs })}
+${apiForm("calendar-form", "Set an organisation's dates in a region", "/api/rollout/calendar", "PUT", calendarFields(regions), { orgs: choices })}
+${apiForm("commitment-form", "Add a commitment", "/api/rollout/commitments", "POST", commitmentFields(regions), { orgs: choices })}
+${apiForm("report-form", "Enter a status report", "/api/rollout/reports", "POST", reportFields(regions, day, true), { orgs: choices })}
+${apiForm("noise-form", "Record noise", "/api/rollout/noise", "POST", noiseFields(regions, day), { orgs: choices })}
 ${apiForm("settings-form", "Settings", "/api/rollout/settings", "PATCH", html`<label>Noise alert above (records a day in a region) <input type="number" name="noise_alert_per_day" min="1" value="${view.settings.noise_alert_per_day}" data-type="number"></label><label>Report at least every (days) <input type="number" name="report_every_days" min="1" value="${view.settings.report_every_days}" data-type="number"></label>`)}
 </section>`
     : ""

@@ -33,13 +33,14 @@ export function timelineTable(
   orgName: (id: string) => string,
 ): Html {
   const orgs = [...new Set(timeline.map((e) => e.org_id))];
+  const entries = new Map(timeline.map((e) => [`${e.org_id}\t${e.region_id}`, e]));
   if (orgs.length === 0) return html`<p class="empty">No calendar yet.</p>`;
   return html`<table class="timeline">
 <thead><tr><th>Organisation</th>${regions.map((r) => html`<th>${r.name}</th>`)}</tr></thead>
 <tbody>${orgs.map(
     (org) =>
       html`<tr><th>${orgName(org)}</th>${regions.map((region) => {
-        const e = timeline.find((t) => t.org_id === org && t.region_id === region.id);
+        const e = entries.get(`${org}\t${region.id}`);
         return e
           ? html`<td class="phase-${e.phase}">${phaseBadge(e.phase)}<small>${e.notify_from ? html`notify ${e.notify_from}<br>` : ""}${e.observe_from ? html`observe ${e.observe_from}<br>` : ""}enforce ${e.enforce_from}</small></td>`
           : html`<td>–</td>`;

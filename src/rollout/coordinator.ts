@@ -1,0 +1,135 @@
+/**
+ * The coordinator's figures over the whole programme, worked out in SQL so that thousands of
+ * organisations and a year of their reports answer at once: per region and nationally, adoption
+ * weighted by subscribers, phase counts, who is silent, and the national curves.
+ */
+import type { Day } from "../core/index.js";
+import type { Store } from "../store/index.js";
+import { type Actor, readable } from "./access.js";
+import { PHASE_SQL } from "./paging.js";
+import type { NationalPoint, Silence } from "./progress.js";
+
+/** A calendar entry's phase (as `entry`) on the day bound to its three placeholders. */
+const ENTRY_PHASE = PHASE_SQL("entry").replaceAll("@today", "?");
+
+export interface RegionFigures {
+  readonly id: string;
+  readonly name: string;
+  /** The first enforce date any organisation set there. */
+  readonly switch_day: Day | null;
+  readonly planned: number;
+  readonly notify: number;
+  readonly observe: number;
+  readonly enforce: number;
+  /** Organisations whose latest report there gives an adoption. */
+  readonly reporting: number;
+  /** Their latest adoption, each weighted by its subscribers (an unknown size as the mean size). */
+  readonly adoption_pct: number | null;
+  readonly listed_ips: number;
+  readonly complaints: number;
+}
+
+/**
+ * The reports the reader may see as `visible`, each organisation's size (subscribers, or the
+ * mean of the known sizes) as `sizes`: the common start of the queries below.
+ */
+function reportsAndSizes(reader: Actor): { sql: string; values: unknown[] } {
+  const reports = readable(reader, "org_id", "public");
+  const orgs = readable(reader, "id", "public");
+  return {
+    sql: `visible AS (SELECT id, org_id, region_id, as_of, adoption_pct, listed_ips, complaints
+                      FROM rollout_reports WHERE ${reports.sql}),
+          mean AS (SELECT COALESCE(AVG(subscribers), 1) AS size FROM rollout_orgs
+                   WHERE subscribers > 0 AND ${orgs.sql}),
+          sizes AS (SELECT o.id, CAST(CASE WHEN o.subscribers > 0 THEN o.subscribers ELSE mean.size END AS REAL) AS size
+                    FROM rollout_orgs o, mean)`,
+    values: [...reports.values, ...orgs.values],
+  };
+}
+
+export function regionFigures(store: Store, reader: Actor, today: Day): RegionFigures[] {
+  const start = reportsAndSizes(reader);
+  const calendar = readable(reader, "org_id", null);
+  return store
+    .prepare(
+      `WITH ${start.sql},
+         latest AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY org_id, region_id ORDER BY as_of DESC, id DESC) AS n
+                    FROM visible),
+         adoption AS (SELECT l.region_id, COUNT(l.adoption_pct) AS reporting,
+                             SUM(l.adoption_pct * s.size) / SUM(CASE WHEN l.adoption_pct IS NOT NULL THEN s.size END) AS pct,
+                             TOTAL(l.listed_ips) AS listed_ips, TOTAL(l.complaints) AS complaints
+                      FROM latest l JOIN sizes s ON s.id = l.org_id WHERE l.n = 1 GROUP BY l.region_id),
+         phases AS (SELECT region_id, MIN(enforce_from) AS switch_day,
+                           SUM(phase = 'planned') AS planned, SUM(phase = 'notify') AS notify,
+                           SUM(phase = 'observe') AS observe, SUM(phase = 'enforce') AS enforce
+                    FROM (SELECT region_id, enforce_from, ${ENTRY_PHASE} AS phase
+                          FROM rollout_calendar entry WHERE ${calendar.sql})
+                    GROUP BY region_id)
+       SELECT r.id, r.name, p.switch_day, COALESCE(p.planned, 0) AS planned, COALESCE(p.notify, 0) AS notify,
+              COALESCE(p.observe, 0) AS observe, COALESCE(p.enforce, 0) AS enforce,
+              COALESCE(a.reporting, 0) AS reporting, ROUND(a.pct, 1) AS adoption_pct,
+              CAST(COALESCE(a.listed_ips, 0) AS INTEGER) AS listed_ips,
+              CAST(COALESCE(a.complaints, 0) AS INTEGER) AS complaints
+       FROM rollout_regions r LEFT JOIN phases p ON p.region_id = r.id LEFT JOIN adoption a ON a.region_id = r.id
+       ORDER BY r.name, r.id`,
+    )
+    .all(...start.values, today, today, today, ...calendar.values) as RegionFigures[];
+}
+
+/**
+ * After each report date, the latest report of every organisation and region summed up
+ * nationally (as nationalSeries does): an organisation's size is shared among the regions it
+ * has reported in by then.
+ */
+export function nationalCurve(store: Store, reader: Actor): NationalPoint[] {
+  const start = reportsAndSizes(reader);
+  return store
+    .prepare(
+      `WITH ${start.sql},
+         spans AS (SELECT *, LEAD(as_of) OVER (PARTITION BY org_id, region_id ORDER BY as_of, id) AS until
+                   FROM visible),
+         days AS (SELECT DISTINCT as_of AS day FROM visible),
+         current AS (SELECT d.day, s.org_id, s.adoption_pct, s.listed_ips, s.complaints,
+                            COUNT(*) OVER (PARTITION BY d.day, s.org_id) AS regions
+                     FROM days d JOIN spans s ON s.as_of <= d.day AND (s.until IS NULL OR s.until > d.day))
+       SELECT c.day,
+              ROUND(SUM(c.adoption_pct * z.size / c.regions)
+                    / SUM(CASE WHEN c.adoption_pct IS NOT NULL THEN z.size / c.regions END), 1) AS adoption_pct,
+              CAST(TOTAL(c.listed_ips) AS INTEGER) AS listed_ips,
+              CAST(TOTAL(c.complaints) AS INTEGER) AS complaints,
+              COUNT(DISTINCT c.org_id) AS organisations
+       FROM current c JOIN sizes z ON z.id = c.org_id
+       GROUP BY c.day ORDER BY c.day`,
+    )
+    .all(...start.values) as NationalPoint[];
+}
+
+/**
+ * Calendar entries under way (notify or later) without a report the reader may see within
+ * `everyDays`: how many, and the first `limit` of them, the never-reported first, then the longest silent.
+ */
+export function silentEntries(
+  store: Store,
+  reader: Actor,
+  today: Day,
+  everyDays: number,
+  limit: number,
+): { count: number; first: Silence[] } {
+  const calendar = readable(reader, "org_id", null);
+  const reports = readable(reader, "r.org_id", "r.public");
+  const sql = `SELECT * FROM (
+      SELECT entry.org_id, entry.region_id,
+             (SELECT MAX(r.as_of) FROM rollout_reports r
+              WHERE r.org_id = entry.org_id AND r.region_id = entry.region_id AND ${reports.sql}) AS last_report
+      FROM rollout_calendar entry WHERE ${calendar.sql} AND ${ENTRY_PHASE} <> 'planned')
+    WHERE last_report IS NULL OR julianday(?) - julianday(last_report) > ?`;
+  const values = [...reports.values, ...calendar.values, today, today, today, today, everyDays];
+  const count = store
+    .prepare(`SELECT COUNT(*) FROM (${sql})`)
+    .pluck()
+    .get(...values) as number;
+  const first = store
+    .prepare(`${sql} ORDER BY last_report IS NOT NULL, last_report, org_id, region_id LIMIT ?`)
+    .all(...values, limit) as Silence[];
+  return { count, first };
+}
