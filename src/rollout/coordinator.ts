@@ -30,8 +30,8 @@ export interface RegionFigures {
 }
 
 /**
- * The reports the reader may see as `visible`, each organisation's size (subscribers, or the
- * mean of the known sizes) as `sizes`: the common start of the queries below.
+ * The common start of the queries below: the reports the reader may see as `visible`, and the
+ * mean of the known sizes (subscribers) of the organisations it may see as `mean`.
  */
 function reportsAndSizes(reader: Actor): { sql: string; values: unknown[] } {
   const reports = readable(reader, "org_id", "public");
@@ -40,12 +40,13 @@ function reportsAndSizes(reader: Actor): { sql: string; values: unknown[] } {
     sql: `visible AS (SELECT id, org_id, region_id, as_of, adoption_pct, listed_ips, complaints
                       FROM rollout_reports WHERE ${reports.sql}),
           mean AS (SELECT COALESCE(AVG(subscribers), 1) AS size FROM rollout_orgs
-                   WHERE subscribers > 0 AND ${orgs.sql}),
-          sizes AS (SELECT o.id, CAST(CASE WHEN o.subscribers > 0 THEN o.subscribers ELSE mean.size END AS REAL) AS size
-                    FROM rollout_orgs o, mean)`,
+                   WHERE subscribers > 0 AND ${orgs.sql})`,
     values: [...reports.values, ...orgs.values],
   };
 }
+
+/** An organisation's size, as `o`: its subscribers, or the mean of the known sizes. */
+const SIZE = "(CASE WHEN o.subscribers > 0 THEN o.subscribers ELSE (SELECT size FROM mean) END * 1.0)";
 
 export function regionFigures(store: Store, reader: Actor, today: Day): RegionFigures[] {
   const start = reportsAndSizes(reader);
@@ -56,9 +57,9 @@ export function regionFigures(store: Store, reader: Actor, today: Day): RegionFi
          latest AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY org_id, region_id ORDER BY as_of DESC, id DESC) AS n
                     FROM visible),
          adoption AS (SELECT l.region_id, COUNT(l.adoption_pct) AS reporting,
-                             SUM(l.adoption_pct * s.size) / SUM(CASE WHEN l.adoption_pct IS NOT NULL THEN s.size END) AS pct,
+                             SUM(l.adoption_pct * ${SIZE}) / SUM(CASE WHEN l.adoption_pct IS NOT NULL THEN ${SIZE} END) AS pct,
                              TOTAL(l.listed_ips) AS listed_ips, TOTAL(l.complaints) AS complaints
-                      FROM latest l JOIN sizes s ON s.id = l.org_id WHERE l.n = 1 GROUP BY l.region_id),
+                      FROM latest l JOIN rollout_orgs o ON o.id = l.org_id WHERE l.n = 1 GROUP BY l.region_id),
          phases AS (SELECT region_id, MIN(enforce_from) AS switch_day,
                            SUM(phase = 'planned') AS planned, SUM(phase = 'notify') AS notify,
                            SUM(phase = 'observe') AS observe, SUM(phase = 'enforce') AS enforce
@@ -93,12 +94,12 @@ export function nationalCurve(store: Store, reader: Actor): NationalPoint[] {
                             COUNT(*) OVER (PARTITION BY d.day, s.org_id) AS regions
                      FROM days d JOIN spans s ON s.as_of <= d.day AND (s.until IS NULL OR s.until > d.day))
        SELECT c.day,
-              ROUND(SUM(c.adoption_pct * z.size / c.regions)
-                    / SUM(CASE WHEN c.adoption_pct IS NOT NULL THEN z.size / c.regions END), 1) AS adoption_pct,
+              ROUND(SUM(c.adoption_pct * ${SIZE} / c.regions)
+                    / SUM(CASE WHEN c.adoption_pct IS NOT NULL THEN ${SIZE} / c.regions END), 1) AS adoption_pct,
               CAST(TOTAL(c.listed_ips) AS INTEGER) AS listed_ips,
               CAST(TOTAL(c.complaints) AS INTEGER) AS complaints,
               COUNT(DISTINCT c.org_id) AS organisations
-       FROM current c JOIN sizes z ON z.id = c.org_id
+       FROM current c JOIN rollout_orgs o ON o.id = c.org_id
        GROUP BY c.day ORDER BY c.day`,
     )
     .all(...start.values) as NationalPoint[];

@@ -17,15 +17,21 @@ export interface CommitmentStatus extends Commitment {
   readonly current: number | boolean | null;
 }
 
+/** What of a report a commitment's standing reads. */
+export type StandingReport = Pick<
+  StatusReport,
+  "org_id" | "region_id" | "as_of" | "phase" | "adoption_pct" | "submission_offered"
+>;
+
 /** An organisation's standing on a commitment after each of its report dates, oldest first. */
 function standings(
   c: Commitment,
-  reports: readonly StatusReport[],
+  reports: readonly StandingReport[],
 ): { day: Day; value: number | boolean | null }[] {
   const own = reports.filter(
     (r) => r.org_id === c.org_id && (c.region_id === null || r.region_id === c.region_id),
   );
-  const latest = new Map<string, StatusReport>();
+  const latest = new Map<string, StandingReport>();
   const out: { day: Day; value: number | boolean | null }[] = [];
   own.forEach((report, i) => {
     latest.set(report.region_id, report);
@@ -46,8 +52,8 @@ const meets = (c: Commitment, value: number | boolean | null) =>
   typeof value === "number" ? value >= (c.target ?? 100) : value === true;
 
 /** Each organisation's reports, in their order: a commitment reads only its organisation's. */
-export function reportsByOrg(reports: readonly StatusReport[]): Map<string, StatusReport[]> {
-  const byOrg = new Map<string, StatusReport[]>();
+export function reportsByOrg<T extends StandingReport>(reports: readonly T[]): Map<string, T[]> {
+  const byOrg = new Map<string, T[]>();
   for (const r of reports) {
     const own = byOrg.get(r.org_id);
     if (own) own.push(r);
@@ -59,7 +65,7 @@ export function reportsByOrg(reports: readonly StatusReport[]): Map<string, Stat
 /** met once a report shows the target reached; else late after the due date, on track before it. */
 export function commitmentStatus(
   c: Commitment,
-  reports: readonly StatusReport[],
+  reports: readonly StandingReport[],
   today: Day,
 ): CommitmentStatus {
   const steps = standings(c, reports);

@@ -55,12 +55,14 @@ export function deleteRegion(store: Store, actor: Actor, id: string): void {
  */
 export function listCalendar(store: Store, reader: Actor, filter: { orgId?: string } = {}): CalendarEntry[] {
   const where = readable(reader, "org_id", null);
+  // A condition only when there is an organisation, so that the primary key serves it.
+  const own = filter.orgId === undefined ? "" : "AND org_id = ?";
   return store
     .prepare(
       `SELECT org_id, region_id, notify_from, observe_from, enforce_from FROM rollout_calendar
-       WHERE ${where.sql} AND (? IS NULL OR org_id = ?) ORDER BY region_id, enforce_from, org_id`,
+       WHERE ${where.sql} ${own} ORDER BY region_id, enforce_from, org_id`,
     )
-    .all(...where.values, filter.orgId ?? null, filter.orgId ?? null) as CalendarEntry[];
+    .all(...where.values, ...(filter.orgId === undefined ? [] : [filter.orgId])) as CalendarEntry[];
 }
 
 const CALENDAR: Listing<CalendarEntry, CalendarEntry> = {

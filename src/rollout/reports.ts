@@ -4,6 +4,7 @@ import { type Actor, readable, requireWrite } from "./access.js";
 import { checkedWrite, forbidden, notFound } from "./errors.js";
 import type { Phase, StatusReport } from "./model.js";
 import { type Listing, type Page, type PageRequest, selectPage } from "./paging.js";
+import type { StandingReport } from "./progress.js";
 import { type MeasuresInput, parseInput, reportChange, reportInput } from "./schemas.js";
 
 interface Row extends Omit<StatusReport, "public" | "submission_offered"> {
@@ -25,10 +26,11 @@ const toReport = (row: Row): StatusReport => ({
 /** The reports `reader` may see, of one organisation or of all, oldest first (by date, then by arrival). */
 export function listReports(store: Store, reader: Actor, filter: { orgId?: string } = {}): StatusReport[] {
   const where = readable(reader, "org_id", "public");
-  const sql = `SELECT ${COLUMNS} FROM rollout_reports WHERE ${where.sql} AND (? IS NULL OR org_id = ?) ORDER BY as_of, id`;
-  return (store.prepare(sql).all(...where.values, filter.orgId ?? null, filter.orgId ?? null) as Row[]).map(
-    toReport,
-  );
+  // A condition only when there is an organisation, so that its index serves it.
+  const own = filter.orgId === undefined ? "" : "AND org_id = ?";
+  const sql = `SELECT ${COLUMNS} FROM rollout_reports WHERE ${where.sql} ${own} ORDER BY as_of, id`;
+  const values = filter.orgId === undefined ? where.values : [...where.values, filter.orgId];
+  return (store.prepare(sql).all(...values) as Row[]).map(toReport);
 }
 
 const REPORTS: Listing<Row, StatusReport> = {
@@ -48,6 +50,27 @@ const REPORTS: Listing<Row, StatusReport> = {
 /** A page of the reports `reader` may see, in the order of listReports. */
 export function pageReports(store: Store, reader: Actor, request: PageRequest): Page<StatusReport> {
   return selectPage(store, REPORTS, readable(reader, "org_id", "public"), request);
+}
+
+/**
+ * What commitments' standings read of the reports `reader` may see, in the order of listReports:
+ * six columns, for working out every commitment's state at once.
+ */
+export function standingReports(store: Store, reader: Actor): StandingReport[] {
+  const where = readable(reader, "org_id", "public");
+  return (
+    store
+      .prepare(
+        `SELECT org_id, region_id, as_of, phase, adoption_pct, submission_offered FROM rollout_reports
+         WHERE ${where.sql} ORDER BY as_of, id`,
+      )
+      .all(...where.values) as (Omit<StandingReport, "submission_offered"> & {
+      submission_offered: number | null;
+    })[]
+  ).map((r) => ({
+    ...r,
+    submission_offered: r.submission_offered === null ? null : r.submission_offered === 1,
+  }));
 }
 
 export function getReport(store: Store, id: number): StatusReport {

@@ -34,7 +34,7 @@ import {
   silentReporters,
 } from "./progress.js";
 import { listCalendar, listRegions, switchDays } from "./regions.js";
-import { listReports } from "./reports.js";
+import { listReports, standingReports } from "./reports.js";
 import { type ProgrammeSettings, readSettings } from "./settings.js";
 
 export interface TimelineEntry extends CalendarEntry {
@@ -115,7 +115,7 @@ export function coordinatorView(store: Store, reader: Actor, today: Day): Coordi
     const switches = new Map(
       regions.flatMap((r) => (r.switch_day === null ? [] : [[r.id, r.switch_day] as const])),
     );
-    const byOrg = reportsByOrg(listReports(store, reader));
+    const byOrg = reportsByOrg(standingReports(store, reader));
     const commitments = Object.fromEntries(COMMITMENT_STATES.map((s) => [s, 0])) as Record<
       CommitmentState,
       number
