@@ -30,6 +30,7 @@ import { type OutputFormat, printable, table, toJson } from "./output.js";
 import { registerCommitmentCommands } from "./rollout-commitments.js";
 import { count, example, formatOption, printList, readText } from "./rollout-common.js";
 import { registerDocumentCommands } from "./rollout-documents.js";
+import { registerImportCommands } from "./rollout-import.js";
 import { registerNoiseCommands } from "./rollout-noise.js";
 import { type StoreOptions, storeOptions, withExistingStore, withStore } from "./store-options.js";
 
@@ -380,4 +381,5 @@ export function registerRolloutCommands(program: Command): void {
   registerCommitmentCommands(rollout);
   registerDocumentCommands(rollout);
   registerNoiseCommands(rollout);
+  registerImportCommands(rollout);
 }

@@ -26,6 +26,7 @@ export {
   updateDocument,
 } from "./documents.js";
 export { RolloutError } from "./errors.js";
+export { IMPORT_HEADERS, type ImportCount, type ImportKind, type ImportReach, importCsv } from "./import.js";
 export * from "./model.js";
 export {
   BASELINE_DAYS,
