@@ -406,6 +406,11 @@ export async function startSubmission(options: SubmissionOptions): Promise<Submi
   };
 
   const servers = [build(false), build(true)] as const;
+  // The ports open only once a login can be checked at once.
+  await authenticator.ready().catch(async (error: Error) => {
+    await authenticator.close();
+    throw error;
+  });
   const bound = await Promise.all(
     [config.listen, config.listen_tls].map((endpoint, i) =>
       listen(servers[i] as SMTPServer, endpoint, i as 0 | 1),

@@ -95,6 +95,11 @@ export class Authenticator {
     return extra.length === 0 ? user : { ...user, senders: [...user.senders, ...extra] };
   }
 
+  /** Resolves once the backend can check a login at once. */
+  async ready(): Promise<void> {
+    await this.options.backend.ready?.();
+  }
+
   close(): Promise<void> {
     return this.options.backend.close();
   }

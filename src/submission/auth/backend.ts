@@ -21,6 +21,8 @@ export interface AuthBackend {
    * BackendUnavailableError when the backend cannot answer.
    */
   verify(username: string, password: string, client: string): Promise<VerifiedLogin | undefined>;
+  /** Resolves once the backend can check a login at once (its threads started). */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 }
 

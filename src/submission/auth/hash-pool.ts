@@ -1,6 +1,6 @@
 import type { Worker } from "node:worker_threads";
 import { siblingModule, startModuleWorker } from "../../core/index.js";
-import type { HashJob, HashResult } from "./hash-protocol.js";
+import { HASH_THREAD_READY, type HashJob, type HashResult } from "./hash-protocol.js";
 
 /** A job before the pool numbers it. */
 type Job = WithoutId<HashJob>;
@@ -23,10 +23,21 @@ export class HashPool {
   private readonly waiting: Pending[] = [];
   private nextId = 0;
   private closed = false;
+  /** One promise per thread started, settled when it listens for jobs (or fails to start). */
+  private readonly started: Promise<void>[] = [];
 
   constructor(readonly threads: number) {
     if (!(threads >= 1)) throw new Error("a hash pool needs at least one thread");
     for (let i = 0; i < threads; i++) this.idle.push(this.start());
+  }
+
+  /**
+   * Resolves once every thread listens for jobs: a service that opens its port after this checks
+   * its first login at once, not after the threads' start-up (which, loading modules, can take
+   * longer than a client's whole login deadline).
+   */
+  async ready(): Promise<void> {
+    await Promise.all(this.started);
   }
 
   /** Whether `password` matches the stored hash. */
@@ -70,7 +81,15 @@ export class HashPool {
     const worker = startModuleWorker(siblingModule(import.meta.url, "hash-thread"));
     // Idle threads do not keep the process alive; close() ends them on a clean stop.
     worker.unref();
-    worker.on("message", (result: HashResult) => {
+    const started = new Promise<void>((resolve, reject) => {
+      worker.once("message", (first: unknown) => (first === HASH_THREAD_READY ? resolve() : undefined));
+      worker.once("error", reject);
+    });
+    // ready() reports a thread that failed to start; a pool nobody asks is not an unhandled rejection.
+    started.catch(() => undefined);
+    this.started.push(started);
+    worker.on("message", (result: HashResult | typeof HASH_THREAD_READY) => {
+      if (result === HASH_THREAD_READY) return;
       const pending = this.busy.get(worker);
       this.busy.delete(worker);
       if (pending && pending.job.id === result.id) {

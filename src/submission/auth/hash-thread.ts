@@ -4,7 +4,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { hashPasswordSync } from "../../core/index.js";
-import type { HashJob, HashResult } from "./hash-protocol.js";
+import { HASH_THREAD_READY, type HashJob, type HashResult } from "./hash-protocol.js";
 import { verifyStored } from "./password-schemes.js";
 
 const port = parentPort;
@@ -18,3 +18,4 @@ port.on("message", (job: HashJob) => {
     (error: Error) => port.postMessage({ id: job.id, ok: false, error: error.message } satisfies HashResult),
   );
 });
+port.postMessage(HASH_THREAD_READY);

@@ -40,6 +40,10 @@ export class LocalBackend implements AuthBackend {
     return this.decoy;
   }
 
+  ready(): Promise<void> {
+    return this.options.pool.ready();
+  }
+
   close(): Promise<void> {
     return this.options.pool.close();
   }
