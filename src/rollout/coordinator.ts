@@ -80,29 +80,56 @@ export function regionFigures(store: Store, reader: Actor, today: Day): RegionFi
 /**
  * After each report date, the latest report of every organisation and region summed up
  * nationally (as nationalSeries does): an organisation's size is shared among the regions it
- * has reported in by then.
+ * has reported in by then. Worked out from changes, so its cost grows with the reports, not with
+ * the reports times the dates: each report changes its pair's figures, each organisation's
+ * changes on a day change its share, and the national figures are running sums of those.
  */
 export function nationalCurve(store: Store, reader: Actor): NationalPoint[] {
   const start = reportsAndSizes(reader);
-  return store
+  const change = (column: string) => `COALESCE(${column}, 0) - COALESCE(LAG(${column}) OVER pair, 0)`;
+  const points = store
     .prepare(
       `WITH ${start.sql},
-         spans AS (SELECT *, LEAD(as_of) OVER (PARTITION BY org_id, region_id ORDER BY as_of, id) AS until
-                   FROM visible),
-         days AS (SELECT DISTINCT as_of AS day FROM visible),
-         current AS (SELECT d.day, s.org_id, s.adoption_pct, s.listed_ips, s.complaints,
-                            COUNT(*) OVER (PARTITION BY d.day, s.org_id) AS regions
-                     FROM days d JOIN spans s ON s.as_of <= d.day AND (s.until IS NULL OR s.until > d.day))
-       SELECT c.day,
-              ROUND(SUM(c.adoption_pct * ${SIZE} / c.regions)
-                    / SUM(CASE WHEN c.adoption_pct IS NOT NULL THEN ${SIZE} / c.regions END), 1) AS adoption_pct,
-              CAST(TOTAL(c.listed_ips) AS INTEGER) AS listed_ips,
-              CAST(TOTAL(c.complaints) AS INTEGER) AS complaints,
-              COUNT(DISTINCT c.org_id) AS organisations
-       FROM current c JOIN rollout_orgs o ON o.id = c.org_id
-       GROUP BY c.day ORDER BY c.day`,
+         pair_changes AS (
+           SELECT org_id, as_of AS day, ${change("adoption_pct")} AS adoption,
+                  (adoption_pct IS NOT NULL) - COALESCE(LAG(adoption_pct IS NOT NULL) OVER pair, 0) AS known,
+                  (LAG(id) OVER pair IS NULL) AS new_region,
+                  ${change("listed_ips")} AS listed_ips, ${change("complaints")} AS complaints
+           FROM visible WINDOW pair AS (PARTITION BY org_id, region_id ORDER BY as_of, id)),
+         org_days AS (
+           SELECT org_id, day, SUM(adoption) AS adoption, SUM(known) AS known, SUM(new_region) AS new_regions,
+                  SUM(listed_ips) AS listed_ips, SUM(complaints) AS complaints
+           FROM pair_changes GROUP BY org_id, day),
+         org_shares AS (
+           SELECT d.org_id, d.day, d.listed_ips, d.complaints,
+                  ROW_NUMBER() OVER org = 1 AS first_day,
+                  ${SIZE} * SUM(d.adoption) OVER org / SUM(d.new_regions) OVER org AS weighed,
+                  ${SIZE} * SUM(d.known) OVER org / SUM(d.new_regions) OVER org AS weight
+           FROM org_days d JOIN rollout_orgs o ON o.id = d.org_id
+           WINDOW org AS (PARTITION BY d.org_id ORDER BY d.day)),
+         day_changes AS (
+           SELECT day, SUM(weighed_change) AS weighed, SUM(weight_change) AS weight, SUM(listed_ips) AS listed_ips,
+                  SUM(complaints) AS complaints, SUM(first_day) AS organisations
+           FROM (SELECT day, listed_ips, complaints, first_day,
+                        weighed - COALESCE(LAG(weighed) OVER org, 0) AS weighed_change,
+                        weight - COALESCE(LAG(weight) OVER org, 0) AS weight_change
+                 FROM org_shares WINDOW org AS (PARTITION BY org_id ORDER BY day))
+           GROUP BY day)
+       SELECT day, SUM(weighed) OVER days AS weighed, SUM(weight) OVER days AS weight,
+              CAST(SUM(listed_ips) OVER days AS INTEGER) AS listed_ips,
+              CAST(SUM(complaints) OVER days AS INTEGER) AS complaints,
+              SUM(organisations) OVER days AS organisations
+       FROM day_changes WINDOW days AS (ORDER BY day) ORDER BY day`,
     )
-    .all(...start.values) as NationalPoint[];
+    .all(...start.values) as (Omit<NationalPoint, "adoption_pct"> & { weighed: number; weight: number })[];
+  // Running sums of fractions leave crumbs: a weight this small is none.
+  return points.map(({ weighed, weight, ...point }) => ({
+    day: point.day,
+    adoption_pct: weight > 1e-6 ? Math.round((weighed / weight) * 10) / 10 : null,
+    listed_ips: point.listed_ips,
+    complaints: point.complaints,
+    organisations: point.organisations,
+  }));
 }
 
 /**

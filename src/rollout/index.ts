@@ -80,7 +80,14 @@ export {
   pageRegions,
   setCalendarEntry,
 } from "./regions.js";
-export { enterReport, getReport, listReports, pageReports, publishReport } from "./reports.js";
+export {
+  enterReport,
+  getReport,
+  listReports,
+  pageReports,
+  publishReport,
+  standingReports,
+} from "./reports.js";
 export { MAX_DOCUMENT_BYTES, type MeasuresInput } from "./schemas.js";
 export { changeSettings, type ProgrammeSettings, readSettings, readSettingsAs } from "./settings.js";
 export {

@@ -53,20 +53,22 @@ export function pageReports(store: Store, reader: Actor, request: PageRequest): 
 }
 
 /**
- * What commitments' standings read of the reports `reader` may see, in the order of listReports:
- * six columns, for working out every commitment's state at once.
+ * What commitments' standings read of the reports `reader` may see (of one organisation or all),
+ * in the order of listReports: six columns, for working out many commitments' states at once.
  */
-export function standingReports(store: Store, reader: Actor): StandingReport[] {
+export function standingReports(store: Store, reader: Actor, orgId?: string): StandingReport[] {
   const where = readable(reader, "org_id", "public");
+  const own = orgId === undefined ? "" : "AND org_id = ?";
   return (
     store
       .prepare(
         `SELECT org_id, region_id, as_of, phase, adoption_pct, submission_offered FROM rollout_reports
-         WHERE ${where.sql} ORDER BY as_of, id`,
+         WHERE ${where.sql} ${own} ORDER BY as_of, id`,
       )
-      .all(...where.values) as (Omit<StandingReport, "submission_offered"> & {
-      submission_offered: number | null;
-    })[]
+      .all(...where.values, ...(orgId === undefined ? [] : [orgId])) as (Omit<
+      StandingReport,
+      "submission_offered"
+    > & { submission_offered: number | null })[]
   ).map((r) => ({
     ...r,
     submission_offered: r.submission_offered === null ? null : r.submission_offered === 1,

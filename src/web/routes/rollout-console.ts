@@ -19,7 +19,6 @@ import {
   listCalendar,
   listDocuments,
   listRegions,
-  listReports,
   MAX_PAGE_SIZE,
   NOISE_CATEGORIES,
   NOISE_RESOLUTIONS,
@@ -33,6 +32,7 @@ import {
   phaseOf,
   type Region,
   type StatusReport,
+  standingReports,
 } from "../../rollout/index.js";
 import type { WebContext } from "../context.js";
 import { type Html, html } from "../html.js";
@@ -212,7 +212,7 @@ function coordinatorPage(context: WebContext, request: FastifyRequest): string {
   const reportsOf = new Map(
     [...new Set(commitmentPage.items.map((c) => c.org_id))].map((org) => [
       org,
-      listReports(store, me, { orgId: org }),
+      standingReports(store, me, org),
     ]),
   );
   const commitments = commitmentPage.items.map((c) =>
