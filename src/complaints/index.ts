@@ -29,8 +29,8 @@ export {
   importComplaints,
   type Rejection,
 } from "./import.js";
-export { registerComplaintMetrics } from "./metrics.js";
 export { type MboxMessage, splitMbox } from "./mbox.js";
+export { registerComplaintMetrics } from "./metrics.js";
 export { parseReport, type ReportKind } from "./parse-report.js";
 export { reattributeComplaints } from "./reattribute.js";
 export {

@@ -46,14 +46,11 @@ describe("sampled exports", () => {
       ],
     );
     assert.equal(decoder.stats().get("xr")?.samplerUnknown, 2);
-    assert.deepEqual(
-      decoder.samplers().get("xr"),
-      [
-        { domain: 0, sampler: 1, rate: 256, method: "random 1 of 256 (selectorAlgorithm 3)" },
-        { domain: 0, sampler: 2, rate: 1000, method: "random 1 of 1000 (selectorAlgorithm 3)" },
-        { domain: 0, sampler: 7, rate: 4096, method: "random 1 of 4096 (selectorAlgorithm 3)" },
-      ],
-    );
+    assert.deepEqual(decoder.samplers().get("xr"), [
+      { domain: 0, sampler: 1, rate: 256, method: "random 1 of 256 (selectorAlgorithm 3)" },
+      { domain: 0, sampler: 2, rate: 1000, method: "random 1 of 1000 (selectorAlgorithm 3)" },
+      { domain: 0, sampler: 7, rate: 4096, method: "random 1 of 4096 (selectorAlgorithm 3)" },
+    ]);
   });
 
   test("Cisco IOS NetFlow v9: FLOW_SAMPLER_ID/MODE/RANDOM_INTERVAL options, sampler id in each record", () => {
@@ -102,7 +99,10 @@ describe("sampled exports", () => {
       ],
     );
     assert.deepEqual(
-      decoder.samplers().get("ios:2055")?.map((s) => s.method),
+      decoder
+        .samplers()
+        .get("ios:2055")
+        ?.map((s) => s.method),
       ["random 1 in 100 (samplerRandomInterval)", "deterministic 1 in 1000 (samplerRandomInterval)"],
     );
   });
@@ -209,11 +209,18 @@ describe("sampled exports", () => {
 describe("samplingRateOf", () => {
   test("the selector algorithm decides which fields are the rate", () => {
     assert.equal(
-      samplingRateOf({ selectorAlgorithm: 3, samplingPacketInterval: 1, samplingSize: 1, samplingPopulation: 256 })
-        ?.rate,
+      samplingRateOf({
+        selectorAlgorithm: 3,
+        samplingPacketInterval: 1,
+        samplingSize: 1,
+        samplingPopulation: 256,
+      })?.rate,
       256,
     );
-    assert.equal(samplingRateOf({ selectorAlgorithm: 1, samplingPacketInterval: 1, samplingPacketSpace: 99 })?.rate, 100);
+    assert.equal(
+      samplingRateOf({ selectorAlgorithm: 1, samplingPacketInterval: 1, samplingPacketSpace: 99 })?.rate,
+      100,
+    );
     assert.equal(samplingRateOf({ selectorAlgorithm: 4, samplingProbability: 0.25 })?.rate, 4);
     assert.equal(samplingRateOf({ samplerRandomInterval: 0 }), undefined);
     assert.equal(samplingRateOf({}), undefined);

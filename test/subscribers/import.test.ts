@@ -167,7 +167,7 @@ test("dhcpd history: expired and released records end their leases, and neither 
 
   // dhcpd rewrites its file keeping the last record of each address: nothing new in it.
   const lastOfEach = new Map<string, string>();
-  for (const block of readFileSync(file, "utf8").match(/^lease \S+ \{\n[^]*?^\}$/gm) ?? []) {
+  for (const block of readFileSync(file, "utf8").match(/^lease \S+ \{\n[\s\S]*?^\}$/gm) ?? []) {
     lastOfEach.set(block.split(" ")[1] as string, block);
   }
   const rewritten = join(dir, "dhcpd.leases");
