@@ -94,7 +94,7 @@ test("the README's rollout section runs as written, in order, on fresh data fold
     const run = spawnSync("sh", ["-c", command], { cwd: dir, env, encoding: "utf8", timeout: 120_000 });
     const output = sameKey(`${run.stdout}${run.stderr}`.replaceAll(url, "http://127.0.0.1:8025/"));
     assert.deepEqual(output.trimEnd().split("\n").filter(Boolean), step.shown.map(sameKey), step.command);
-    const refused = step.shown.some((line) => /^unknown |refused the push/.test(line));
+    const refused = step.shown.some((line) => /^(\S+:\d+: )?unknown |refused the push/.test(line));
     assert.equal(run.status, refused ? 1 : 0, `${step.command}\n${run.stderr}`);
     assert.doesNotMatch(run.stderr, STACK_LINE);
   }
