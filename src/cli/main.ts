@@ -17,6 +17,7 @@ import { registerRolloutCommands } from "./rollout.js";
 import { registerServeCommand } from "./serve.js";
 import { registerStatusCommand } from "./status.js";
 import { registerSubmissionCommands } from "./submission.js";
+import { registerSubscribersCommands } from "./subscribers.js";
 import { registerUsersCommands } from "./users.js";
 
 function versionLine(): string {
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerStatusCommand(program);
   registerSubmissionCommands(program);
+  registerSubscribersCommands(program);
   registerUsersCommands(program);
   return program;
 }
