@@ -214,7 +214,9 @@ async function serve(options: ServeOptions): Promise<void> {
           store,
           dataDir: data,
           planFile,
-          ...(running.collector ? { collector: running.collector.endpoint } : {}),
+          ...(running.collector
+            ? { collector: running.collector.endpoint, flushCollector: running.collector.flush }
+            : {}),
           logger: logger.child({ service: "demo" }),
         },
         demo,

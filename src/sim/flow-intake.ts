@@ -67,12 +67,15 @@ export function localIntake(store: Store, state: DemoState): FlowIntake {
 const BURST = 16;
 /** How long the stored total may stay short of what was sent before the shortfall is accepted. */
 const SETTLE_PATIENCE_MS = 20_000;
+/** The same when the collector is flushed on demand: a datagram not stored by then was lost. */
+const FLUSHED_PATIENCE_MS = 3_000;
 
 export async function udpIntake(
   store: Store,
   state: DemoState,
   collector: Endpoint,
   logger: Logger,
+  flush?: () => Promise<unknown>,
 ): Promise<FlowIntake> {
   const socket: Socket = createSocket(collector.host.includes(":") ? "udp6" : "udp4");
   await new Promise<void>((resolve) => socket.connect(collector.port, collector.host, resolve));
@@ -87,6 +90,7 @@ export async function udpIntake(
     while (inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
     if (sendError) throw sendError;
   };
+  const patience = flush ? FLUSHED_PATIENCE_MS : SETTLE_PATIENCE_MS;
   return {
     deliver: async (packets, day) => {
       for (let i = 0; i < packets.length; i++) {
@@ -108,8 +112,10 @@ export async function udpIntake(
         const now = storedFlows(store, fromSec, untilSec);
         if (now !== stored) lastChange = Date.now();
         stored = now;
-        if (stored >= expected || Date.now() - lastChange > SETTLE_PATIENCE_MS) break;
-        await sleep(500);
+        if (stored >= expected || Date.now() - lastChange > patience) break;
+        // Rather than wait for the collector's periodic flush, ask for one.
+        if (flush) await Promise.all([flush(), sleep(100)]);
+        else await sleep(500);
       }
       if (stored < expected) {
         logger.warn({ expected, stored }, "the collector stored fewer demo flows than were sent (UDP loss)");

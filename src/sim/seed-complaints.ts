@@ -1,12 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { importComplaints } from "../complaints/index.js";
-import { loadPlan } from "../plan/index.js";
+import type { Plan } from "../plan/index.js";
 import { arfReport } from "./arf-report.js";
 import { DAY_MS, dayOf, dayStartMs } from "./options.js";
 import { spamsOn } from "./population.js";
 import { Random } from "./random.js";
-import { listingDays } from "./seed-listings.js";
 import { type SeedRun, yieldToEventLoop } from "./seed-run.js";
 import { addressAt } from "./sessions.js";
 import type { World } from "./world.js";
@@ -35,16 +34,17 @@ export function weekReports(world: World, last: number): Map<string, string> {
   return reports;
 }
 
-/** A folder of ARF reports per week, imported (the same report imported again adds nothing). */
-export async function seedComplaints(run: SeedRun): Promise<void> {
+/**
+ * A folder of ARF reports per week, named by the week's last day, imported through the ARF
+ * importer (the same report imported again adds nothing).
+ */
+export async function seedComplaints(run: SeedRun, plan: Plan, weeks: readonly number[]): Promise<void> {
   const { options } = run.world;
-  const weeks = listingDays().filter((day) => !run.state.done(`complaints:${dayOf(options, day)}`));
-  if (weeks.length === 0) return;
-  const plan = loadPlan(run.context.planFile).plan;
-  for (const [n, last] of weeks.entries()) {
+  const due = weeks.filter((day) => !run.state.done(`complaints:${dayOf(options, day)}`));
+  for (const [n, last] of due.entries()) {
     if (run.signal.aborted) return;
     const date = dayOf(options, last);
-    run.progress(`complaints ${date}`, n / weeks.length);
+    run.progress(`complaints ${date}`, n / due.length);
     const folder = join(run.folder, "complaints", date);
     mkdirSync(folder, { recursive: true });
     for (const [name, text] of weekReports(run.world, last)) writeFileSync(join(folder, name), text);

@@ -1,50 +1,78 @@
 import { join } from "node:path";
 import { importLeases } from "../subscribers/index.js";
 import { activeLeaseRows, type LeaseRow, webmailLeaseRows, writeKeaLeases } from "./kea-leases.js";
+import type { HistoryMonth } from "./months.js";
 import { type SeedRun, yieldToEventLoop } from "./seed-run.js";
+import type { World } from "./world.js";
+
+/** One Kea lease file to import, and the month of the history it is imported in. */
+export interface LeaseChunk {
+  readonly step: string;
+  readonly file: string;
+  /** Index into historyMonths(): imported with that month's data. */
+  readonly month: number;
+  readonly rows: readonly LeaseRow[];
+}
 
 /** The month (YYYY-MM, UTC) a lease starts in. */
 const monthOf = (row: LeaseRow) => new Date(row.startMs).toISOString().slice(0, 7);
 
-/**
- * Writes leases as one Kea lease file per month of lease starts (as Kea's lease file cleanup
- * rotates them) and imports each; an import of the same file adds nothing. Month by month keeps
- * each import's merge short, so the web server in this process keeps answering.
- */
-async function seedLeaseFiles(run: SeedRun, name: string, all: readonly LeaseRow[]): Promise<void> {
+function byStartMonth(rows: readonly LeaseRow[]): Map<string, LeaseRow[]> {
   const months = new Map<string, LeaseRow[]>();
-  for (const row of all) {
+  for (const row of rows) {
     const month = monthOf(row);
-    const rows = months.get(month) ?? [];
-    rows.push(row);
-    months.set(month, rows);
+    const list = months.get(month) ?? [];
+    list.push(row);
+    months.set(month, list);
   }
-  let n = 0;
-  for (const [month, rows] of months) {
-    const step = `leases:${name}:${month}`;
-    n++;
-    if (run.state.done(step) || run.signal.aborted) continue;
-    run.progress(`${name} leases starting in ${month}`, (n - 1) / months.size);
-    const file = join(run.folder, `kea-leases4-${name}-${month}.csv`);
-    await writeKeaLeases(file, rows);
-    const result = await importLeases(run.context.store, file, "kea-csv", { subscriberField: "hostname" });
-    if (result.skipped > 0) run.context.logger.warn({ file, skipped: result.skipped }, "demo leases skipped");
-    run.state.markDone(step);
+  return months;
+}
+
+/**
+ * The year's leases as one Kea lease file per kind and month of lease starts (as Kea's lease
+ * file cleanup rotates them). The bots' and mail clients' leases go in with the month they start
+ * in (those begun before the history with its first month), so a complaint or flow always finds
+ * its lease; the webmail users' (one long lease each, begun before the history, named by no
+ * complaint or flow) are spread over the first months so that no month carries them all.
+ */
+export function leaseChunks(world: World, months: readonly HistoryMonth[], folder: string): LeaseChunk[] {
+  const { population, sessions, options } = world;
+  const monthIndex = new Map(months.map((m, i) => [m.key, i]));
+  const chunks: LeaseChunk[] = [];
+  const add = (name: string, month: string, at: number, rows: readonly LeaseRow[]) => {
+    chunks.push({
+      step: `leases:${name}:${month}`,
+      file: join(folder, `kea-leases4-${name}-${month}.csv`),
+      month: at,
+      rows,
+    });
+  };
+  for (const kind of ["bot", "mail-client"] as const) {
+    const name = kind === "bot" ? "bots" : "mail-clients";
+    for (const [month, rows] of byStartMonth(activeLeaseRows(population, sessions, kind)))
+      add(name, month, monthIndex.get(month) ?? 0, rows);
+  }
+  const webmail = [...byStartMonth(webmailLeaseRows(population, sessions, options))].sort(([a], [b]) =>
+    a.localeCompare(b),
+  );
+  for (const [i, [month, rows]] of webmail.entries())
+    add("webmail", month, Math.min(i, months.length - 1), rows);
+  return chunks;
+}
+
+/** Writes and imports the chunks due by month `month` not yet done; importing a file again adds nothing. */
+export async function seedLeases(run: SeedRun, chunks: readonly LeaseChunk[], month: number): Promise<void> {
+  const due = chunks.filter((chunk) => chunk.month <= month && !run.state.done(chunk.step));
+  for (const [n, chunk] of due.entries()) {
+    if (run.signal.aborted) return;
+    run.progress(chunk.step.replace(/^leases:(.*):(.*)$/, "$1 leases starting in $2"), n / due.length);
+    await writeKeaLeases(chunk.file, chunk.rows);
+    const result = await importLeases(run.context.store, chunk.file, "kea-csv", {
+      subscriberField: "hostname",
+    });
+    if (result.skipped > 0)
+      run.context.logger.warn({ file: chunk.file, skipped: result.skipped }, "demo leases skipped");
+    run.state.markDone(chunk.step);
     await yieldToEventLoop();
   }
-}
-
-/** The bots' leases: the complaints name their addresses. */
-export async function seedBotLeases(run: SeedRun): Promise<void> {
-  await seedLeaseFiles(run, "bots", activeLeaseRows(run.world.population, run.world.sessions, "bot"));
-}
-
-/**
- * The other subscribers' leases, after the complaints: each complaint's import looks its source
- * address up among the leases, and the fewer there are then, the faster it goes.
- */
-export async function seedOtherLeases(run: SeedRun): Promise<void> {
-  const { population, sessions, options } = run.world;
-  await seedLeaseFiles(run, "mail-clients", activeLeaseRows(population, sessions, "mail-client"));
-  await seedLeaseFiles(run, "webmail", webmailLeaseRows(population, sessions, options));
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { importListing } from "../reputation/index.js";
-import { Elsewhere } from "./elsewhere.js";
+import type { Elsewhere } from "./elsewhere.js";
 import { listedAddresses } from "./listed-addresses.js";
 import { dayOf, HISTORY_DAYS } from "./options.js";
 import { type SeedRun, yieldToEventLoop } from "./seed-run.js";
@@ -14,21 +14,28 @@ export function listingDays(): number[] {
   return days;
 }
 
-/** One file per list and week, each imported as that list's snapshot of the day (replacing any earlier one). */
-export async function seedListings(run: SeedRun): Promise<void> {
-  const days = listingDays().filter((day) => !run.state.done(`listings:${dayOf(run.world.options, day)}`));
-  if (days.length === 0) return;
+/**
+ * One file per list and snapshot day, each imported as that list's snapshot of the day (replacing
+ * any earlier one). `elsewhere` is loaded on first use: a run that finds every day done skips it.
+ */
+export async function seedListings(
+  run: SeedRun,
+  elsewhere: () => Promise<Elsewhere>,
+  days: readonly number[],
+): Promise<void> {
   const { isp, population, sessions, options } = run.world;
-  const elsewhere = await Elsewhere.load(options.seed, options.scale);
+  const due = days.filter((day) => !run.state.done(`listings:${dayOf(options, day)}`));
+  if (due.length === 0) return;
+  const background = await elsewhere();
   const folder = join(run.folder, "listings");
   mkdirSync(folder, { recursive: true });
-  for (const [n, day] of days.entries()) {
+  for (const [n, day] of due.entries()) {
     if (run.signal.aborted) return;
     const date = dayOf(options, day);
-    run.progress(`listings ${date}`, n / days.length);
+    run.progress(`listings ${date}`, n / due.length);
     const addresses = Uint32Array.from([
       ...listedAddresses(isp, population, sessions, options, day),
-      ...elsewhere.listedOn(day),
+      ...background.listedOn(day),
     ]).sort();
     for (const list of DEMO_LISTS) {
       const file = join(folder, `${list.name}-${date}.${list.extension}`);

@@ -1,22 +1,28 @@
 /**
- * Seeds a data folder with the synthetic ISP's year: plan first (the console and help site read
- * it at once), then accounts, leases, listings, complaints and flows, each through its module's
- * own intake. Every unit of work is recorded in demo_state when done, so a second start returns
- * at once and an interrupted one carries on where it stopped.
+ * Seeds a data folder with the synthetic ISP's year, month by month: plan first (the console and
+ * help site read it at once), accounts and the national programme, then for each month its
+ * leases, flows, listings, complaints and honeypot captures together, each through its module's
+ * own intake, so the console's charts fill from the left as the year goes in. Every unit of work
+ * is recorded in demo_state when done, so a second start returns at once and an interrupted one
+ * carries on where it stopped.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { loadPlan } from "../plan/index.js";
 import { seedRolloutDemo } from "../rollout/index.js";
 import { type DemoProgressReport, type DemoSeedContext, OperatorStore } from "../web/index.js";
 import { seedAccounts } from "./accounts.js";
 import { DemoState } from "./demo-state.js";
+import { Elsewhere } from "./elsewhere.js";
+import { IpfixExporter } from "./ipfix-export.js";
 import { buildIsp, ISP } from "./isp.js";
+import { daysIn, daysOf, historyMonths } from "./months.js";
 import { defaultOptions, type SimOptions } from "./options.js";
 import { planYaml } from "./plan-yaml.js";
 import { seedComplaints } from "./seed-complaints.js";
-import { seedFlows } from "./seed-flows.js";
-import { seedBotLeases, seedOtherLeases } from "./seed-leases.js";
-import { seedListings } from "./seed-listings.js";
+import { openFlowIntake, seedFlows } from "./seed-flows.js";
+import { leaseChunks, seedLeases } from "./seed-leases.js";
+import { listingDays, seedListings } from "./seed-listings.js";
 import type { SeedRun } from "./seed-run.js";
 import { buildWorld } from "./world.js";
 
@@ -24,17 +30,9 @@ const COMPLETE = "complete";
 /** The operator `porteiro serve --demo` creates before seeding starts. */
 const DEMO_OPERATOR = "demo";
 
-/**
- * Each step's share of the whole seeding, by how long it takes. The story's main lines (flows,
- * listings) come first; complaints, slow to import, come late, before the bulk of the leases.
- */
-const STEPS = [
-  { name: "bot leases", weight: 0.03, run: seedBotLeases },
-  { name: "listings", weight: 0.1, run: seedListings },
-  { name: "flows", weight: 0.55, run: seedFlows },
-  { name: "complaints", weight: 0.25, run: seedComplaints },
-  { name: "other leases", weight: 0.07, run: seedOtherLeases },
-] as const;
+/** Each stage's share of a month's seeding, by how long it takes. */
+const STAGE_WEIGHTS = { leases: 0.2, flows: 0.45, listings: 0.1, complaints: 0.25 } as const;
+type Stage = keyof typeof STAGE_WEIGHTS;
 
 function writePlan(file: string, text: string): void {
   let current: string | undefined;
@@ -84,21 +82,45 @@ export async function seedSyntheticIsp(context: DemoSeedContext, options: SeedOp
   const world = buildWorld(sim);
   const folder = join(context.dataDir, "demo");
   mkdirSync(folder, { recursive: true });
-  let before = 0;
-  for (const step of STEPS) {
-    if (options.signal.aborted) return;
-    const base = before;
-    const run: SeedRun = {
+  const months = historyMonths(sim);
+  const leases = leaseChunks(world, months, folder);
+  const listings = listingDays();
+  const plan = loadPlan(context.planFile).plan;
+  let elsewhere: Promise<Elsewhere> | undefined;
+  const background = () => {
+    elsewhere ??= Elsewhere.load(sim.seed, sim.scale);
+    return elsewhere;
+  };
+  const runOf = (month: number, stage: Stage): SeedRun => {
+    const stages = Object.keys(STAGE_WEIGHTS) as Stage[];
+    const before = stages.slice(0, stages.indexOf(stage)).reduce((n, s) => n + STAGE_WEIGHTS[s], 0);
+    return {
       context,
       world,
       state,
       folder,
       signal: options.signal,
       progress: (what, fraction) =>
-        options.onProgress({ step: what, fraction: base + step.weight * fraction }),
+        options.onProgress({
+          step: `${months[month]?.key}: ${what}`,
+          fraction: (month + before + STAGE_WEIGHTS[stage] * fraction) / months.length,
+        }),
     };
-    await step.run(run);
-    before += step.weight;
+  };
+  const intake = await openFlowIntake(runOf(0, "flows"));
+  const exporter = new IpfixExporter();
+  try {
+    for (const [index, month] of months.entries()) {
+      if (options.signal.aborted) break;
+      await seedLeases(runOf(index, "leases"), leases, index);
+      await seedFlows(runOf(index, "flows"), intake, exporter, daysOf(month));
+      // The collector writes the month's flows while the other stages run.
+      await seedListings(runOf(index, "listings"), background, daysIn(month, listings));
+      await seedComplaints(runOf(index, "complaints"), plan, daysIn(month, listings));
+      await intake.settle();
+    }
+  } finally {
+    await intake.close();
   }
   if (options.signal.aborted) return;
   state.markDone(COMPLETE);

@@ -9,6 +9,8 @@ export interface DemoSeedContext {
   readonly planFile: string;
   /** The running flow collector, to send generated NetFlow/IPFIX to (absent with --no-collector). */
   readonly collector?: Endpoint;
+  /** Writes what the collector has received so far, so the generator need not wait for its periodic flush. */
+  readonly flushCollector?: () => Promise<unknown>;
   readonly logger: Logger;
 }
 
