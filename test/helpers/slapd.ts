@@ -22,7 +22,12 @@ export interface DirectoryUser {
 }
 
 export interface PrivateSlapd {
+  /** ldaps:// */
   readonly url: string;
+  /** ldap://, where every operation but StartTLS needs TLS first (security tls=1). */
+  readonly startTlsUrl: string;
+  readonly port: number;
+  readonly startTlsPort: number;
   /** The test CA's certificate file, the one the server's certificate chains to. */
   readonly caFile: string;
   /** Stops slapd (by its pid) and waits for it to exit. */
@@ -51,7 +56,7 @@ objectclass ( 1.3.6.1.4.1.99999.1.1 NAME 'porteiroMailUser' SUP top AUXILIARY MA
 `;
 
 /**
- * A private OpenLDAP slapd on a free loopback port, ldaps:// only, with a CA and server
+ * A private OpenLDAP slapd on two free loopback ports, ldaps:// and ldap:// (StartTLS), with a CA and server
  * certificate made for it (openssl), its own slapd.conf and mdb database in a temp folder, and
  * `users` loaded with slapadd under ou=people. Anonymous clients may only bind; SEARCH_DN may
  * read every entry, a user its own. Stopped (by its pid) after the test.
@@ -73,6 +78,8 @@ export async function startSlapd(t: TestContext, users: readonly DirectoryUser[]
       `TLSCACertificateFile ${join(dir, "ca.crt")}`,
       `TLSCertificateFile ${join(dir, "server.crt")}`,
       `TLSCertificateKeyFile ${join(dir, "server.key")}`,
+      // Nothing in the clear: on ldap:// a bind or search before StartTLS is confidentialityRequired.
+      "security tls=1",
       "database mdb",
       `suffix "${SUFFIX}"`,
       `directory ${join(dir, "db")}`,
@@ -89,9 +96,13 @@ export async function startSlapd(t: TestContext, users: readonly DirectoryUser[]
   if (loaded.status !== 0) throw new Error(`slapadd: ${loaded.stderr}`);
 
   const port = await freePort();
+  const startTlsPort = await freePort();
   const url = `ldaps://127.0.0.1:${port}`;
+  const startTlsUrl = `ldap://127.0.0.1:${startTlsPort}`;
   // -d keeps slapd in the foreground, so the test owns its process; level 0 logs nothing.
-  const slapd = spawn("slapd", ["-d", "0", "-f", config, "-h", `${url}/`], { stdio: "ignore" });
+  const slapd = spawn("slapd", ["-d", "0", "-f", config, "-h", `${url}/ ${startTlsUrl}/`], {
+    stdio: "ignore",
+  });
   const stop = async () => {
     if (slapd.exitCode !== null || slapd.signalCode !== null) return;
     const exited = new Promise((resolve) => slapd.once("exit", resolve));
@@ -99,11 +110,11 @@ export async function startSlapd(t: TestContext, users: readonly DirectoryUser[]
     await exited;
   };
   t.after(stop);
-  for (let waited = 0; !(await portAccepts(port)); waited += 50) {
+  for (let waited = 0; !((await portAccepts(port)) && (await portAccepts(startTlsPort))); waited += 50) {
     if (waited > 15_000 || slapd.exitCode !== null) throw new Error(`slapd did not start (${config})`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { url, caFile: join(dir, "ca.crt"), stop };
+  return { url, startTlsUrl, port, startTlsPort, caFile: join(dir, "ca.crt"), stop };
 }
 
 /** The suffix, ou=people, the search account and the users, as LDIF. */

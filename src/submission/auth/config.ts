@@ -11,10 +11,13 @@ export const authConfigSchema = z
     backend: z.enum(["local", "dovecot", "ldap"]).default("local"),
     /** dovecot: the auth-client socket (the one Postfix's smtpd_sasl_path names), e.g. /run/dovecot/auth-client. */
     socket: z.string().min(1).optional(),
-    /** ldap: the directory, TLS only. */
+    /** ldap: the directory, TLS only: ldaps://, or ldap:// upgraded with StartTLS before anything else. */
     url: z
       .string()
-      .regex(/^ldaps:\/\/[^/\s]+\/?$/, "an ldaps:// URL (the password crosses to the directory: TLS only)")
+      .regex(
+        /^ldaps?:\/\/[^/\s]+\/?$/,
+        "an ldaps:// URL, or ldap:// (then upgraded with StartTLS): the password crosses to the directory",
+      )
       .optional(),
     /** ldap: CA certificates (PEM) the directory's certificate must chain to; the system's when unset. */
     tls_ca: z.string().min(1).optional(),

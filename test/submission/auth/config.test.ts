@@ -9,15 +9,20 @@ function problems(auth: Record<string, unknown>): string[] {
     : result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
 }
 
-test("backend ldap needs an ldaps:// URL, a way to find the user's DN, and bind_dn with its password file", () => {
+test("backend ldap needs an ldaps:// or ldap:// (StartTLS) URL, a way to find the user's DN, and bind_dn with its password file", () => {
   const ldap = { backend: "ldap", url: "ldaps://ldap.example.net" };
   assert.deepEqual(problems({ ...ldap, bind_dn_template: "uid={local},ou=people,dc=example,dc=net" }), []);
   assert.deepEqual(
     problems({ ...ldap, search_base: "dc=example,dc=net", search_filter: "(uid={user})" }),
     [],
   );
-  assert.deepEqual(problems({ ...ldap, url: "ldap://ldap.example.net", search_base: "dc=example,dc=net" }), [
-    "url: an ldaps:// URL (the password crosses to the directory: TLS only)",
+  // ldap:// is upgraded with StartTLS; anything else, or a path, is refused.
+  assert.deepEqual(
+    problems({ ...ldap, url: "ldap://ldap.example.net", search_base: "dc=example,dc=net" }),
+    [],
+  );
+  assert.deepEqual(problems({ ...ldap, url: "ldapi://%2Frun%2Fslapd", search_base: "dc=example,dc=net" }), [
+    "url: an ldaps:// URL, or ldap:// (then upgraded with StartTLS): the password crosses to the directory",
   ]);
   assert.deepEqual(problems(ldap), ["bind_dn_template: backend ldap needs bind_dn_template or search_base"]);
   assert.deepEqual(problems({ ...ldap, bind_dn_template: "uid={domain},ou=people" }), [

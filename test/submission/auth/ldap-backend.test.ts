@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
@@ -206,4 +207,73 @@ test("the service logs in through the directory named in submission.auth", async
   assert.match(await session.reply(), /^235 /);
   session.send("MAIL FROM:<bia@example.net>");
   assert.match(await session.reply(), /^250 /);
+});
+
+/** Established TCP connections to a loopback port, as the kernel counts them. */
+function connectionsTo(port: number): number {
+  const listed = spawnSync("ss", ["-Htn", "state", "established", `( dport = :${port} )`], {
+    encoding: "utf8",
+  });
+  return listed.stdout.split("\n").filter((line) => line.trim() !== "").length;
+}
+
+test("ldap:// upgraded with StartTLS before the bind; logins share at most 16 kept connections", async (t) => {
+  if (!requirePeers(t, ["slapd", "slapadd", "openssl", "ss"])) return;
+  const slapd = await directory(t);
+  const ca = readFileSync(slapd.caFile, "utf8");
+  const template = `uid={local},ou=people,${SUFFIX}`;
+  // This slapd answers nothing but StartTLS in the clear (security tls=1), so a login proves the upgrade.
+  const { check, results } = authenticatorOn(t, { url: slapd.startTlsUrl, ca, bindDnTemplate: template });
+  assert.equal(await check("ana", ANA_PASSWORD), "ana@example.net");
+  assert.equal(await check("bia", "wrong password"), undefined);
+  assert.equal(await check("bia", BIA_PASSWORD), "bia@example.net");
+  assert.deepEqual(await results(), { verified: 2, failed: 1 });
+  // One connection carried the three logins, and stays open for the next.
+  assert.equal(connectionsTo(slapd.startTlsPort), 1);
+
+  // Search-then-bind on a connection a user's bind left behind: the service account searches again.
+  const searching = authenticatorOn(t, {
+    url: slapd.startTlsUrl,
+    ca,
+    searchBase: SUFFIX,
+    serviceBind: { dn: SEARCH_DN, password: SEARCH_PASSWORD },
+  });
+  assert.equal(await searching.check("ana@example.net", ANA_PASSWORD), "ana@example.net");
+  assert.equal(await searching.check("bia@example.net", BIA_PASSWORD), "bia@example.net");
+
+  // A certificate the CA does not sign stops the upgrade: no bind is sent, the login is 454.
+  const untrusted = authenticatorOn(t, { url: slapd.startTlsUrl, bindDnTemplate: template });
+  await assert.rejects(
+    untrusted.check("ana", ANA_PASSWORD) as Promise<unknown>,
+    (error: Error) => error instanceof BackendUnavailableError && /StartTLS failed/.test(error.message),
+  );
+
+  // 48 checks at once straight on the backend: no more than 16 connections, all kept afterwards.
+  const backend = new LdapBackend({
+    url: slapd.startTlsUrl,
+    ca,
+    bindDnTemplate: template,
+    searchFilter: "(mail={user})",
+    addressAttribute: "mail",
+    timeoutMs: 5000,
+  });
+  t.after(() => backend.close());
+  const before = connectionsTo(slapd.startTlsPort);
+  let peak = 0;
+  const watch = setInterval(() => {
+    peak = Math.max(peak, connectionsTo(slapd.startTlsPort) - before);
+  }, 5);
+  const logins = await Promise.all(
+    Array.from({ length: 48 }, (_, i) =>
+      backend.verify(i % 2 === 0 ? "ana" : "bia", i % 2 === 0 ? ANA_PASSWORD : `wrong ${i}`, "192.0.2.1"),
+    ),
+  );
+  clearInterval(watch);
+  assert.deepEqual(
+    logins.map((login) => login?.address),
+    Array.from({ length: 48 }, (_, i) => (i % 2 === 0 ? "ana@example.net" : undefined)),
+  );
+  const kept = connectionsTo(slapd.startTlsPort) - before;
+  assert.ok(kept >= 1 && kept <= 16, `${kept} connections kept`);
+  assert.ok(peak <= 16, `${peak} connections at the peak`);
 });
