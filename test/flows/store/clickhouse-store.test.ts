@@ -11,6 +11,7 @@ import { UserError } from "../../../src/core/index.js";
 import type { HourlyAggregate } from "../../../src/flows/index.js";
 import { openClickHouseFlowStore } from "../../../src/flows/store/clickhouse/index.js";
 import { quote } from "../../../src/flows/store/clickhouse/sql.js";
+import { type CopyProgress, copyFlows } from "../../../src/flows/store/copy.js";
 import {
   type FlowStore,
   type FlowWindow,
@@ -201,5 +202,40 @@ test("a batch cut short (one month written) is completed by its retry, not doubl
   await clickhouse.write(february, "crashed:1");
   await clickhouse.write(batch, "crashed:1");
   await sqlite.write(batch, "crashed:1");
+  assert.deepEqual(await answers(clickhouse), await answers(sqlite));
+});
+
+test("copyFlows moves SQLite's history into ClickHouse; resumed or repeated, it counts nothing twice", async (t) => {
+  const ch = requireClickHouse(t, server);
+  if (!ch) return;
+  const { sqlite, clickhouse } = await openBoth(t, ch, "copied");
+  await writeFixture(sqlite);
+  // Interrupted after its second batch, then run to the end, then run again.
+  let seen = 0;
+  await assert.rejects(
+    copyFlows(sqlite, clickhouse, {
+      batchAggregates: 40,
+      onProgress: () => {
+        if (++seen === 2) throw new Error("interrupted");
+      },
+    }),
+    /interrupted/,
+  );
+  const progress: CopyProgress[] = [];
+  const copied = await copyFlows(sqlite, clickhouse, {
+    batchAggregates: 40,
+    onProgress: (p) => progress.push(p),
+  });
+  const again = await copyFlows(sqlite, clickhouse, { batchAggregates: 40 });
+  assert.deepEqual(again, copied);
+  assert.equal(copied.months, 3);
+  assert.equal(copied.flows, await sqlite.flowCount());
+  assert.deepEqual(progress.at(-1), {
+    month: "2024-03",
+    monthsDone: 2,
+    months: 3,
+    flowsDone: copied.flows,
+    flows: copied.flows,
+  });
   assert.deepEqual(await answers(clickhouse), await answers(sqlite));
 });
