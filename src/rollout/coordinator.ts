@@ -5,7 +5,9 @@
  */
 import type { Day } from "../core/index.js";
 import type { Store } from "../store/index.js";
-import { type Actor, readable } from "./access.js";
+import { type Actor, readable, readsEverything } from "./access.js";
+import { refreshFigures } from "./figures.js";
+import { COMMITMENT_STATES, type CommitmentState } from "./model.js";
 import { PHASE_SQL } from "./paging.js";
 import type { NationalPoint, Silence } from "./progress.js";
 
@@ -48,14 +50,28 @@ function reportsAndSizes(reader: Actor): { sql: string; values: unknown[] } {
 /** An organisation's size, as `o`: its subscribers, or the mean of the known sizes. */
 const SIZE = "(CASE WHEN o.subscribers > 0 THEN o.subscribers ELSE (SELECT size FROM mean) END * 1.0)";
 
+/**
+ * Whether `reader`'s figures are the ones kept up to date (figures.ts), which it then brings up to
+ * date: those of readers who see everything. Other readers' are worked out from their reports.
+ */
+function keptFor(store: Store, reader: Actor): boolean {
+  if (!readsEverything(reader)) return false;
+  refreshFigures(store);
+  return true;
+}
+
+/** The latest report of each organisation and region as `latest`, with n = 1 for it. */
+const LATEST_KEPT = `latest AS (SELECT r.*, 1 AS n FROM rollout_latest_reports k JOIN rollout_reports r ON r.id = k.report_id)`;
+const LATEST_WORKED_OUT = `latest AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY org_id, region_id ORDER BY as_of DESC, id DESC) AS n
+                    FROM visible)`;
+
 export function regionFigures(store: Store, reader: Actor, today: Day): RegionFigures[] {
   const start = reportsAndSizes(reader);
   const calendar = readable(reader, "org_id", null);
   return store
     .prepare(
       `WITH ${start.sql},
-         latest AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY org_id, region_id ORDER BY as_of DESC, id DESC) AS n
-                    FROM visible),
+         ${keptFor(store, reader) ? LATEST_KEPT : LATEST_WORKED_OUT},
          adoption AS (SELECT l.region_id, COUNT(l.adoption_pct) AS reporting,
                              SUM(l.adoption_pct * ${SIZE}) / SUM(CASE WHEN l.adoption_pct IS NOT NULL THEN ${SIZE} END) AS pct,
                              TOTAL(l.listed_ips) AS listed_ips, TOTAL(l.complaints) AS complaints
@@ -85,6 +101,7 @@ export function regionFigures(store: Store, reader: Actor, today: Day): RegionFi
  * changes on a day change its share, and the national figures are running sums of those.
  */
 export function nationalCurve(store: Store, reader: Actor): NationalPoint[] {
+  if (keptFor(store, reader)) return keptCurve(store);
   const start = reportsAndSizes(reader);
   const change = (column: string) => `COALESCE(${column}, 0) - COALESCE(LAG(${column}) OVER pair, 0)`;
   const points = store
@@ -122,14 +139,56 @@ export function nationalCurve(store: Store, reader: Actor): NationalPoint[] {
        FROM day_changes WINDOW days AS (ORDER BY day) ORDER BY day`,
     )
     .all(...start.values) as (Omit<NationalPoint, "adoption_pct"> & { weighed: number; weight: number })[];
-  // Running sums of fractions leave crumbs: a weight this small is none.
-  return points.map(({ weighed, weight, ...point }) => ({
-    day: point.day,
-    adoption_pct: weight > 1e-6 ? Math.round((weighed / weight) * 10) / 10 : null,
-    listed_ips: point.listed_ips,
-    complaints: point.complaints,
-    organisations: point.organisations,
-  }));
+  return points.map(toPoint);
+}
+
+type SummedPoint = Omit<NationalPoint, "adoption_pct"> & { weighed: number; weight: number };
+
+/** Running sums of fractions leave crumbs: a weight this small is none. */
+const toPoint = ({ weighed, weight, ...point }: SummedPoint): NationalPoint => ({
+  day: point.day,
+  adoption_pct: weight > 1e-6 ? Math.round((weighed / weight) * 10) / 10 : null,
+  listed_ips: point.listed_ips,
+  complaints: point.complaints,
+  organisations: point.organisations,
+});
+
+/** The national curve from the days' changes kept up to date: an unknown size counts as the mean size. */
+function keptCurve(store: Store): NationalPoint[] {
+  const points = store
+    .prepare(
+      `WITH mean AS (SELECT COALESCE(AVG(subscribers), 1) AS size FROM rollout_orgs WHERE subscribers > 0)
+       SELECT day,
+              SUM(sized_weighed) OVER days + (SELECT size FROM mean) * SUM(unsized_weighed) OVER days AS weighed,
+              SUM(sized_weight) OVER days + (SELECT size FROM mean) * SUM(unsized_weight) OVER days AS weight,
+              SUM(listed_ips) OVER days AS listed_ips, SUM(complaints) OVER days AS complaints,
+              SUM(organisations) OVER days AS organisations
+       FROM rollout_curve WINDOW days AS (ORDER BY day) ORDER BY day`,
+    )
+    .all() as SummedPoint[];
+  return points.map(toPoint);
+}
+
+/**
+ * How many of the commitments a reader who sees everything are met (a report showed the target
+ * reached), late (past the due date) or on track, from the days they were met kept up to date.
+ */
+export function commitmentCounts(
+  store: Store,
+  reader: Actor,
+  today: Day,
+): Record<CommitmentState, number> | null {
+  if (!keptFor(store, reader)) return null;
+  const counts = Object.fromEntries(COMMITMENT_STATES.map((s) => [s, 0])) as Record<CommitmentState, number>;
+  const rows = store
+    .prepare(
+      `SELECT CASE WHEN m.met_on IS NOT NULL THEN 'met' WHEN c.due < ? THEN 'late' ELSE 'on track' END AS state,
+              COUNT(*) AS count
+       FROM rollout_commitments c LEFT JOIN rollout_commitments_met m ON m.commitment_id = c.id GROUP BY state`,
+    )
+    .all(today) as { state: CommitmentState; count: number }[];
+  for (const row of rows) counts[row.state] = row.count;
+  return counts;
 }
 
 /**
@@ -145,10 +204,12 @@ export function silentEntries(
 ): { count: number; first: Silence[] } {
   const calendar = readable(reader, "org_id", null);
   const reports = readable(reader, "r.org_id", "r.public");
+  const lastReport = keptFor(store, reader)
+    ? "(SELECT k.as_of FROM rollout_latest_reports k WHERE k.org_id = entry.org_id AND k.region_id = entry.region_id)"
+    : `(SELECT MAX(r.as_of) FROM rollout_reports r
+        WHERE r.org_id = entry.org_id AND r.region_id = entry.region_id AND ${reports.sql})`;
   const sql = `SELECT * FROM (
-      SELECT entry.org_id, entry.region_id,
-             (SELECT MAX(r.as_of) FROM rollout_reports r
-              WHERE r.org_id = entry.org_id AND r.region_id = entry.region_id AND ${reports.sql}) AS last_report
+      SELECT entry.org_id, entry.region_id, ${lastReport} AS last_report
       FROM rollout_calendar entry WHERE ${calendar.sql} AND ${ENTRY_PHASE} <> 'planned')
     WHERE last_report IS NULL OR julianday(?) - julianday(last_report) > ?`;
   const values = [...reports.values, ...calendar.values, today, today, today, today, everyDays];

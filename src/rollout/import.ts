@@ -9,6 +9,7 @@ import { splitCsvLine } from "../plan/csv-pools.js";
 import type { Store } from "../store/index.js";
 import { type Actor, requireWrite } from "./access.js";
 import { RolloutError } from "./errors.js";
+import { refreshFigures } from "./figures.js";
 import { appendReports } from "./reports.js";
 import { calendarInput, orgInput, parseInput, reportInput } from "./schemas.js";
 
@@ -308,7 +309,7 @@ export function importCsv(
     if (done % 1000 === 0) options.progress?.({ done, line: line.number, lines: line.of });
   };
   const lines = records(kind, text, file);
-  return store.transaction(() => {
+  const count = store.transaction(() => {
     switch (kind) {
       case "orgs":
         return importOrgs(store, lines, file, tick);
@@ -318,4 +319,7 @@ export function importCsv(
         return importReports(store, lines, file, coordinatorNamed(store, options.by), tick);
     }
   })();
+  // The import's wait, not the coordinator's next page: the figures of what came in, worked out now.
+  refreshFigures(store);
+  return count;
 }

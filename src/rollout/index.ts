@@ -8,7 +8,13 @@ export {
   updateCommitment,
 } from "./commitments.js";
 export { computedOnce, dataVersion } from "./computed.js";
-export { nationalCurve, type RegionFigures, regionFigures, silentEntries } from "./coordinator.js";
+export {
+  commitmentCounts,
+  nationalCurve,
+  type RegionFigures,
+  regionFigures,
+  silentEntries,
+} from "./coordinator.js";
 export {
   type DemoRegion,
   type RolloutDemo,

@@ -7,7 +7,13 @@ import type { Store } from "../store/index.js";
 import { type Actor, visibilityKey } from "./access.js";
 import { listCommitments } from "./commitments.js";
 import { computedOnce } from "./computed.js";
-import { nationalCurve, type RegionFigures, regionFigures, silentEntries } from "./coordinator.js";
+import {
+  commitmentCounts,
+  nationalCurve,
+  type RegionFigures,
+  regionFigures,
+  silentEntries,
+} from "./coordinator.js";
 import { listDocuments } from "./documents.js";
 import {
   type CalendarEntry,
@@ -107,7 +113,19 @@ export interface CoordinatorView {
   readonly commitments: Readonly<Record<CommitmentState, number>>;
 }
 
-/** The coordinator's figures to one reader, in SQL but for the commitments' states, once per change of the data. */
+/** The commitments' states counted from each organisation's reports, for readers whose figures are not kept. */
+function countCommitments(store: Store, reader: Actor, today: Day): Record<CommitmentState, number> {
+  const byOrg = reportsByOrg(standingReports(store, reader));
+  const counts = Object.fromEntries(COMMITMENT_STATES.map((s) => [s, 0])) as Record<CommitmentState, number>;
+  for (const c of listCommitments(store, reader))
+    counts[commitmentStatus(c, byOrg.get(c.org_id) ?? [], today).state]++;
+  return counts;
+}
+
+/**
+ * The coordinator's figures to one reader, once per change of the data: in SQL, from the figures
+ * kept up to date for readers who see everything (figures.ts).
+ */
 export function coordinatorView(store: Store, reader: Actor, today: Day): CoordinatorView {
   return computedOnce(store, `coordinator ${visibilityKey(reader)} ${today}`, () => {
     const { noise_alert_per_day, report_every_days } = readSettings(store);
@@ -115,13 +133,7 @@ export function coordinatorView(store: Store, reader: Actor, today: Day): Coordi
     const switches = new Map(
       regions.flatMap((r) => (r.switch_day === null ? [] : [[r.id, r.switch_day] as const])),
     );
-    const byOrg = reportsByOrg(standingReports(store, reader));
-    const commitments = Object.fromEntries(COMMITMENT_STATES.map((s) => [s, 0])) as Record<
-      CommitmentState,
-      number
-    >;
-    for (const c of listCommitments(store, reader))
-      commitments[commitmentStatus(c, byOrg.get(c.org_id) ?? [], today).state]++;
+    const commitments = commitmentCounts(store, reader, today) ?? countCommitments(store, reader, today);
     return {
       today,
       settings: { noise_alert_per_day, report_every_days },

@@ -4,11 +4,16 @@ import fc from "fast-check";
 import type { Day } from "../../src/core/index.js";
 import {
   ANYONE,
+  COMMITMENT_STATES,
+  commitmentCounts,
+  commitmentStatus,
+  createCommitment,
   createOrg,
   createRegion,
   enterReport,
   LOCAL_ADMIN,
   listCalendar,
+  listCommitments,
   listOrgs,
   listReports,
   nationalCurve,
@@ -19,6 +24,7 @@ import {
   setCalendarEntry,
   silentEntries,
   silentReporters,
+  updateOrg,
 } from "../../src/rollout/index.js";
 import { openStore } from "../../src/store/index.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -47,13 +53,32 @@ const programmeArb = fc.record({
       region: fc.constantFrom(...REGIONS),
       as_of: dayArb,
       phase: fc.constantFrom(...PHASES),
-      adoption_pct: fc.option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: undefined }),
+      adoption_pct: fc.option(
+        fc.oneof(
+          fc.double({ min: 0, max: 100, noNaN: true }),
+          fc.integer({ min: 0, max: 1000 }).map((n) => n / 10),
+        ),
+        { nil: undefined },
+      ),
       listed_ips: fc.option(fc.integer({ min: 0, max: 50 }), { nil: undefined }),
       complaints: fc.option(fc.integer({ min: 0, max: 50 }), { nil: undefined }),
       public: fc.boolean(),
     }),
-    { maxLength: 25 },
+    { minLength: 10, maxLength: 25 },
   ),
+  commitments: fc.array(
+    fc.record({
+      org_id: fc.constantFrom(...ORGS),
+      kind: fc.constantFrom("adoption_pct", "port25_blocked_region", "submission_offered"),
+      region_id: fc.option(fc.constantFrom(...REGIONS), { nil: undefined, freq: 2 }),
+      target: fc.integer({ min: 0, max: 40 }),
+      due: fc.constantFrom("2021-04-01", "2021-07-01"),
+    }),
+    { maxLength: 5 },
+  ),
+  /** Figures are read after this many reports too, so those kept up to date are seen to change. */
+  readAfter: fc.nat({ max: 25 }),
+  resized: fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: null }),
 });
 
 let runs = 0;
@@ -80,7 +105,18 @@ test("the coordinator's SQL figures agree with the reports read one by one, for 
           notify_from: e.days[0],
           enforce_from: e.days[1],
         });
-      for (const r of programme.reports) enterReport(store, LOCAL_ADMIN, r);
+      for (const c of programme.commitments)
+        createCommitment(store, LOCAL_ADMIN, {
+          ...c,
+          region_id: c.kind === "port25_blocked_region" ? (c.region_id ?? "r1") : c.region_id,
+        });
+      programme.reports.forEach((r, i) => {
+        if (i === programme.readAfter) {
+          nationalCurve(store, LOCAL_ADMIN);
+          updateOrg(store, LOCAL_ADMIN, "a", { subscribers: programme.resized });
+        }
+        enterReport(store, LOCAL_ADMIN, { ...r, submission_offered: r.public });
+      });
 
       for (const reader of [LOCAL_ADMIN, ANYONE]) {
         const expected = nationalSeries(listReports(store, reader), listOrgs(store, reader));
@@ -112,6 +148,17 @@ test("the coordinator's SQL figures agree with the reports read one by one, for 
           );
         assert.equal(region.switch_day, entries.map((e) => e.enforce_from).sort()[0] ?? null);
       }
+
+      const reports = listReports(store, LOCAL_ADMIN);
+      const states = listCommitments(store, LOCAL_ADMIN).map(
+        (c) => commitmentStatus(c, reports, TODAY).state,
+      );
+      assert.deepEqual(
+        commitmentCounts(store, LOCAL_ADMIN, TODAY),
+        Object.fromEntries(
+          COMMITMENT_STATES.map((state) => [state, states.filter((s) => s === state).length]),
+        ),
+      );
 
       const silent = silentReporters(calendar, listReports(store, LOCAL_ADMIN), TODAY, 14);
       const sql = silentEntries(store, LOCAL_ADMIN, TODAY, 14, 1000);
