@@ -7,7 +7,7 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { DESTINATIONS_CAP, type HourlyAggregate, type MailPort } from "../../mail-flow.js";
 import type { FlowWindow, SourceTest } from "../flow-store.js";
-import { queryRows } from "./rows.js";
+import { queryChunks, RowCursor } from "./rows.js";
 import { DESTINATIONS, type DestinationRow, HOURS, type HourRow } from "./schema.js";
 import { identifier, windowCondition } from "./sql.js";
 
@@ -47,15 +47,19 @@ function toAggregate(row: HourRow, listed: readonly DestinationRow[]): HourlyAgg
   };
 }
 
-export async function* readAggregates(
+/**
+ * The window's aggregates grouped per source (each source's rows by hour, then port), joined
+ * with their destinations as the two answers stream in. Awaits come per chunk, not per row.
+ */
+export async function* readSourceAggregates(
   client: ClickHouseClient,
   database: string,
   window: FlowWindow,
   sources: SourceTest | undefined,
-): AsyncGenerator<HourlyAggregate> {
+): AsyncGenerator<HourlyAggregate[]> {
   const db = identifier(database);
   const where = `port > 0 AND ${windowCondition(window)}`;
-  const hours = queryRows<HourRow>(
+  const hours = queryChunks<HourRow>(
     client,
     `SELECT source, hour, port, sum(flows) AS flows, sum(packets) AS packets, sum(bytes) AS bytes,
             sum(short_flows) AS short_flows, sum(syn_only) AS syn_only, sum(truncated) AS truncated,
@@ -63,32 +67,43 @@ export async function* readAggregates(
             maxMerge(last_seen_ms) AS last_seen_ms
      FROM ${db}.${HOURS} WHERE ${where} GROUP BY source, hour, port ORDER BY source, hour, port`,
   );
-  const destinations = queryRows<DestinationRow>(
-    client,
-    `SELECT source, hour, port, destination, sum(flows) AS flows FROM ${db}.${DESTINATIONS}
-     WHERE ${where} GROUP BY source, hour, port, destination ORDER BY source, hour, port, destination`,
+  const destinations = await RowCursor.open(
+    queryChunks<DestinationRow>(
+      client,
+      `SELECT source, hour, port, destination, sum(flows) AS flows FROM ${db}.${DESTINATIONS}
+       WHERE ${where} GROUP BY source, hour, port, destination ORDER BY source, hour, port, destination`,
+    ),
   );
   try {
-    let pending = await destinations.next();
-    // The source test's last answer: rows come in source order, so each source is tested once.
-    let lastSource: string | undefined;
+    let group: HourlyAggregate[] = [];
+    // Rows come in source order, so each source is tested once.
+    let source: string | undefined;
     let kept = true;
-    for await (const row of hours) {
-      if (sources !== undefined && row.source !== lastSource) {
-        lastSource = row.source;
-        kept = sources(row.source);
+    for await (const chunk of hours) {
+      for (const row of chunk) {
+        if (row.source !== source) {
+          if (group.length > 0) yield group;
+          group = [];
+          source = row.source;
+          kept = sources === undefined || sources(source);
+        }
+        // Destinations of a key without an hours row (a batch half written, being retried) are skipped.
+        while (destinations.current !== undefined && compareKeys(destinations.current, row) < 0) {
+          const refilled = destinations.advance();
+          if (refilled) await refilled;
+        }
+        const listed: DestinationRow[] = [];
+        while (destinations.current !== undefined && compareKeys(destinations.current, row) === 0) {
+          if (kept) listed.push(destinations.current);
+          const refilled = destinations.advance();
+          if (refilled) await refilled;
+        }
+        if (kept) group.push(toAggregate(row, listed));
       }
-      // Destinations of a key without an hours row (a batch half written, being retried) are skipped.
-      while (!pending.done && compareKeys(pending.value, row) < 0) pending = await destinations.next();
-      const listed: DestinationRow[] = [];
-      while (!pending.done && compareKeys(pending.value, row) === 0) {
-        if (kept) listed.push(pending.value);
-        pending = await destinations.next();
-      }
-      if (kept) yield toAggregate(row, listed);
     }
+    if (group.length > 0) yield group;
   } finally {
-    await destinations.return(undefined);
+    await destinations.close();
     await hours.return(undefined);
   }
 }

@@ -15,7 +15,7 @@ import type {
 import { type ClickHouseUrl, explain } from "./connect.js";
 import { waitForMutations } from "./mutations.js";
 import { periodName, periodSql } from "./periods.js";
-import { readAggregates } from "./read-aggregates.js";
+import { readSourceAggregates } from "./read-aggregates.js";
 import { dropMonthsBefore } from "./retention.js";
 import { groupBySource, queryRows } from "./rows.js";
 import { DESTINATIONS, HOURS } from "./schema.js";
@@ -65,7 +65,7 @@ export class ClickHouseFlowStore implements FlowStore {
   }
 
   sourceAggregates(window: FlowWindow = {}, sources?: SourceTest): AsyncIterable<HourlyAggregate[]> {
-    return groupBySource(this.stream(readAggregates(this.client, this.url.database, window, sources)));
+    return this.stream(readSourceAggregates(this.client, this.url.database, window, sources));
   }
 
   sourcePeriodFlows(period: FlowPeriod, window: FlowWindow = {}): AsyncIterable<SourcePeriodFlows[]> {

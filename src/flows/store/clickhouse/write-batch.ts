@@ -123,6 +123,7 @@ async function writtenMarkers(
   return new Set((await result.json<{ source: string }>()).map((row) => row.source));
 }
 
+/** Writes the batch's inserts side by side, skipping those whose marker shows them written. */
 export async function writeBatch(
   client: ClickHouseClient,
   database: string,
@@ -131,23 +132,24 @@ export async function writeBatch(
 ): Promise<void> {
   if (aggregates.length === 0) return;
   const inserts = planInserts(aggregates, batchId);
-  const written = new Set<string>();
-  if (batchId !== undefined) {
-    for (const table of [HOURS, DESTINATIONS]) {
-      const markers = inserts
-        .filter((i) => i.table === table && i.marker !== undefined)
-        .map((i) => i.marker as string);
-      for (const marker of await writtenMarkers(client, database, table, markers))
-        written.add(`${table} ${marker}`);
-    }
-  }
-  for (const insert of inserts) {
-    if (insert.marker !== undefined && written.has(`${insert.table} ${insert.marker}`)) continue;
-    await client.insert({
-      table: `${identifier(database)}.${insert.table === HOURS ? HOURS_INPUT : insert.table}`,
-      values: insert.rows,
-      format: "JSONEachRow",
-      clickhouse_settings: { max_insert_block_size: String(CHUNK_ROWS * 2) },
-    });
-  }
+  const markersOf = (table: string) =>
+    inserts.filter((i) => i.table === table && i.marker !== undefined).map((i) => i.marker as string);
+  const [hours, destinations] = await Promise.all([
+    writtenMarkers(client, database, HOURS, markersOf(HOURS)),
+    writtenMarkers(client, database, DESTINATIONS, markersOf(DESTINATIONS)),
+  ]);
+  const written = (insert: Insert) =>
+    insert.marker !== undefined && (insert.table === HOURS ? hours : destinations).has(insert.marker);
+  await Promise.all(
+    inserts
+      .filter((insert) => !written(insert))
+      .map((insert) =>
+        client.insert({
+          table: `${identifier(database)}.${insert.table === HOURS ? HOURS_INPUT : insert.table}`,
+          values: insert.rows,
+          format: "JSONEachRow",
+          clickhouse_settings: { max_insert_block_size: String(CHUNK_ROWS * 2) },
+        }),
+      ),
+  );
 }
