@@ -6,6 +6,16 @@
  */
 import { parseIpv4 } from "../core/index.js";
 import type { SimFlow } from "./ipfix-export.js";
+import {
+  delegatedPrefix,
+  dualStack,
+  IPV6_FLOW_SHARE,
+  PROVIDERS_V6,
+  RELAY_V6,
+  remoteMxV6,
+  SUBMISSION_HOST_V6,
+  sourceV6,
+} from "./ipv6.js";
 import { RELAYS, type SimIsp, SUBMISSION_HOST } from "./isp.js";
 import { dayStartMs, type SimOptions } from "./options.js";
 import { type MailClient, type Population, retriesOn, spamsOn, stage } from "./population.js";
@@ -45,7 +55,14 @@ class FlowBuilder {
 
   constructor(private readonly random: Random) {}
 
-  add(src: number, dst: number, dstPort: number, hourMs: number, kind: "complete" | "short" | "syn"): void {
+  add(
+    src: number,
+    dst: number,
+    dstPort: number,
+    hourMs: number,
+    kind: "complete" | "short" | "syn",
+    v6?: readonly [src: bigint, dst: bigint],
+  ): void {
     const r = this.random;
     const firstMs = hourMs + r.int(HOUR_MS - 60_000);
     const packets = kind === "complete" ? r.between(8, 40) : kind === "short" ? 3 : r.between(1, 3);
@@ -59,23 +76,40 @@ class FlowBuilder {
       flags: kind === "complete" ? COMPLETE : kind === "short" ? SYN | RST_ACK : SYN,
       firstMs,
       lastMs: firstMs + (kind === "complete" ? r.between(800, 20_000) : r.between(0, 3_000)),
+      ...(v6 ? { src: 0, dst: 0, src6: v6[0], dst6: v6[1] } : {}),
     });
   }
 }
 
-function botHour(b: FlowBuilder, source: number, hourMs: number, blocked: boolean, random: Random): void {
+function botHour(
+  b: FlowBuilder,
+  source: number,
+  source6: bigint | undefined,
+  hourMs: number,
+  blocked: boolean,
+  random: Random,
+): void {
   if (!random.chance(blocked ? 0.3 : 0.4)) return;
   const count = random.between(3, 10);
   for (let i = 0; i < count; i++) {
     const kind = blocked ? "syn" : random.chance(0.65) ? (random.chance(0.5) ? "syn" : "short") : "complete";
-    b.add(source, remoteMx(random), 25, hourMs, kind);
+    const v6 = overV6(source6, random);
+    b.add(source, remoteMx(random), 25, hourMs, kind, pair(v6, remoteMxV6(random)));
   }
 }
+
+const pair = (source: bigint | undefined, destination: bigint) =>
+  source === undefined ? undefined : ([source, destination] as const);
+
+/** A dual-stack machine's IPv6 source for one flow, or undefined when the flow goes over IPv4. */
+const overV6 = (source6: bigint | undefined, random: Random) =>
+  source6 !== undefined && random.chance(IPV6_FLOW_SHARE) ? source6 : undefined;
 
 function mailClientHour(
   b: FlowBuilder,
   client: MailClient,
   source: number,
+  source6: bigint | undefined,
   hourMs: number,
   day: number,
   enforcing: boolean,
@@ -84,10 +118,21 @@ function mailClientHour(
   const count = random.between(1, 3);
   const moved = day >= client.movedOn;
   const provider = PROVIDERS[client.provider] as number;
+  const provider6 = PROVIDERS_V6[client.provider] as bigint;
   for (let i = 0; i < count; i++) {
-    if (moved) b.add(source, client.viaRelay ? SUBMISSION_HOST : provider, client.port, hourMs, "complete");
-    else if (client.viaRelay) b.add(source, RELAY, 25, hourMs, "complete");
-    else b.add(source, provider, 25, hourMs, enforcing ? "syn" : "complete");
+    const v6 = overV6(source6, random);
+    if (moved) {
+      const to = client.viaRelay ? SUBMISSION_HOST_V6 : provider6;
+      b.add(
+        source,
+        client.viaRelay ? SUBMISSION_HOST : provider,
+        client.port,
+        hourMs,
+        "complete",
+        pair(v6, to),
+      );
+    } else if (client.viaRelay) b.add(source, RELAY, 25, hourMs, "complete", pair(v6, RELAY_V6));
+    else b.add(source, provider, 25, hourMs, enforcing ? "syn" : "complete", pair(v6, provider6));
   }
 }
 
@@ -102,6 +147,14 @@ export function dayFlows(
   const random = new Random(options.seed).fork("flows", day);
   const b = new FlowBuilder(random);
   const midnight = dayStartMs(options, day);
+  // A machine online on IPv4 (a session) is online on IPv6 too when its line is dual-stack.
+  const v6Of = (slot: number) => {
+    const subscriber = population.active[slot];
+    const region = subscriber && isp.regions[subscriber.region];
+    return subscriber && region && dualStack(subscriber.index)
+      ? sourceV6(delegatedPrefix(region, slot))
+      : undefined;
+  };
   for (const hour of sampledHours(day)) {
     const hourMs = midnight + hour * HOUR_MS;
     const office = OFFICE_HOURS.includes(hour);
@@ -112,13 +165,22 @@ export function dayFlows(
         const spams = spamsOn(subscriber, region, day);
         if (!spams && !retriesOn(subscriber, region, day)) return;
         const source = addressAt(sessions, slot, hourMs);
-        if (source !== 0) botHour(b, source, hourMs, !spams, random);
+        if (source !== 0) botHour(b, source, v6Of(slot), hourMs, !spams, random);
         return;
       }
       if (!random.chance(office ? 0.3 : 0.04)) return;
       const source = addressAt(sessions, slot, hourMs);
       if (source === 0) return;
-      mailClientHour(b, subscriber, source, hourMs, day, stage(region, day) === "enforce", random);
+      mailClientHour(
+        b,
+        subscriber,
+        source,
+        v6Of(slot),
+        hourMs,
+        day,
+        stage(region, day) === "enforce",
+        random,
+      );
     });
     for (const server of population.servers) {
       const count = random.between(office ? 6 : 2, office ? 16 : 6);

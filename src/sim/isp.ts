@@ -68,6 +68,8 @@ export interface SimRegion {
   readonly share: number;
   /** Its dynamic IPv4 pools (fixed line, then CGNAT for mobile). */
   readonly dynamicPools: readonly SimPool[];
+  /** Its dynamic IPv6 pool, a /40 from which each subscriber is delegated a /56. */
+  readonly dynamicV6: bigint;
   /** Its business customers' static /24, first address as uint32. */
   readonly staticBase: number;
 }
@@ -98,6 +100,9 @@ function firstOfMonth(day: Day, months: number): Day {
 const ip = (a: number, b: number, c: number, d: number) => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 const dotted = (value: number) =>
   [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join(".");
+
+/** 2001:db8:N00::, the first address of region N's IPv6 /40 (N = 1 … 6). */
+const v6Base = (n: number) => (0x2001_0db8n << 96n) | (BigInt(n * 0x100) << 80n);
 
 function v4Pool(first: number, length: number, fields: Omit<SimPool, "prefix" | "first" | "last">): SimPool {
   const size = 2 ** (32 - length);
@@ -130,6 +135,7 @@ function regionOf(spec: RegionSpec, index: number, options: SimOptions): SimRegi
     share: spec.share,
     dynamicPools,
     staticBase: ip(10, 16 * index + 15, 0, 0),
+    dynamicV6: v6Base(index + 1),
   };
 }
 

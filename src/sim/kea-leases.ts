@@ -6,13 +6,17 @@
 
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { dotted } from "./isp.js";
+import { formatIpv6 } from "../core/index.js";
+import { delegatedPrefix, dualStack } from "./ipv6.js";
+import { dotted, type SimIsp } from "./isp.js";
 import { dayStartMs, HISTORY_DAYS, type SimOptions } from "./options.js";
 import { login, type Population } from "./population.js";
 import type { Sessions } from "./sessions.js";
 
 export const KEA_HEADER =
   "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,hostname,state,user_context,pool_id";
+export const KEA6_HEADER =
+  "address,duid,valid_lifetime,expire,subnet_id,pref_lifetime,lease_type,iaid,prefix_len,fqdn_fwd,fqdn_rev,hostname,hwaddr,state,user_context,hwtype,hwaddr_source,pool_id";
 
 /** A locally administered MAC address per subscriber. */
 const mac = (index: number) =>
@@ -85,9 +89,33 @@ export function webmailLeaseRows(
   return rows.sort((a, b) => a.startMs - b.startMs);
 }
 
-export async function writeKeaLeases(file: string, rows: readonly LeaseRow[]): Promise<void> {
+/**
+ * The dual-stack subscribers' delegated /56 prefixes (kea-leases6.csv, lease type 2): one lease
+ * each, begun before the history and still held at its end, as a stable delegation is.
+ */
+export function delegatedPrefixRows(isp: SimIsp, population: Population, options: SimOptions): LeaseRow[] {
+  const startMs = dayStartMs(options, 0) - 30 * 86_400_000;
+  const endMs = dayStartMs(options, HISTORY_DAYS) + 30 * 86_400_000;
+  const lifetime = Math.round((endMs - startMs) / 1000);
+  const rows: LeaseRow[] = [];
+  population.active.forEach((subscriber, slot) => {
+    const region = isp.regions[subscriber.region];
+    if (!region || !dualStack(subscriber.index)) return;
+    const prefix = formatIpv6(delegatedPrefix(region, slot));
+    const duid = `00:03:00:01:${mac(subscriber.index)}`;
+    const text = `${prefix},${duid},${lifetime},${Math.round(endMs / 1000)},${subscriber.region + 1},${lifetime},2,1,56,0,0,${login(subscriber.index)},${mac(subscriber.index)},0,,1,0,0\n`;
+    rows.push({ startMs, text });
+  });
+  return rows;
+}
+
+export async function writeKeaLeases(
+  file: string,
+  rows: readonly LeaseRow[],
+  header = KEA_HEADER,
+): Promise<void> {
   const out = createWriteStream(file);
-  out.write(`${KEA_HEADER}\n`);
+  out.write(`${header}\n`);
   const CHUNK = 4096;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const text = rows

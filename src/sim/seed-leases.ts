@@ -1,6 +1,13 @@
 import { join } from "node:path";
 import { importLeases } from "../subscribers/index.js";
-import { activeLeaseRows, type LeaseRow, webmailLeaseRows, writeKeaLeases } from "./kea-leases.js";
+import {
+  activeLeaseRows,
+  delegatedPrefixRows,
+  KEA6_HEADER,
+  type LeaseRow,
+  webmailLeaseRows,
+  writeKeaLeases,
+} from "./kea-leases.js";
 import type { HistoryMonth } from "./months.js";
 import { type SeedRun, yieldToEventLoop } from "./seed-run.js";
 import type { World } from "./world.js";
@@ -12,6 +19,7 @@ export interface LeaseChunk {
   /** Index into historyMonths(): imported with that month's data. */
   readonly month: number;
   readonly rows: readonly LeaseRow[];
+  readonly header?: string;
 }
 
 /** The month (YYYY-MM, UTC) a lease starts in. */
@@ -57,6 +65,14 @@ export function leaseChunks(world: World, months: readonly HistoryMonth[], folde
   );
   for (const [i, [month, rows]] of webmail.entries())
     add("webmail", month, Math.min(i, months.length - 1), rows);
+  // The IPv6 flows' sources, named from the first month on.
+  chunks.push({
+    step: "leases:ipv6-prefixes",
+    file: join(folder, "kea-leases6-prefixes.csv"),
+    month: 0,
+    rows: delegatedPrefixRows(world.isp, population, options),
+    header: KEA6_HEADER,
+  });
   return chunks;
 }
 
@@ -66,7 +82,7 @@ export async function seedLeases(run: SeedRun, chunks: readonly LeaseChunk[], mo
   for (const [n, chunk] of due.entries()) {
     if (run.signal.aborted) return;
     run.progress(chunk.step.replace(/^leases:(.*):(.*)$/, "$1 leases starting in $2"), n / due.length);
-    await writeKeaLeases(chunk.file, chunk.rows);
+    await writeKeaLeases(chunk.file, chunk.rows, chunk.header);
     const result = await importLeases(run.context.store, chunk.file, "kea-csv", {
       subscriberField: "hostname",
     });

@@ -112,6 +112,18 @@ test("an interrupted seed resumes, the story holds in the data, and a second see
     // A lease for every subscriber, and the complaints attributed to one.
     assert.ok(count(store, "SELECT count(DISTINCT subscriber) FROM subscriber_leases") >= 2400);
     assert.equal(count(store, "SELECT count(*) FROM complaints WHERE subscriber IS NULL"), 0);
+    // IPv6: dual-stack machines send on 25 and 587/465 over IPv6 too, from delegated prefixes on lease.
+    for (const port of [25, 587]) {
+      const v6 = count(
+        store,
+        "SELECT count(DISTINCT source) FROM flow_hours WHERE port = ? AND source LIKE '%:%'",
+        port,
+      );
+      assert.ok(v6 > 0, `${v6} IPv6 sources on port ${port}`);
+    }
+    assert.ok(
+      count(store, "SELECT count(*) FROM subscriber_leases WHERE family = 6 AND prefix_length = 56") > 10,
+    );
     // The national programme around the ISP: its regions, several organisations, report history.
     assert.equal(count(store, "SELECT count(*) FROM rollout_regions"), plan.regions.length);
     assert.ok(count(store, "SELECT count(*) FROM rollout_orgs") >= 5);
