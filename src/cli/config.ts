@@ -1,5 +1,6 @@
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
+import { type CampaignsConfig, campaignsConfigSchema } from "../campaigns/index.js";
 import { DiagnosticsError, parseYamlSource, UserError, zodDiagnostics } from "../core/index.js";
 import { type HoneypotConfig, honeypotConfigSchema } from "../honeypot/index.js";
 import { readText } from "../plan/index.js";
@@ -12,6 +13,7 @@ const configSchema = z.strictObject({
   submission: submissionConfigSchema,
   honeypot: honeypotConfigSchema,
   web: webConfigSchema,
+  campaigns: campaignsConfigSchema,
 });
 
 /** porteiro.yaml with its relative paths resolved against the folder that holds it. */
@@ -27,6 +29,8 @@ export interface Config {
   readonly honeypotEnabled: boolean;
   /** The `web:` section: the web server and what the help site and autoconfig tell subscribers. */
   readonly web: WebConfig;
+  /** The `campaigns:` section: the notices' sender and pace. */
+  readonly campaigns: CampaignsConfig;
 }
 
 export function loadConfig(file: string): Config {
@@ -56,6 +60,7 @@ export function loadConfig(file: string): Config {
     honeypot: result.data.honeypot,
     honeypotEnabled: typeof source.value === "object" && source.value !== null && "honeypot" in source.value,
     web: result.data.web,
+    campaigns: result.data.campaigns,
   };
 }
 

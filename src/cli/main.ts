@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { buildInfo, LOG_FORMATS, UserError } from "../core/index.js";
+import { registerCampaignCommands } from "./campaign.js";
 import { registerComplaintsCommands } from "./complaints.js";
 import { registerConfigCommands } from "./config-commands.js";
 import { registerDnsCommands } from "./dns.js";
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
       if (format) process.env.PORTEIRO_LOG_FORMAT = format;
     })
     .showHelpAfterError("(add --help for usage)");
+  registerCampaignCommands(program);
   registerComplaintsCommands(program);
   registerConfigCommands(program);
   registerDnsCommands(program);

@@ -27,6 +27,7 @@ export {
   submissionConfigSchema,
 } from "./config.js";
 export { type Delivery, type DeliveryOptions, startDelivery } from "./delivery.js";
+export { deliveryHolder, type OwnedDelivery, startOwnedDelivery } from "./delivery-owner.js";
 export {
   DELIVERY_OUTCOMES,
   type DeliveryOutcome,

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { createLogger } from "../core/index.js";
 import { openStore } from "../store/index.js";
-import { startDelivery } from "./delivery.js";
+import { startOwnedDelivery } from "./delivery-owner.js";
 import type { DeliveryOutcome } from "./metrics.js";
 import type {
   CommitRequest,
@@ -34,7 +34,8 @@ try {
   logger.level = settings.logLevel;
   const store = openStore(settings.dataDir);
   const spool = new Spool(store, settings.dataDir, { spareFiles: SPARE_FILES });
-  const delivery = startDelivery({
+  // Only one process delivers from the spool at a time (another may be a `campaign send`).
+  const delivery = startOwnedDelivery({
     spool,
     hostname: settings.hostname,
     ...(settings.smarthost ? { smarthost: settings.smarthost } : {}),

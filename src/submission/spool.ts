@@ -274,7 +274,7 @@ export class Spool {
    * Writes a whole message's file, fsyncs it, renames it into the spool and indexes it: what
    * a writer's commit() does for a small message, here or in the queue thread.
    */
-  async store(entry: IndexEntry, content: Buffer): Promise<void> {
+  async store(entry: IndexEntry, content: Buffer, alongside?: () => void): Promise<void> {
     const finalPath = this.pathOf(entry.id);
     let spare = this.spares.take();
     let tempPath = spare?.path ?? join(this.tmp, `${entry.id}.eml`);
@@ -296,7 +296,7 @@ export class Spool {
     }
     await this.directory.sync();
     try {
-      await this.index(entry);
+      await this.index(entry, alongside);
     } catch (error) {
       rmSync(finalPath, { force: true });
       throw error;
@@ -315,9 +315,36 @@ export class Spool {
     await this.directory.sync();
   }
 
-  /** Writes a message's index rows, sharing the transaction with others of the same turn. */
-  index(entry: IndexEntry): Promise<void> {
-    return this.writes.submit(() => this.insert(entry));
+  /**
+   * Writes a message's index rows, sharing the transaction with others of the same turn;
+   * `alongside` writes the caller's own record of the message in that same transaction.
+   */
+  index(entry: IndexEntry, alongside?: () => void): Promise<void> {
+    return this.writes.submit(() => {
+      this.insert(entry);
+      alongside?.();
+    });
+  }
+
+  /**
+   * Spools a whole message made here (a notice, not one received over SMTP) and returns it as
+   * indexed; `alongside` commits with its index rows, so the caller's record and the queue agree.
+   */
+  async queue(
+    envelope: Envelope,
+    content: Buffer,
+    alongside?: (message: SpooledMessage) => void,
+  ): Promise<SpooledMessage> {
+    const entry: IndexEntry = {
+      id: newMessageId(),
+      envelope,
+      size: content.length,
+      receivedAt: new Date().toISOString(),
+      hold: undefined,
+    };
+    const message = spooledMessage(entry);
+    await this.store(entry, content, alongside && (() => alongside(message)));
+    return message;
   }
 
   private insert({ id, envelope, size, receivedAt, hold }: IndexEntry): void {
