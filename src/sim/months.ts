@@ -8,7 +8,13 @@ export interface HistoryMonth {
   readonly until: number;
 }
 
-/** The history's calendar months in order; the first and last may be partial. */
+/** Days a first, partial month needs to stand alone; a shorter one joins the next. */
+const SHORTEST_FIRST_MONTH = 7;
+
+/**
+ * The history's calendar months in order; the first and last may be partial, and a first month
+ * of under a week joins the next, so that every month holds a weekly listing and complaints.
+ */
 export function historyMonths(options: SimOptions): HistoryMonth[] {
   const months: HistoryMonth[] = [];
   for (let day = 0; day < HISTORY_DAYS; day++) {
@@ -17,6 +23,9 @@ export function historyMonths(options: SimOptions): HistoryMonth[] {
     if (last?.key === key) months[months.length - 1] = { ...last, until: day + 1 };
     else months.push({ key, first: day, until: day + 1 });
   }
+  const [first, second] = months;
+  if (first && second && first.until - first.first < SHORTEST_FIRST_MONTH)
+    months.splice(0, 2, { key: second.key, first: 0, until: second.until });
   return months;
 }
 
