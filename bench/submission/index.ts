@@ -21,8 +21,16 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { table } from "../markdown-table.js";
+import {
+  COLD_DOMAIN,
+  COLD_PREFIX,
+  hashCapacity,
+  importColdAccounts,
+  runColdLoginProcess,
+} from "./cold-logins.js";
+import { startDovecotAuth } from "./dovecot.js";
 import type { IdleReady, LoadOptions, LoadResult } from "./load.js";
-import { oneMessageReport } from "./one-message.js";
+import { type ColdLogins, oneMessageReport } from "./one-message.js";
 import { missingPeers, type PostfixSubmission, startPostfixSubmission } from "./postfix.js";
 import {
   cleanup,
@@ -50,6 +58,11 @@ const MB = 1024 * 1024;
 const TARGET_RATE = 2;
 const TARGET_P99 = 1 / 5;
 const TARGET_IDLE_MB = 300;
+/** First logins a second that arrive beside the warm one-message load. */
+const COLD_RATE = 100;
+/** porteiro's default submission.auth hash_threads and scrypt_cost. */
+const HASH_THREADS = 2;
+const SCRYPT_COST = 15;
 /** Seconds the queue is watched after each load, for the delivery rate with no new mail. */
 const DRAIN_SECONDS = 10;
 
@@ -348,6 +361,9 @@ export async function run(args: string[]): Promise<number> {
       },
     );
     if (added.status !== 0) throw new Error(`porteiro users add failed: ${added.stderr}`);
+    // Accounts for first logins: as many as the cold runs could use, twice over.
+    const coldAccounts = shape === "one-message" ? COLD_RATE * seconds * 2 : 0;
+    if (coldAccounts > 0) importColdAccounts(root, data, coldAccounts, PASSWORD);
     const big = 1_000_000_000;
     const writeConfig = (file: string, extra: string[]) =>
       writeFileSync(
@@ -414,6 +430,65 @@ export async function run(args: string[]): Promise<number> {
       log(`porteiro (pid ${child.pid}) on 127.0.0.1:${porteiroPort}, data in ${data}`);
       return child;
     };
+    /**
+     * First logins on fresh porteiros: as fast as 50 at once allow (against the rate the hash
+     * threads reach alone), then COLD_RATE a second beside the warm one-message load.
+     */
+    const measureColdLogins = async (warm: ServerRun): Promise<ColdLogins> => {
+      const hash = { threads: HASH_THREADS, ...hashCapacity(HASH_THREADS, SCRYPT_COST) };
+      const target = { host: "127.0.0.1", port: porteiroPort, pass: PASSWORD, seconds };
+      const half = coldAccounts / 2;
+      const users = (first: number) => ({ prefix: COLD_PREFIX, domain: COLD_DOMAIN, first, count: half });
+      let server = await startPorteiro(false);
+      log(`porteiro: first logins, ${sessions} at once, ${seconds} s ...`);
+      const alone = await runColdLoginProcess(here, root, {
+        ...target,
+        users: users(0),
+        concurrency: sessions,
+        rate: 0,
+      });
+      log(
+        `porteiro: ${alone.loggedIn} first logins (${alone.perSecond.toFixed(1)}/s), ${alone.refused} refused`,
+      );
+      await stopChild(server, 10_000);
+      server = await startPorteiro(false);
+      const pid = server.pid as number;
+      // The warm load's account logs in once first, as it would have before: its cache is warm.
+      await runLoadProcess(
+        {
+          host: "127.0.0.1",
+          port: porteiroPort,
+          user: ADDRESS,
+          pass: PASSWORD,
+          from: ADDRESS,
+          to: RECIPIENT,
+          sessions: 1,
+          seconds: 1,
+          size,
+        },
+        "one-message",
+      );
+      log(`porteiro: ${COLD_RATE} first logins a second beside the warm load ...`);
+      const [logins, load] = await Promise.all([
+        runColdLoginProcess(here, root, {
+          ...target,
+          users: users(half),
+          concurrency: 4 * COLD_RATE,
+          rate: COLD_RATE,
+        }),
+        measureServer(
+          `porteiro (+${COLD_RATE} first logins/s)`,
+          porteiroPort,
+          () => rssOf(pid),
+          spooled,
+          flags,
+          () => pssOf(pid),
+          () => cpuSecondsOf(pid),
+        ),
+      ]);
+      await stopChild(server, 10_000);
+      return { hash, alone, beside: { rate: COLD_RATE, logins, load }, warm };
+    };
     const porteiro = await startPorteiro(true);
     const porteiroPid = porteiro.pid as number;
     const spool = join(data, "spool");
@@ -432,6 +507,22 @@ export async function run(args: string[]): Promise<number> {
         });
 
     const flags = { sessions, seconds, size, shape };
+    /** The load on a porteiro started for it with `config`, stopped afterwards. */
+    const measureFresh = async (name: string, config: string): Promise<ServerRun> => {
+      const server = await startPorteiro(false, config);
+      const pid = server.pid as number;
+      const run = await measureServer(
+        name,
+        porteiroPort,
+        () => rssOf(pid),
+        spooled,
+        flags,
+        () => pssOf(pid),
+        () => cpuSecondsOf(pid),
+      );
+      await stopChild(server, 10_000);
+      return run;
+    };
     // Each measure on a freshly started server, as Postfix's load is: porteiro's load, then (a new
     // porteiro on the drained spool) the idle sessions. porteiro is stopped before Postfix's run
     // so that nothing of it takes CPU from Postfix.
@@ -447,19 +538,17 @@ export async function run(args: string[]): Promise<number> {
     log(`stopping porteiro (${spooled()} messages left in its spool) ...`);
     await stopChild(porteiro, 10_000);
     let cold: ServerRun | undefined;
+    let coldLogins: ColdLogins | undefined;
+    let dovecotRun: ServerRun | undefined;
+    let dovecotSocket: string | undefined;
     if (shape === "one-message") {
-      const coldPorteiro = await startPorteiro(false, coldConfigFile);
-      const pid = coldPorteiro.pid as number;
-      cold = await measureServer(
-        "porteiro (no login cache)",
-        porteiroPort,
-        () => rssOf(pid),
-        spooled,
-        flags,
-        () => pssOf(pid),
-        () => cpuSecondsOf(pid),
-      );
-      await stopChild(coldPorteiro, 10_000);
+      cold = await measureFresh("porteiro (no login cache)", coldConfigFile);
+      coldLogins = await measureColdLogins(ours);
+      const dovecot = await startDovecotAuth(join(dir, "dovecot"), ADDRESS, PASSWORD);
+      dovecotSocket = dovecot.socket;
+      const dovecotConfigFile = join(dir, "porteiro-dovecot.yaml");
+      writeConfig(dovecotConfigFile, ["  auth:", "    backend: dovecot", `    socket: ${dovecot.socket}`]);
+      dovecotRun = await measureFresh("porteiro (dovecot backend)", dovecotConfigFile);
     }
     let idleRun: Awaited<ReturnType<typeof measureIdle>> | undefined;
     if (idle > 0) {
@@ -486,12 +575,50 @@ export async function run(args: string[]): Promise<number> {
     );
     if (theirs.load.accepted === 0) log(`postfix accepted nothing; its log:\n${postfix.log().slice(-3000)}`);
     if (shape === "one-message") {
+      const postfixDovecotDir = join(dir, "postfix-dovecot");
+      mkdirSync(postfixDovecotDir);
+      const viaDovecot = await startPostfixSubmission({
+        dir: postfixDovecotDir,
+        sinkPort,
+        user: USER,
+        realm: REALM,
+        password: PASSWORD,
+        dovecotSocket: dovecotSocket as string,
+      });
+      const theirsDovecot = await measureServer(
+        "postfix (dovecot SASL)",
+        viaDovecot.port,
+        () => viaDovecot.rss().service,
+        () => viaDovecot.queued(),
+        flags,
+        () => viaDovecot.pss(),
+        () => viaDovecot.cpuSeconds(),
+      );
+      const rows = [
+        { name: "porteiro (local accounts, login cache)", run: ours, peer: theirs },
+        { name: "porteiro (local accounts, no login cache)", run: cold as ServerRun, peer: theirs },
+        { name: `Postfix ${postfix.version} + Cyrus SASL (sasldb)`, run: theirs, peer: theirs },
+        {
+          name: "porteiro (backend dovecot, login cache)",
+          run: dovecotRun as ServerRun,
+          peer: theirsDovecot,
+        },
+        {
+          name: `Postfix ${postfix.version} + Dovecot SASL (same Dovecot)`,
+          run: theirsDovecot,
+          peer: theirsDovecot,
+        },
+      ];
       process.stdout.write(
-        oneMessageReport({ machine: machine(), clients: sessions, size, seconds, postfix: postfix.version }, [
-          { name: "porteiro (local accounts, login cache)", run: ours },
-          { name: "porteiro (local accounts, no login cache)", run: cold as ServerRun },
-          { name: `Postfix ${postfix.version} + Cyrus SASL (sasldb)`, run: theirs },
-        ]),
+        oneMessageReport(
+          { machine: machine(), clients: sessions, size, seconds, postfix: postfix.version },
+          rows,
+          [
+            { label: "porteiro (local, warm) vs Postfix + Cyrus", row: rows[0] as (typeof rows)[number] },
+            { label: "porteiro (dovecot) vs Postfix + Dovecot", row: rows[3] as (typeof rows)[number] },
+          ],
+          coldLogins as ColdLogins,
+        ),
       );
       return 0;
     }

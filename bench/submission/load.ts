@@ -14,6 +14,10 @@
  * one message and quits, again and again until the time is up, as mail programs do. Prints one
  * JSON LoadResult line whose session percentiles run from connect to the message's 250.
  *
+ * `cold-logins`: logs in as `users` accounts each never seen before (connect, STARTTLS, AUTH PLAIN,
+ * QUIT), at most `concurrency` at once and, when `rate` is given, no more than `rate` a second
+ * (started on schedule, whether or not earlier ones have finished). Prints one JSON ColdLoginResult.
+ *
  * `idle`: opens the sessions (STARTTLS done, logged in), prints one JSON IdleReady line, and holds
  * them idle until its standard input closes; then it closes them and exits.
  */
@@ -66,6 +70,37 @@ export interface IdleReady {
   readonly failed: number;
   readonly seconds: number;
   readonly errorKinds: Record<string, number>;
+}
+
+export interface ColdLoginOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Accounts to log in as, each once, in order: `${prefix}${n}@${domain}` for n from `first`; all with `pass`. */
+  readonly users: {
+    readonly prefix: string;
+    readonly domain: string;
+    readonly first: number;
+    readonly count: number;
+  };
+  readonly pass: string;
+  readonly seconds: number;
+  readonly concurrency: number;
+  /** Logins started per second; as fast as `concurrency` allows when 0. */
+  readonly rate: number;
+}
+
+export interface ColdLoginResult {
+  readonly loggedIn: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  /** From connect to the 235 after AUTH. */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Logins answered with an error (454 when the queue of checks was full, …). */
+  readonly refused: number;
+  readonly errorKinds: Record<string, number>;
+  /** Logins the schedule could not start: `concurrency` were already in flight. */
+  readonly skipped: number;
 }
 
 interface Session {
@@ -306,6 +341,62 @@ export async function runOneMessage(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
+/** Each of `users` logs in once, as fast as allowed or at `rate` a second; see ColdLoginOptions. */
+export async function runColdLogins(options: ColdLoginOptions): Promise<ColdLoginResult> {
+  const errorKinds: Record<string, number> = {};
+  const times: number[] = [];
+  let refused = 0;
+  let skipped = 0;
+  let next = 0;
+  let inFlight = 0;
+  const start = performance.now();
+  const deadline = start + options.seconds * 1000;
+  const login = async (user: string) => {
+    inFlight++;
+    const begun = performance.now();
+    try {
+      const session = await openSession({ host: options.host, port: options.port, user, pass: options.pass });
+      times.push(performance.now() - begun);
+      session.connection.quit();
+    } catch (error) {
+      refused++;
+      countError(errorKinds, error as Error);
+    } finally {
+      inFlight--;
+    }
+  };
+  const { prefix, domain, first, count } = options.users;
+  const userAt = (n: number) => `${prefix}${first + n}@${domain}`;
+  const running: Promise<void>[] = [];
+  if (options.rate > 0) {
+    // Open loop: a login every 1/rate s, as arrivals from many clients would come.
+    for (let due = start; due < deadline && next < count; due += 1000 / options.rate) {
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (inFlight >= options.concurrency) skipped++;
+      else running.push(login(userAt(next++)));
+    }
+  } else {
+    const worker = async () => {
+      while (performance.now() < deadline && next < count) await login(userAt(next++));
+    };
+    running.push(...Array.from({ length: options.concurrency }, worker));
+  }
+  await Promise.all(running);
+  const seconds = (performance.now() - start) / 1000;
+  const sorted = Float64Array.from(times).sort();
+  return {
+    loggedIn: times.length,
+    seconds,
+    perSecond: times.length / seconds,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    refused,
+    errorKinds,
+    skipped,
+  };
+}
+
 export async function openIdle(options: IdleOptions): Promise<{ ready: IdleReady; close(): void }> {
   const start = performance.now();
   const sessions: Session[] = [];
@@ -333,8 +424,12 @@ export async function openIdle(options: IdleOptions): Promise<{ ready: IdleReady
 }
 
 async function main(mode: string | undefined, json: string | undefined): Promise<void> {
-  if (!json || (mode !== "load" && mode !== "one-message" && mode !== "idle"))
-    throw new Error("usage: load.ts load|one-message|idle JSON");
+  if (!json || (mode !== "load" && mode !== "one-message" && mode !== "cold-logins" && mode !== "idle"))
+    throw new Error("usage: load.ts load|one-message|cold-logins|idle JSON");
+  if (mode === "cold-logins") {
+    process.stdout.write(`${JSON.stringify(await runColdLogins(JSON.parse(json) as ColdLoginOptions))}\n`);
+    return;
+  }
   if (mode === "load" || mode === "one-message") {
     const options = JSON.parse(json) as LoadOptions;
     const result = await (mode === "load" ? runLoad(options) : runOneMessage(options));

@@ -85,6 +85,8 @@ export async function startPostfixSubmission(options: {
   user: string;
   realm: string;
   password: string;
+  /** Dovecot's auth-client socket: `smtpd_sasl_type = dovecot` there instead of Cyrus SASL's sasldb. */
+  dovecotSocket?: string;
 }): Promise<PostfixSubmission> {
   const { dir, sinkPort } = options;
   if (process.getuid?.() !== 0) throw new Error("a private Postfix instance needs root");
@@ -165,9 +167,9 @@ export async function startPostfixSubmission(options: {
       `smtpd_tls_cert_file = ${join(etc, "cert.pem")}`,
       `smtpd_tls_key_file = ${join(etc, "key.pem")}`,
       "smtpd_sasl_auth_enable = yes",
-      "smtpd_sasl_type = cyrus",
-      "smtpd_sasl_path = smtpd",
-      `cyrus_sasl_config_path = ${etc}`,
+      ...(options.dovecotSocket
+        ? ["smtpd_sasl_type = dovecot", `smtpd_sasl_path = ${options.dovecotSocket}`]
+        : ["smtpd_sasl_type = cyrus", "smtpd_sasl_path = smtpd", `cyrus_sasl_config_path = ${etc}`]),
       "smtpd_sasl_security_options = noanonymous",
       `smtpd_sender_login_maps = texthash:${join(etc, "senders")}`,
       "smtpd_sender_restrictions = reject_sender_login_mismatch",
