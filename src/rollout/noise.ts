@@ -23,6 +23,7 @@ const NOISE: Listing<NoiseRecord, NoiseRecord> = {
   from: "rollout_noise",
   columns: COLUMNS,
   order: ["day", "id"],
+  sorts: { newest: ["day DESC", "id DESC"] },
   filters: {
     org: "org_id = @value",
     region: "region_id = @value",
@@ -32,7 +33,7 @@ const NOISE: Listing<NoiseRecord, NoiseRecord> = {
   toItem: (row) => row,
 };
 
-/** A page of the noise records `reader` may see, in the order of listNoise. */
+/** A page of the noise records `reader` may see, in the order of listNoise or the newest first. */
 export function pageNoise(store: Store, reader: Actor, request: PageRequest): Page<NoiseRecord> {
   return selectPage(store, NOISE, readable(reader, "org_id", null), request);
 }

@@ -41,15 +41,20 @@ const ORGS: Listing<Row, Organisation> = {
   from: "rollout_orgs",
   columns: "*",
   order: ["name", "id"],
+  sorts: { id: ["id"], subscribers: ["COALESCE(subscribers, -1) DESC", "id DESC"] },
   filters: {
     org: "id = @value",
+    q: "(instr(lower(name), lower(@value)) > 0 OR instr(id, lower(@value)) > 0)",
     region: "id IN (SELECT org_id FROM rollout_calendar WHERE region_id = @value)",
     phase: `id IN (SELECT org_id FROM rollout_calendar c WHERE ${PHASE_SQL("c")} = @value)`,
   },
   toItem: toOrg,
 };
 
-/** A page of the organisations `reader` may see, by name; region and phase through their calendar. */
+/**
+ * A page of the organisations `reader` may see, by name (or id, or the largest first); region and
+ * phase through their calendar, q a part of the name or id.
+ */
 export function pageOrgs(store: Store, reader: Actor, request: PageRequest): Page<Organisation> {
   return selectPage(store, ORGS, readable(reader, "id", "public"), request);
 }

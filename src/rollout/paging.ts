@@ -13,7 +13,8 @@ import { PHASES, type Phase } from "./model.js";
 export const DEFAULT_PAGE_SIZE = 500;
 export const MAX_PAGE_SIZE = 5000;
 
-export const FILTERS = ["org", "region", "phase", "from", "to"] as const;
+/** `q`: a search a list matches its own way (organisations: part of the name or id). */
+export const FILTERS = ["org", "region", "phase", "from", "to", "q"] as const;
 export type FilterName = (typeof FILTERS)[number];
 
 export interface PageRequest {
@@ -26,6 +27,9 @@ export interface PageRequest {
   /** Inclusive bounds on the list's date (a report's as_of, a commitment's due, …). */
   readonly from?: Day;
   readonly to?: Day;
+  readonly q?: string;
+  /** One of the list's orders (Listing.sorts) by name; its default order when absent. */
+  readonly sort?: string;
   /** The day phases are worked out on, for lists whose phase comes from the calendar. */
   readonly today: Day;
 }
@@ -97,10 +101,15 @@ export function pageRequest(
   const phase = single(given, "phase");
   if (phase !== undefined && !(PHASES as readonly string[]).includes(phase))
     throw new RolloutError(400, `phase must be one of ${PHASES.join(", ")}`);
+  const sort = single(given, "sort");
+  const q = single(given, "q");
+  if (q !== undefined && q.length > 100) throw new RolloutError(400, "q takes at most 100 characters");
   const request: PageRequest = {
     limit,
     after: cursor === undefined || cursor === "" ? null : decodeCursor(cursor),
     today,
+    ...(sort !== undefined && sort !== "" && { sort }),
+    ...(q !== undefined && q !== "" && { q }),
   };
   const org = single(given, "org");
   const region = single(given, "region");
@@ -129,11 +138,15 @@ export const PHASE_SQL = (alias: string) =>
          WHEN ${alias}.observe_from <= @today THEN 'observe'
          WHEN ${alias}.notify_from <= @today THEN 'notify' ELSE 'planned' END)`;
 
-/** How one list is read: its table, its order (NOT NULL expressions, the last unique) and its filters. */
+/**
+ * How one list is read: its table, its order (NOT NULL expressions, all ascending or all followed
+ * by DESC, the last unique), the other orders a request may name, and its filters.
+ */
 export interface Listing<Row, Item> {
   readonly from: string;
   readonly columns: string;
   readonly order: readonly string[];
+  readonly sorts?: Readonly<Record<string, readonly string[]>>;
   readonly filters: Partial<Record<FilterName, string>>;
   readonly toItem: (row: Row) => Item;
 }
@@ -159,33 +172,67 @@ export function selectPage<Row, Item>(
     for (const match of sql.matchAll(/@(today|value)/g))
       values.push(match[1] === "today" ? request.today : value);
   }
+  const order = orderOf(listing, request.sort);
+  const keys = order.map(({ expression }, i) => `${expression} AS _key${i}`).join(", ");
   if (request.after !== null) {
-    if (request.after.length !== listing.order.length)
+    // The cursor names its order first, so it never walks a page of another order.
+    const [sortName, ...after] = request.after;
+    if (sortName !== (request.sort ?? "") || after.length !== order.length)
       throw new RolloutError(
         400,
-        "cursor is not one this list gave: pass the next value of the previous page",
+        "cursor is not one this list gave in this order: pass the next value of the previous page, with its sort",
       );
-    conditions.push(`(${listing.order.join(", ")}) > (${listing.order.map(() => "?").join(", ")})`);
-    values.push(...request.after);
+    conditions.push(afterKey(order));
+    values.push(...after);
   }
-  const keys = listing.order.map((expression, i) => `${expression} AS _key${i}`).join(", ");
   const limit = Math.min(request.limit, Number.MAX_SAFE_INTEGER - 1);
   const rows = store
     .prepare(
       `SELECT ${listing.columns}, ${keys} FROM ${listing.from} WHERE ${conditions.join(" AND ")}
-       ORDER BY ${listing.order.join(", ")} LIMIT ?`,
+       ORDER BY ${order.map(({ expression, descending }) => `${expression}${descending ? " DESC" : ""}`).join(", ")} LIMIT ?`,
     )
     .all(...values, limit + 1) as Record<string, unknown>[];
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown[shown.length - 1];
-  const keyOf = (row: Record<string, unknown>) => listing.order.map((_, i) => row[`_key${i}`]);
+  const keyOf = (row: Record<string, unknown>) => [
+    request.sort ?? "",
+    ...order.map((_, i) => row[`_key${i}`]),
+  ];
   return {
     items: shown.map((row) => {
       const plain = { ...row };
-      for (let i = 0; i < listing.order.length; i++) delete plain[`_key${i}`];
+      for (let i = 0; i < order.length; i++) delete plain[`_key${i}`];
       return listing.toItem(plain as Row);
     }),
-    next: more && last ? encodeCursor(keyOf(last)) : null,
+    next: more && last ? encodeCursor(keyOf(last) as (string | number)[]) : null,
   };
+}
+
+interface OrderKey {
+  readonly expression: string;
+  readonly descending: boolean;
+}
+
+/** The order a request names (its default when none), refused with the choices when unknown. */
+function orderOf(
+  listing: Pick<Listing<never, unknown>, "order" | "sorts">,
+  sort: string | undefined,
+): OrderKey[] {
+  const order = sort === undefined ? listing.order : listing.sorts?.[sort];
+  if (order === undefined)
+    throw new RolloutError(
+      400,
+      `this list cannot be sorted by ${sort?.slice(0, 40)} (it takes ${Object.keys(listing.sorts ?? {}).join(", ") || "none"})`,
+    );
+  return order.map((key) => {
+    const descending = / DESC$/.test(key);
+    return { expression: descending ? key.slice(0, -" DESC".length) : key, descending };
+  });
+}
+
+/** The rows after a key in an order whose keys all go one way: a row-value comparison an index serves. */
+function afterKey(order: readonly OrderKey[]): string {
+  const descending = order[0]?.descending === true;
+  return `(${order.map((key) => key.expression).join(", ")}) ${descending ? "<" : ">"} (${order.map(() => "?").join(", ")})`;
 }

@@ -37,6 +37,7 @@ const REPORTS: Listing<Row, StatusReport> = {
   from: "rollout_reports",
   columns: COLUMNS,
   order: ["as_of", "id"],
+  sorts: { newest: ["as_of DESC", "id DESC"] },
   filters: {
     org: "org_id = @value",
     region: "region_id = @value",
@@ -47,7 +48,7 @@ const REPORTS: Listing<Row, StatusReport> = {
   toItem: toReport,
 };
 
-/** A page of the reports `reader` may see, in the order of listReports. */
+/** A page of the reports `reader` may see, in the order of listReports or the newest first. */
 export function pageReports(store: Store, reader: Actor, request: PageRequest): Page<StatusReport> {
   return selectPage(store, REPORTS, readable(reader, "org_id", "public"), request);
 }

@@ -20,6 +20,7 @@ import {
   pageRequest,
   phaseOf,
   setCalendarEntry,
+  updateOrg,
 } from "../../src/rollout/index.js";
 import { openStore, type Store } from "../../src/store/index.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -86,11 +87,11 @@ function walk<T>(read: (request: PageRequest) => Page<T>, base: PageRequest): T[
   for (let pages = 0; pages < 10_000; pages++) {
     const query: Record<string, string> = { limit: String(base.limit) };
     if (cursor !== null) query.cursor = cursor;
-    for (const name of ["org", "region", "phase", "from", "to"] as const) {
+    for (const name of ["org", "region", "phase", "from", "to", "q", "sort"] as const) {
       const value = base[name];
       if (value !== undefined) query[name] = value;
     }
-    const page = read(pageRequest(query, ["org", "region", "phase", "from", "to"], "test", TODAY));
+    const page = read(pageRequest(query, ["org", "region", "phase", "from", "to", "q"], "test", TODAY));
     assert.ok(page.items.length <= base.limit, "a page holds at most its limit");
     out.push(...page.items);
     if (page.next === null) return out;
@@ -116,16 +117,19 @@ test("walking all pages of reports yields every matching report exactly once, in
       fc.array(reportArb, { maxLength: 40 }),
       fc.integer({ min: 1, max: 7 }),
       filterArb,
-      (reports, limit, filter) => {
+      fc.boolean(),
+      (reports, limit, filter, newest) => {
         const store = programme(t, ["Same", "Same", "Other"]);
         for (const r of reports) enterReport(store, LOCAL_ADMIN, r);
         const expected = listReports(store, LOCAL_ADMIN).filter((r) =>
           passes(filter, { org: r.org_id, region: r.region_id, phase: r.phase, day: r.as_of }),
         );
+        if (newest) expected.reverse();
         const walked = walk((request) => pageReports(store, LOCAL_ADMIN, request), {
           ...EVERYTHING(TODAY),
           limit,
           ...filter,
+          ...(newest && { sort: "newest" }),
         });
         assert.deepEqual(walked, expected);
       },
@@ -177,6 +181,31 @@ test("organisations with the same name come in id order, each once, and filter b
   assert.deepEqual(ids({ ...EVERYTHING(TODAY), limit: 2, region: "r2" }), ["a", "c"]);
   assert.deepEqual(ids({ ...EVERYTHING(TODAY), limit: 2, phase: "enforce" }), ["c"]);
   assert.deepEqual(ids({ ...EVERYTHING(TODAY), limit: 2, phase: "planned" }), ["a"]);
+});
+
+test("organisations sort by size, largest first and unknown sizes last, and are found by part of the name or id", (t) => {
+  const store = programme(t, ["Norte Net", "Sul Fibra", "Leste Net"]);
+  updateOrg(store, LOCAL_ADMIN, "a", { subscribers: 10 });
+  updateOrg(store, LOCAL_ADMIN, "c", { subscribers: 500 });
+  createOrg(store, LOCAL_ADMIN, { id: "d", name: "Oeste", type: "isp", subscribers: 10 });
+  const ids = (request: Partial<PageRequest>) =>
+    walk((r) => pageOrgs(store, LOCAL_ADMIN, r), { ...EVERYTHING(TODAY), limit: 1, ...request }).map(
+      (o) => o.id,
+    );
+  assert.deepEqual(ids({ sort: "subscribers" }), ["c", "d", "a", "b"]);
+  assert.deepEqual(ids({ sort: "id" }), ["a", "b", "c", "d"]);
+  assert.deepEqual(ids({ q: "net" }), ["c", "a"]);
+  assert.deepEqual(ids({ q: "D" }), ["d"]);
+  assert.throws(
+    () => pageOrgs(store, LOCAL_ADMIN, { ...EVERYTHING(TODAY), sort: "size" }),
+    /cannot be sorted by size \(it takes id, subscribers\)/,
+  );
+  const first = pageOrgs(store, LOCAL_ADMIN, { ...EVERYTHING(TODAY), limit: 1, sort: "subscribers" });
+  const cursor = pageRequest({ cursor: first.next }, [], "organisations", TODAY).after;
+  assert.throws(
+    () => pageOrgs(store, LOCAL_ADMIN, { ...EVERYTHING(TODAY), limit: 1, after: cursor }),
+    /in this order/,
+  );
 });
 
 test("a page request refuses what it cannot honour, in one line", () => {

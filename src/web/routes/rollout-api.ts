@@ -3,7 +3,8 @@
  * the programme's read rule allows (src/rollout/access.ts): public data to every session, the
  * rest to its organisation's people, coordinators and observers. Every change also passes its
  * write rule: coordinators change everything, an organisation's people only its data, observers
- * nothing. Every list answers a page, {"items": [...], "next": cursor or null} (src/rollout/paging.ts).
+ * nothing. Every list answers a page, {"items": [...], "next": cursor or null}, in its order or one
+ * named by `sort` (src/rollout/paging.ts).
  * POST /api/rollout/reports also takes an organisation's signed push, which carries no
  * session and proves itself by signature.
  */
@@ -134,7 +135,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
   app.patch("/api/rollout/settings", async (request) => changeSettings(store, who(request), input(request)));
 
   app.get("/api/rollout/orgs", async (request) =>
-    pageOrgs(store, who(request), page(request, ["org", "region", "phase"], "organisations")),
+    pageOrgs(store, who(request), page(request, ["org", "region", "phase", "q"], "organisations")),
   );
   app.get("/api/rollout/orgs/:id", async (request) =>
     organisationView(store, who(request), params(request).id ?? "", today()),
