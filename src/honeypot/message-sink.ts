@@ -4,9 +4,9 @@ import { messageFeatures } from "./campaign.js";
 import type { MessageSink } from "./smtp-emulator.js";
 
 /** Hashes the body, starts writing it once under its hash, and returns the message as the session records it. */
-export function bodySink(files: BodyFiles): MessageSink {
+export function bodySink(files: BodyFiles, now: () => number = Date.now): MessageSink {
   return (body, envelope) => {
-    const receivedMs = Date.now();
+    const receivedMs = now();
     const sha256 = createHash("sha256").update(body).digest("hex");
     const message = {
       receivedMs,

@@ -19,6 +19,15 @@ export interface SensorOptions {
   readonly config: HoneypotConfig;
   readonly dataDir: string;
   readonly logger?: Logger;
+  /**
+   * For a replay of past captures run in this process (the demo's year): when sessions and
+   * messages happen (default: now), and the source to record for a connection from a loopback
+   * address and port (default: the peer's). Connections from elsewhere always keep their own.
+   */
+  readonly replay?: {
+    readonly clock: () => number;
+    readonly sourceOf: (loopbackAddress: string, port: number) => string | undefined;
+  };
 }
 
 export interface Sensor {
@@ -37,7 +46,8 @@ type Serve = (conn: Connection) => void;
 
 /** Starts the listeners the config enables: HTTP proxy, SOCKS 4/4a/5 and open SMTP relay. */
 export async function startSensor(options: SensorOptions): Promise<Sensor> {
-  const { config, dataDir, logger } = options;
+  const { config, dataDir, logger, replay } = options;
+  const now = replay?.clock ?? Date.now;
   const { limits } = config;
   const name = sensorName(config);
   const counters = new Counters();
@@ -54,11 +64,13 @@ export async function startSensor(options: SensorOptions): Promise<Sensor> {
   const mail: MailServerOptions = {
     messageBytes: limits.message_bytes,
     recipientsPerMessage: limits.recipients_per_message,
-    sink: bodySink(files),
+    sink: bodySink(files, now),
   };
 
   const accept = (listener: Listener, initialPath: string[], serve: Serve) => (socket: Socket) => {
-    const source = plainAddress(socket.remoteAddress ?? "");
+    const peer = plainAddress(socket.remoteAddress ?? "");
+    const replayed = replay && isLoopback(peer) ? replay.sourceOf(peer, socket.remotePort ?? 0) : undefined;
+    const source = replayed ?? peer;
     socket.on("error", () => undefined);
     const refusal = stopping ? "stopping" : admission.admit(source);
     if (refusal) {
@@ -68,7 +80,7 @@ export async function startSensor(options: SensorOptions): Promise<Sensor> {
     }
     counters.add("sessions_accepted");
     const session: CapturedSession = {
-      startedMs: Date.now(),
+      startedMs: now(),
       endedMs: 0,
       source,
       sourcePort: socket.remotePort ?? 0,
@@ -104,7 +116,7 @@ export async function startSensor(options: SensorOptions): Promise<Sensor> {
       admission.release(source);
       open.delete(conn);
       const done = conn.pending.then(() => {
-        session.endedMs = Date.now();
+        session.endedMs = now();
         if (session.outcome === "") session.outcome = "disconnected";
         // A SOCKS connection that never said its version is a scan, not a proxy session: counted only.
         if (session.path.length > 0) writer.record(session);
@@ -161,6 +173,8 @@ export async function startSensor(options: SensorOptions): Promise<Sensor> {
     },
   };
 }
+
+const isLoopback = (address: string) => address === "::1" || address.startsWith("127.");
 
 /** An IPv4 client on a dual-stack socket arrives as ::ffff:a.b.c.d; it is recorded as a.b.c.d. */
 function plainAddress(address: string): string {

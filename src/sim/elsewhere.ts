@@ -88,6 +88,12 @@ export class Elsewhere {
     return new Elsewhere(candidates, scale);
   }
 
+  /** One of a country's candidate addresses (a machine there), or undefined for a country not loaded. */
+  addressIn(code: string, random: Random): number | undefined {
+    const pool = this.candidates.get(code);
+    return pool && pool.length > 0 ? pool[random.int(pool.length)] : undefined;
+  }
+
   /** The addresses listed on day index `day` (0 … HISTORY_DAYS − 1), unsorted. */
   listedOn(day: number): number[] {
     const out: number[] = [];

@@ -19,6 +19,7 @@ import { buildIsp, ISP } from "./isp.js";
 import { daysIn, daysOf, historyMonths } from "./months.js";
 import { defaultOptions, type SimOptions } from "./options.js";
 import { planYaml } from "./plan-yaml.js";
+import { seedCaptures } from "./seed-captures.js";
 import { seedComplaints } from "./seed-complaints.js";
 import { openFlowIntake, seedFlows } from "./seed-flows.js";
 import { leaseChunks, seedLeases } from "./seed-leases.js";
@@ -27,11 +28,12 @@ import type { SeedRun } from "./seed-run.js";
 import { buildWorld } from "./world.js";
 
 const COMPLETE = "complete";
+const seconds = (since: number) => Math.round((Date.now() - since) / 1000);
 /** The operator `porteiro serve --demo` creates before seeding starts. */
 const DEMO_OPERATOR = "demo";
 
 /** Each stage's share of a month's seeding, by how long it takes. */
-const STAGE_WEIGHTS = { leases: 0.2, flows: 0.45, listings: 0.1, complaints: 0.25 } as const;
+const STAGE_WEIGHTS = { leases: 0.2, flows: 0.4, listings: 0.1, complaints: 0.2, captures: 0.1 } as const;
 type Stage = keyof typeof STAGE_WEIGHTS;
 
 function writePlan(file: string, text: string): void {
@@ -107,17 +109,30 @@ export async function seedSyntheticIsp(context: DemoSeedContext, options: SeedOp
         }),
     };
   };
+  // Seconds spent in each stage, for the log (the README's table of what each stage costs).
+  const costs: Record<string, number> = {};
+  const timed = async (stage: string, work: () => Promise<void>) => {
+    const from = Date.now();
+    await work();
+    costs[stage] = (costs[stage] ?? 0) + (Date.now() - from) / 1000;
+  };
   const intake = await openFlowIntake(runOf(0, "flows"));
   const exporter = new IpfixExporter();
   try {
     for (const [index, month] of months.entries()) {
       if (options.signal.aborted) break;
-      await seedLeases(runOf(index, "leases"), leases, index);
-      await seedFlows(runOf(index, "flows"), intake, exporter, daysOf(month));
+      await timed("leases", () => seedLeases(runOf(index, "leases"), leases, index));
+      await timed("flows", () => seedFlows(runOf(index, "flows"), intake, exporter, daysOf(month)));
       // The collector writes the month's flows while the other stages run.
-      await seedListings(runOf(index, "listings"), background, daysIn(month, listings));
-      await seedComplaints(runOf(index, "complaints"), plan, daysIn(month, listings));
-      await intake.settle();
+      await timed("listings", () =>
+        seedListings(runOf(index, "listings"), background, daysIn(month, listings)),
+      );
+      await timed("complaints", () =>
+        seedComplaints(runOf(index, "complaints"), plan, daysIn(month, listings)),
+      );
+      await timed("captures", () => seedCaptures(runOf(index, "captures"), background, daysOf(month)));
+      await timed("flows stored", () => intake.settle());
+      context.logger.info({ month: month.key, seconds: seconds(started) }, "demo month seeded");
     }
   } finally {
     await intake.close();
@@ -126,7 +141,11 @@ export async function seedSyntheticIsp(context: DemoSeedContext, options: SeedOp
   state.markDone(COMPLETE);
   options.onProgress({ step: "done", fraction: 1 });
   context.logger.info(
-    { seconds: Math.round((Date.now() - started) / 1000), subscribers: world.population.total },
+    {
+      seconds: seconds(started),
+      subscribers: world.population.total,
+      stages: Object.fromEntries(Object.entries(costs).map(([stage, s]) => [stage, Math.round(s)])),
+    },
     "demo data seeded",
   );
 }

@@ -1,7 +1,8 @@
 /**
  * The demo seeds month by month: once its first month is in, every time chart the console draws
- * has points in that month (asked in the order of the seeding, never against a clock). Then the
- * console over that data in Chromium: every page loads without an error and draws its charts.
+ * has points in that month, the honeypot's included (asked in the order of the seeding, never
+ * against a clock). Then the console over that data in Chromium: every page loads without an
+ * error and draws its charts.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -101,6 +102,9 @@ test("after the demo's first month every chart has points in it, and every conso
       "flows: no IPv6 sender",
     );
     assert.ok((await get("/api/rollout/reports")).items.length > 0, "the programme has no reports");
+    pointsInFirstMonth("honeypot captures", (await get("/api/honeypot/series")).series);
+    const origins = await get("/api/honeypot/origins?by=country");
+    assert.ok(origins.rows.length >= 3, `honeypot origins: ${JSON.stringify(origins.rows)}`);
   } finally {
     await app.close();
     store.close();
