@@ -5,6 +5,7 @@ import type { Day } from "../core/index.js";
 import {
   directSenders,
   evidenceOf,
+  type FlowStore,
   flowWindowOf,
   impactOf,
   impactWindow,
@@ -17,13 +18,14 @@ import { subscriberLookup } from "./flows-analysis.js";
 
 /** flows impact's notify list for the region's day, and the senders an exception keeps on 25. */
 export async function affectedSenders(
+  flows: FlowStore,
   store: Store,
   plan: Plan,
   options: { region: string; at: Day; thresholds: Thresholds },
 ): Promise<{ notify: readonly Notice[]; excepted: ExceptedSender[] }> {
-  const window = impactWindow(store, options.at);
+  const window = await impactWindow(flows, options.at);
   const flowWindow = flowWindowOf(window);
-  const senders = await directSenders(store, plan, {
+  const senders = await directSenders(flows, plan, {
     window: flowWindow,
     region: options.region,
     thresholds: options.thresholds,
@@ -52,12 +54,13 @@ export async function affectedSenders(
 
 /** Subscribers seen sending direct to port 25 since a moment, with their last time. */
 export async function seenOn25Since(
+  flows: FlowStore,
   store: Store,
   plan: Plan,
   options: { since: string; region?: string; thresholds: Thresholds },
 ): Promise<SeenOn25[]> {
   const window = { sinceMs: Date.parse(options.since), untilMs: Date.now() + 3_600_000 };
-  const senders = await directSenders(store, plan, {
+  const senders = await directSenders(flows, plan, {
     window,
     ...(options.region ? { region: options.region } : {}),
     thresholds: options.thresholds,

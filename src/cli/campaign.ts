@@ -14,11 +14,13 @@ import {
   settleNotices,
 } from "../campaigns/index.js";
 import { createLogger, type Day, UserError } from "../core/index.js";
+import type { FlowStore } from "../flows/index.js";
 import type { Plan } from "../plan/index.js";
 import type { Store } from "../store/index.js";
 import { deliveryHolder, type OwnedDelivery, Spool, startOwnedDelivery } from "../submission/index.js";
 import { affectedSenders, seenOn25Since } from "./campaign-senders.js";
 import { type Config, dataDir, loadConfig } from "./config.js";
+import { withFlowStore } from "./flow-store-options.js";
 import {
   type AnalysisOptions,
   classOptions,
@@ -29,17 +31,25 @@ import {
 } from "./flows-analysis.js";
 import { dayOption } from "./options.js";
 import { printable, table, toJson } from "./output.js";
-import { withExistingStore, withStoreAsync } from "./store-options.js";
+import { withExistingStore } from "./store-options.js";
 
 type CampaignOptions = AnalysisOptions & { region: string; at: Day };
 
 const configOf = (options: { config?: string }): Config | undefined =>
   options.config ? loadConfig(options.config) : undefined;
 
-async function planned(store: Store, plan: Plan, options: CampaignOptions): Promise<CampaignPlan> {
+async function planned(
+  flows: FlowStore,
+  store: Store,
+  plan: Plan,
+  options: CampaignOptions,
+): Promise<CampaignPlan> {
   if (!plan.regions.some((r) => r.id === options.region))
     throw new UserError(`no region ${options.region} in the plan`);
-  const affected = await affectedSenders(store, plan, { ...options, thresholds: thresholdsOf(options) });
+  const affected = await affectedSenders(flows, store, plan, {
+    ...options,
+    thresholds: thresholdsOf(options),
+  });
   return planCampaign(store, {
     region: options.region,
     at: options.at,
@@ -153,7 +163,10 @@ export function registerCampaignCommands(program: Command): void {
     .action(async (options: CampaignOptions) => {
       if (!options.region) throw new UserError("give --region");
       const plan = loadedPlan(options);
-      printPlan(await withStoreAsync(options, (store) => planned(store, plan, options)), options.format);
+      printPlan(
+        await withFlowStore(options, (flows, store) => planned(flows, store, plan, options)),
+        options.format,
+      );
     });
 
   campaignOptions(campaign.command("send"))
@@ -175,8 +188,8 @@ export function registerCampaignCommands(program: Command): void {
       const config = configOf(options);
       const settings = settingsOf(config, plan);
       const data = dataDir(options);
-      await withStoreAsync(options, async (store) => {
-        const campaignPlan = await planned(store, plan, options);
+      await withFlowStore(options, async (flows, store) => {
+        const campaignPlan = await planned(flows, store, plan, options);
         const templates = new NoticeTemplates(data);
         if (options.dryRun) {
           const result = await sendCampaign(campaignPlan, {
@@ -243,11 +256,11 @@ export function registerCampaignCommands(program: Command): void {
   classOptions(status).action(async (options: AnalysisOptions) => {
     const plan = loadedPlan(options);
     const data = dataDir(options);
-    const rows: FunnelRow[] = await withStoreAsync(options, async (store) => {
+    const rows: FunnelRow[] = await withFlowStore(options, async (flows, store) => {
       settleNotices(store, new Spool(store, data));
       const since = firstNoticeAt(store, options.region);
       const seenOn25 = since
-        ? await seenOn25Since(store, plan, {
+        ? await seenOn25Since(flows, store, plan, {
             since,
             ...(options.region ? { region: options.region } : {}),
             thresholds: thresholdsOf(options),

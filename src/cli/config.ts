@@ -2,6 +2,7 @@ import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { type CampaignsConfig, campaignsConfigSchema } from "../campaigns/index.js";
 import { DiagnosticsError, parseYamlSource, UserError, zodDiagnostics } from "../core/index.js";
+import { type FlowsConfig, flowsConfigSchema } from "../flows/index.js";
 import { type HoneypotConfig, honeypotConfigSchema } from "../honeypot/index.js";
 import { readText } from "../plan/index.js";
 import { type SubmissionConfig, submissionConfigSchema } from "../submission/index.js";
@@ -13,6 +14,7 @@ const configSchema = z.strictObject({
   submission: submissionConfigSchema,
   honeypot: honeypotConfigSchema,
   web: webConfigSchema,
+  flows: flowsConfigSchema,
   campaigns: campaignsConfigSchema,
 });
 
@@ -29,6 +31,8 @@ export interface Config {
   readonly honeypotEnabled: boolean;
   /** The `web:` section: the web server and what the help site and autoconfig tell subscribers. */
   readonly web: WebConfig;
+  /** The `flows:` section: the flow store's URL and retention. */
+  readonly flows: FlowsConfig;
   /** The `campaigns:` section: the notices' sender and pace. */
   readonly campaigns: CampaignsConfig;
 }
@@ -60,6 +64,7 @@ export function loadConfig(file: string): Config {
     honeypot: result.data.honeypot,
     honeypotEnabled: typeof source.value === "object" && source.value !== null && "honeypot" in source.value,
     web: result.data.web,
+    flows: result.data.flows,
     campaigns: result.data.campaigns,
   };
 }
@@ -76,4 +81,10 @@ export function dataDir(options: { data?: string; config?: string }): string {
   if (options.data) return options.data;
   if (options.config) return loadConfig(options.config).data;
   return "data";
+}
+
+/** The flow store's URL: --flows-store, else the config's `flows.store`, else sqlite. */
+export function flowStoreUrl(options: { flowsStore?: string; config?: string }): string {
+  if (options.flowsStore !== undefined) return options.flowsStore;
+  return options.config ? loadConfig(options.config).flows.store : "sqlite";
 }

@@ -13,11 +13,12 @@ import { loadPlan, type Plan } from "../plan/index.js";
 import type { Store } from "../store/index.js";
 import { LeaseIndex } from "../subscribers/index.js";
 import { planPath } from "./config.js";
+import { type FlowStoreOptions, flowStoreOption } from "./flow-store-options.js";
 import { dayOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat } from "./output.js";
-import { type StoreOptions, storeOptions } from "./store-options.js";
+import { storeOptions } from "./store-options.js";
 
-export interface AnalysisOptions extends StoreOptions {
+export interface AnalysisOptions extends FlowStoreOptions {
   plan?: string;
   since?: Day;
   until?: Day;
@@ -28,7 +29,7 @@ export interface AnalysisOptions extends StoreOptions {
 }
 
 export const storeOptionsWith = (command: Command) =>
-  storeOptions(command, "porteiro.yaml naming the data folder and the plan");
+  flowStoreOption(storeOptions(command, "porteiro.yaml naming the data folder, the plan and the flow store"));
 
 /** The store, the plan, a region and the output format. */
 export function planOptions(command: Command): Command {

@@ -12,6 +12,7 @@ import {
   plural,
   SENDER_CLASSES,
 } from "../flows/index.js";
+import { withFlowStore } from "./flow-store-options.js";
 import {
   type AnalysisOptions,
   classOptions,
@@ -23,7 +24,6 @@ import {
 } from "./flows-analysis.js";
 import { dayOption } from "./options.js";
 import { table, toJson } from "./output.js";
-import { withExistingStore } from "./store-options.js";
 
 const NOTICE_COLUMNS = ["subscriber", "address", "class", "region", "pool", "evidence"] as const;
 
@@ -126,23 +126,27 @@ export function registerImpactCommand(flows: Command): void {
         "to be blocked that the router counted but the flows do not show.\n" +
         "Example:\n  porteiro flows impact --data data --plan examples/plan.yaml --at 2027-03-01 --format csv",
     )
-    .action((options: AnalysisOptions & { at: Day }) => {
+    .action(async (options: AnalysisOptions & { at: Day }) => {
       const plan = loadedPlan(options);
       const thresholds = thresholdsOf(options);
-      const impact = withExistingStore(options, (store) => {
-        const window = impactWindow(store, options.at, options.since);
-        const flowWindow = flowWindowOf(window);
-        return impactOn(store, plan, options.at, {
-          window,
-          ...(options.region ? { region: options.region } : {}),
-          thresholds,
-          subscriberAt: subscriberLookup(store, flowWindow),
-          observeHits: observeHitTotals(store, {
-            since: new Date(flowWindow.sinceMs as number).toISOString(),
-            until: new Date(flowWindow.untilMs as number).toISOString(),
-          }),
-        });
-      });
+      const impact = await withFlowStore(
+        options,
+        async (flows, store) => {
+          const window = await impactWindow(flows, options.at, options.since);
+          const flowWindow = flowWindowOf(window);
+          return impactOn(flows, plan, options.at, {
+            window,
+            ...(options.region ? { region: options.region } : {}),
+            thresholds,
+            subscriberAt: subscriberLookup(store, flowWindow),
+            observeHits: observeHitTotals(store, {
+              since: new Date(flowWindow.sinceMs as number).toISOString(),
+              until: new Date(flowWindow.untilMs as number).toISOString(),
+            }),
+          });
+        },
+        { existing: true },
+      );
       if (options.format === "json") {
         process.stdout.write(`${toJson(impact)}\n`);
       } else if (options.format === "csv") {

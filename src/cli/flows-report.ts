@@ -13,6 +13,7 @@ import {
   samplersSeen,
   selectSenders,
 } from "../flows/index.js";
+import { withFlowStore } from "./flow-store-options.js";
 import {
   type AnalysisOptions,
   analysisOptions,
@@ -26,7 +27,6 @@ import {
 } from "./flows-analysis.js";
 import { choiceOption } from "./options.js";
 import { type OutputFormat, table, toJson } from "./output.js";
-import { withExistingStore } from "./store-options.js";
 
 interface ReportCommandOptions extends AnalysisOptions {
   source?: Prefix;
@@ -158,22 +158,26 @@ export function registerReportCommand(flows: Command): void {
         "  porteiro flows report --data data --plan examples/plan.yaml --format json\n" +
         "  porteiro flows report --data data --region sul --class bot-like --top 20 --sort destinations",
     )
-    .action((options: ReportCommandOptions) => {
+    .action(async (options: ReportCommandOptions) => {
       const plan = loadedPlan(options);
       const window = windowOf(options);
       const thresholds = thresholdsOf(options);
-      const { senders, sampling } = withExistingStore(options, (store) => ({
-        sampling: samplersSeen(store, window),
-        senders: directSenders(store, plan, {
-          window,
-          ...(options.region ? { region: options.region } : {}),
-          ...(options.pool ? { pool: options.pool } : {}),
-          ...(options.source ? { source: options.source } : {}),
-          thresholds,
-          subscriberAt: subscriberLookup(store, window),
-          exceptionsOn: options.until ?? today(),
+      const { senders, sampling } = await withFlowStore(
+        options,
+        async (flows, store) => ({
+          sampling: samplersSeen(store, window),
+          senders: await directSenders(flows, plan, {
+            window,
+            ...(options.region ? { region: options.region } : {}),
+            ...(options.pool ? { pool: options.pool } : {}),
+            ...(options.source ? { source: options.source } : {}),
+            thresholds,
+            subscriberAt: subscriberLookup(store, window),
+            exceptionsOn: options.until ?? today(),
+          }),
         }),
-      }));
+        { existing: true },
+      );
       const selected = selectSenders(senders, {
         ...(options.class ? { class: options.class } : {}),
         ...(options.sort ? { sort: options.sort } : {}),

@@ -5,11 +5,10 @@ import {
   ADOPTION_INTERVALS,
   type AdoptionGroup,
   type AdoptionInterval,
+  startCollectorRuntime,
   submissionAdoption,
 } from "../flows/index.js";
-import { openStore } from "../store/index.js";
-import { type CollectorRuntime, startCollectorRuntime } from "./collector-runtime.js";
-import { dataDir } from "./config.js";
+import { type FlowStoreOptions, withFlowStore } from "./flow-store-options.js";
 import {
   type AnalysisOptions,
   analysisOptions,
@@ -27,7 +26,6 @@ import { choiceOption } from "./options.js";
 import { table, toJson } from "./output.js";
 import { startScheduler } from "./scheduler.js";
 import { shutdownSignal } from "./signals.js";
-import { type StoreOptions, withExistingStore } from "./store-options.js";
 
 const percent = (share: number | null) => (share === null ? "-" : `${(share * 100).toFixed(1)}%`);
 
@@ -42,27 +40,26 @@ function listenOption(text: string): { host: string; port: number } {
 }
 
 async function collect(
-  options: StoreOptions & {
+  options: FlowStoreOptions & {
     listen: { host: string; port: number };
     flushSeconds: number;
     statsSeconds: number;
   },
   log: Logger,
 ): Promise<void> {
-  const store = openStore(dataDir(options));
-  let runtime: CollectorRuntime;
-  try {
-    runtime = await startCollectorRuntime({ listen: options.listen, store, logger: log });
-  } catch (error) {
-    store.close();
-    throw error;
-  }
-  const scheduler = startScheduler(runtime.jobs(options.flushSeconds, options.statsSeconds), log);
-  const signal = await shutdownSignal();
-  log.info({ signal }, "shutting down: writing the aggregates held");
-  await scheduler.stop();
-  await runtime.stop();
-  store.close();
+  await withFlowStore(
+    options,
+    async (flows, store) => {
+      const runtime = await startCollectorRuntime({ listen: options.listen, flows, store, logger: log });
+      log.info({ flowsStore: flows.location }, "flow collector writing");
+      const scheduler = startScheduler(runtime.jobs(options.flushSeconds, options.statsSeconds), log);
+      const signal = await shutdownSignal();
+      log.info({ signal }, "shutting down: writing the aggregates held");
+      await scheduler.stop();
+      await runtime.stop();
+    },
+    { log },
+  );
 }
 
 export function registerFlowsCommands(program: Command): void {
@@ -77,7 +74,7 @@ export function registerFlowsCommands(program: Command): void {
         .argParser(listenOption)
         .default(listenOption("udp://127.0.0.1:2055"), "udp://127.0.0.1:2055"),
     )
-    .option("--flush-seconds <n>", "write aggregates to the store this often", positiveIntegerOption, 5)
+    .option("--flush-seconds <n>", "write aggregates to the flow store this often", positiveIntegerOption, 5)
     .option("--stats-seconds <n>", "log the collector's counters this often", positiveIntegerOption, 60)
     .addHelpText(
       "after",
@@ -100,15 +97,18 @@ export function registerFlowsCommands(program: Command): void {
       "\nflow share: flows on 587/465 ÷ flows on 25, 587 and 465 (relays included).\n" +
         "source share: sources using only 587/465 ÷ sources using any of them. Periods are UTC; weeks start on Monday.",
     )
-    .action((options: AnalysisOptions & { by: AdoptionGroup; interval: AdoptionInterval }) => {
+    .action(async (options: AnalysisOptions & { by: AdoptionGroup; interval: AdoptionInterval }) => {
       const plan = loadedPlan(options);
-      const rows = withExistingStore(options, (store) =>
-        submissionAdoption(store, plan, {
-          window: windowOf(options),
-          ...(options.region ? { region: options.region } : {}),
-          by: options.by,
-          interval: options.interval,
-        }),
+      const rows = await withFlowStore(
+        options,
+        (flows) =>
+          submissionAdoption(flows, plan, {
+            window: windowOf(options),
+            ...(options.region ? { region: options.region } : {}),
+            by: options.by,
+            interval: options.interval,
+          }),
+        { existing: true },
       );
       if (options.format === "json") {
         process.stdout.write(`${toJson({ adoption: rows })}\n`);

@@ -25,6 +25,7 @@ import {
   updateOrg,
 } from "../rollout/index.js";
 import { dataDir, loadConfig } from "./config.js";
+import { type FlowStoreOptions, withFlowStore } from "./flow-store-options.js";
 import { choiceOption, dayOption } from "./options.js";
 import { type OutputFormat, printable, table, toJson } from "./output.js";
 import { registerCommitmentCommands } from "./rollout-commitments.js";
@@ -303,7 +304,7 @@ function pushPlanFile(options: PushOptions, data: string): string {
   return found;
 }
 
-interface PushOptions extends StoreOptions {
+interface PushOptions extends FlowStoreOptions {
   to?: string;
   key: string;
   org?: string;
@@ -325,6 +326,10 @@ function registerPush(rollout: Command): void {
     .option("--plan <file>", "the address plan (default: from -c, else plan.yaml in the data folder)")
     .option("--date <date>", "report as of this day (default today)", dayOption)
     .option("--dry-run", "print the signed push instead of sending it")
+    .option(
+      "--flows-store <url>",
+      "where the flows live: sqlite (the data folder's, the default) or clickhouse://HOST:PORT/DATABASE",
+    )
     .addHelpText(
       "after",
       "\nFrom the data folder: adoption (587/465 share of mail-client sources, last 7 days), blocked space (the\n" +
@@ -340,8 +345,8 @@ function registerPush(rollout: Command): void {
       const key = readPrivateKey(readText(options.key, "private key"), options.key);
       const org = options.org ?? slugOf(loaded.plan.isp.name);
       const day = options.date ?? today();
-      const reports = withStore(options, (store) =>
-        computeMeasures(store, data, loaded.plan, day, options.region),
+      const reports = await withFlowStore(options, (flows, store) =>
+        computeMeasures(store, flows, data, loaded.plan, day, options.region),
       );
       const push = signPush(org, reports, key);
       if (options.dryRun) {

@@ -3,7 +3,14 @@ import { join, resolve } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import { Registry } from "prom-client";
 import { createLogger, type Endpoint, type Logger, parseEndpoint } from "../core/index.js";
-import { registerCollectorMetrics } from "../flows/index.js";
+import {
+  type CollectorRuntime,
+  type FlowStore,
+  openFlowStore,
+  parseFlowStoreUrl,
+  registerCollectorMetrics,
+  startCollectorRuntime,
+} from "../flows/index.js";
 import { defaultHoneypotConfig, type Sensor, startSensor } from "../honeypot/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { SubmissionMetrics } from "../submission/index.js";
@@ -15,7 +22,6 @@ import {
   startWeb,
   type WebServer,
 } from "../web/index.js";
-import { type CollectorRuntime, startCollectorRuntime } from "./collector-runtime.js";
 import { type Config, loadConfig } from "./config.js";
 import {
   DEMO_OPERATOR,
@@ -47,6 +53,7 @@ interface ServeOptions {
   key?: string;
   hostname?: string;
   collect?: Endpoint;
+  flowsStore?: string;
   submission: boolean;
   collector: boolean;
   honeypot?: boolean;
@@ -70,6 +77,7 @@ function collectOption(text: string): Endpoint {
 
 /** What runs, stopped in the reverse order of starting. */
 interface Running {
+  flows?: FlowStore;
   web?: WebServer;
   submission?: SubmissionRuntime;
   collector?: CollectorRuntime;
@@ -90,6 +98,7 @@ async function stopAll(running: Running, store: Store, logger: Logger): Promise<
     ["submission", () => running.submission?.stop()],
     ["flows", () => running.collector?.stop()],
     ["honeypot", () => running.honeypot?.stop()],
+    ["flow store", () => running.flows?.close()],
     ["store", () => store.close()],
   ];
   let failure: Error | undefined;
@@ -135,6 +144,9 @@ async function serve(options: ServeOptions): Promise<void> {
   const running: Running = {};
   const stopped = shutdownSignal();
   try {
+    const flowsUrl = options.flowsStore ?? config?.flows.store ?? "sqlite";
+    const flows = await openFlowStore(parseFlowStoreUrl(flowsUrl), store, { log: logger });
+    running.flows = flows;
     const submissionMetrics = options.submission ? new SubmissionMetrics() : undefined;
     const registries: Registry[] = submissionMetrics ? [submissionMetrics.registry] : [];
     if (options.collector) {
@@ -150,6 +162,7 @@ async function serve(options: ServeOptions): Promise<void> {
       host: listen.host,
       port: listen.port,
       store,
+      flows: { store: flows, url: flowsUrl },
       dataDir: data,
       ...(planFile ? { planFile } : {}),
       config: web,
@@ -188,6 +201,7 @@ async function serve(options: ServeOptions): Promise<void> {
     if (options.collector) {
       running.collector = await startCollectorRuntime({
         listen: options.collect ?? { host: "127.0.0.1", port: 2055 },
+        flows,
         store,
         logger: logger.child({ service: "flows" }),
       });
@@ -249,6 +263,10 @@ export function registerServeCommand(program: Command): void {
       "porteiro.yaml (its web:, submission: sections, plan and data); flags override it",
     )
     .option("--data <dir>", "data folder (default: from -c, else ./data)")
+    .option(
+      "--flows-store <url>",
+      "where the flows live: sqlite (the data folder's, the default) or clickhouse://[USER[:PASSWORD]@]HOST:PORT/DATABASE (default: from -c)",
+    )
     .option("--plan <file>", "plan file (default: from -c; with --demo, DATA/demo/plan.yaml)")
     .option("--web <host:port>", "web server (default 127.0.0.1:8025)", endpointOption)
     .option("--listen <host:port>", "submission STARTTLS listener (default 127.0.0.1:2587)", endpointOption)

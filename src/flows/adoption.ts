@@ -5,10 +5,8 @@
  */
 import { addDays, type Day } from "../core/index.js";
 import type { Plan } from "../plan/index.js";
-import type { Store } from "../store/index.js";
-import type { HourlyAggregate } from "./mail-flow.js";
 import { checkRegion, dynamicPoolOf } from "./report.js";
-import { type FlowWindow, readAggregateTotals } from "./store.js";
+import type { FlowStore, FlowWindow, SourcePeriodFlows } from "./store/index.js";
 
 export const ADOPTION_GROUPS = ["region", "pool"] as const;
 export type AdoptionGroup = (typeof ADOPTION_GROUPS)[number];
@@ -64,61 +62,42 @@ interface Tally {
 const share = (part: number, whole: number): number | null =>
   whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
 
-export function submissionAdoption(store: Store, plan: Plan, options: AdoptionOptions): AdoptionRow[] {
+export async function submissionAdoption(
+  flows: FlowStore,
+  plan: Plan,
+  options: AdoptionOptions,
+): Promise<AdoptionRow[]> {
   checkRegion(plan, options.region);
   const tallies = new Map<string, Tally>();
-  // Aggregates come grouped by source, so a source's ports per period are known when it ends.
-  let source: string | undefined;
-  let group: { region: string | null; pool: string | null } | undefined;
-  /** Per period of the current source: whether it used port 25 at all. */
-  const usedPort25 = new Map<string, boolean>();
-
-  const tallyOf = (period: string): Tally => {
-    const g = group as { region: string | null; pool: string | null };
-    const key = `${period}\t${g.region ?? ""}\t${g.pool ?? ""}`;
+  const tallyOf = (period: string, group: { region: string | null; pool: string | null }): Tally => {
+    const key = `${period}\t${group.region ?? ""}\t${group.pool ?? ""}`;
     let tally = tallies.get(key);
     if (!tally) {
-      tally = { period, ...g, flows25: 0, flows587: 0, flows465: 0, sources: 0, submissionOnly: 0 };
+      tally = { period, ...group, flows25: 0, flows587: 0, flows465: 0, sources: 0, submissionOnly: 0 };
       tallies.set(key, tally);
     }
     return tally;
   };
-  const endSource = () => {
+  // The engine sums each source's flows per period and port; a source's rows come together.
+  for await (const rows of flows.sourcePeriodFlows(options.interval, options.window)) {
+    const pool = dynamicPoolOf(plan, (rows[0] as SourcePeriodFlows).source, options.region);
+    if (!pool) continue;
+    const group = { region: pool.region ?? null, pool: options.by === "pool" ? pool.name : null };
+    /** Per period of this source: whether it used port 25 at all. */
+    const usedPort25 = new Map<string, boolean>();
+    for (const row of rows) {
+      const tally = tallyOf(row.period, group);
+      if (row.port === 25) tally.flows25 += row.flows;
+      else if (row.port === 587) tally.flows587 += row.flows;
+      else tally.flows465 += row.flows;
+      usedPort25.set(row.period, (usedPort25.get(row.period) ?? false) || row.port === 25);
+    }
     for (const [period, on25] of usedPort25) {
-      const tally = tallyOf(period);
+      const tally = tallyOf(period, group);
       tally.sources++;
       if (!on25) tally.submissionOnly++;
     }
-    usedPort25.clear();
-  };
-  // A year has 8,760 hours and millions of aggregates: each hour's period is worked out once.
-  const periods = new Map<number, string>();
-  const add = (aggregate: HourlyAggregate) => {
-    let period = periods.get(aggregate.hour);
-    if (period === undefined) {
-      period = periodOf(aggregate.hour, options.interval);
-      periods.set(aggregate.hour, period);
-    }
-    const tally = tallyOf(period);
-    if (aggregate.port === 25) tally.flows25 += aggregate.flows;
-    else if (aggregate.port === 587) tally.flows587 += aggregate.flows;
-    else tally.flows465 += aggregate.flows;
-    usedPort25.set(period, (usedPort25.get(period) ?? false) || aggregate.port === 25);
-  };
-
-  for (const aggregate of readAggregateTotals(store, options.window)) {
-    if (aggregate.source !== source) {
-      if (group) endSource();
-      source = aggregate.source;
-      const pool = dynamicPoolOf(plan, source, options.region);
-      group = pool && {
-        region: pool.region ?? null,
-        pool: options.by === "pool" ? pool.name : null,
-      };
-    }
-    if (group) add(aggregate);
   }
-  if (group) endSource();
 
   return [...tallies.values()]
     .map(

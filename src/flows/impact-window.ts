@@ -5,8 +5,7 @@
  * there is); `since` moves the start.
  */
 import { addDays, type Day, UserError } from "../core/index.js";
-import type { Store } from "../store/index.js";
-import { type FlowWindow, lastFlowDay } from "./store.js";
+import type { FlowStore, FlowWindow } from "./store/index.js";
 
 export const IMPACT_WINDOW_DAYS = 30;
 
@@ -17,11 +16,12 @@ export interface ImpactWindow {
   readonly last_flows: Day | null;
 }
 
-export function impactWindow(store: Store, on: Day, since?: Day): ImpactWindow {
+export async function impactWindow(flows: FlowStore, on: Day, since?: Day): Promise<ImpactWindow> {
   if (since !== undefined && since >= on) {
     throw new UserError(`since ${since} is not before ${on}, the day asked about`);
   }
-  const last = lastFlowDay(store) ?? null;
+  const hour = await flows.lastHour();
+  const last = hour === undefined ? null : (new Date(hour * 1000).toISOString().slice(0, 10) as Day);
   const end = last !== null && last < on ? addDays(last, 1) : on;
   return { since: since ?? addDays(end, -IMPACT_WINDOW_DAYS), until: addDays(on, -1), last_flows: last };
 }

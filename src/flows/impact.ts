@@ -8,11 +8,11 @@
 import { type AddressSet, addDays, type Day, parseAddress, prefixContainsAddress } from "../core/index.js";
 import { nextChange, type Plan, type Region } from "../plan/index.js";
 import { computePolicy } from "../policy/index.js";
-import type { Store } from "../store/index.js";
 import { plural, SENDER_CLASSES, type SenderClass } from "./classify.js";
 import { flowWindowOf, type ImpactWindow } from "./impact-window.js";
 import type { ObserveHitTotals } from "./observe-hits.js";
 import { type DirectSender, directSenders, dynamicPoolOf, type SubscriberLookup } from "./report.js";
+import type { FlowStore } from "./store/index.js";
 import type { Thresholds } from "./thresholds.js";
 
 export interface ImpactOptions {
@@ -94,8 +94,13 @@ export function evidenceOf(sender: DirectSender): string {
   return `${plural(sender.flows, "flow")} to ${destinations} on port 25, ${span}; ${sender.reasons.join("; ")}`;
 }
 
-export function impactOn(store: Store, plan: Plan, on: Day, options: ImpactOptions): Impact {
-  const senders = directSenders(store, plan, {
+export async function impactOn(
+  flows: FlowStore,
+  plan: Plan,
+  on: Day,
+  options: ImpactOptions,
+): Promise<Impact> {
+  const senders = await directSenders(flows, plan, {
     window: flowWindowOf(options.window),
     ...(options.region === undefined ? {} : { region: options.region }),
     thresholds: options.thresholds,

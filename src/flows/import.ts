@@ -24,7 +24,7 @@ import { ImportWindows } from "./import-windows.js";
 import { NfdumpCsvReader } from "./nfdump-csv.js";
 import type { NfdumpSink } from "./nfdump-fields.js";
 import { NfdumpJsonReader } from "./nfdump-json.js";
-import { writeAggregates } from "./store.js";
+import { writeAggregates } from "./store/index.js";
 
 export const IMPORT_FORMATS = ["nfdump-json", "nfdump-csv"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];

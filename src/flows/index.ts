@@ -8,7 +8,6 @@ export {
   periodOf,
   submissionAdoption,
 } from "./adoption.js";
-export { AggregateWriter } from "./aggregate-writer.js";
 export { HourlyAggregator, type HourlyAggregatorOptions } from "./aggregator.js";
 export {
   type Classification,
@@ -19,6 +18,7 @@ export {
   shortFlowShare,
 } from "./classify.js";
 export { type Collector, type CollectorOptions, type CollectorStats, startCollector } from "./collector.js";
+export { type FlowsConfig, flowsConfigSchema } from "./config.js";
 export { type ExporterStats, FlowDecoder, type SamplerListing, totalStats } from "./decode.js";
 export { FeatureCollector, type LocalClock, localClock, type SenderFeatures } from "./features.js";
 export {
@@ -42,6 +42,12 @@ export {
   importNfdump,
 } from "./import.js";
 export { type FlowImport, listFlowImports, type Overlap, type Replacement } from "./import-ledger.js";
+export { AggregateWriter } from "./intake/aggregate-writer.js";
+export {
+  type CollectorJob,
+  type CollectorRuntime,
+  startCollectorRuntime,
+} from "./intake/collector-runtime.js";
 export {
   DESTINATIONS_CAP,
   emptyMailFlow,
@@ -83,13 +89,23 @@ export {
 export { recordSamplers, type SamplerSeen, samplersSeen } from "./sampler-store.js";
 export { type SamplingRate, samplingRateOf } from "./sampling.js";
 export {
+  type CopyProgress,
+  type CopyResult,
+  copyFlows,
+  type DailyFlows,
   dailyFlowsOf,
   deleteAggregates,
+  type FlowPeriod,
+  type FlowStore,
+  type FlowStoreUrl,
   type FlowWindow,
   lastFlowDay,
+  openFlowStore,
+  parseFlowStoreUrl,
   readAggregates,
   readAggregateTotals,
+  SqliteFlowStore,
   storedFlowCount,
   writeAggregates,
-} from "./store.js";
+} from "./store/index.js";
 export { DEFAULT_THRESHOLDS, loadThresholds, type Thresholds, thresholdsSchema } from "./thresholds.js";

@@ -5,7 +5,7 @@
  */
 import { type Prefix, parseAddress, prefixContainsAddress, UserError } from "../core/index.js";
 import { type Plan, type Pool, poolTable } from "../plan/index.js";
-import type { SourceTest } from "./store.js";
+import type { SourceTest } from "./store/index.js";
 
 export interface SenderScope {
   /** Only sources in this region's pools. */

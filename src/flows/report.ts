@@ -13,12 +13,11 @@ import {
 } from "../core/index.js";
 import type { Plan, Pool } from "../plan/index.js";
 import { activeExceptions } from "../policy/index.js";
-import type { Store } from "../store/index.js";
 import { type Classification, classifySender, SENDER_CLASSES, type SenderClass } from "./classify.js";
 import { FeatureCollector, localClock, type SenderFeatures } from "./features.js";
 import type { HourlyAggregate } from "./mail-flow.js";
 import { checkScope, dynamicPoolOf, type SenderScope, scopeTest } from "./report-scope.js";
-import { type FlowWindow, readAggregates } from "./store.js";
+import type { FlowStore, FlowWindow } from "./store/index.js";
 import type { Thresholds } from "./thresholds.js";
 
 /**
@@ -88,19 +87,6 @@ export function relayTest(plan: Plan): (destination: string) => boolean {
   };
 }
 
-/** The rows grouped by source as readAggregates streams them. */
-function* bySource(aggregates: Iterable<HourlyAggregate>): Generator<HourlyAggregate[]> {
-  let group: HourlyAggregate[] = [];
-  for (const aggregate of aggregates) {
-    if (group.length > 0 && (group[0] as HourlyAggregate).source !== aggregate.source) {
-      yield group;
-      group = [];
-    }
-    group.push(aggregate);
-  }
-  if (group.length > 0) yield group;
-}
-
 function toRow(
   features: SenderFeatures,
   classification: Classification,
@@ -145,14 +131,18 @@ function compareSenders(a: DirectSender, b: DirectSender): number {
   );
 }
 
-export function directSenders(store: Store, plan: Plan, options: ReportOptions): DirectSender[] {
+export async function directSenders(
+  flows: FlowStore,
+  plan: Plan,
+  options: ReportOptions,
+): Promise<DirectSender[]> {
   checkScope(plan, options);
   const isRelay = relayTest(plan);
   const exceptions = activeExceptions(plan, options.exceptionsOn);
   const clock = localClock(options.thresholds.timezone);
   const senders: DirectSender[] = [];
   const inScope = scopeTest(plan, options);
-  for (const group of bySource(readAggregates(store, options.window, inScope))) {
+  for await (const group of flows.sourceAggregates(options.window, inScope)) {
     const source = (group[0] as HourlyAggregate).source;
     const pool = dynamicPoolOf(plan, source, options.region);
     if (pool === undefined) continue;

@@ -4,7 +4,7 @@
  */
 import type { Store } from "../store/index.js";
 import type { SamplerListing } from "./decode.js";
-import type { FlowWindow } from "./store.js";
+import type { FlowWindow } from "./store/index.js";
 
 /** A sampler's rate as a report shows it: who sampled, at which rate, over which span. */
 export interface SamplerSeen {

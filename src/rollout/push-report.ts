@@ -7,7 +7,7 @@ import type { KeyObject } from "node:crypto";
 import { randomBytes } from "node:crypto";
 import { complaintReport } from "../complaints/index.js";
 import { addDays, type Day, prefixSize, UserError } from "../core/index.js";
-import { DEFAULT_THRESHOLDS, directSenders, submissionAdoption } from "../flows/index.js";
+import { DEFAULT_THRESHOLDS, directSenders, type FlowStore, submissionAdoption } from "../flows/index.js";
 import { type Plan, type Phase as PlanPhase, phaseOn } from "../plan/index.js";
 import { computePolicy } from "../policy/index.js";
 import {
@@ -38,8 +38,8 @@ const windowUpTo = (day: Day, days: number) => ({
   untilMs: dayStartMs(addDays(day, 1)),
 });
 
-function adoptionIn(store: Store, plan: Plan, region: string, day: Day) {
-  const rows = submissionAdoption(store, plan, {
+async function adoptionIn(flows: FlowStore, plan: Plan, region: string, day: Day) {
+  const rows = await submissionAdoption(flows, plan, {
     by: "region",
     interval: "week",
     region,
@@ -93,8 +93,8 @@ function complaintsPerRegion(store: Store, plan: Plan, day: Day): Map<string, nu
   return new Map(rows.map((r) => [String(r.key), r.complaints]));
 }
 
-function toNotify(store: Store, plan: Plan, region: string, day: Day): number {
-  const senders = directSenders(store, plan, {
+async function toNotify(flows: FlowStore, plan: Plan, region: string, day: Day): Promise<number> {
+  const senders = await directSenders(flows, plan, {
     region,
     thresholds: DEFAULT_THRESHOLDS,
     exceptionsOn: day,
@@ -107,13 +107,14 @@ function toNotify(store: Store, plan: Plan, region: string, day: Day): number {
  * One report per region of the plan (or of `regions`) as of `day`. Measures without data behind
  * them (no listing snapshot, no complaint ever imported) are null rather than a made-up zero.
  */
-export function computeMeasures(
+export async function computeMeasures(
   store: Store,
+  flows: FlowStore,
   dataDir: string,
   plan: Plan,
   day: Day,
   regions?: readonly string[],
-): MeasuresInput[] {
+): Promise<MeasuresInput[]> {
   const known = plan.regions.map((r) => r.id);
   for (const id of regions ?? [])
     if (!known.includes(id))
@@ -121,16 +122,20 @@ export function computeMeasures(
   const chosen = plan.regions.filter((r) => !regions?.length || regions.includes(r.id));
   const listed = listedPerRegion(store, dataDir, plan, day);
   const complaints = complaintsPerRegion(store, plan, day);
-  return chosen.map((region) => ({
-    region: region.id,
-    as_of: day,
-    phase: PROGRAMME_PHASE[phaseOn(region, day)],
-    subscribers_notified: toNotify(store, plan, region.id, day),
-    ...adoptionIn(store, plan, region.id, day),
-    ...blockedIn(plan, region.id, day),
-    listed_ips: listed ? (listed.get(region.id) ?? 0) : null,
-    complaints: complaints ? (complaints.get(region.id) ?? 0) : null,
-  }));
+  const measures: MeasuresInput[] = [];
+  for (const region of chosen) {
+    measures.push({
+      region: region.id,
+      as_of: day,
+      phase: PROGRAMME_PHASE[phaseOn(region, day)],
+      subscribers_notified: await toNotify(flows, plan, region.id, day),
+      ...(await adoptionIn(flows, plan, region.id, day)),
+      ...blockedIn(plan, region.id, day),
+      listed_ips: listed ? (listed.get(region.id) ?? 0) : null,
+      complaints: complaints ? (complaints.get(region.id) ?? 0) : null,
+    });
+  }
+  return measures;
 }
 
 export function signPush(

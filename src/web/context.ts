@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import type { Logger } from "../core/index.js";
+import type { FlowStore } from "../flows/index.js";
 import type { Store } from "../store/index.js";
 import type { WebConfig } from "./config.js";
 import type { DemoProgress } from "./demo.js";
@@ -29,6 +30,10 @@ export interface HelpLink {
 /** Everything a route module gets: one per server, built by `createWebApp`. */
 export interface WebContext {
   readonly store: Store;
+  /** Where the flows live: the store's own tables, or ClickHouse. */
+  readonly flows: FlowStore;
+  /** Its URL, for the report thread to open its own connection. */
+  readonly flowsStoreUrl: string;
   readonly dataDir: string;
   readonly plan: PlanSource;
   readonly config: WebConfig;

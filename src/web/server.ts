@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import { cannotListen, type Logger, processMetrics } from "../core/index.js";
+import { type FlowStore, SqliteFlowStore } from "../flows/index.js";
 import type { Store } from "../store/index.js";
 import type { LockoutPolicy } from "../submission/index.js";
 import { installAuth } from "./auth.js";
@@ -18,6 +19,8 @@ import { installSecurityHeaders } from "./security-headers.js";
 
 export interface WebOptions {
   readonly store: Store;
+  /** Where the flows live (default: the store's own, `sqlite`), and its URL for the report thread. */
+  readonly flows?: { readonly store: FlowStore; readonly url: string };
   readonly dataDir: string;
   /** The plan file the help site and console read; re-read when it changes. */
   readonly planFile?: string;
@@ -45,6 +48,8 @@ export async function createWebApp(
   const stores = makeStores(options.store, options.config);
   const context: WebContext = {
     store: options.store,
+    flows: options.flows?.store ?? new SqliteFlowStore(options.store),
+    flowsStoreUrl: options.flows?.url ?? "sqlite",
     dataDir: options.dataDir,
     plan,
     config: options.config,

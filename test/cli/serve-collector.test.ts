@@ -7,8 +7,7 @@ import { createSocket } from "node:dgram";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import pino from "pino";
-import { startCollectorRuntime } from "../../src/cli/collector-runtime.js";
-import { readAggregates } from "../../src/flows/index.js";
+import { readAggregates, SqliteFlowStore, startCollectorRuntime } from "../../src/flows/index.js";
 import { openStore } from "../../src/store/index.js";
 import { CLOCK, flow4 } from "../flows/decode-helpers.js";
 import { v5Packet } from "../flows/exports.js";
@@ -22,6 +21,7 @@ test("a flush the store refuses keeps its aggregates: the next flush writes them
   const other = openStore(dir);
   const runtime = await startCollectorRuntime({
     listen: { host: "127.0.0.1", port: 0 },
+    flows: new SqliteFlowStore(store),
     store,
     logger: pino({ level: "silent" }),
   });

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { periodOf, submissionAdoption } from "../../src/flows/adoption.js";
+import { SqliteFlowStore } from "../../src/flows/store/index.js";
 import { fixtureStore } from "./fixture-store.js";
 
 test("adoption per region and week: flow share and per-source share of 587/465", async (t) => {
   const { store, plan } = await fixtureStore(t);
-  const rows = submissionAdoption(store, plan, { by: "region", interval: "week" });
+  const rows = await submissionAdoption(new SqliteFlowStore(store), plan, { by: "region", interval: "week" });
   // sul: bot 72 + client 8 + server 30 + relay user 2 on 25; client 8 + 2 on 587; 2 on 465.
   // Sources: bot, client, server, relay user, 587 user, 465 user; only the last two avoid 25.
   assert.deepEqual(rows, [
@@ -38,7 +39,11 @@ test("adoption per region and week: flow share and per-source share of 587/465",
 
 test("adoption by pool and day; the static pool is not counted", async (t) => {
   const { store, plan } = await fixtureStore(t);
-  const rows = submissionAdoption(store, plan, { by: "pool", interval: "day", region: "sul" });
+  const rows = await submissionAdoption(new SqliteFlowStore(store), plan, {
+    by: "pool",
+    interval: "day",
+    region: "sul",
+  });
   assert.deepEqual(
     rows.map((r) => [r.period, r.pool, r.sources, r.submission_only_sources]),
     [

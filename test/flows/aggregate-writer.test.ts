@@ -5,10 +5,14 @@
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
 import pino from "pino";
-import { AGGREGATE_BYTES, AggregateWriter, DESTINATION_BYTES } from "../../src/flows/aggregate-writer.js";
 import { HourlyAggregator } from "../../src/flows/aggregator.js";
+import {
+  AGGREGATE_BYTES,
+  AggregateWriter,
+  DESTINATION_BYTES,
+} from "../../src/flows/intake/aggregate-writer.js";
 import { emptyMailFlow, type HourlyAggregate } from "../../src/flows/mail-flow.js";
-import { readAggregates } from "../../src/flows/store.js";
+import { readAggregates, SqliteFlowStore } from "../../src/flows/store/index.js";
 import { openStore } from "../../src/store/index.js";
 import { tempDir } from "../helpers/tmp.js";
 import { EXPORT_MS } from "./decode-helpers.js";
@@ -48,15 +52,15 @@ const stored = (store: ReturnType<typeof openStore>) =>
   [...readAggregates(store)].map((a) => [a.source, a.flows]).sort();
 
 describe("AggregateWriter", () => {
-  test("a write the store refuses keeps its aggregates, and the next write stores them once", (t) => {
+  test("a write the store refuses keeps its aggregates, and the next write stores them once", async (t) => {
     const { store, lock, unlock } = lockableStore(t);
-    const writer = new AggregateWriter(store);
+    const writer = new AggregateWriter(new SqliteFlowStore(store));
     lock();
-    assert.throws(() => writer.write(aggregates(1, 3)), /locked|busy/i);
-    assert.throws(() => writer.write(aggregates(2, 3)), /locked|busy/i);
+    await assert.rejects(writer.write(aggregates(1, 3)), /locked|busy/i);
+    await assert.rejects(writer.write(aggregates(2, 3)), /locked|busy/i);
     assert.equal(writer.held, 6);
     unlock();
-    assert.equal(writer.write(aggregates(4, 1)), 7);
+    assert.equal(await writer.write(aggregates(4, 1)), 7);
     assert.deepEqual(writer.held, 0);
     assert.deepEqual(stored(store), [
       ["192.0.2.1", 1],
@@ -67,20 +71,20 @@ describe("AggregateWriter", () => {
     assert.equal(writer.written, 7);
   });
 
-  test("past its bound it drops the oldest, counts them and logs each failed write that dropped", (t) => {
+  test("past its bound it drops the oldest, counts them and logs each failed write that dropped", async (t) => {
     const { store, lock, unlock } = lockableStore(t);
     const lines: { msg: string; dropped: number }[] = [];
     const log = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
     // Room for four aggregates of two destinations.
-    const writer = new AggregateWriter(store, {
+    const writer = new AggregateWriter(new SqliteFlowStore(store), {
       log,
       limitBytes: 4 * (AGGREGATE_BYTES + 2 * DESTINATION_BYTES),
     });
     lock();
-    assert.throws(() => writer.write(aggregates(1, 3, 2)));
+    await assert.rejects(writer.write(aggregates(1, 3, 2)));
     assert.equal(writer.dropped, 0);
-    assert.throws(() => writer.write(aggregates(11, 3, 2)));
-    assert.throws(() => writer.write(aggregates(21, 1, 2)));
+    await assert.rejects(writer.write(aggregates(11, 3, 2)));
+    await assert.rejects(writer.write(aggregates(21, 1, 2)));
     assert.equal(writer.held, 4);
     assert.equal(writer.dropped, 3);
     assert.deepEqual(
@@ -88,7 +92,7 @@ describe("AggregateWriter", () => {
       [2, 1],
     );
     unlock();
-    writer.write([]);
+    await writer.write([]);
     assert.deepEqual(
       stored(store).map(([source]) => source),
       ["192.0.2.11", "192.0.2.12", "192.0.2.13", "192.0.2.21"],

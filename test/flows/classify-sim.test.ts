@@ -11,6 +11,7 @@ import {
   type SenderClass,
   writeAggregates,
 } from "../../src/flows/index.js";
+import { SqliteFlowStore } from "../../src/flows/store/index.js";
 import { parsePlan } from "../../src/plan/index.js";
 import { dayFlows } from "../../src/sim/day-flows.js";
 import { buildWorld, HISTORY_DAYS, planYaml, type SimOptions, type World } from "../../src/sim/index.js";
@@ -103,13 +104,13 @@ const render = (table: Confusion) =>
     ...KINDS.map((k) => `${k}: ${SENDER_CLASSES.map((c) => table[k][c]).join(", ")}`),
   ].join("\n");
 
-test("the simulated bots and mail programs come out as their kinds", (t) => {
+test("the simulated bots and mail programs come out as their kinds", async (t) => {
   const world = buildWorld(SIM);
   const store = openStore(tempDir(t, "classify-sim"));
   t.after(() => store.close());
   storeOfYear(world, store);
   const plan = parsePlan(planYaml(world.isp), "demo-plan.yaml").plan;
-  const rows = directSenders(store, plan, {
+  const rows = await directSenders(new SqliteFlowStore(store), plan, {
     thresholds: DEFAULT_THRESHOLDS,
     exceptionsOn: SIM.endDay,
     subscriberAt: holderLookup(world),

@@ -9,7 +9,7 @@ import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import pino from "pino";
 import { type Collector, startCollector } from "../../src/flows/collector.js";
-import { storedFlowCount, writeAggregates } from "../../src/flows/store.js";
+import { storedFlowCount, writeAggregates } from "../../src/flows/store/index.js";
 import { TEMPLATE_BOUNDS } from "../../src/flows/template-table.js";
 import { openStore } from "../../src/store/index.js";
 import { tempDir } from "../helpers/tmp.js";

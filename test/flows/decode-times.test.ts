@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { HourlyAggregator } from "../../src/flows/aggregator.js";
 import { FlowDecoder } from "../../src/flows/decode.js";
 import { EARLIEST_FLOW_MS, FLOW_AHEAD_MS, type MailFlow } from "../../src/flows/mail-flow.js";
-import { storedFlowCount, writeAggregates } from "../../src/flows/store.js";
+import { storedFlowCount, writeAggregates } from "../../src/flows/store/index.js";
 import { openStore } from "../../src/store/index.js";
 import { tempDir } from "../helpers/tmp.js";
 import { CLOCK, decoderWithSink, EXPORT_MS, flow4 } from "./decode-helpers.js";

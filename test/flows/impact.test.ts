@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { type Day, parseDay as day } from "../../src/core/index.js";
 import { impactOn } from "../../src/flows/impact.js";
 import { impactWindow } from "../../src/flows/impact-window.js";
-import { writeAggregates } from "../../src/flows/store.js";
+import { SqliteFlowStore, writeAggregates } from "../../src/flows/store/index.js";
 import { DEFAULT_THRESHOLDS } from "../../src/flows/thresholds.js";
 import { type Plan, parsePlan } from "../../src/plan/index.js";
 import type { Store } from "../../src/store/index.js";
@@ -31,9 +31,9 @@ pools:
   "switch.yaml",
 ).plan;
 
-const impactAt = (store: Store, plan: Plan, at: Day, options: { since?: Day; region?: string } = {}) =>
-  impactOn(store, plan, at, {
-    window: impactWindow(store, at, options.since),
+const impactAt = async (store: Store, plan: Plan, at: Day, options: { since?: Day; region?: string } = {}) =>
+  await impactOn(new SqliteFlowStore(store), plan, at, {
+    window: await impactWindow(new SqliteFlowStore(store), at, options.since),
     ...(options.region ? { region: options.region } : {}),
     thresholds: DEFAULT_THRESHOLDS,
     subscriberAt,
@@ -41,7 +41,7 @@ const impactAt = (store: Store, plan: Plan, at: Day, options: { since?: Day; reg
 
 test("on a region's switch, only its recent senders are to notify; those blocked since July stand apart", async (t) => {
   const { store } = await fixtureStore(t);
-  const impact = impactAt(store, SWITCH_PLAN, day("2027-01-11"));
+  const impact = await impactAt(store, SWITCH_PLAN, day("2027-01-11"));
   assert.deepEqual(impact.switching, [{ id: "norte", name: "Norte", enforce_from: day("2027-01-11") }]);
   assert.deepEqual(
     impact.regions.map((r) => r.id),
@@ -73,7 +73,7 @@ test("on a region's switch, only its recent senders are to notify; those blocked
 test("the window keeps the senders active shortly before the day: --since, and the 30 days by default", async (t) => {
   const { store } = await fixtureStore(t);
   // From Wednesday on, the IPv6 client (seen on Tuesday only) is no longer among the recent senders.
-  const recent = impactAt(store, SWITCH_PLAN, day("2027-01-11"), { since: day("2027-01-06") });
+  const recent = await impactAt(store, SWITCH_PLAN, day("2027-01-11"), { since: day("2027-01-06") });
   assert.deepEqual(
     recent.notify.map((n) => n.address),
     ["203.0.113.99"],
@@ -97,29 +97,29 @@ test("the window keeps the senders active shortly before the day: --since, and t
       distinctDestinations: 1,
     },
   ]);
-  const impact = impactAt(store, SWITCH_PLAN, day("2027-01-11"));
+  const impact = await impactAt(store, SWITCH_PLAN, day("2027-01-11"));
   assert.ok(!impact.notify.some((n) => n.address === "203.0.113.100"));
-  const wide = impactAt(store, SWITCH_PLAN, day("2027-01-11"), { since: day("2026-10-01") });
+  const wide = await impactAt(store, SWITCH_PLAN, day("2027-01-11"), { since: day("2026-10-01") });
   assert.ok(wide.notify.some((n) => n.address === "203.0.113.100"));
 });
 
 test("a day no region switches: empty lists and the reason; a region asked for says when it switches", async (t) => {
   const { store } = await fixtureStore(t);
-  const quiet = impactAt(store, SWITCH_PLAN, day("2027-01-12"));
+  const quiet = await impactAt(store, SWITCH_PLAN, day("2027-01-12"));
   assert.deepEqual(quiet.switching, []);
   assert.deepEqual(quiet.notify, []);
   assert.equal(quiet.note, "no region starts enforcing that day; the next is leste on 2027-06-01");
   assert.equal(quiet.already_blocked.length, 4, "everyone in centro-oeste and norte is blocked by then");
-  const before = impactAt(store, SWITCH_PLAN, day("2027-01-11"), { region: "centro-oeste" });
+  const before = await impactAt(store, SWITCH_PLAN, day("2027-01-11"), { region: "centro-oeste" });
   assert.equal(before.note, "centro-oeste does not start enforcing that day: it enforces since 2026-07-01");
   assert.deepEqual(before.notify, []);
   assert.deepEqual(
     before.already_blocked.map((s) => s.address),
     ["203.0.113.10", "203.0.113.20"],
   );
-  const later = impactAt(store, SWITCH_PLAN, day("2027-01-11"), { region: "leste" });
+  const later = await impactAt(store, SWITCH_PLAN, day("2027-01-11"), { region: "leste" });
   assert.equal(later.note, "leste does not start enforcing that day: it starts on 2027-06-01");
-  const norte = impactAt(store, SWITCH_PLAN, day("2027-01-11"), { region: "norte" });
+  const norte = await impactAt(store, SWITCH_PLAN, day("2027-01-11"), { region: "norte" });
   assert.equal(norte.note, null);
   assert.deepEqual(norte.already_blocked, [], "centro-oeste's senders are not norte's");
   assert.equal(norte.notify.length, 2);
@@ -128,7 +128,7 @@ test("a day no region switches: empty lists and the reason; a region asked for s
 test("an exception that ended the day before makes its address start losing port 25 that day", async (t) => {
   const { store, plan } = await fixtureStore(t);
   // examples/plan.yaml: sul enforces from 2026-12-01; 203.0.113.99's exception runs to 2027-06-30.
-  const impact = impactAt(store, plan, day("2027-07-01"), { since: day("2026-12-01") });
+  const impact = await impactAt(store, plan, day("2027-07-01"), { since: day("2026-12-01") });
   assert.deepEqual(
     impact.notify.map((n) => n.address),
     ["203.0.113.99"],
@@ -142,25 +142,25 @@ test("an exception that ended the day before makes its address start losing port
   assert.equal(sinceDay("203.0.113.10"), "2026-12-01");
   assert.equal(sinceDay("2001:db8:1000::5"), "2027-03-01");
   // A day later it is one of the already blocked, from the day after its exception ended.
-  const next = impactAt(store, plan, day("2027-07-02"), { since: day("2026-12-01") });
+  const next = await impactAt(store, plan, day("2027-07-02"), { since: day("2026-12-01") });
   assert.equal(next.already_blocked.find((s) => s.address === "203.0.113.99")?.blocked_since, "2027-07-01");
   assert.deepEqual(next.notify, []);
 });
 
 test("the default window: 30 days before the day, or before the last flows stored when they end earlier", async (t) => {
   const { store } = await fixtureStore(t);
-  assert.deepEqual(impactWindow(store, day("2027-01-06")), {
+  assert.deepEqual(await impactWindow(new SqliteFlowStore(store), day("2027-01-06")), {
     since: "2026-12-07",
     until: "2027-01-05",
     last_flows: "2027-01-08",
   });
-  assert.deepEqual(impactWindow(store, day("2027-03-01")), {
+  assert.deepEqual(await impactWindow(new SqliteFlowStore(store), day("2027-03-01")), {
     since: "2026-12-10",
     until: "2027-02-28",
     last_flows: "2027-01-08",
   });
-  assert.throws(
-    () => impactWindow(store, day("2027-03-01"), day("2027-03-01")),
+  await assert.rejects(
+    async () => impactWindow(new SqliteFlowStore(store), day("2027-03-01"), day("2027-03-01")),
     /since 2027-03-01 is not before 2027-03-01/,
   );
 });

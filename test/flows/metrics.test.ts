@@ -8,8 +8,13 @@ import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import pino from "pino";
 import { Registry } from "prom-client";
-import { startCollectorRuntime } from "../../src/cli/collector-runtime.js";
-import { readAggregates, registerCollectorMetrics, samplersSeen } from "../../src/flows/index.js";
+import {
+  readAggregates,
+  registerCollectorMetrics,
+  SqliteFlowStore,
+  samplersSeen,
+  startCollectorRuntime,
+} from "../../src/flows/index.js";
 import { openStore } from "../../src/store/index.js";
 import { tempDir } from "../helpers/tmp.js";
 import { CLOCK, flow4 } from "./decode-helpers.js";
@@ -39,6 +44,7 @@ async function startedRuntime(t: import("node:test").TestContext) {
   const store = openStore(tempDir(t, "flows-metrics"));
   const runtime = await startCollectorRuntime({
     listen: { host: "127.0.0.1", port: 0 },
+    flows: new SqliteFlowStore(store),
     store,
     logger: pino({ level: "silent" }),
   });

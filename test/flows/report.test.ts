@@ -11,13 +11,14 @@ import {
 import { SENDER_CLASSES } from "../../src/flows/classify.js";
 import { directSenders, relayTest } from "../../src/flows/report.js";
 import { SENDER_SORTS, type SenderSelection, selectSenders } from "../../src/flows/report-select.js";
+import { SqliteFlowStore } from "../../src/flows/store/index.js";
 import { DEFAULT_THRESHOLDS } from "../../src/flows/thresholds.js";
 import { parsePlan } from "../../src/plan/index.js";
 import { fixtureStore } from "./fixture-store.js";
 
 test("direct-to-MX senders are the dynamic sources reaching hosts other than the relays on 25", async (t) => {
   const { store, plan } = await fixtureStore(t);
-  const senders = directSenders(store, plan, {
+  const senders = await directSenders(new SqliteFlowStore(store), plan, {
     thresholds: DEFAULT_THRESHOLDS,
     exceptionsOn: day("2027-01-11"),
   });
@@ -46,17 +47,24 @@ test("the window, the region and the subscriber at the time narrow and split the
   const tuesday = { sinceMs: Date.UTC(2027, 0, 5), untilMs: Date.UTC(2027, 0, 6) };
   const options = { thresholds: DEFAULT_THRESHOLDS, exceptionsOn: day("2027-01-11") };
   assert.deepEqual(
-    directSenders(store, plan, { ...options, window: tuesday }).map((s) => s.address),
+    (await directSenders(new SqliteFlowStore(store), plan, { ...options, window: tuesday })).map(
+      (s) => s.address,
+    ),
     ["2001:db8:1000::5", "203.0.113.99", "203.0.113.20"],
   );
   assert.deepEqual(
-    directSenders(store, plan, { ...options, region: "norte" }).map((s) => s.address),
+    (await directSenders(new SqliteFlowStore(store), plan, { ...options, region: "norte" })).map(
+      (s) => s.address,
+    ),
     ["2001:db8:1000::5"],
   );
-  assert.throws(() => directSenders(store, plan, { ...options, region: "leste" }), /unknown region "leste"/);
+  await assert.rejects(
+    async () => directSenders(new SqliteFlowStore(store), plan, { ...options, region: "leste" }),
+    /unknown region "leste"/,
+  );
   // The mail client's address changed hands on Wednesday: one row per holder.
   const wednesday = Date.UTC(2027, 0, 6);
-  const senders = directSenders(store, plan, {
+  const senders = await directSenders(new SqliteFlowStore(store), plan, {
     ...options,
     subscriberAt: (address, fromMs) =>
       address === "203.0.113.20" ? (fromMs < wednesday ? "ana@isp.example" : "bia@isp.example") : null,
@@ -100,18 +108,18 @@ test("relayTest answers as the relays' address set does, for host and prefix rel
 test("--source, --pool and --region narrow the sources read, IPv4 and IPv6 prefixes alike", async (t) => {
   const { store, plan } = await fixtureStore(t);
   const options = { thresholds: DEFAULT_THRESHOLDS, exceptionsOn: day("2027-01-11") };
-  const addresses = (scope: object) =>
-    directSenders(store, plan, { ...options, ...scope }).map((s) => s.address);
-  assert.deepEqual(addresses({ source: parsePrefix("203.0.113.0/28") }), ["203.0.113.10"]);
-  assert.deepEqual(addresses({ source: parsePrefix("203.0.113.20") }), ["203.0.113.20"]);
-  assert.deepEqual(addresses({ source: parsePrefix("2001:db8::/32") }), ["2001:db8:1000::5"]);
-  assert.deepEqual(addresses({ pool: "adsl-poa-1", source: parsePrefix("203.0.113.96/27") }), [
+  const addresses = async (scope: object) =>
+    (await directSenders(new SqliteFlowStore(store), plan, { ...options, ...scope })).map((s) => s.address);
+  assert.deepEqual(await addresses({ source: parsePrefix("203.0.113.0/28") }), ["203.0.113.10"]);
+  assert.deepEqual(await addresses({ source: parsePrefix("203.0.113.20") }), ["203.0.113.20"]);
+  assert.deepEqual(await addresses({ source: parsePrefix("2001:db8::/32") }), ["2001:db8:1000::5"]);
+  assert.deepEqual(await addresses({ pool: "adsl-poa-1", source: parsePrefix("203.0.113.96/27") }), [
     "203.0.113.99",
   ]);
-  assert.deepEqual(addresses({ region: "norte", source: parsePrefix("203.0.113.0/24") }), []);
+  assert.deepEqual(await addresses({ region: "norte", source: parsePrefix("203.0.113.0/24") }), []);
   // A prefix outside dynamic space (the static pool) finds no one to report.
-  assert.deepEqual(addresses({ source: parsePrefix("203.0.113.64/28") }), []);
-  assert.throws(
+  assert.deepEqual(await addresses({ source: parsePrefix("203.0.113.64/28") }), []);
+  await assert.rejects(
     () => addresses({ pool: "business-poa" }),
     /^UserError: unknown dynamic pool "business-poa"; the plan's dynamic pools are adsl-poa-1, 2001:db8:1000::\/40$/,
   );
@@ -120,7 +128,7 @@ test("--source, --pool and --region narrow the sources read, IPv4 and IPv6 prefi
 test("the scope read through SQL gives the rows the whole read gives, filtered afterwards", async (t) => {
   const { store, plan } = await fixtureStore(t);
   const options = { thresholds: DEFAULT_THRESHOLDS, exceptionsOn: day("2027-01-11") };
-  const all = directSenders(store, plan, options);
+  const all = await directSenders(new SqliteFlowStore(store), plan, options);
   const prefixes = [
     "203.0.113.0/25",
     "203.0.113.0/27",
@@ -132,7 +140,7 @@ test("the scope read through SQL gives the rows the whole read gives, filtered a
   for (const text of prefixes) {
     const prefix = parsePrefix(text);
     assert.deepEqual(
-      directSenders(store, plan, { ...options, source: prefix }),
+      await directSenders(new SqliteFlowStore(store), plan, { ...options, source: prefix }),
       all.filter((s) => prefixContainsAddress(prefix, parseAddress(s.address))),
       text,
     );
@@ -141,7 +149,7 @@ test("the scope read through SQL gives the rows the whole read gives, filtered a
 
 test("class, sort, top and limit: top takes the largest by the measure, limit cuts the listing as it is", async (t) => {
   const { store, plan } = await fixtureStore(t);
-  const senders = directSenders(store, plan, {
+  const senders = await directSenders(new SqliteFlowStore(store), plan, {
     thresholds: DEFAULT_THRESHOLDS,
     exceptionsOn: day("2027-01-11"),
   });

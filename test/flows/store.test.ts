@@ -8,7 +8,7 @@ import {
   MAIL_PORTS,
   type MailFlow,
 } from "../../src/flows/mail-flow.js";
-import { readAggregates, readAggregateTotals, writeAggregates } from "../../src/flows/store.js";
+import { readAggregates, readAggregateTotals, writeAggregates } from "../../src/flows/store/index.js";
 import { openStore, type Store } from "../../src/store/index.js";
 import { tempDir } from "../helpers/tmp.js";
 

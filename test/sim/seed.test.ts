@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { addDays, createLogger, type Day } from "../../src/core/index.js";
 import { DEFAULT_THRESHOLDS, directSenders, submissionAdoption } from "../../src/flows/index.js";
+import { SqliteFlowStore } from "../../src/flows/store/index.js";
 import { loadPlan, type Plan } from "../../src/plan/index.js";
 import { countListed, planGrouping, readSnapshot } from "../../src/reputation/index.js";
 import { dayFlows } from "../../src/sim/day-flows.js";
@@ -33,13 +34,21 @@ const count = (store: Store, sql: string, ...params: unknown[]) =>
     .pluck()
     .get(...params) as number;
 
-function directCount(store: Store, plan: Plan, region: string, from: Day, days: number): number {
-  return directSenders(store, plan, {
-    window: { sinceMs: dayMs(from), untilMs: dayMs(addDays(from, days)) },
-    region,
-    thresholds: DEFAULT_THRESHOLDS,
-    exceptionsOn: from,
-  }).length;
+async function directCount(
+  store: Store,
+  plan: Plan,
+  region: string,
+  from: Day,
+  days: number,
+): Promise<number> {
+  return (
+    await directSenders(new SqliteFlowStore(store), plan, {
+      window: { sinceMs: dayMs(from), untilMs: dayMs(addDays(from, days)) },
+      region,
+      thresholds: DEFAULT_THRESHOLDS,
+      exceptionsOn: from,
+    })
+  ).length;
 }
 
 function listedInIsp(store: Store, plan: Plan, date: string): number {
@@ -74,8 +83,8 @@ test("an interrupted seed resumes, the story holds in the data, and a second see
     let before = 0;
     let afterwards = 0;
     for (const region of plan.regions.filter((r) => r.enforceFrom < addDays(END, -35))) {
-      const regionBefore = directCount(store, plan, region.id, addDays(region.enforceFrom, -28), 28);
-      const regionAfter = directCount(store, plan, region.id, addDays(region.enforceFrom, 30), 28);
+      const regionBefore = await directCount(store, plan, region.id, addDays(region.enforceFrom, -28), 28);
+      const regionAfter = await directCount(store, plan, region.id, addDays(region.enforceFrom, 30), 28);
       assert.ok(
         regionAfter < regionBefore,
         `${region.id}: ${regionBefore} senders before, ${regionAfter} after`,
@@ -100,7 +109,10 @@ test("an interrupted seed resumes, the story holds in the data, and a second see
     const late = complaints(addDays(END, -55));
     assert.ok(early > 5 && late * 2 < early, `complaints: ${early} then ${late}`);
     // Adoption rises past 90% in the regions that enforce.
-    const adoption = submissionAdoption(store, plan, { by: "region", interval: "month" });
+    const adoption = await submissionAdoption(new SqliteFlowStore(store), plan, {
+      by: "region",
+      interval: "month",
+    });
     const enforced = new Set(plan.regions.filter((r) => r.enforceFrom <= addDays(END, -90)).map((r) => r.id));
     const share = (period: string) => {
       const rows = adoption.filter((r) => r.period === period && enforced.has(r.region ?? ""));

@@ -26,7 +26,7 @@ test("stopping the warmer waits for the pass under way, and no pass starts after
 });
 
 test("a stopped report thread refuses new reports instead of starting again", async (t) => {
-  const thread = new ReportThread({ dataDir: tempDir(t, "report-thread") });
+  const thread = new ReportThread({ dataDir: tempDir(t, "report-thread"), flowsStore: "sqlite" });
   await thread.stop();
   await assert.rejects(thread.run("adoptionByWeek", undefined, "0"), /the server is closing/);
 });

@@ -1,6 +1,5 @@
-import { dynamicPoolOf, periodOf, readAggregates, relayTest } from "../../flows/index.js";
+import { dynamicPoolOf, type FlowStore, periodOf, relayTest } from "../../flows/index.js";
 import type { Plan } from "../../plan/index.js";
-import type { Store } from "../../store/index.js";
 import { pivot, type Series } from "./series.js";
 
 /**
@@ -8,39 +7,36 @@ import { pivot, type Series } from "./series.js";
  * host other than the relays in that week. Destinations past the per-hour cap are not listed,
  * so such an hour counts as direct: the cap is only reached by fan-out, which is never relay-only.
  */
-export function directSendersByWeek(store: Store, plan: Plan): Series {
+export async function directSendersByWeek(flows: FlowStore, plan: Plan): Promise<Series> {
   const isRelay = relayTest(plan);
   const weeks = new Map<string, Set<string>>();
   // Each hour's week worked out once: a year has 8,760 hours and millions of aggregates.
   const weekOf = new Map<number, string>();
-  let source = "";
-  let region: string | null = null;
-  let dynamic = false;
-  for (const aggregate of readAggregates(store)) {
-    if (aggregate.source !== source) {
-      source = aggregate.source;
-      const pool = dynamicPoolOf(plan, source, undefined);
-      dynamic = pool !== undefined;
-      region = pool?.region ?? null;
+  for await (const group of flows.sourceAggregates()) {
+    const source = (group[0] as { source: string }).source;
+    const pool = dynamicPoolOf(plan, source, undefined);
+    if (pool === undefined) continue;
+    const region = pool.region ?? null;
+    for (const aggregate of group) {
+      if (aggregate.port !== 25) continue;
+      const direct =
+        aggregate.destinationsTruncated ||
+        aggregate.destinations.size === 0 ||
+        [...aggregate.destinations.keys()].some((d) => !isRelay(d));
+      if (!direct) continue;
+      let week = weekOf.get(aggregate.hour);
+      if (week === undefined) {
+        week = periodOf(aggregate.hour, "week");
+        weekOf.set(aggregate.hour, week);
+      }
+      const key = `${week}\t${region ?? "-"}`;
+      let sources = weeks.get(key);
+      if (!sources) {
+        sources = new Set();
+        weeks.set(key, sources);
+      }
+      sources.add(source);
     }
-    if (!dynamic || aggregate.port !== 25) continue;
-    const direct =
-      aggregate.destinationsTruncated ||
-      aggregate.destinations.size === 0 ||
-      [...aggregate.destinations.keys()].some((d) => !isRelay(d));
-    if (!direct) continue;
-    let week = weekOf.get(aggregate.hour);
-    if (week === undefined) {
-      week = periodOf(aggregate.hour, "week");
-      weekOf.set(aggregate.hour, week);
-    }
-    const key = `${week}\t${region ?? "-"}`;
-    let sources = weeks.get(key);
-    if (!sources) {
-      sources = new Set();
-      weeks.set(key, sources);
-    }
-    sources.add(source);
   }
   return pivot(
     [...weeks].map(([key, sources]) => {

@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "no
 import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { createLogger } from "../../core/index.js";
+import { openFlowStore, parseFlowStoreUrl } from "../../flows/index.js";
 import { openStore } from "../../store/index.js";
 import { PlanSource } from "../plan-source.js";
 import type { Dated } from "./cache.js";
@@ -21,6 +22,8 @@ import { THREAD_REPORTS, type ThreadContext, type ThreadReport } from "./thread-
 
 export interface ReportThreadData {
   readonly dataDir: string;
+  /** The flow store's URL: the thread opens its own connection to it. */
+  readonly flowsStore: string;
   readonly planFile?: string;
 }
 
@@ -40,8 +43,10 @@ export type ReportReply =
 
 const data = workerData as ReportThreadData;
 const plans = new PlanSource(data.planFile, createLogger("web-reports"));
+const store = openStore(data.dataDir);
 const context: ThreadContext = {
-  store: openStore(data.dataDir),
+  store,
+  flows: await openFlowStore(parseFlowStoreUrl(data.flowsStore), store),
   dataDir: data.dataDir,
   plan: () => {
     const plan = plans.current();

@@ -76,6 +76,7 @@ export function reportThreadOf(context: WebContext): ReportThread {
   if (!thread) {
     thread = new ReportThread({
       dataDir: context.dataDir,
+      flowsStore: context.flowsStoreUrl,
       ...(context.plan.file ? { planFile: context.plan.file } : {}),
     });
     threads.set(context, thread);

@@ -1,3 +1,4 @@
+import type { FlowStore } from "../../flows/index.js";
 import type { Plan } from "../../plan/index.js";
 import type { Store } from "../../store/index.js";
 
@@ -26,11 +27,8 @@ function maxIds(store: Store, tables: readonly string[]): string {
  * New aggregate and lease rows, and the flows of the newest hour: the collector adds to the
  * current hour's rows in place every few seconds, which no row id shows (the hour index finds them).
  */
-export const flowsStamp = (store: Store) =>
-  `${maxIds(store, ["flow_hours", "subscriber_leases"])}:${store
-    .prepare("SELECT COALESCE(SUM(flows), 0) FROM flow_hours WHERE hour = (SELECT MAX(hour) FROM flow_hours)")
-    .pluck()
-    .get()}`;
+export const flowsStamp = async (context: { store: Store; flows: FlowStore }) =>
+  `${await context.flows.version()}:${maxIds(context.store, ["subscriber_leases"])}`;
 export const complaintsStamp = (store: Store) => maxIds(store, ["complaints", "complaint_reports"]);
 export const honeypotStamp = (store: Store) => maxIds(store, ["honeypot_sessions", "honeypot_messages"]);
 export const reputationStamp = (store: Store) =>

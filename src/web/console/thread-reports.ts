@@ -3,6 +3,7 @@ import {
   DEFAULT_THRESHOLDS,
   type DirectSender,
   directSenders,
+  type FlowStore,
   type FlowWindow,
   type SubscriberLookup,
   submissionAdoption,
@@ -35,8 +36,8 @@ function subscriberLookup(store: Store, window: FlowWindow): SubscriberLookup {
 }
 
 /** Adoption (flows on 587/465 ÷ all mail flows) per week: each region and the whole dynamic space. */
-function adoptionByWeek(store: Store, plan: Plan): Series {
-  const rows = submissionAdoption(store, plan, { by: "region", interval: "week" });
+async function adoptionByWeek(flows: FlowStore, plan: Plan): Promise<Series> {
+  const rows = await submissionAdoption(flows, plan, { by: "region", interval: "week" });
   const total = new Map<string, { submission: number; all: number }>();
   for (const r of rows) {
     const t = total.get(r.period) ?? { submission: 0, all: 0 };
@@ -62,6 +63,7 @@ function adoptionByWeek(store: Store, plan: Plan): Series {
 /** What a report runs on in the thread: its own store connection, the data folder, the plan file's plan. */
 export interface ThreadContext {
   readonly store: Store;
+  readonly flows: FlowStore;
   readonly dataDir: string;
   /** The plan; throws when there is none. */
   plan(): Plan;
@@ -92,10 +94,14 @@ async function listingsByDate(context: ThreadContext, args: { by: ReportKey }): 
 }
 
 export const THREAD_REPORTS = {
-  directByWeek: (context: ThreadContext): Series => directSendersByWeek(context.store, context.plan()),
-  adoptionByWeek: (context: ThreadContext): Series => adoptionByWeek(context.store, context.plan()),
-  senders: (context: ThreadContext, args: { window: FlowWindow; exceptionsOn: Day }): DirectSender[] =>
-    directSenders(context.store, context.plan(), {
+  directByWeek: (context: ThreadContext): Promise<Series> =>
+    directSendersByWeek(context.flows, context.plan()),
+  adoptionByWeek: (context: ThreadContext): Promise<Series> => adoptionByWeek(context.flows, context.plan()),
+  senders: (
+    context: ThreadContext,
+    args: { window: FlowWindow; exceptionsOn: Day },
+  ): Promise<DirectSender[]> =>
+    directSenders(context.flows, context.plan(), {
       window: args.window,
       thresholds: DEFAULT_THRESHOLDS,
       subscriberAt: subscriberLookup(context.store, args.window),

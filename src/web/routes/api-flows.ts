@@ -2,7 +2,6 @@ import type { FastifyInstance } from "fastify";
 import { type Day, today } from "../../core/index.js";
 import {
   type DirectSender,
-  dailyFlowsOf,
   evidenceOf,
   flowWindowOf,
   impactOf,
@@ -54,7 +53,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const until = dayParam(query, "until");
     const window = dayWindow(since, until);
     const key = `senders:${since ?? ""}:${until ?? ""}`;
-    const flows = flowsStamp(store);
+    const flows = await flowsStamp(context);
     // Answers derived from the senders are stamped with the very senders they read (`version`),
     // so one made from an older list while a newer computes is never kept as the newer's.
     const { value: senders, version } = await cache.getAsync(key, `${planStamp(plan)}:${flows}`, (first) =>
@@ -63,7 +62,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
     return { key, version, senders };
   };
 
-  const evidenceFor = (senders: readonly DirectSender[], subscriber?: string, address?: string) => {
+  const evidenceFor = async (senders: readonly DirectSender[], subscriber?: string, address?: string) => {
     const rows = senders.filter(
       (s) =>
         (subscriber === undefined || s.subscriber === subscriber) &&
@@ -71,7 +70,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
     );
     const addresses = [...new Set(rows.map((r) => r.address))].slice(0, 50);
     // One look-up per address, so each reads the (source, hour, port) index rather than the table.
-    const activity = addresses.flatMap((a) => dailyFlowsOf(store, a));
+    const activity = (await Promise.all(addresses.map((a) => context.flows.dailyFlows(a)))).flat();
     return {
       senders: rows.map((s) => ({ ...s, evidence: evidenceOf(s) })),
       activity: pivot(
@@ -109,7 +108,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const since = dayParam(query, "since");
     const region = regionParam(plan, query);
     if (since !== undefined && since >= at) throw badRequest(`since: ${since} is not before at ${at}`);
-    const window = impactWindow(store, at, since);
+    const window = await impactWindow(context.flows, at, since);
     // The window's senders, as the senders table has them: the day's policy decides who of them is blocked.
     const { version, senders } = await sendersIn(plan, { since: window.since, until: window.until });
     // The router's readings are few rows: their newest time joins the stamp.
@@ -160,8 +159,10 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const address = stringParam(query, "address", 64);
     if (!subscriber && !address) throw badRequest("give subscriber or address");
     const { key, version, senders } = await sendersIn(plan, query);
-    return cache.get(`evidence:${key}:${subscriber}:${address}`, version, () =>
-      evidenceFor(senders, subscriber, address),
-    );
+    const evidence = await cache.getAsync(`evidence:${key}:${subscriber}:${address}`, version, async () => ({
+      value: await evidenceFor(senders, subscriber, address),
+      asOf: Date.now(),
+    }));
+    return evidence.value;
   });
 }

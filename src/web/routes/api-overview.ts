@@ -31,7 +31,7 @@ export function register(app: FastifyInstance, context: WebContext): void {
   const overview = async () => {
     const plan = context.plan.current();
     const { store } = context;
-    const flows = flowsStamp(store);
+    const flows = await flowsStamp(context);
     const flowsKey = `${planStamp(plan)}:${flows}`;
     // Both year-long reports queue in the report thread before either is awaited.
     const direct = plan

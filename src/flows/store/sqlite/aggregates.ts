@@ -3,15 +3,10 @@
  * is there, read back in source order for the analysis. Destinations are listed exactly up to
  * DESTINATIONS_CAP per (source, hour, port); past it they are only counted.
  */
-import type { Day } from "../core/index.js";
-import type { Store } from "../store/index.js";
-import { DESTINATIONS_CAP, type HourlyAggregate, type MailPort } from "./mail-flow.js";
-
-/** A half-open time range [sinceMs, untilMs) over aggregate hours; either end may be open. */
-export interface FlowWindow {
-  readonly sinceMs?: number;
-  readonly untilMs?: number;
-}
+import type { Day } from "../../../core/index.js";
+import type { Store } from "../../../store/index.js";
+import { DESTINATIONS_CAP, type HourlyAggregate, type MailPort } from "../../mail-flow.js";
+import type { FlowWindow, SourceTest } from "../flow-store.js";
 
 interface AggregateRow {
   id: number;
@@ -115,10 +110,7 @@ export function writeAggregates(store: Store, aggregates: readonly HourlyAggrega
   write(aggregates);
 }
 
-/** A test on a source's stored text, which SQL reaches through porteiro_source_in(id, source). */
-export type SourceTest = (source: string) => boolean;
-
-/** Each store's source tests in use, by the id a query passes to porteiro_source_in. */
+/** Each store's source tests in use, by the id a query passes to porteiro_source_in(id, source). */
 const sourceTests = new WeakMap<Store, Map<number, SourceTest>>();
 let nextSourceTest = 1;
 
@@ -150,7 +142,7 @@ function registerSourceTest(store: Store, test: SourceTest): { id: number; relea
   return { id, release: () => registered.delete(id) };
 }
 
-function windowClause(window: FlowWindow, sourceTestId?: number): { where: string; params: number[] } {
+export function windowClause(window: FlowWindow, sourceTestId?: number): { where: string; params: number[] } {
   const conditions: string[] = [];
   const params: number[] = [];
   if (window.sinceMs !== undefined) {
@@ -299,8 +291,13 @@ export function dailyFlowsOf(store: Store, source: string): { day: string; port:
     .all(source) as { day: string; port: MailPort; flows: number }[];
 }
 
+/** Start of the last hour stored (epoch seconds), or undefined when no flows are stored. */
+export function lastFlowHour(store: Store): number | undefined {
+  return (store.prepare("SELECT max(hour) FROM flow_hours").pluck().get() as number | null) ?? undefined;
+}
+
 /** The UTC day of the last hour stored, or undefined when no flows are stored. */
 export function lastFlowDay(store: Store): Day | undefined {
-  const hour = store.prepare("SELECT max(hour) FROM flow_hours").pluck().get() as number | null;
-  return hour === null ? undefined : (new Date(hour * 1000).toISOString().slice(0, 10) as Day);
+  const hour = lastFlowHour(store);
+  return hour === undefined ? undefined : (new Date(hour * 1000).toISOString().slice(0, 10) as Day);
 }

@@ -1,13 +1,22 @@
-import { type Endpoint, type Logger, UserError } from "../core/index.js";
-import {
-  AggregateWriter,
-  type CollectorReadings,
-  type HourlyAggregate,
-  recordSamplers,
-  startCollector,
-} from "../flows/index.js";
-import type { Store } from "../store/index.js";
-import type { Job } from "./scheduler.js";
+/**
+ * The UDP flow collector as a service: datagrams decoded into hourly aggregates, flushed to the
+ * flow store on a schedule, its counters logged and offered to /metrics.
+ */
+import { type Endpoint, type Logger, UserError } from "../../core/index.js";
+import type { Store } from "../../store/index.js";
+import { startCollector } from "../collector.js";
+import type { HourlyAggregate } from "../mail-flow.js";
+import type { CollectorReadings } from "../metrics.js";
+import { recordSamplers } from "../sampler-store.js";
+import type { FlowStore } from "../store/index.js";
+import { AggregateWriter } from "./aggregate-writer.js";
+
+/** A periodic job for the caller's scheduler. */
+export interface CollectorJob {
+  readonly name: string;
+  readonly everyMs: number;
+  run(): void | Promise<void>;
+}
 
 export interface CollectorRuntime {
   /** Where it listens (port 0 becomes the port picked). */
@@ -20,24 +29,28 @@ export interface CollectorRuntime {
   /** The collector's and its store writer's counters now, for /metrics. */
   readings(): CollectorReadings;
   /** The periodic jobs that keep it going: the flush, and the counters in the log. */
-  jobs(flushSeconds: number, statsSeconds: number): Job[];
+  jobs(flushSeconds: number, statsSeconds: number): CollectorJob[];
   /** Closes the socket and writes what it still holds; rejects when the store refuses it. */
   stop(): Promise<void>;
 }
 
-/** The UDP flow collector feeding hourly aggregates into the store, as `serve` runs it. */
+/**
+ * The UDP flow collector feeding hourly aggregates into the flow store, as `serve` and
+ * `flows collect` run it; the samplers' rates go to the data folder's store.
+ */
 export async function startCollectorRuntime(options: {
   readonly listen: Endpoint;
+  readonly flows: FlowStore;
   readonly store: Store;
   readonly logger: Logger;
 }): Promise<CollectorRuntime> {
-  const { store, logger } = options;
+  const { flows, store, logger } = options;
   const collector = await startCollector({ ...options.listen, log: logger }).catch((error: Error) => {
     throw new UserError(
       `cannot listen on udp://${options.listen.host}:${options.listen.port} (${error.message})`,
     );
   });
-  const writer = new AggregateWriter(store, { log: logger });
+  const writer = new AggregateWriter(flows, { log: logger });
   const readings = (): CollectorReadings => ({
     collector: collector.stats(),
     aggregatesWritten: writer.written,
@@ -66,12 +79,12 @@ export async function startCollectorRuntime(options: {
     };
   };
   /** Writes, or throws saying what becomes of the aggregates the store refused. */
-  const write = (aggregates: HourlyAggregate[], fate: string) => {
+  const write = async (aggregates: HourlyAggregate[], fate: string) => {
     try {
-      return writer.write(aggregates);
+      return await writer.write(aggregates);
     } catch (error) {
       throw new Error(
-        `the store refused ${writer.held} flow aggregates, ${fate} (${(error as Error).message})`,
+        `the flow store (${flows.location}) refused ${writer.held} flow aggregates, ${fate} (${(error as Error).message})`,
       );
     }
   };
@@ -84,7 +97,7 @@ export async function startCollectorRuntime(options: {
     }
   };
   const flush = async () => {
-    const written = write(await collector.drain(), "kept for the next flush");
+    const written = await write(await collector.drain(), "kept for the next flush");
     noteSamplers();
     return written;
   };
@@ -104,7 +117,7 @@ export async function startCollectorRuntime(options: {
     stop: async () => {
       const rest = await collector.close();
       try {
-        write(rest, "lost at shutdown");
+        await write(rest, "lost at shutdown");
         noteSamplers();
       } finally {
         logger.info(counters(), "flow collector stopped");
