@@ -54,3 +54,18 @@ test("/transparency pages its participants, each on one page only", async (t) =>
   assert.equal(all.length, TRANSPARENCY_PAGE_ROWS + 7);
   assert.equal(new Set(all).size, all.length);
 });
+
+test("/transparency finds participants by part of their name, and shows the search escaped", async (t) => {
+  const p = await programmeApp(t);
+  createOrg(p.store, LOCAL_ADMIN, { id: "fibra", name: "Fibra Sul", type: "isp" });
+  const found = (await p.request(null, "GET", "/transparency?q=fibra")).body;
+  const participants = found.slice(
+    found.indexOf('<section id="participants">'),
+    found.indexOf('<section id="documents">'),
+  );
+  assert.match(participants, /Fibra Sul/);
+  assert.doesNotMatch(participants, /ISP A/);
+  const odd = (await p.request(null, "GET", "/transparency?q=%3Cb%3E")).body;
+  assert.match(odd, /No participant's name holds “&lt;b&gt;”/);
+  assert.doesNotMatch(odd, /<b>/);
+});
