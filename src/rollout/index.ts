@@ -47,7 +47,7 @@ export {
   updateNoise,
   WATCH_DAYS,
 } from "./noise.js";
-export { createOrg, deleteOrg, getOrg, listOrgs, pageOrgs, updateOrg } from "./orgs.js";
+export { createOrg, deleteOrg, getOrg, listOrgs, orgNames, pageOrgs, updateOrg } from "./orgs.js";
 export {
   DEFAULT_PAGE_SIZE,
   EVERYTHING,
@@ -109,9 +109,13 @@ export { type PublicRecord, publicDocumentFile, publicRecord } from "./transpare
 export {
   type CoordinatorView,
   coordinatorView,
+  type OrganisationPages,
   type OrganisationView,
   organisationView,
+  type ProgrammeOrganisation,
+  type ProgrammePage,
   type ProgrammeView,
+  programmePage,
   programmeView,
   SILENT_SHOWN,
   type TimelineEntry,

@@ -59,6 +59,17 @@ export function pageOrgs(store: Store, reader: Actor, request: PageRequest): Pag
   return selectPage(store, ORGS, readable(reader, "id", "public"), request);
 }
 
+/** The names of the organisations among `ids` that `reader` may see, by id. */
+export function orgNames(store: Store, reader: Actor, ids: readonly string[]): Map<string, string> {
+  const where = readable(reader, "id", "public");
+  const rows = store
+    .prepare(
+      `SELECT id, name FROM rollout_orgs WHERE id IN (SELECT value FROM json_each(?)) AND ${where.sql}`,
+    )
+    .all(JSON.stringify([...new Set(ids)]), ...where.values) as { id: string; name: string }[];
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
 /** One organisation `reader` may see; one it may not is answered as unknown, so it is not revealed. */
 export function readOrg(store: Store, reader: Actor, id: string): Organisation {
   const where = readable(reader, "id", "public");

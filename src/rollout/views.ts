@@ -27,8 +27,9 @@ import {
   type Region,
   type StatusReport,
 } from "./model.js";
-import { listNoise, noiseAroundSwitches, noiseCounts, type RegionNoise } from "./noise.js";
-import { listOrgs, readOrg } from "./orgs.js";
+import { noiseAroundSwitches, noiseCounts, pageNoise, type RegionNoise } from "./noise.js";
+import { listOrgs, pageOrgs, readOrg } from "./orgs.js";
+import { DEFAULT_PAGE_SIZE, EVERYTHING, type Page, type PageRequest } from "./paging.js";
 import { listPeople } from "./people.js";
 import {
   type CommitmentStatus,
@@ -40,7 +41,7 @@ import {
   silentReporters,
 } from "./progress.js";
 import { listCalendar, listRegions, switchDays } from "./regions.js";
-import { listReports, standingReports } from "./reports.js";
+import { listReports, pageReports, standingReports } from "./reports.js";
 import { type ProgrammeSettings, readSettings } from "./settings.js";
 
 export interface TimelineEntry extends CalendarEntry {
@@ -100,7 +101,7 @@ function workOutProgrammeView(store: Store, reader: Actor, today: Day): Programm
 }
 
 /** Silent calendar entries the coordinator's page lists; the rest are counted. */
-export const SILENT_SHOWN = 100;
+export const SILENT_SHOWN = 50;
 
 /** The coordinator's figures: aggregates only, whatever the size of the programme. */
 export interface CoordinatorView {
@@ -146,22 +147,81 @@ export function coordinatorView(store: Store, reader: Actor, today: Day): Coordi
   }).value;
 }
 
+/** One organisation of the programme to one reader: its calendar, commitments, latest reports, silences. */
+export interface ProgrammeOrganisation {
+  readonly org: Organisation;
+  readonly timeline: readonly TimelineEntry[];
+  readonly commitments: readonly CommitmentStatus[];
+  /** Its latest report in each region. */
+  readonly latest: readonly StatusReport[];
+  readonly silent: readonly Silence[];
+}
+
+/** The programme a page of organisations at a time, with the coordinator's figures over all of it. */
+export interface ProgrammePage extends CoordinatorView, Page<ProgrammeOrganisation> {}
+
+/**
+ * The programme as the API gives it: the figures over all of it (coordinatorView) and a page of
+ * its organisations (pageOrgs' order, filters and cursor), each with what concerns it. Each
+ * organisation's part reads only that organisation's rows.
+ */
+export function programmePage(store: Store, reader: Actor, request: PageRequest): ProgrammePage {
+  const today = request.today;
+  const orgs = pageOrgs(store, reader, request);
+  const { report_every_days } = readSettings(store);
+  const items = orgs.items.map((org): ProgrammeOrganisation => {
+    const reports = listReports(store, reader, { orgId: org.id });
+    const calendar = listCalendar(store, reader, { orgId: org.id });
+    return {
+      org,
+      timeline: calendar.map((entry) => ({ ...entry, phase: phaseOf(entry, today) })),
+      commitments: listCommitments(store, reader, { orgId: org.id }).map((c) =>
+        commitmentStatus(c, reports, today),
+      ),
+      latest: latestOf(reports),
+      silent: silentReporters(calendar, reports, today, report_every_days),
+    };
+  });
+  return { ...coordinatorView(store, reader, today), items, next: orgs.next };
+}
+
 export interface OrganisationView {
   readonly today: Day;
   readonly org: Organisation;
   readonly people: readonly Person[];
   readonly timeline: readonly TimelineEntry[];
   readonly commitments: readonly CommitmentStatus[];
-  /** The reports it sent that the reader may see, newest first: all of them for its people and the coordinator. */
-  readonly reports: readonly StatusReport[];
-  readonly noise: readonly NoiseRecord[];
+  /**
+   * A page of the reports it sent that the reader may see (all of them for its people and the
+   * coordinator), newest first; `next` goes on at /api/rollout/reports?org=ID&sort=newest.
+   */
+  readonly reports: Page<StatusReport>;
+  /** A page of its noise records, newest first, going on likewise at /api/rollout/noise. */
+  readonly noise: Page<NoiseRecord>;
   readonly silent: readonly Silence[];
 }
 
+/** Which page of an organisation's reports and noise to show: their first when not given. */
+export interface OrganisationPages {
+  readonly reports?: PageRequest;
+  readonly noise?: PageRequest;
+}
+
 /** One organisation as `reader` may see it; one it may not see is unknown (404). */
-export function organisationView(store: Store, reader: Actor, orgId: string, today: Day): OrganisationView {
+export function organisationView(
+  store: Store,
+  reader: Actor,
+  orgId: string,
+  today: Day,
+  pages: OrganisationPages = {},
+): OrganisationView {
   const org = readOrg(store, reader, orgId);
   const reports = listReports(store, reader, { orgId });
+  const newest = (request: PageRequest | undefined): PageRequest => ({
+    ...(request ?? { ...EVERYTHING(today), limit: DEFAULT_PAGE_SIZE }),
+    org: orgId,
+    sort: "newest",
+  });
   const calendar = listCalendar(store, reader, { orgId });
   return {
     today,
@@ -169,8 +229,8 @@ export function organisationView(store: Store, reader: Actor, orgId: string, tod
     people: listPeople(store, reader, { orgId }),
     timeline: calendar.map((entry) => ({ ...entry, phase: phaseOf(entry, today) })),
     commitments: listCommitments(store, reader, { orgId }).map((c) => commitmentStatus(c, reports, today)),
-    reports: [...reports].reverse(),
-    noise: listNoise(store, reader, { orgId }).reverse(),
+    reports: pageReports(store, reader, newest(pages.reports)),
+    noise: pageNoise(store, reader, newest(pages.noise)),
     silent: silentReporters(calendar, reports, today, readSettings(store).report_every_days),
   };
 }

@@ -42,7 +42,7 @@ import {
   pageRegions,
   pageReports,
   pageRequest,
-  programmeView,
+  programmePage,
   publishReport,
   RolloutError,
   readSettingsAs,
@@ -130,7 +130,9 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const me = who(request);
     return { username: me.name, role: me.role, org_id: me.orgId };
   });
-  app.get("/api/rollout/programme", async (request) => programmeView(store, who(request), today()));
+  app.get("/api/rollout/programme", async (request) =>
+    programmePage(store, who(request), page(request, ["org", "region", "phase", "q"], "the programme")),
+  );
   app.get("/api/rollout/settings", async (request) => readSettingsAs(store, who(request)));
   app.patch("/api/rollout/settings", async (request) => changeSettings(store, who(request), input(request)));
 

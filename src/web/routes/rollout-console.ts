@@ -14,23 +14,22 @@ import {
   type CoordinatorView,
   commitmentStatus,
   coordinatorView,
-  EVERYTHING,
   type FilterName,
   listCalendar,
   listDocuments,
   listRegions,
-  MAX_PAGE_SIZE,
   NOISE_CATEGORIES,
   NOISE_RESOLUTIONS,
   ORG_TYPES,
-  type Organisation,
   organisationView,
+  orgNames,
   PHASES,
   pageCommitments,
   pageOrgs,
   pageRequest,
   phaseOf,
   type Region,
+  type RegionNoise,
   type StatusReport,
   standingReports,
 } from "../../rollout/index.js";
@@ -50,25 +49,31 @@ const mayAdminister = (me: Actor, orgId: string) =>
 
 const options = (values: readonly string[], selected?: string) =>
   values.map((v) => html`<option value="${v}"${v === selected ? html` selected` : ""}>${v}</option>`);
-const orgOptions = (orgs: readonly Organisation[]) =>
-  orgs.map((o) => html`<option value="${o.id}">${o.name}</option>`);
 const regionOptions = (regions: readonly Region[]) =>
   regions.map((r) => html`<option value="${r.id}">${r.name}</option>`);
 
-/** A form rollout.js sends as JSON; `org` fixes the organisation, else the form offers a choice. */
+/** The list of organisations the typed text finds, filled by rollout.js from /api/rollout/orgs?q=. */
+const ORG_CHOICES = "org-choices";
+
+/**
+ * A form rollout.js sends as JSON; `org` fixes the organisation, else the form takes its id, with
+ * the organisations whose name or id holds what is typed offered as it is typed: thousands of
+ * them are never all on the page.
+ */
 function apiForm(
   id: string,
   title: string,
   api: string,
   method: string,
   fields: Html,
-  orgField?: { fixed?: string; orgs?: readonly Organisation[] },
+  orgField?: { fixed: string } | "chosen",
 ): Html {
-  const org = orgField?.fixed
-    ? html`<input type="hidden" name="org_id" value="${orgField.fixed}">`
-    : orgField?.orgs
-      ? html`<label>Organisation <select name="org_id" required>${orgOptions(orgField.orgs)}</select></label>`
-      : "";
+  const org =
+    orgField === "chosen"
+      ? html`<label>Organisation <input name="org_id" list="${ORG_CHOICES}" required autocomplete="off" pattern="[a-z0-9][a-z0-9-]*" placeholder="name or id"></label>`
+      : orgField
+        ? html`<input type="hidden" name="org_id" value="${orgField.fixed}">`
+        : "";
   return html`<form class="rollout-form" id="${id}" data-api="${api}" data-method="${method}">
 <fieldset><legend>${title}</legend>${org}${fields}
 <button type="submit">Save</button> <output class="result" aria-live="polite"></output></fieldset>
@@ -140,30 +145,36 @@ function reportsTable(reports: readonly StatusReport[], canPublish: boolean): Ht
 }
 
 /** Rows a list of the coordinator's page shows at once; the next ones are a link away. */
-const PAGE_ROWS = 100;
+const PAGE_ROWS = 50;
 
 type Query = Record<string, string | undefined>;
 
 /** The page's URL with some of its query changed (undefined: left out). */
-function pageUrl(query: Query, change: Query): string {
+function pageUrl(query: Query, change: Query, base = PAGE): string {
   const merged = new URLSearchParams();
   for (const [key, value] of Object.entries({ ...query, ...change }))
     if (value !== undefined && value !== "") merged.set(key, value);
   const text = merged.toString();
-  return text ? `${PAGE}?${text}` : PAGE;
+  return text ? `${base}?${text}` : base;
 }
 
 /** The query's own filters, refused with a clear 400 when malformed, like the API's. */
-function listQuery(query: Query, cursor: string | undefined, accepts: readonly FilterName[], list: string) {
-  const given: Query = { limit: String(PAGE_ROWS), cursor };
+function listQuery(
+  query: Query,
+  cursor: string | undefined,
+  accepts: readonly FilterName[],
+  list: string,
+  sort?: string,
+) {
+  const given: Query = { limit: String(PAGE_ROWS), cursor, sort: sort || undefined };
   for (const name of accepts) given[name] = query[name] || undefined;
   return pageRequest(given, accepts, list, today());
 }
 
-const more = (query: Query, cursorName: string, next: string | null, anchor: string) =>
+const more = (query: Query, cursorName: string, next: string | null, anchor: string, base = PAGE) =>
   next === null
     ? ""
-    : html`<p class="more"><a href="${pageUrl(query, { [cursorName]: next })}#${anchor}">Next ${String(PAGE_ROWS)} →</a></p>`;
+    : html`<p class="more"><a href="${pageUrl(query, { [cursorName]: next }, base)}#${anchor}">Next ${String(PAGE_ROWS)} →</a></p>`;
 
 function regionsTable(view: CoordinatorView, query: Query): Html {
   const link = (region: string, phase: string, count: number) =>
@@ -183,10 +194,35 @@ const orgFilter = (
   regions: readonly Region[],
   query: Query,
 ) => html`<form class="filters" method="get" action="${PAGE}">
-<label>Organisation id <input name="org" value="${query.org ?? ""}" pattern="[a-z0-9][a-z0-9-]*"></label>
+<label>Name or id holds <input name="q" value="${query.q ?? ""}" maxlength="100"></label>
 <label>Region <select name="region"><option value="">(all)</option>${regions.map((r) => html`<option value="${r.id}"${r.id === query.region ? html` selected` : ""}>${r.name}</option>`)}</select></label>
 <label>Phase <select name="phase"><option value="">(all)</option>${options(PHASES, query.phase)}</select></label>
+<label>Sorted by <select name="sort">${ORG_SORTS.map(([value, text]) => html`<option value="${value}"${value === (query.sort ?? "") ? html` selected` : ""}>${text}</option>`)}</select></label>
 <button type="submit">Show</button></form>`;
+
+/** The organisations' orders the list offers (pageOrgs' sorts), the default first. */
+const ORG_SORTS = [
+  ["", "name"],
+  ["id", "id"],
+  ["subscribers", "subscribers, most first"],
+] as const;
+
+/** Regions whose noise is drawn: the rest are a row of a table each, so 27 regions stay a small page. */
+const NOISE_CHARTS = 4;
+
+/** The noisiest regions' charts (alerts first, then the most records), the others counted in a table. */
+function noiseSection(view: CoordinatorView, regionName: (id: string) => string): Html {
+  const total = (n: RegionNoise) => n.days.reduce((sum, d) => sum + d.records, 0);
+  const ranked = [...view.noise].sort(
+    (a, b) =>
+      b.alerts.length - a.alerts.length || total(b) - total(a) || a.region_id.localeCompare(b.region_id),
+  );
+  const charts = ranked.slice(0, NOISE_CHARTS);
+  const rest = ranked.slice(NOISE_CHARTS);
+  const busiest = (n: RegionNoise) => Math.max(0, ...n.days.map((d) => d.records));
+  return html`${charts.map((n) => noiseChart(`${regionName(n.region_id)}: switch ${n.switch_day}`, n.days, view.settings.noise_alert_per_day))}
+${rest.length ? html`<table class="quiet"><thead><tr><th>Other regions</th><th>Switch</th><th>Records around it</th><th>Busiest day</th></tr></thead><tbody>${rest.map((n) => html`<tr><td>${regionName(n.region_id)}</td><td>${n.switch_day}</td><td>${figure(total(n))}</td><td>${figure(busiest(n))}</td></tr>`)}</tbody></table>` : ""}`;
+}
 
 /**
  * The coordinator's page: figures aggregated in SQL (coordinatorView, once per change of the
@@ -200,7 +236,11 @@ function coordinatorPage(context: WebContext, request: FastifyRequest): string {
   const view = coordinatorView(store, me, day);
   const regions = listRegions(store);
   const regionName = (id: string) => regions.find((r) => r.id === id)?.name ?? id;
-  const orgs = pageOrgs(store, me, listQuery(query, query.orgs, ["org", "region", "phase"], "organisations"));
+  const orgs = pageOrgs(
+    store,
+    me,
+    listQuery(query, query.orgs, ["org", "region", "phase", "q"], "organisations", query.sort),
+  );
   const timeline = orgs.items.flatMap((o) =>
     listCalendar(store, me, { orgId: o.id }).map((entry) => ({ ...entry, phase: phaseOf(entry, day) })),
   );
@@ -218,9 +258,12 @@ function coordinatorPage(context: WebContext, request: FastifyRequest): string {
   const commitments = commitmentPage.items.map((c) =>
     commitmentStatus(c, reportsOf.get(c.org_id) ?? [], day),
   );
-  // Every organisation the reader sees, for names and the forms' choices: a few hundred kB at most.
-  const choices = pageOrgs(store, me, { ...EVERYTHING(day), limit: MAX_PAGE_SIZE }).items;
-  const names = new Map(choices.map((o) => [o.id, o.name]));
+  // The names of the organisations the page shows, not of every one in the programme.
+  const names = orgNames(store, me, [
+    ...view.silent.first.map((s) => s.org_id),
+    ...commitmentPage.items.map((c) => c.org_id),
+    ...orgs.items.map((o) => o.id),
+  ]);
   const orgName = (id: string) => names.get(id) ?? id;
   const documents = listDocuments(store, me);
   const alerts = view.noise.flatMap((n) => n.alerts.map((a) => ({ ...a, region_id: n.region_id })));
@@ -246,7 +289,7 @@ ${lineChart(
 )}
 </section>
 <section id="noise"><h2>Noise after each switch</h2>
-${view.noise.map((n) => noiseChart(`${regionName(n.region_id)}: switch ${n.switch_day}`, n.days, view.settings.noise_alert_per_day))}
+${noiseSection(view, regionName)}
 </section>
 <section id="silent"><h2>Who has not reported</h2>
 ${view.silent.count ? html`<p>${figure(view.silent.count)} calendar entries under way have no report within ${view.settings.report_every_days} days${view.silent.count > view.silent.first.length ? html`; the ${String(view.silent.first.length)} longest silent:` : ":"}</p><table><thead><tr><th>Organisation</th><th>Region</th><th>Last report</th></tr></thead><tbody>${view.silent.first.map((s) => html`<tr><td><a href="${PAGE}/orgs/${s.org_id}">${orgName(s.org_id)}</a></td><td>${regionName(s.region_id)}</td><td>${s.last_report ?? "never"}</td></tr>`)}</tbody></table>` : html`<p>Every organisation under way has reported within ${view.settings.report_every_days} days.</p>`}
@@ -270,10 +313,11 @@ ${
     ? html`<section id="forms"><h2>Change the programme</h2>
 ${apiForm("org-form", "Add an organisation", "/api/rollout/orgs", "POST", html`<label>Id <input name="id" required pattern="[a-z0-9][a-z0-9-]*"></label><label>Name <input name="name" required></label><label>Type <select name="type">${options(ORG_TYPES)}</select></label><label>Subscribers <input type="number" name="subscribers" min="0" data-type="number"></label><label>Ed25519 public key (PEM) <textarea name="public_key" rows="3"></textarea></label>`)}
 ${apiForm("region-form", "Add a region", "/api/rollout/regions", "POST", html`<label>Id <input name="id" required></label><label>Name <input name="name" required></label>`)}
-${apiForm("calendar-form", "Set an organisation's dates in a region", "/api/rollout/calendar", "PUT", calendarFields(regions), { orgs: choices })}
-${apiForm("commitment-form", "Add a commitment", "/api/rollout/commitments", "POST", commitmentFields(regions), { orgs: choices })}
-${apiForm("report-form", "Enter a status report", "/api/rollout/reports", "POST", reportFields(regions, day, true), { orgs: choices })}
-${apiForm("noise-form", "Record noise", "/api/rollout/noise", "POST", noiseFields(regions, day), { orgs: choices })}
+${apiForm("calendar-form", "Set an organisation's dates in a region", "/api/rollout/calendar", "PUT", calendarFields(regions), "chosen")}
+${apiForm("commitment-form", "Add a commitment", "/api/rollout/commitments", "POST", commitmentFields(regions), "chosen")}
+${apiForm("report-form", "Enter a status report", "/api/rollout/reports", "POST", reportFields(regions, day, true), "chosen")}
+${apiForm("noise-form", "Record noise", "/api/rollout/noise", "POST", noiseFields(regions, day), "chosen")}
+<datalist id="${ORG_CHOICES}" data-api="/api/rollout/orgs"></datalist>
 ${apiForm("settings-form", "Settings", "/api/rollout/settings", "PATCH", html`<label>Noise alert above (records a day in a region) <input type="number" name="noise_alert_per_day" min="1" value="${view.settings.noise_alert_per_day}" data-type="number"></label><label>Report at least every (days) <input type="number" name="report_every_days" min="1" value="${view.settings.report_every_days}" data-type="number"></label>`)}
 </section>`
     : ""
@@ -284,7 +328,13 @@ ${apiForm("settings-form", "Settings", "/api/rollout/settings", "PATCH", html`<l
 function organisationPage(context: WebContext, request: FastifyRequest, orgId: string): string {
   const day = today();
   const me = actorOf(context.store, request.session?.username ?? "");
-  const view = organisationView(context.store, me, orgId, day);
+  const query = request.query as Query;
+  // Newest first, a page at a time: an organisation's reports over years run to thousands.
+  const view = organisationView(context.store, me, orgId, day, {
+    reports: listQuery(query, query.reports, [], "reports"),
+    noise: listQuery(query, query.noise, [], "noise"),
+  });
+  const here = `${PAGE}/orgs/${orgId}`;
   const regions = listRegions(context.store);
   const org = view.org;
   const enter = mayEnter(me, org.id);
@@ -294,9 +344,9 @@ function organisationPage(context: WebContext, request: FastifyRequest, orgId: s
 ${view.silent.length ? html`<p class="warning" role="status">The coordinator has no recent report for ${view.silent.map((s) => s.region_id).join(", ")}.</p>` : ""}
 <section id="timeline"><h2>Calendar</h2>${timelineTable(view.timeline, regions, () => org.name)}</section>
 <section id="commitments"><h2>Commitments</h2>${commitmentsTable(view.commitments, () => org.name)}</section>
-<section id="reports"><h2>Reports (what the coordinator sees)</h2>${reportsTable(view.reports, administer)}</section>
+<section id="reports"><h2>Reports (what the coordinator sees)</h2>${reportsTable(view.reports.items, administer)}${more(query, "reports", view.reports.next, "reports", here)}</section>
 <section id="noise"><h2>Noise</h2>
-${view.noise.length ? html`<table><thead><tr><th>Day</th><th>Region</th><th>Category</th><th>Resolution</th><th>Source</th><th>Note</th></tr></thead><tbody>${view.noise.slice(0, 200).map((n) => html`<tr><td>${n.day}</td><td>${n.region_id ?? "–"}</td><td>${n.category}</td><td>${n.resolution}</td><td>${n.source}</td><td>${n.note ?? ""}</td></tr>`)}</tbody></table>` : html`<p class="empty">No noise recorded.</p>`}
+${view.noise.items.length ? html`<table><thead><tr><th>Day</th><th>Region</th><th>Category</th><th>Resolution</th><th>Source</th><th>Note</th></tr></thead><tbody>${view.noise.items.map((n) => html`<tr><td>${n.day}</td><td>${n.region_id ?? "–"}</td><td>${n.category}</td><td>${n.resolution}</td><td>${n.source}</td><td>${n.note ?? ""}</td></tr>`)}</tbody></table>${more(query, "noise", view.noise.next, "noise", here)}` : html`<p class="empty">No noise recorded.</p>`}
 </section>
 <section id="people"><h2>People</h2><ul>${view.people.map((p) => html`<li>${p.name} — ${p.role}${p.username ? html` (login <code>${p.username}</code>)` : ""}</li>`)}</ul></section>
 ${
