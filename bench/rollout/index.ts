@@ -1,8 +1,9 @@
 /**
  * `npm run bench -- rollout [--orgs 30,3000] [--runs 3] [--tenfold]`: builds a national programme
  * of each size through the bulk imports (bench/rollout/programme.ts) and times, as the coordinator, the console page
- * /console/rollout, /api/rollout/programme, the first page of /api/rollout/reports and of
- * /api/rollout/orgs, and the public /transparency page (first request, then warm), side by side.
+ * /console/rollout, an organisation's page, the first page of /api/rollout/programme, of
+ * /api/rollout/reports and of /api/rollout/orgs, and the public /transparency page (first
+ * request, then warm), side by side; then the coordinator's page again after one more report.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +12,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import type { FastifyInstance } from "fastify";
 import { createLogger } from "../../src/core/index.js";
-import { createPerson, LOCAL_ADMIN } from "../../src/rollout/index.js";
+import { createPerson, enterReport, LOCAL_ADMIN } from "../../src/rollout/index.js";
 import { openStore } from "../../src/store/index.js";
 import { createWebApp, defaultWebConfig, ROUTE_MODULES } from "../../src/web/index.js";
 import { table } from "../markdown-table.js";
@@ -20,11 +21,15 @@ import { buildProgramme } from "./programme.js";
 const PASSWORD = "bench password 1234";
 const PATHS = [
   "/console/rollout",
+  "/console/rollout/orgs/isp-00001",
   "/api/rollout/programme",
   "/api/rollout/reports",
   "/api/rollout/orgs",
   "/transparency",
 ] as const;
+/** The coordinator's page again after one more report: what a change of the data costs it. */
+const AFTER_REPORT = "/console/rollout after a new report";
+const ROWS = [...PATHS, AFTER_REPORT] as const;
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 interface Timing {
@@ -97,6 +102,16 @@ async function measure(orgs: number, runs: number, reportsPerPair?: number) {
         });
         log(`  ${path}: ${first.ms.toFixed(0)} ms first, ${first.bytes} bytes`);
       }
+      enterReport(store, LOCAL_ADMIN, {
+        org_id: "isp-00001",
+        region: "r1",
+        as_of: "2026-12-01",
+        phase: "enforce",
+        adoption_pct: 90,
+      });
+      const after = await timeOne(app, "/console/rollout", cookie);
+      timings.push({ path: AFTER_REPORT, first: after.ms, warm: Number.NaN, bytes: after.bytes });
+      log(`  ${AFTER_REPORT}: ${after.ms.toFixed(0)} ms, ${after.bytes} bytes`);
       return { built, timings };
     } finally {
       await app.close();
@@ -150,11 +165,11 @@ export async function run(args: string[]): Promise<number> {
     `import ${kind} (CSV)`,
     ...results.flatMap((r) => [r.built.importMs[kind].toFixed(0), "", ""]),
   ]);
-  const rows = PATHS.map((path) => [
+  const rows = ROWS.map((path) => [
     path,
     ...results.flatMap((r) => {
       const t = r.timings.find((x) => x.path === path) as Timing;
-      return [t.first.toFixed(0), t.warm.toFixed(0), String(t.bytes)];
+      return [t.first.toFixed(0), Number.isNaN(t.warm) ? "" : t.warm.toFixed(0), String(t.bytes)];
     }),
   ]);
   process.stdout.write(

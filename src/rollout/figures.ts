@@ -8,7 +8,10 @@
  */
 import type { Store } from "../store/index.js";
 
-const STALE = "(SELECT org_id FROM rollout_figures_stale)";
+/** Organisations whose reports or size changed: all their figures are worked out again. */
+const STALE = "(SELECT org_id FROM rollout_figures_stale WHERE reports = 1)";
+/** Those and the ones whose commitments alone changed: their commitments are worked out again. */
+const ANY_STALE = "(SELECT org_id FROM rollout_figures_stale)";
 
 /** Per report: its change of its organisation and region's figures since the pair's previous report. */
 const PAIR_CHANGES = `
@@ -72,18 +75,22 @@ const LATEST = `
 /**
  * The first day each commitment of a stale organisation stood met (as commitmentStatus reads a
  * standing: the latest report of each region after each report day). A region's standing is its
- * last report of a day; an adoption over all regions is the mean of their latest known ones.
+ * last report of a day, read only for organisations with a commitment in one region or of
+ * another kind; an adoption over all regions is the mean of their latest known ones, which is the
+ * organisation's kept adoption over its weight, whatever its size and regions.
  */
 const COMMITMENTS_MET = `
   INSERT INTO rollout_commitments_met (commitment_id, met_on)
   WITH day_ends AS (
          SELECT org_id, region_id, as_of, phase, adoption_pct, submission_offered
          FROM (SELECT *, LEAD(as_of) OVER (PARTITION BY org_id, region_id ORDER BY as_of, id) AS next_day
-               FROM rollout_reports WHERE org_id IN ${STALE})
+               FROM rollout_reports
+               WHERE org_id IN (SELECT org_id FROM rollout_commitments
+                                WHERE (kind <> 'adoption_pct' OR region_id IS NOT NULL) AND org_id IN ${ANY_STALE}))
          WHERE next_day IS NULL OR next_day <> as_of),
        org_means AS (
-         SELECT org_id, day, SUM(adoption) OVER org AS total, SUM(known) OVER org AS known
-         FROM (${ORG_DAYS}) WINDOW org AS (PARTITION BY org_id ORDER BY day))
+         SELECT org_id, day, SUM(weighed) OVER org AS total, SUM(weight) OVER org AS known
+         FROM rollout_org_curve WHERE org_id IN ${ANY_STALE} WINDOW org AS (PARTITION BY org_id ORDER BY day))
   SELECT c.id, MIN(r.as_of) FROM rollout_commitments c
   JOIN day_ends r ON r.org_id = c.org_id AND (c.region_id IS NULL OR r.region_id = c.region_id)
   WHERE (c.kind = 'port25_blocked_region' AND r.phase = 'enforce')
@@ -92,7 +99,7 @@ const COMMITMENTS_MET = `
   GROUP BY c.id
   UNION ALL
   SELECT c.id, MIN(m.day) FROM rollout_commitments c JOIN org_means m ON m.org_id = c.org_id
-  WHERE c.kind = 'adoption_pct' AND c.region_id IS NULL AND m.known > 0 AND ROUND(m.total / m.known, 1) >= c.target
+  WHERE c.kind = 'adoption_pct' AND c.region_id IS NULL AND m.known > 1e-9 AND ROUND(m.total / m.known, 1) >= c.target
   GROUP BY c.id`;
 
 /** Works out the stale organisations' figures again; nothing to do when none is stale. */
@@ -108,7 +115,7 @@ export function refreshFigures(store: Store): void {
     store
       .prepare(
         `DELETE FROM rollout_commitments_met
-         WHERE commitment_id IN (SELECT id FROM rollout_commitments WHERE org_id IN ${STALE})`,
+         WHERE commitment_id IN (SELECT id FROM rollout_commitments WHERE org_id IN ${ANY_STALE})`,
       )
       .run();
     store.prepare(COMMITMENTS_MET).run();

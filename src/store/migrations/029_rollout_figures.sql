@@ -2,20 +2,28 @@
 -- that reading them after a change costs the change, not every report of the programme. They
 -- are the figures of readers who see everything (coordinators, observers).
 
--- Organisations whose reports, size or commitments changed since their figures were worked out.
+-- Organisations whose figures are to be worked out again: all of them (reports = 1) after a
+-- change of their reports or size, only their commitments' (reports = 0) after one of those.
 CREATE TABLE rollout_figures_stale (
-  org_id TEXT PRIMARY KEY
+  org_id  TEXT PRIMARY KEY,
+  reports INTEGER NOT NULL
 ) STRICT;
-INSERT INTO rollout_figures_stale (org_id) SELECT id FROM rollout_orgs;
+INSERT INTO rollout_figures_stale (org_id, reports) SELECT id, 1 FROM rollout_orgs;
 
 CREATE TRIGGER rollout_reports_stale_figures AFTER INSERT ON rollout_reports
-BEGIN INSERT OR IGNORE INTO rollout_figures_stale (org_id) VALUES (NEW.org_id); END;
+BEGIN
+  INSERT INTO rollout_figures_stale (org_id, reports) VALUES (NEW.org_id, 1)
+  ON CONFLICT (org_id) DO UPDATE SET reports = 1;
+END;
 CREATE TRIGGER rollout_orgs_stale_figures AFTER UPDATE OF subscribers ON rollout_orgs
-BEGIN INSERT OR IGNORE INTO rollout_figures_stale (org_id) VALUES (NEW.id); END;
+BEGIN
+  INSERT INTO rollout_figures_stale (org_id, reports) VALUES (NEW.id, 1)
+  ON CONFLICT (org_id) DO UPDATE SET reports = 1;
+END;
 CREATE TRIGGER rollout_commitments_insert_stale_figures AFTER INSERT ON rollout_commitments
-BEGIN INSERT OR IGNORE INTO rollout_figures_stale (org_id) VALUES (NEW.org_id); END;
+BEGIN INSERT OR IGNORE INTO rollout_figures_stale (org_id, reports) VALUES (NEW.org_id, 0); END;
 CREATE TRIGGER rollout_commitments_update_stale_figures AFTER UPDATE ON rollout_commitments
-BEGIN INSERT OR IGNORE INTO rollout_figures_stale (org_id) VALUES (NEW.org_id); END;
+BEGIN INSERT OR IGNORE INTO rollout_figures_stale (org_id, reports) VALUES (NEW.org_id, 0); END;
 
 -- The latest report of each organisation in each region.
 CREATE TABLE rollout_latest_reports (
