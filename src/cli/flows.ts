@@ -18,6 +18,7 @@ import {
   storeOptionsWith,
   windowOf,
 } from "./flows-analysis.js";
+import { registerCopyCommand } from "./flows-copy.js";
 import { registerHitsCommand } from "./flows-hits.js";
 import { registerImpactCommand } from "./flows-impact.js";
 import { registerImportCommands } from "./flows-import.js";
@@ -87,6 +88,7 @@ export function registerFlowsCommands(program: Command): void {
   registerReportCommand(flows);
   registerImpactCommand(flows);
   registerHitsCommand(flows);
+  registerCopyCommand(flows);
 
   analysisOptions(flows.command("adoption"))
     .description("share of mail on 587/465 rather than 25 in dynamic space, per region or pool over time")

@@ -17,6 +17,8 @@ export interface CopyProgress {
   /** Flow records copied so far and in all (as `flows` counts them). */
   readonly flowsDone: number;
   readonly flows: number;
+  /** Hourly aggregates copied so far. */
+  readonly aggregatesDone: number;
 }
 
 export interface CopyResult {
@@ -94,7 +96,14 @@ export async function copyFlows(
       aggregates += batch.length;
       batches++;
       batch = [];
-      options.onProgress?.({ month, monthsDone: index, months: months.length, flowsDone, flows });
+      options.onProgress?.({
+        month,
+        monthsDone: index,
+        months: months.length,
+        flowsDone,
+        flows,
+        aggregatesDone: aggregates,
+      });
     };
     for await (const source of from.sourceAggregates(window)) {
       for (const a of source) batch.push(a);
