@@ -12,6 +12,9 @@ export async function openFlowIntake(run: SeedRun): Promise<FlowIntake> {
     : localIntake(store, run.state);
 }
 
+/** Days of flows sent before waiting for the collector to store them (a day is ~40,000 flows). */
+const SETTLE_EVERY_DAYS = 2;
+
 /**
  * Days of flows as IPFIX packets through the real decoder into the store; each is marked done
  * once stored, at the intake's next settle().
@@ -36,6 +39,8 @@ export async function seedFlows(
     const flows = dayFlows(isp, population, sessions, options, day);
     const packets = exporter.packets(flows, dayStartMs(options, day + 1));
     await intake.deliver(packets, { step: `flows:${date}`, fromSec, untilSec, flows: flows.length });
+    // Waiting for the collector to store what it was sent keeps its buffers from overflowing.
+    if (n % SETTLE_EVERY_DAYS === SETTLE_EVERY_DAYS - 1) await intake.settle();
     await yieldToEventLoop();
   }
 }

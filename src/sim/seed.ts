@@ -123,7 +123,7 @@ export async function seedSyntheticIsp(context: DemoSeedContext, options: SeedOp
       if (options.signal.aborted) break;
       await timed("leases", () => seedLeases(runOf(index, "leases"), leases, index));
       await timed("flows", () => seedFlows(runOf(index, "flows"), intake, exporter, daysOf(month)));
-      // The collector writes the month's flows while the other stages run.
+      // The month's last flows are stored while the other stages run.
       await timed("listings", () =>
         seedListings(runOf(index, "listings"), background, daysIn(month, listings)),
       );
