@@ -3,11 +3,13 @@
  * the same data folder at once; each queues into the one spool (SQLite serialises the index), but
  * only the holder of spool/delivery.lock delivers, so no recipient is sent by two workers at once.
  * The others wait and take the lock over when its holder exits (a holder killed with -9 leaves a
- * lock naming a dead process, which is stale). Held per process: threads of the holder share it.
+ * lock naming a dead process, which is stale; taking it over is atomic, see take()). Held per
+ * process: threads of the holder share it.
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Delivery, type DeliveryOptions, startDelivery } from "./delivery.js";
+import type { Spool } from "./spool.js";
 
 const LOCK_FILE = "delivery.lock";
 
@@ -31,29 +33,29 @@ export function deliveryHolder(spoolDir: string): number | undefined {
   return Number.isSafeInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
 }
 
-/** Takes the lock for this process; false while another live process holds it. */
-function take(spoolDir: string): boolean {
-  const path = join(spoolDir, LOCK_FILE);
-  for (let tries = 0; tries < 2; tries++) {
-    try {
-      writeFileSync(path, `${process.pid}\n`, { flag: "wx" });
+/**
+ * Takes the lock for this process; false while another live process holds it. The look at the
+ * holder and the write of our pid happen in one write transaction on the spool's index (the
+ * mutex every process sharing the spool has, which SQLite releases when its holder dies), so two
+ * takers of a stale lock go one after the other and the second finds the first alive.
+ */
+function take(spool: Spool): boolean {
+  const path = join(spool.dir, LOCK_FILE);
+  try {
+    return spool.exclusively(() => {
+      const holder = deliveryHolder(spool.dir);
+      if (holder !== undefined) return holder === process.pid;
+      // Written whole, then renamed over: a reader never sees a half-written pid.
+      const temp = `${path}.${process.pid}`;
+      writeFileSync(temp, `${process.pid}\n`);
+      renameSync(temp, path);
       return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    const holder = deliveryHolder(spoolDir);
-    if (holder === process.pid) return true;
-    if (holder !== undefined) return false;
-    // Stale: moved aside under a name of our own, so two takers never remove each other's lock.
-    const aside = `${path}.${process.pid}.stale`;
-    try {
-      renameSync(path, aside);
-      rmSync(aside, { force: true });
-    } catch {
-      // Another taker moved it first.
-    }
+    });
+  } catch (error) {
+    // Another process's long write held the index past the busy timeout: try at the next poll.
+    if ((error as { code?: string }).code === "SQLITE_BUSY") return false;
+    throw error;
   }
-  return false;
 }
 
 function release(spoolDir: string): void {
@@ -74,7 +76,7 @@ export function startOwnedDelivery(options: DeliveryOptions): OwnedDelivery {
   let delivery: Delivery | undefined;
   let stopped = false;
   const attempt = () => {
-    if (stopped || delivery || !take(dir)) return;
+    if (stopped || delivery || !take(options.spool)) return;
     delivery = startDelivery(options);
     clearInterval(timer);
   };

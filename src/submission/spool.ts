@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Statement } from "better-sqlite3";
@@ -123,6 +123,13 @@ export interface SpoolOptions {
  */
 export const WHOLE_LIMIT = 64 * 1024;
 
+/**
+ * How old a file without index rows must be before recover() takes it for a crash's leftover: a
+ * live writer touches its temp file at least once per SMTP idle timeout (60 s by default), and
+ * indexes a renamed file within a commit's time.
+ */
+export const RECOVER_MIN_AGE_MS = 10 * 60_000;
+
 export class Spool {
   readonly dir: string;
   private readonly tmp: string;
@@ -194,12 +201,20 @@ export class Spool {
   /**
    * Clears what a crash left behind: temp files (no client was told 250) and spool files that
    * never got their index rows (renamed, but the transaction was cut before commit). Spare files
-   * stay for the queue thread to reuse.
+   * stay for the queue thread to reuse. Files touched within RECOVER_MIN_AGE_MS are left alone:
+   * another process sharing the spool (a `campaign send`) may be writing or indexing them now.
    */
-  recover(): { tempFiles: number; orphans: number } {
+  recover(now = Date.now()): { tempFiles: number; orphans: number } {
+    const settled = (path: string) => {
+      try {
+        return statSync(path).mtimeMs < now - RECOVER_MIN_AGE_MS;
+      } catch {
+        return false;
+      }
+    };
     let tempFiles = 0;
     for (const file of readdirSync(this.tmp)) {
-      if (isSpareName(file)) continue;
+      if (isSpareName(file) || !settled(join(this.tmp, file))) continue;
       rmSync(join(this.tmp, file), { force: true });
       tempFiles++;
     }
@@ -208,13 +223,19 @@ export class Spool {
     );
     let orphans = 0;
     for (const file of readdirSync(this.dir)) {
-      if (!file.endsWith(".eml")) continue;
-      if (!known.has(file.slice(0, -4))) {
-        rmSync(join(this.dir, file), { force: true });
-        orphans++;
-      }
+      if (!file.endsWith(".eml") || known.has(file.slice(0, -4)) || !settled(join(this.dir, file))) continue;
+      rmSync(join(this.dir, file), { force: true });
+      orphans++;
     }
     return { tempFiles, orphans };
+  }
+
+  /**
+   * Runs `fn` inside a write transaction on the spool's index: a mutex between the processes
+   * sharing this spool, which SQLite releases when its holder dies (delivery-owner.ts).
+   */
+  exclusively<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
   }
 
   /**
