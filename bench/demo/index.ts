@@ -97,6 +97,8 @@ export async function run(args: string[]): Promise<number> {
       await sleep(100);
     }
     times.push(["web console answers", since()]);
+    // The demo login is set once the web server answers; serve prints it then.
+    while (!output().includes("demo login:")) await sleep(50);
     const cookie = await login(url);
     let firstMonth = false;
     let charts = false;
