@@ -92,6 +92,17 @@ export function campaignFunnel(
   })();
 }
 
+/** The spool ids of a campaign's notices still in the spool (neither delivered nor failed yet). */
+export function openNotices(store: Store, campaign: string): string[] {
+  return store
+    .prepare(
+      `SELECT spool_id FROM campaign_notices
+       WHERE campaign = ? AND spool_id IS NOT NULL AND delivered_at IS NULL AND bounced_at IS NULL`,
+    )
+    .pluck()
+    .all(campaign) as string[];
+}
+
 /** The earliest notice of the campaigns asked about: from when port-25 traffic counts as "still". */
 export function firstNoticeAt(store: Store, region?: string): string | null {
   return store

@@ -5,6 +5,7 @@ export {
   campaignFunnel,
   type FunnelRow,
   firstNoticeAt,
+  openNotices,
   type SeenOn25,
   settleNotices,
 } from "./follow-up.js";

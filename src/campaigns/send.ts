@@ -47,8 +47,6 @@ export interface SendResult {
   readonly queued: number;
   /** Of those, notices recorded before a crash and queued now. */
   readonly resumed: number;
-  /** The spool ids of the notices queued by this run. */
-  readonly spoolIds: readonly string[];
   readonly written: number;
 }
 
@@ -96,7 +94,6 @@ export async function sendCampaign(plan: CampaignPlan, options: SendOptions): Pr
   let queued = 0;
   let resumed = 0;
   let written = 0;
-  const spoolIds: string[] = [];
   for (const [i, target] of plan.notify.entries()) {
     if (spacingMs > 0) {
       const wait = nextSlot - Date.now();
@@ -155,12 +152,11 @@ export async function sendCampaign(plan: CampaignPlan, options: SendOptions): Pr
         },
       );
       options.delivery?.enqueue(message, [target.email], content);
-      spoolIds.push(message.id);
       queued++;
     }
     options.onQueued?.(i + 1, plan.notify.length);
   }
-  return { queued, resumed, spoolIds, written };
+  return { queued, resumed, written };
 }
 
 function valuesOf(

@@ -9,6 +9,7 @@ import {
   importBounces,
   type NoticeSettings,
   NoticeTemplates,
+  openNotices,
   planCampaign,
   sendCampaign,
   settleNotices,
@@ -126,7 +127,10 @@ function printPlan(plan: CampaignPlan, format: string): void {
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
-/** Until each of the run's notices had its first delivery attempt (later retries stay in the spool). */
+/**
+ * Until each of the campaign's notices in the spool (this run's, and those an interrupted run
+ * queued) had its first delivery attempt; later retries stay in the spool.
+ */
 async function firstAttempts(spool: Spool, ids: readonly string[]): Promise<void> {
   let open = [...ids];
   while (open.length > 0) {
@@ -228,7 +232,7 @@ export function registerCampaignCommands(program: Command): void {
           const resumed = result.resumed > 0 ? ` (${result.resumed} recorded before an interruption)` : "";
           process.stdout.write(`${campaignPlan.campaign}: ${result.queued} notices queued${resumed}\n`);
           if (delivery.owns()) {
-            await firstAttempts(spool, result.spoolIds);
+            await firstAttempts(spool, openNotices(store, campaignPlan.campaign));
             const settled = settleNotices(store, spool);
             process.stdout.write(
               `delivered ${settled.delivered}, failed ${settled.bounced}; the rest stay queued\n`,
