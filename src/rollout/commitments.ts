@@ -15,12 +15,13 @@ const toCommitment = (row: Row): Commitment => ({ ...row, public: row.public ===
 /** The commitments `reader` may see, of one organisation or of all. */
 export function listCommitments(store: Store, reader: Actor, filter: { orgId?: string } = {}): Commitment[] {
   const where = readable(reader, "org_id", "public");
+  // A condition only when there is an organisation, so that its index serves it.
+  const own = filter.orgId === undefined ? "" : "AND org_id = ?";
+  const values = filter.orgId === undefined ? where.values : [...where.values, filter.orgId];
   return (
     store
-      .prepare(
-        `SELECT ${COLUMNS} FROM rollout_commitments WHERE ${where.sql} AND (? IS NULL OR org_id = ?) ORDER BY due, id`,
-      )
-      .all(...where.values, filter.orgId ?? null, filter.orgId ?? null) as Row[]
+      .prepare(`SELECT ${COLUMNS} FROM rollout_commitments WHERE ${where.sql} ${own} ORDER BY due, id`)
+      .all(...values) as Row[]
   ).map(toCommitment);
 }
 

@@ -66,3 +66,6 @@ CREATE TABLE rollout_commitments_met (
   commitment_id INTEGER PRIMARY KEY REFERENCES rollout_commitments (id) ON DELETE CASCADE,
   met_on        TEXT NOT NULL
 ) STRICT;
+
+-- An organisation's commitments, read for its page and its part of the programme.
+CREATE INDEX rollout_commitments_by_org ON rollout_commitments (org_id, due, id);
