@@ -1,13 +1,20 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { UserError } from "../core/index.js";
-import { type ObserveHit, parseObserveHits, plural, recordObserveHits } from "../flows/index.js";
+import {
+  type ObserveHit,
+  parseFlowStoreUrl,
+  parseObserveHits,
+  plural,
+  recordObserveHits,
+} from "../flows/index.js";
+import { type FlowStoreOptions, flowStoreOption } from "./flow-store-options.js";
 import { timeOption } from "./options.js";
-import { type StoreOptions, storeOptions, withStore } from "./store-options.js";
+import { storeOptions, withStore } from "./store-options.js";
 
 /** `porteiro flows hits`: one reading of the router's observe-phase counters into the store. */
 export function registerHitsCommand(flows: Command): void {
-  storeOptions(flows.command("hits"), "porteiro.yaml naming the data folder")
+  flowStoreOption(storeOptions(flows.command("hits"), "porteiro.yaml naming the data folder"))
     .description(
       "import the router's per-source hit counters of the observe phase (nftables), as one reading",
     )
@@ -29,9 +36,12 @@ export function registerHitsCommand(flows: Command): void {
         "  porteiro flows hits v4.json v6.json --data data\n" +
         "Reloading the ruleset starts the counters again; `flows impact` adds up the increases between\n" +
         "readings. An element that cannot be read is reported as FILE: SET element N: reason and skipped;\n" +
-        "the rest is stored, and the command exits 1.",
+        "the rest is stored, and the command exits 1. The readings stay in the data folder with the plan's\n" +
+        "state whatever --flows-store names (accepted here so one set of options serves every flows command).",
     )
-    .action((files: string[], options: StoreOptions & { at?: number }) => {
+    .action((files: string[], options: FlowStoreOptions & { at?: number }) => {
+      // The readings belong with the plan's state in the data folder, whichever store holds the flows.
+      if (options.flowsStore !== undefined) parseFlowStoreUrl(options.flowsStore);
       const at = new Date(options.at ?? Date.now());
       const hits = new Map<string, number>();
       const skipped: string[] = [];

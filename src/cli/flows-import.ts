@@ -9,10 +9,11 @@ import {
   listFlowImports,
   plural,
 } from "../flows/index.js";
+import { type FlowStoreOptions, flowStoreOption, withFlowStore } from "./flow-store-options.js";
 import { importProgress } from "./import-progress.js";
 import { choiceOption, outputFormatOption } from "./options.js";
 import { csvField, type OutputFormat, printable, table, toJson } from "./output.js";
-import { type StoreOptions, storeOptions, withExistingStore, withStoreAsync } from "./store-options.js";
+import { type StoreOptions, storeOptions, withExistingStore } from "./store-options.js";
 
 const STORE_HELP = "porteiro.yaml naming the data folder";
 
@@ -128,7 +129,7 @@ function printImports(imports: readonly FlowImport[], format: OutputFormat): voi
 }
 
 export function registerImportCommands(flows: Command): void {
-  storeOptions(flows.command("import"), STORE_HELP)
+  flowStoreOption(storeOptions(flows.command("import"), STORE_HELP))
     .description("import `nfdump -o json` or `-o csv` output (the aggregates only; raw flows are not kept)")
     .argument("<file>", "nfdump output file, or - for standard input")
     .requiredOption("--format <format>", IMPORT_FORMATS.join(" or "), choiceOption(IMPORT_FORMATS))
@@ -143,7 +144,7 @@ export function registerImportCommands(flows: Command): void {
     .action(
       async (
         file: string,
-        options: StoreOptions & { format: ImportFormat; samplingRate: number; force?: boolean },
+        options: FlowStoreOptions & { format: ImportFormat; samplingRate: number; force?: boolean },
       ) => {
         const progress = importProgress(file === "-" ? "<stdin>" : file, {
           unit: "records",
@@ -151,8 +152,9 @@ export function registerImportCommands(flows: Command): void {
         });
         let outcome: ImportOutcome;
         try {
-          outcome = await withStoreAsync(options, (store) =>
+          outcome = await withFlowStore(options, (flows, store) =>
             importNfdump(store, file, {
+              flows,
               format: options.format,
               samplingRate: options.samplingRate,
               force: options.force === true,

@@ -4,6 +4,7 @@
  */
 import type { Store } from "../store/index.js";
 import type { ExporterWindow } from "./import-windows.js";
+import type { FlowStore } from "./store/index.js";
 
 /** What the file was and what it held, as the import read it. */
 interface ImportedFile {
@@ -150,15 +151,12 @@ export function overlappingImports(store: Store, windows: readonly ExporterWindo
   }));
 }
 
-/**
- * Deletes every aggregate of the hours that both the new file and the replaced imports wrote
- * flows in, whoever else wrote there too, and forgets those hours in every import's ledger.
- */
-export function deleteSharedHours(
+/** The hours both the new file and the replaced imports wrote flows in, and the replaced imports' flows there. */
+function sharedHours(
   store: Store,
   replaced: readonly FlowImport[],
   hourFlows: ReadonlyMap<number, number>,
-): Replacement {
+): { hours: number[]; replacedFlows: number } {
   const ids = JSON.stringify(replaced.map((r) => r.id));
   const hours = store
     .prepare(
@@ -168,20 +166,52 @@ export function deleteSharedHours(
     )
     .pluck()
     .all(ids, JSON.stringify([...hourFlows.keys()])) as number[];
-  const shared = JSON.stringify(hours);
-  const deletedFlows = store
-    .prepare("SELECT coalesce(sum(flows), 0) FROM flow_hours WHERE hour IN (SELECT value FROM json_each(?))")
-    .pluck()
-    .get(shared) as number;
   const replacedFlows = store
     .prepare(
       `SELECT coalesce(sum(flows), 0) FROM flow_import_hours
        WHERE import_id IN (SELECT value FROM json_each(?)) AND hour IN (SELECT value FROM json_each(?))`,
     )
     .pluck()
-    .get(ids, shared) as number;
+    .get(ids, JSON.stringify(hours)) as number;
+  return { hours, replacedFlows };
+}
+
+const forgetHours = (store: Store, hours: readonly number[]) =>
+  store
+    .prepare("DELETE FROM flow_import_hours WHERE hour IN (SELECT value FROM json_each(?))")
+    .run(JSON.stringify(hours));
+
+/**
+ * Deletes every aggregate of the hours that both the new file and the replaced imports wrote
+ * flows in, whoever else wrote there too, and forgets those hours in every import's ledger.
+ */
+export function deleteSharedHours(
+  store: Store,
+  replaced: readonly FlowImport[],
+  hourFlows: ReadonlyMap<number, number>,
+): Replacement {
+  const { hours, replacedFlows } = sharedHours(store, replaced, hourFlows);
+  const shared = JSON.stringify(hours);
+  const deletedFlows = store
+    .prepare("SELECT coalesce(sum(flows), 0) FROM flow_hours WHERE hour IN (SELECT value FROM json_each(?))")
+    .pluck()
+    .get(shared) as number;
   store.prepare("DELETE FROM flow_hours WHERE hour IN (SELECT value FROM json_each(?))").run(shared);
-  store.prepare("DELETE FROM flow_import_hours WHERE hour IN (SELECT value FROM json_each(?))").run(shared);
+  forgetHours(store, hours);
+  return { replaced, hours, deletedFlows, othersFlows: Math.max(0, deletedFlows - replacedFlows) };
+}
+
+/** The same for flows kept outside the data folder (ClickHouse): the store deletes, the ledger forgets. */
+export async function deleteSharedHoursIn(
+  flows: FlowStore,
+  store: Store,
+  replaced: readonly FlowImport[],
+  hourFlows: ReadonlyMap<number, number>,
+): Promise<Replacement> {
+  const { hours, replacedFlows } = sharedHours(store, replaced, hourFlows);
+  const deletedFlows = await flows.flowCountInHours(hours);
+  await flows.deleteHours(hours);
+  forgetHours(store, hours);
   return { replaced, hours, deletedFlows, othersFlows: Math.max(0, deletedFlows - replacedFlows) };
 }
 

@@ -13,6 +13,7 @@ import type { Store } from "../store/index.js";
 import { HourlyAggregator } from "./aggregator.js";
 import {
   deleteSharedHours,
+  deleteSharedHoursIn,
   type FlowImport,
   importWithContent,
   type Overlap,
@@ -21,10 +22,11 @@ import {
   recordFlowImport,
 } from "./import-ledger.js";
 import { ImportWindows } from "./import-windows.js";
+import type { HourlyAggregate } from "./mail-flow.js";
 import { NfdumpCsvReader } from "./nfdump-csv.js";
 import type { NfdumpSink } from "./nfdump-fields.js";
 import { NfdumpJsonReader } from "./nfdump-json.js";
-import { writeAggregates } from "./store/index.js";
+import { type FlowStore, SqliteFlowStore, writeAggregates } from "./store/index.js";
 
 export const IMPORT_FORMATS = ["nfdump-json", "nfdump-csv"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -99,19 +101,22 @@ function sizeOf(file: string): number {
   }
 }
 
-/** Reads the input once, writing its aggregates through `write`; the caller holds the transaction. */
-async function readPass(
-  file: string,
-  options: ImportOptions,
-  write: (aggregates: ReturnType<HourlyAggregator["drain"]>) => void,
-): Promise<Pass> {
+type WriteAggregates = (aggregates: HourlyAggregate[]) => void | Promise<void>;
+
+/**
+ * Reads the input once, writing its aggregates through `write` (the caller holds the transaction);
+ * a write that returns a promise is awaited before more lines are read, so one batch at most waits.
+ */
+async function readPass(file: string, options: ImportOptions, write: WriteAggregates): Promise<Pass> {
   const name = file === "-" ? "<stdin>" : file;
   const summary: ImportSummary = { records: 0, mailFlows: 0, badRecords: 0, aggregatesWritten: 0 };
   const aggregator = new HourlyAggregator();
   const windows = new ImportWindows();
+  let writing: Promise<void> | undefined;
   const flush = () => {
     const aggregates = aggregator.drain();
-    write(aggregates);
+    const written = write(aggregates);
+    writing = written instanceof Promise ? written : undefined;
     summary.aggregatesWritten += aggregates.length;
   };
   const sink: NfdumpSink = {
@@ -154,6 +159,10 @@ async function readPass(
   try {
     for await (const line of lines) {
       reader.line(line, ++lineNumber);
+      if (writing) {
+        await writing;
+        writing = undefined;
+      }
       if (lineNumber % PROGRESS_EVERY_LINES === 0) {
         options.onProgress?.({ bytesRead: bytes, totalBytes, count: summary.records });
       }
@@ -165,6 +174,7 @@ async function readPass(
   if (failure) throw readFailure(name, failure);
   if (reader instanceof NfdumpJsonReader) reader.end();
   flush();
+  await writing;
   options.onProgress?.({ bytesRead: bytes, totalBytes, count: summary.records });
   return { summary, windows, sha256: hash.digest("hex"), bytes };
 }
@@ -188,10 +198,13 @@ export function describeOverlaps(file: string, overlaps: readonly Overlap[]): st
 export async function importNfdump(
   store: Store,
   file: string,
-  options: ImportOptions,
+  options: ImportOptions & { flows?: FlowStore },
 ): Promise<ImportOutcome> {
+  if (options.flows && !(options.flows instanceof SqliteFlowStore)) {
+    return importInto(options.flows, store, file, options);
+  }
   let open = false;
-  const write = (aggregates: ReturnType<HourlyAggregator["drain"]>) => {
+  const write = (aggregates: HourlyAggregate[]) => {
     if (aggregates.length === 0) return;
     if (!open) {
       store.exec("BEGIN IMMEDIATE");
@@ -256,4 +269,63 @@ export async function importNfdump(
   } finally {
     finish(false);
   }
+}
+
+/**
+ * An import into a store outside the data folder (ClickHouse), where the ledger cannot share a
+ * transaction with the flows: a first pass reads the file for its hash and windows, the ledger
+ * decides, then a second pass writes batches named by the file's hash and their place, and the
+ * ledger records the import last. A run cut short and started again writes the same batches,
+ * which the store takes once, so nothing counts twice.
+ */
+async function importInto(
+  flows: FlowStore,
+  store: Store,
+  file: string,
+  options: ImportOptions,
+): Promise<ImportOutcome> {
+  if (file === "-") {
+    throw new UserError(
+      `-: an import into ${flows.location} reads the input twice; save it to a file and import that`,
+    );
+  }
+  const first = await readPass(file, options, () => undefined);
+  const earlier = importWithContent(store, first.sha256);
+  if (earlier && !options.force) return { kind: "same-content", earlier, summary: first.summary };
+  const windows = first.windows.windows();
+  const overlaps = overlappingImports(store, windows);
+  let replacement: Replacement | null = null;
+  if (overlaps.length > 0) {
+    if (!options.force) throw new UserError(describeOverlaps(file, overlaps));
+    const replaced = [...new Map(overlaps.map((o) => [o.earlier.id, o.earlier])).values()];
+    replacement = await deleteSharedHoursIn(flows, store, replaced, first.windows.hourFlows());
+  }
+  // A forced import writes again into hours it deleted: its batches need names of their own.
+  const name = options.force ? `import ${first.sha256} forced ${Date.now()}` : `import ${first.sha256}`;
+  let batch = 0;
+  const { onBadRecord: _reported, ...again } = options;
+  const pass = await readPass(file, again, (aggregates) =>
+    aggregates.length === 0 ? undefined : flows.write(aggregates, `${name} ${batch++}`),
+  );
+  const id = store.transaction(() =>
+    recordFlowImport(
+      store,
+      {
+        file,
+        sha256: pass.sha256,
+        bytes: pass.bytes,
+        format: options.format,
+        samplingRate: options.samplingRate ?? 1,
+        records: pass.summary.records,
+        mailFlows: pass.summary.mailFlows,
+        badRecords: pass.summary.badRecords,
+        flowRange: pass.windows.flowRange(),
+        windows: pass.windows.windows(),
+        hourFlows: pass.windows.hourFlows(),
+        forced: options.force === true,
+      },
+      replacement?.replaced ?? [],
+    ),
+  )();
+  return { kind: "imported", id, summary: pass.summary, replacement };
 }

@@ -15,6 +15,7 @@ import {
   flowWindowOf,
   impactOn,
   impactWindow,
+  importNfdump,
   openFlowStore,
   parseFlowStoreUrl,
   SqliteFlowStore,
@@ -110,6 +111,29 @@ describe("the analysis on SQLite and on ClickHouse", () => {
     const local = report();
     assert.equal(local.status, 0, local.stderr);
     assert.equal(report("--flows-store", url).stdout, local.stdout);
+  });
+
+  test("an nfdump import into ClickHouse lands once, with its ledger in the data folder", async (t) => {
+    const clickhouse = requireClickHouse(t, server);
+    if (!clickhouse) return;
+    const { store } = await fixtureStore(t);
+    const data = tempDir(t, "engines-import");
+    const ledger = openStore(data);
+    t.after(() => ledger.close());
+    const remote = await openFlowStore(clickhouse.url("engines_import"), ledger);
+    t.after(() => remote.close());
+    const file = "test/fixtures/flows/nfdump/mail.json";
+    const imported = await importNfdump(ledger, file, { format: "nfdump-json", flows: remote });
+    assert.equal(imported.kind, "imported");
+    const again = await importNfdump(ledger, file, { format: "nfdump-json", flows: remote });
+    assert.equal(again.kind, "same-content");
+    const forced = await importNfdump(ledger, file, { format: "nfdump-json", flows: remote, force: true });
+    assert.equal(forced.kind, "imported");
+    assert.equal(await remote.flowCount(), await new SqliteFlowStore(store).flowCount());
+    assert.deepEqual(
+      await answers(remote, "examples/plan.yaml"),
+      await answers(new SqliteFlowStore(store), "examples/plan.yaml"),
+    );
   });
 
   test("an unreachable store is one line naming the URL, exit 1", (t) => {
