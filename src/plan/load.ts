@@ -149,7 +149,11 @@ export function parsePlan(text: string, file: string): LoadedPlan {
 
   const plan: Plan = {
     file,
-    isp: { name: top.isp.name, ...(top.isp.asn !== undefined && { asn: top.isp.asn }) },
+    isp: {
+      name: top.isp.name,
+      ...(top.isp.asn !== undefined && { asn: top.isp.asn }),
+      ...(top.isp.country !== undefined && { country: top.isp.country }),
+    },
     action: top.action,
     relays,
     allowRelaysOn25: top.allow_relays_on_25,

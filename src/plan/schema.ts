@@ -46,6 +46,11 @@ export const planSchema = z.strictObject({
   isp: z.strictObject({
     name: text,
     asn: z.number().int().min(1).max(4294967295).optional(),
+    /** ISO 3166 code of the country it serves: BR makes the help site Portuguese unless web.default_language says otherwise. */
+    country: z
+      .string(expect("must be a two-letter country code such as BR"))
+      .regex(/^[A-Z]{2}$/, "must be a two-letter country code such as BR")
+      .optional(),
   }),
   action: z.enum(["reject", "drop"], expect("must be reject or drop")).default("reject"),
   relays: list(z.string(expect("must be an address or prefix"))),

@@ -40,7 +40,7 @@ export interface PlanException {
 
 export interface Plan {
   readonly file: string;
-  readonly isp: { readonly name: string; readonly asn?: number };
+  readonly isp: { readonly name: string; readonly asn?: number; readonly country?: string };
   readonly action: Action;
   readonly relays: readonly Prefix[];
   readonly allowRelaysOn25: boolean;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Endpoint, parseEndpoint, parsePrefix } from "../core/index.js";
+import { LANGUAGES } from "../i18n/index.js";
 
 const endpoint = z.string().transform((text, ctx): Endpoint => {
   try {
@@ -74,6 +75,11 @@ export const webConfigSchema = z
     email_domains: z.array(hostname).default([]),
     /** The mailbox servers (IMAP, POP3); without them autoconfig is off. */
     incoming: z.array(incomingSchema).default([]),
+    /**
+     * The language of the help site for a visitor who has not chosen one and whose browser asks for
+     * none of pt-BR, es and en (default: pt-BR when the plan's isp.country is BR, else en).
+     */
+    default_language: z.enum(LANGUAGES).optional(),
     /** Where a subscriber gets help from a person: a phone number, an address, a web page. */
     support_contact: z.string().min(1).max(300).optional(),
     /** Pulls of /policy/current.* a minute, per router token and per client address (a NAT's routers share one). */

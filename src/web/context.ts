@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import type { Logger } from "../core/index.js";
 import type { FlowStore } from "../flows/index.js";
+import type { Catalogues, MessageId } from "../i18n/index.js";
 import type { Store } from "../store/index.js";
 import type { WebConfig } from "./config.js";
 import type { DemoProgress } from "./demo.js";
@@ -20,11 +21,14 @@ export interface NavEntry {
   readonly order?: number;
 }
 
+/** Words on the help site: a catalogue message, in the visitor's language, or fixed text. */
+export type HelpWords = string | { readonly message: MessageId };
+
 /** A link on the public help site's home page, under "More help". */
 export interface HelpLink {
   readonly href: string;
-  readonly title: string;
-  readonly description: string;
+  readonly title: HelpWords;
+  readonly description: HelpWords;
 }
 
 /** Everything a route module gets: one per server, built by `createWebApp`. */
@@ -49,6 +53,8 @@ export interface WebContext {
   readonly nav: NavEntry[];
   /** Public help pages beyond the guides register here. */
   readonly helpLinks: HelpLink[];
+  /** The pages' messages in each language, the data folder's overrides included. */
+  readonly catalogues: Catalogues;
   /** Registries `/metrics` serves, the web server's own included. */
   readonly registries: readonly Registry[];
 }

@@ -1,5 +1,7 @@
+import type { MessageId } from "../i18n/index.js";
 import type { WebContext } from "./context.js";
 import { type Html, html } from "./html.js";
+import type { PageText } from "./page-text.js";
 
 /** What every guide tells the subscriber to type. */
 export interface SubmissionSettings {
@@ -10,8 +12,9 @@ export interface SubmissionSettings {
 
 export interface Guide {
   readonly slug: string;
-  readonly title: string;
-  readonly steps: (settings: SubmissionSettings) => Html[];
+  readonly title: MessageId;
+  /** Each step's message; `{fields}` and `{ifPortFails}` in them take the settings. */
+  readonly steps: readonly MessageId[];
 }
 
 export function submissionSettings(context: WebContext): SubmissionSettings {
@@ -22,74 +25,65 @@ export function submissionSettings(context: WebContext): SubmissionSettings {
   };
 }
 
-const serverFields = (s: SubmissionSettings) =>
+// Ports go in as text: as numbers the message would group their digits (2.587).
+const serverFields = (text: PageText, s: SubmissionSettings) =>
   html`<dl class="settings">
-<dt>Server</dt><dd><code>${s.host}</code></dd>
-<dt>Port</dt><dd><code>${s.port}</code></dd>
-<dt>Security</dt><dd>STARTTLS</dd>
-<dt>User name</dt><dd>your full e-mail address</dd>
-<dt>Password</dt><dd>your e-mail password</dd>
+<dt>${text.t("guide.field.server")}</dt><dd><code>${s.host}</code></dd>
+<dt>${text.t("guide.field.port")}</dt><dd><code>${s.port}</code></dd>
+<dt>${text.t("guide.field.security")}</dt><dd>STARTTLS</dd>
+<dt>${text.t("guide.field.userName")}</dt><dd>${text.t("guide.field.userNameValue")}</dd>
+<dt>${text.t("guide.field.password")}</dt><dd>${text.t("guide.field.passwordValue")}</dd>
 </dl>`;
 
-const ifPortFails = (s: SubmissionSettings) =>
-  html`If sending still fails, try port <code>${s.tlsPort}</code> with security <strong>SSL/TLS</strong> instead.`;
+/** A guide's steps in the visitor's language, with the settings filled in. */
+export function guideSteps(text: PageText, guide: Guide, s: SubmissionSettings): Html[] {
+  const values = {
+    fields: serverFields(text, s),
+    ifPortFails: text.t("guide.ifPortFails", { port: String(s.tlsPort) }),
+  };
+  return guide.steps.map((step) => text.t(step, values));
+}
 
 /**
  * Step-by-step guides for moving a mail program from port 25 to the submission port, for people
- * who have never opened their mail settings. Menu names are the programs' own.
+ * who have never opened their mail settings. Menu names are the programs' own, in each language.
  */
 export const GUIDES: readonly Guide[] = [
   {
     slug: "thunderbird",
-    title: "Thunderbird",
-    steps: (s) => [
-      html`Open Thunderbird. Click the menu button (three lines, top right) and choose <strong>Account Settings</strong>.`,
-      html`In the list on the left, scroll down and click <strong>Outgoing Server (SMTP)</strong>.`,
-      html`Click your server in the list, then click <strong>Edit…</strong>.`,
-      html`Fill in: ${serverFields(s)} Set <strong>Authentication method</strong> to <strong>Normal password</strong>.`,
-      html`Click <strong>OK</strong>, then send yourself a test message. ${ifPortFails(s)}`,
+    title: "guide.thunderbird.title",
+    steps: [
+      "guide.thunderbird.1",
+      "guide.thunderbird.2",
+      "guide.thunderbird.3",
+      "guide.thunderbird.4",
+      "guide.thunderbird.5",
     ],
   },
   {
     slug: "outlook",
-    title: "Outlook for Windows",
-    steps: (s) => [
-      html`Open Outlook. Click <strong>File</strong>, then <strong>Account Settings</strong>, then <strong>Account Settings…</strong> again.`,
-      html`Click your e-mail account once, then click <strong>Change…</strong> (or <strong>Repair</strong> in newer versions, then <strong>Advanced options</strong> and <strong>Let me repair my account manually</strong>).`,
-      html`Open <strong>Outgoing mail</strong> (in older versions: <strong>More Settings…</strong>, tab <strong>Advanced</strong>).`,
-      html`Fill in: ${serverFields(s)} Tick <strong>My outgoing (SMTP) server requires authentication</strong> and choose <strong>Use same settings as my incoming mail server</strong>.`,
-      html`Click <strong>OK</strong> or <strong>Next</strong>, then <strong>Done</strong>, and send yourself a test message. ${ifPortFails(s)}`,
-    ],
+    title: "guide.outlook.title",
+    steps: ["guide.outlook.1", "guide.outlook.2", "guide.outlook.3", "guide.outlook.4", "guide.outlook.5"],
   },
   {
     slug: "apple-mail",
-    title: "Apple Mail on a Mac",
-    steps: (s) => [
-      html`Open Mail. In the menu bar click <strong>Mail</strong>, then <strong>Settings…</strong> (or <strong>Preferences…</strong>), then <strong>Accounts</strong>.`,
-      html`Click your account on the left, then the <strong>Server Settings</strong> tab.`,
-      html`Under <strong>Outgoing Mail Server (SMTP)</strong>, untick <strong>Automatically manage connection settings</strong>.`,
-      html`Fill in: ${serverFields(s)} Make sure <strong>Use TLS/SSL</strong> is ticked and <strong>Authentication</strong> is <strong>Password</strong>.`,
-      html`Click <strong>Save</strong> and send yourself a test message. ${ifPortFails(s)}`,
+    title: "guide.appleMail.title",
+    steps: [
+      "guide.appleMail.1",
+      "guide.appleMail.2",
+      "guide.appleMail.3",
+      "guide.appleMail.4",
+      "guide.appleMail.5",
     ],
   },
   {
     slug: "android",
-    title: "Android phones and tablets",
-    steps: (s) => [
-      html`Open your mail app. In Gmail: tap your picture (top right), then <strong>Manage accounts on this device</strong>; in Samsung Email: tap the menu (three lines), then the gear.`,
-      html`Tap your e-mail account, then <strong>Server settings</strong> (in Gmail: <strong>Outgoing settings</strong>).`,
-      html`Fill in: ${serverFields(s)}`,
-      html`Tap <strong>Done</strong> or <strong>Save</strong>; the app checks the settings. Then send yourself a test message. ${ifPortFails(s)}`,
-    ],
+    title: "guide.android.title",
+    steps: ["guide.android.1", "guide.android.2", "guide.android.3", "guide.android.4"],
   },
   {
     slug: "ios",
-    title: "iPhone and iPad",
-    steps: (s) => [
-      html`Open <strong>Settings</strong>, then <strong>Apps</strong> (on older versions skip this), then <strong>Mail</strong>, then <strong>Mail Accounts</strong> (or <strong>Accounts</strong>).`,
-      html`Tap your account, then tap the account again (your address), then <strong>SMTP</strong> under <strong>Outgoing Mail Server</strong>.`,
-      html`Tap the primary server and fill in: ${serverFields(s)} Turn <strong>Use SSL</strong> on; <strong>Authentication</strong>: <strong>Password</strong>.`,
-      html`Tap <strong>Done</strong>, go back, and send yourself a test message. ${ifPortFails(s)}`,
-    ],
+    title: "guide.ios.title",
+    steps: ["guide.ios.1", "guide.ios.2", "guide.ios.3", "guide.ios.4"],
   },
 ];

@@ -1,7 +1,7 @@
 export { CSRF_FIELD, CSRF_HEADER, endSession, LOGIN_PAGE, SESSION_COOKIE, startSession } from "./auth.js";
 export { AUTOCONFIG_OFF, autoconfigOn } from "./autoconfig.js";
 export { defaultWebConfig, type IncomingServer, type WebConfig, webConfigSchema } from "./config.js";
-export type { HelpLink, NavEntry, RegisterRoutes, RouteAccess, WebContext } from "./context.js";
+export type { HelpLink, HelpWords, NavEntry, RegisterRoutes, RouteAccess, WebContext } from "./context.js";
 export {
   DemoProgress,
   type DemoProgressReport,

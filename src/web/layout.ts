@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { CSRF_FIELD } from "./auth.js";
 import type { NavEntry, WebContext } from "./context.js";
 import { Html, html } from "./html.js";
+import { PageText } from "./page-text.js";
 import { inProgrammeArea, PROGRAMME_HOME } from "./programme-staff.js";
 import { hasRole } from "./roles.js";
 
@@ -12,9 +13,9 @@ export function providerName(context: WebContext): string {
   return context.config.provider_name ?? context.plan.current()?.isp.name ?? "your Internet provider";
 }
 
-function document(title: string, body: Html, head: Html = new Html("")): Html {
+function document(title: string, body: Html, head: Html = new Html(""), language = "en"): Html {
   return html`<!doctype html>
-<html lang="en">
+<html lang="${language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -27,18 +28,25 @@ ${body}
 `;
 }
 
-/** A page of the public help site. */
-export function publicPage(context: WebContext, title: string, main: Html): string {
-  const provider = providerName(context);
+/**
+ * A page of the public help site, in the language of `text` with a switcher to the others; without
+ * `text`, in English (pages not translated yet).
+ */
+export function publicPage(context: WebContext, title: string, main: Html, text?: PageText): string {
+  const words = text ?? new PageText(context.catalogues.of("en"), "/", context);
+  const provider = words.provider;
+  const contact = context.config.support_contact;
   return document(
     `${title} · ${provider}`,
     html`<body class="public">
-<header><a class="brand" href="/">${provider} · e-mail help</a></header>
+<header><a class="brand" href="/">${words.t("site.brand", { provider })}</a>${text ? text.switcher() : ""}</header>
 <main>
 ${main}
 </main>
-<footer>${context.config.support_contact ? html`Still stuck? ${context.config.support_contact}` : ""}</footer>
+<footer>${contact ? words.t("site.stillStuck", { contact }) : ""}</footer>
 </body>`,
+    undefined,
+    words.messages.language,
   ).text;
 }
 

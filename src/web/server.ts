@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import { cannotListen, type Logger, processMetrics } from "../core/index.js";
 import { type FlowStore, SqliteFlowStore } from "../flows/index.js";
+import { Catalogues } from "../i18n/index.js";
 import type { Store } from "../store/index.js";
 import type { LockoutPolicy } from "../submission/index.js";
 import { installAuth } from "./auth.js";
@@ -11,6 +12,7 @@ import { reportThreadOf } from "./console/reports.js";
 import { startWarmer } from "./console/warmer.js";
 import { makeStores, type RegisterRoutes, type WebContext } from "./context.js";
 import { DemoProgress } from "./demo.js";
+import { installLanguage } from "./language.js";
 import { Logins } from "./login.js";
 import { requestCounter, webRegistry } from "./metrics.js";
 import { PlanSource } from "./plan-source.js";
@@ -60,6 +62,7 @@ export async function createWebApp(
     demo: options.demo ?? new DemoProgress(),
     nav: [],
     helpLinks: [],
+    catalogues: new Catalogues(options.dataDir),
     registries: [own, processMetrics(), ...(options.registries ?? [])],
   };
   // Loaded here, not at the top: commands other than serve never pay for loading fastify.
@@ -91,6 +94,7 @@ export async function createWebApp(
   );
   installSecurityHeaders(app);
   installAuth(app, context);
+  installLanguage(app, context);
   app.addHook("onClose", () => reportThreadOf(context).stop());
   for (const register of options.routes ?? ROUTE_MODULES) await register(app, context);
   return { app, context };

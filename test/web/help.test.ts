@@ -45,7 +45,7 @@ test("am I affected answers for the visitor's address and for one typed in, in e
   );
   assert.match((await page("/?address=203.0.113.70")).body, /business or fixed connection/);
   assert.match((await page("/?address=203.0.113.99")).body, /agreed exception/);
-  assert.match((await page("/?address=192.0.2.1")).body, /not one of Example Telecom's home connections/);
+  assert.match((await page("/?address=192.0.2.1")).body, /not one of Example Telecom’s home connections/);
 });
 
 test("plan names and typed-in text are escaped everywhere", async (t) => {

@@ -3,101 +3,102 @@ import { type Day, parseAddress, today, UserError } from "../../core/index.js";
 import { verdictFor } from "../affected.js";
 import { autoconfigOn } from "../autoconfig.js";
 import type { IncomingServer } from "../config.js";
-import type { WebContext } from "../context.js";
-import { GUIDES, type SubmissionSettings, submissionSettings } from "../guides.js";
+import type { HelpWords, WebContext } from "../context.js";
+import { GUIDES, guideSteps, type SubmissionSettings, submissionSettings } from "../guides.js";
 import { type Html, html } from "../html.js";
-import { HTML_TYPE, providerName, publicPage } from "../layout.js";
+import { HTML_TYPE, publicPage } from "../layout.js";
+import { type PageText, pageText } from "../page-text.js";
 
-const DATE = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "long",
-  year: "numeric",
-  timeZone: "UTC",
-});
-const longDate = (day: Day) => DATE.format(new Date(`${day}T00:00:00Z`));
-
-const move = (s: SubmissionSettings) =>
-  html`change your mail program's <strong>outgoing server</strong> to <code>${s.host}</code>, port <code>${s.port}</code>, with your e-mail address and password (the guides below show where).`;
+const where = (s: SubmissionSettings) => ({ host: s.host, port: String(s.port) });
 
 /** The answer to "am I affected?" for one address, in words a subscriber understands. */
-function answer(context: WebContext, addressText: string, day: Day): Html {
+function answer(context: WebContext, text: PageText, addressText: string, day: Day): Html {
   const plan = context.plan.current();
-  if (!plan) return html`<p>We cannot check addresses right now. Please try again later.</p>`;
+  if (!plan) return html`<p>${text.t("answer.unavailable")}</p>`;
   let address: ReturnType<typeof parseAddress>;
   try {
     address = parseAddress(addressText);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    return html`<p class="error">${addressText.slice(0, 100)} is not an IP address. Type it like 203.0.113.7 or 2001:db8::7.</p>`;
+    return html`<p class="error">${text.t("answer.notAnAddress", { typed: addressText.slice(0, 100) })}</p>`;
   }
   const s = submissionSettings(context);
-  const provider = providerName(context);
   const verdict = verdictFor(plan, address, day);
-  const subject = html`<p class="address">Address <code>${addressText.trim()}</code>:</p>`;
+  const subject = html`<p class="address">${text.t("answer.address", { address: addressText.trim() })}</p>`;
   switch (verdict.kind) {
     case "outside":
-      return html`${subject}<p class="verdict ok">This address is not one of ${provider}'s home connections, so nothing changes for it. If your e-mail stopped working, ask whoever provides this connection.</p>`;
+      return html`${subject}<p class="verdict ok">${text.t("answer.outside", { provider: text.provider })}</p>`;
     case "not-dynamic":
-      return html`${subject}<p class="verdict ok">This is a business or fixed connection: port 25 stays open and nothing changes for you.</p>`;
+      return html`${subject}<p class="verdict ok">${text.t("answer.notDynamic")}</p>`;
     case "exception":
-      return html`${subject}<p class="verdict ok">This connection has an agreed exception${verdict.until ? html` until ${longDate(verdict.until)}` : ""}: port 25 stays open for it.</p>`;
+      return html`${subject}<p class="verdict ok">${
+        verdict.until
+          ? text.t("answer.exceptionUntil", { date: text.messages.date(verdict.until) })
+          : text.t("answer.exception")
+      }</p>`;
     case "dynamic": {
       const { region, phase } = verdict;
-      const enforce = longDate(region.enforceFrom);
+      const facts = { region: region.name, date: text.messages.date(region.enforceFrom) };
       if (phase === "enforce")
-        return html`${subject}<p class="verdict blocked">Your connection is in region <strong>${region.name}</strong>. Since <strong>${enforce}</strong>, e-mail programs on it can no longer send through port 25.</p><p>If you cannot send e-mail, ${move(s)}</p>`;
-      const observing = phase === "observe";
-      return html`${subject}<p class="verdict soon">Your connection is in region <strong>${region.name}</strong>. ${observing ? "Nothing is blocked yet. " : ""}From <strong>${enforce}</strong>, e-mail programs on it will no longer be able to send through port 25.</p><p>To keep sending without interruption, ${move(s)} This works already today.</p>`;
+        return html`${subject}<p class="verdict blocked">${text.t("answer.blocked", facts)}</p><p>${text.t("answer.blockedMove", where(s))}</p>`;
+      const observing = phase === "observe" ? "yes" : "no";
+      return html`${subject}<p class="verdict soon">${text.t("answer.soon", { ...facts, observing })}</p><p>${text.t("answer.soonMove", where(s))}</p>`;
     }
   }
 }
 
 const SECURITY: Record<IncomingServer["socket"], string> = { SSL: "SSL/TLS", STARTTLS: "STARTTLS" };
-const LOGIN: Record<IncomingServer["login"], string> = {
-  address: "your full e-mail address",
-  "local-part": "the part of your e-mail address before the @",
-};
 
 /**
  * The mailbox servers, and that new accounts set themselves up, only once they are configured:
  * until then autoconfig is off and the page gives the manual settings alone.
  */
-function mailboxSettings(context: WebContext): Html | string {
+function mailboxSettings(context: WebContext, text: PageText): Html | string {
   if (!autoconfigOn(context.config)) return "";
-  return html`<p>Incoming mail: ${context.config.incoming.map(
-    (server, i) =>
-      html`${i > 0 ? ", or " : ""}${server.protocol === "imap" ? "IMAP" : "POP3"} server <code>${server.host}</code>, port <code>${server.port}</code> with ${SECURITY[server.socket]}, user name ${LOGIN[server.login]}`,
-  )}.</p>
-<p>Adding your e-mail to Thunderbird or Outlook? Type your address and password: they find all of these settings themselves.</p>`;
+  const servers = context.config.incoming.map((server) =>
+    text.t("home.settings.incomingServer", {
+      protocol: server.protocol === "imap" ? "IMAP" : "POP3",
+      host: server.host,
+      port: String(server.port),
+      security: SECURITY[server.socket],
+      login: text.t(
+        server.login === "address" ? "home.settings.loginAddress" : "home.settings.loginLocalPart",
+      ),
+    }),
+  );
+  return html`<p>${text.t("home.settings.incoming", { servers: html`${text.messages.list(servers, "disjunction")}` })}</p>
+<p>${text.t("home.settings.automatic")}</p>`;
 }
 
-function home(context: WebContext, visitor: string, asked: string | undefined): string {
+const words = (text: PageText, w: HelpWords) => (typeof w === "string" ? w : text.text(w.message));
+
+function home(context: WebContext, text: PageText, visitor: string, asked: string | undefined): string {
   const s = submissionSettings(context);
-  const provider = providerName(context);
   const checked = asked ?? visitor;
   return publicPage(
     context,
-    "Sending e-mail: port 25 and port 587",
-    html`<h1>Can I still send e-mail?</h1>
-<p>To stop infected computers from sending spam, ${provider} is closing <strong>port 25</strong> for home connections, region by region. Your e-mail keeps working: mail programs send through <strong>port ${s.port}</strong> with your password instead, as e-mail providers recommend (RFC 6409). Webmail is not affected.</p>
+    text.text("home.title", { port: String(s.port) }),
+    html`<h1>${text.t("home.heading")}</h1>
+<p>${text.t("home.intro", { provider: text.provider, port: String(s.port) })}</p>
 <section class="affected">
-<h2>Am I affected?</h2>
-${answer(context, checked, today())}
+<h2>${text.t("home.affected.heading")}</h2>
+${answer(context, text, checked, today())}
 <form method="get" action="/">
-<label>Check another address <input name="address" value="${asked ?? ""}" placeholder="${visitor}" maxlength="100" inputmode="text"></label>
-<button type="submit">Check</button>
+<label>${text.t("home.affected.another")} <input name="address" value="${asked ?? ""}" placeholder="${visitor}" maxlength="100" inputmode="text"></label>
+<button type="submit">${text.t("home.affected.check")}</button>
 </form>
 </section>
 <section class="settings-summary">
-<h2>The settings</h2>
-<p>Outgoing server <code>${s.host}</code>, port <code>${s.port}</code> with STARTTLS (or <code>${s.tlsPort}</code> with SSL/TLS), user name your full e-mail address, and your e-mail password.</p>
-${mailboxSettings(context)}
+<h2>${text.t("home.settings.heading")}</h2>
+<p>${text.t("home.settings.outgoing", { ...where(s), tlsPort: String(s.tlsPort) })}</p>
+${mailboxSettings(context, text)}
 </section>
 <section class="guides">
-<h2>Step by step</h2>
-<ul>${GUIDES.map((g) => html`<li><a href="/help/${g.slug}">${g.title}</a></li>`)}</ul>
+<h2>${text.t("home.guides.heading")}</h2>
+<ul>${GUIDES.map((g) => html`<li><a href="/help/${g.slug}">${text.t(g.title)}</a></li>`)}</ul>
 </section>
-${context.helpLinks.length ? html`<section class="more-help"><h2>More help</h2><ul>${context.helpLinks.map((l) => html`<li><a href="${l.href}">${l.title}</a> — ${l.description}</li>`)}</ul></section>` : ""}`,
+${context.helpLinks.length ? html`<section class="more-help"><h2>${text.t("home.moreHelp.heading")}</h2><ul>${context.helpLinks.map((l) => html`<li><a href="${l.href}">${words(text, l.title)}</a> — ${words(text, l.description)}</li>`)}</ul></section>` : ""}`,
+    text,
   );
 }
 
@@ -107,19 +108,23 @@ export function register(app: FastifyInstance, context: WebContext): void {
     const query = request.query as { address?: unknown };
     const asked =
       typeof query.address === "string" && query.address.trim() ? query.address.slice(0, 100) : undefined;
-    return reply.type(HTML_TYPE).send(home(context, request.ip, asked));
+    return reply.type(HTML_TYPE).send(home(context, pageText(context, request), request.ip, asked));
   });
   for (const guide of GUIDES) {
-    app.get(`/help/${guide.slug}`, async (_request, reply) =>
-      reply.type(HTML_TYPE).send(
+    app.get(`/help/${guide.slug}`, async (request, reply) => {
+      const text = pageText(context, request);
+      const s = submissionSettings(context);
+      const program = text.text(guide.title);
+      return reply.type(HTML_TYPE).send(
         publicPage(
           context,
-          guide.title,
-          html`<p><a href="/">← Back</a></p>
-<h1>${guide.title}: send e-mail through port ${context.config.submission_port}</h1>
-<ol class="steps">${guide.steps(submissionSettings(context)).map((step) => html`<li>${step}</li>`)}</ol>`,
+          program,
+          html`<p><a href="/">${text.t("site.back")}</a></p>
+<h1>${text.t("guide.heading", { program, port: String(s.port) })}</h1>
+<ol class="steps">${guideSteps(text, guide, s).map((step) => html`<li>${step}</li>`)}</ol>`,
+          text,
         ),
-      ),
-    );
+      );
+    });
   }
 }

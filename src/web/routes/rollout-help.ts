@@ -20,12 +20,14 @@ import {
   tryParseDay,
   UserError,
 } from "../../core/index.js";
+import type { MessageId } from "../../i18n/index.js";
 import { poolTable } from "../../plan/index.js";
 import { listRegions, readSettings, recordHelpFormNoise } from "../../rollout/index.js";
 import type { WebContext } from "../context.js";
 import { readCookie } from "../cookies.js";
-import { html } from "../html.js";
+import { type Html, html } from "../html.js";
 import { HTML_TYPE, publicPage } from "../layout.js";
+import { linkTo, type PageText, pageText } from "../page-text.js";
 
 export const HELP_FORM = "/cannot-send";
 const COOKIE = "porteiro_help_form";
@@ -164,30 +166,32 @@ function ownerOf(
     : undefined;
 }
 
-function formPage(context: WebContext, token: string, message?: string): string {
+function formPage(context: WebContext, text: PageText, token: string, message?: Html): string {
   const day = today();
   return publicPage(
     context,
-    "I can't send e-mail since…",
-    html`<p><a href="/">← Back</a></p>
-<h1>I can't send e-mail since…</h1>
-<p>Port 25 is being closed for home connections, region by region. If your e-mail stopped sending, the <a href="/">guides</a> show the one setting to change. Tell us here too: we count these reports to watch how the change goes. We do not store your address or ask who you are.</p>
+    text.text("cannotSend.title"),
+    html`<p><a href="/">${text.t("site.back")}</a></p>
+<h1>${text.t("cannotSend.title")}</h1>
+<p>${text.t("cannotSend.intro", { guides: linkTo("/") })}</p>
 ${message ? html`<p class="error" role="alert">${message}</p>` : ""}
 <form method="post" action="${HELP_FORM}" class="noise-report">
 <input type="hidden" name="_form" value="${token}">
-<label>Since when? <input type="date" name="since" min="${addDays(day, -MAX_DAYS_BACK)}" max="${day}"></label>
-<label>What happens? (optional, at most ${MAX_NOTE} characters) <textarea name="note" maxlength="${MAX_NOTE}" rows="4"></textarea></label>
-<button type="submit">Send</button>
+<label>${text.t("cannotSend.since")} <input type="date" name="since" min="${addDays(day, -MAX_DAYS_BACK)}" max="${day}"></label>
+<label>${text.t("cannotSend.note", { max: MAX_NOTE })} <textarea name="note" maxlength="${MAX_NOTE}" rows="4"></textarea></label>
+<button type="submit">${text.t("cannotSend.send")}</button>
 </form>`,
+    text,
   );
 }
 
+/** The form again, with a fresh token, and why the last one was not taken. */
 function showForm(
   context: WebContext,
   tokens: FormTokens,
+  request: FastifyRequest,
   reply: FastifyReply,
-  status = 200,
-  message?: string,
+  refusal?: { status: number; message: MessageId; values?: Record<string, number> },
 ) {
   const { token, cookie } = tokens.issue();
   const secure = context.config.secure_cookies ? "; Secure" : "";
@@ -195,10 +199,11 @@ function showForm(
     "set-cookie",
     `${COOKIE}=${cookie}; Path=${HELP_FORM}; HttpOnly; SameSite=Strict; Max-Age=3600${secure}`,
   );
+  const text = pageText(context, request);
   return reply
-    .code(status)
+    .code(refusal?.status ?? 200)
     .type(HTML_TYPE)
-    .send(formPage(context, token, message));
+    .send(formPage(context, text, token, refusal && text.t(refusal.message, refusal.values)));
 }
 
 function sinceDay(value: unknown): Day {
@@ -212,41 +217,34 @@ export function register(app: FastifyInstance, context: WebContext): void {
   const limits = new FormLimits();
   context.helpLinks.push({
     href: HELP_FORM,
-    title: "I can't send e-mail since…",
-    description: "tell us when sending stopped working; it helps us watch the change",
+    title: { message: "cannotSend.title" },
+    description: { message: "cannotSend.linkDescription" },
   });
-  app.get(HELP_FORM, async (_request, reply) => showForm(context, tokens, reply));
+  app.get(HELP_FORM, async (request, reply) => showForm(context, tokens, request, reply));
   app.post(HELP_FORM, async (request, reply) => {
     const form = (request.body ?? {}) as Record<string, unknown>;
     if (!fromOurPage(request) || !tokens.check(readCookie(request.headers.cookie, COOKIE), form._form))
-      return showForm(context, tokens, reply, 403, "This form expired. Please send it again.");
+      return showForm(context, tokens, request, reply, { status: 403, message: "cannotSend.expired" });
     const note = typeof form.note === "string" ? form.note.trim() : "";
     if (note.length > MAX_NOTE)
-      return showForm(context, tokens, reply, 400, `Please keep it to ${MAX_NOTE} characters.`);
+      return showForm(context, tokens, request, reply, {
+        status: 400,
+        message: "cannotSend.tooLong",
+        values: { max: MAX_NOTE },
+      });
     // A dual-stack listener sees an IPv4 visitor as ::ffff:a.b.c.d; the plan holds a.b.c.d.
     const client = clientNetwork(request.ip);
     const owner = ownerOf(context, client.includes(":") ? request.ip : client);
     if (!owner)
-      return showForm(
-        context,
-        tokens,
-        reply,
-        503,
-        "Reports cannot be taken here yet. Please call your provider.",
-      );
+      return showForm(context, tokens, request, reply, { status: 503, message: "cannotSend.unavailable" });
     const network = widerNetwork(request.ip);
     const refused = limits.take({ clientNetwork: client, widerNetwork: network, region: owner.budget });
     if (refused) {
       reply.header("retry-after", String(refused.seconds));
-      return showForm(
-        context,
-        tokens,
-        reply,
-        429,
-        refused.refusedBy === "region"
-          ? "Many reports from your area reached us this hour. Please try again later."
-          : "We have received several reports from your network already. Thank you.",
-      );
+      return showForm(context, tokens, request, reply, {
+        status: 429,
+        message: refused.refusedBy === "region" ? "cannotSend.regionBusy" : "cannotSend.networkBusy",
+      });
     }
     const { orgId, regionId } = owner;
     recordHelpFormNoise(context.store, {
@@ -256,13 +254,15 @@ export function register(app: FastifyInstance, context: WebContext): void {
       note: note || null,
       network,
     });
+    const text = pageText(context, request);
     return reply
       .type(HTML_TYPE)
       .send(
         publicPage(
           context,
-          "Thank you",
-          html`<h1>Thank you</h1><p>Your report is counted. To send e-mail again, follow the <a href="/">guide for your mail program</a>: it takes a minute.</p>`,
+          text.text("cannotSend.thanks.title"),
+          html`<h1>${text.t("cannotSend.thanks.title")}</h1><p>${text.t("cannotSend.thanks.body", { guides: linkTo("/") })}</p>`,
+          text,
         ),
       );
   });
