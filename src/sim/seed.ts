@@ -29,6 +29,8 @@ import { buildWorld } from "./world.js";
 
 const COMPLETE = "complete";
 const seconds = (since: number) => Math.round((Date.now() - since) / 1000);
+const rounded = (costs: Record<string, number>) =>
+  Object.fromEntries(Object.entries(costs).map(([stage, s]) => [stage, Math.round(s)]));
 /** The operator `porteiro serve --demo` creates before seeding starts. */
 const DEMO_OPERATOR = "demo";
 
@@ -132,7 +134,10 @@ export async function seedSyntheticIsp(context: DemoSeedContext, options: SeedOp
       );
       await timed("captures", () => seedCaptures(runOf(index, "captures"), background, daysOf(month)));
       await timed("flows stored", () => intake.settle());
-      context.logger.info({ month: month.key, seconds: seconds(started) }, "demo month seeded");
+      context.logger.info(
+        { month: month.key, seconds: seconds(started), stages: rounded(costs) },
+        "demo month seeded",
+      );
     }
   } finally {
     await intake.close();
@@ -144,7 +149,7 @@ export async function seedSyntheticIsp(context: DemoSeedContext, options: SeedOp
     {
       seconds: seconds(started),
       subscribers: world.population.total,
-      stages: Object.fromEntries(Object.entries(costs).map(([stage, s]) => [stage, Math.round(s)])),
+      stages: rounded(costs),
     },
     "demo data seeded",
   );
