@@ -8,6 +8,7 @@ import {
   startCollectorRuntime,
   submissionAdoption,
 } from "../flows/index.js";
+import { dataDir } from "./config.js";
 import { type FlowStoreOptions, withFlowStore } from "./flow-store-options.js";
 import {
   type AnalysisOptions,
@@ -51,7 +52,13 @@ async function collect(
   await withFlowStore(
     options,
     async (flows, store) => {
-      const runtime = await startCollectorRuntime({ listen: options.listen, flows, store, logger: log });
+      const runtime = await startCollectorRuntime({
+        listen: options.listen,
+        flows,
+        store,
+        logger: log,
+        dataDir: dataDir(options),
+      });
       log.info({ flowsStore: flows.location }, "flow collector writing");
       const scheduler = startScheduler(runtime.jobs(options.flushSeconds, options.statsSeconds), log);
       const signal = await shutdownSignal();

@@ -204,6 +204,7 @@ async function serve(options: ServeOptions): Promise<void> {
         flows,
         store,
         logger: logger.child({ service: "flows" }),
+        dataDir: data,
       });
       jobs.push(...running.collector.jobs(FLOWS_FLUSH_SECONDS, FLOWS_STATS_SECONDS));
       process.stdout.write(

@@ -3,6 +3,8 @@
  * write refused is written by the next one, once, within a bound.
  */
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, type TestContext, test } from "node:test";
 import pino from "pino";
 import { HourlyAggregator } from "../../src/flows/aggregator.js";
@@ -11,6 +13,7 @@ import {
   AggregateWriter,
   DESTINATION_BYTES,
 } from "../../src/flows/intake/aggregate-writer.js";
+import { BatchSpool } from "../../src/flows/intake/batch-spool.js";
 import { emptyMailFlow, type HourlyAggregate } from "../../src/flows/mail-flow.js";
 import { readAggregates, SqliteFlowStore } from "../../src/flows/store/index.js";
 import { openStore } from "../../src/store/index.js";
@@ -97,5 +100,33 @@ describe("AggregateWriter", () => {
       stored(store).map(([source]) => source),
       ["192.0.2.11", "192.0.2.12", "192.0.2.13", "192.0.2.21"],
     );
+  });
+});
+
+describe("AggregateWriter with a batch spool", () => {
+  test("batches wait on disk across a kill and are sent once by the next run, even one sent before the kill", async (t) => {
+    const { store, lock, unlock } = lockableStore(t);
+    const dir = join(tempDir(t, "batch-spool"), "flow-batches");
+    const flows = new SqliteFlowStore(store);
+    const first = new AggregateWriter(flows, { spool: new BatchSpool(dir) });
+    lock();
+    await assert.rejects(first.write(aggregates(1, 2)), /locked|busy/i);
+    unlock();
+    // A batch the store took just before the kill, whose file the run had no time to remove.
+    const spool = new BatchSpool(dir);
+    const sent = { id: "earlier-run:7", aggregates: aggregates(5, 1) };
+    spool.keep(sent);
+    await flows.write(sent.aggregates, sent.id);
+    assert.equal(readdirSync(dir).length, 2);
+
+    const next = new AggregateWriter(flows, { spool: new BatchSpool(dir) });
+    assert.equal(next.held, 3);
+    assert.equal(await next.write([]), 3);
+    assert.deepEqual(readdirSync(dir), []);
+    assert.deepEqual(stored(store), [
+      ["192.0.2.1", 1],
+      ["192.0.2.2", 1],
+      ["192.0.2.5", 1],
+    ]);
   });
 });

@@ -4,12 +4,14 @@
  * (ClickHouse restarting), full or failing loses nothing until what is kept reaches
  * BACKLOG_BYTES. Past that the oldest are dropped, counted and logged. Each flush is a batch with
  * an id of its own, written again under the same id until the store takes it, so a write that
- * failed after the store applied it (a timeout) counts nothing twice.
+ * failed after the store applied it (a timeout) counts nothing twice. With a spool, each batch is
+ * on disk until the store takes it, and the next run sends what this one could not.
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../../core/index.js";
 import type { HourlyAggregate } from "../mail-flow.js";
 import type { FlowStore } from "../store/index.js";
+import type { BatchSpool } from "./batch-spool.js";
 
 /** Memory of an aggregate, and of each destination it lists (measured: about 480 and 90). */
 export const AGGREGATE_BYTES = 500;
@@ -28,6 +30,13 @@ interface Batch {
   aggregates: HourlyAggregate[];
 }
 
+export interface AggregateWriterOptions {
+  readonly log?: Logger;
+  readonly limitBytes?: number;
+  /** Where batches wait on disk until the store takes them. */
+  readonly spool?: BatchSpool;
+}
+
 export class AggregateWriter {
   /** Aggregates written, and dropped because the store failed past the bound. */
   written = 0;
@@ -40,8 +49,17 @@ export class AggregateWriter {
 
   constructor(
     private readonly flows: FlowStore,
-    private readonly options: { log?: Logger; limitBytes?: number } = {},
-  ) {}
+    private readonly options: AggregateWriterOptions = {},
+  ) {
+    const left = options.spool?.left() ?? [];
+    this.batches.push(...left);
+    if (left.length > 0) {
+      options.log?.info(
+        { batches: left.length, aggregates: this.held },
+        "flow batches left by an earlier run: sending them",
+      );
+    }
+  }
 
   /** Aggregates kept from failed writes, waiting for the next. */
   get held(): number {
@@ -54,7 +72,11 @@ export class AggregateWriter {
    * bound) and rejects. Writes run one at a time, in order.
    */
   write(aggregates: HourlyAggregate[]): Promise<number> {
-    if (aggregates.length > 0) this.batches.push({ id: `${this.run}:${++this.sequence}`, aggregates });
+    if (aggregates.length > 0) {
+      const batch = { id: `${this.run}:${++this.sequence}`, aggregates };
+      this.options.spool?.keep(batch);
+      this.batches.push(batch);
+    }
     const done = this.writing.then(() => this.writeKept());
     this.writing = done.catch(() => undefined);
     return done;
@@ -65,6 +87,7 @@ export class AggregateWriter {
     try {
       for (let batch = this.batches[0]; batch !== undefined; batch = this.batches[0]) {
         await this.flows.write(batch.aggregates, batch.id);
+        this.options.spool?.forget(batch.id);
         this.batches.shift();
         written += batch.aggregates.length;
         this.written += batch.aggregates.length;
@@ -86,11 +109,16 @@ export class AggregateWriter {
     while (bytes > limit) {
       const batch = this.batches[0] as Batch;
       const aggregate = batch.aggregates.shift() as HourlyAggregate;
-      if (batch.aggregates.length === 0) this.batches.shift();
+      if (batch.aggregates.length === 0) {
+        this.batches.shift();
+        this.options.spool?.forget(batch.id);
+      }
       bytes -= bytesOf(aggregate);
       dropped++;
     }
     if (dropped === 0) return;
+    const cut = this.batches[0];
+    if (cut) this.options.spool?.keep(cut);
     this.dropped += dropped;
     this.options.log?.error(
       { dropped, droppedTotal: this.dropped, kept: this.held },

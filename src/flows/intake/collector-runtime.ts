@@ -2,6 +2,7 @@
  * The UDP flow collector as a service: datagrams decoded into hourly aggregates, flushed to the
  * flow store on a schedule, its counters logged and offered to /metrics.
  */
+import { join } from "node:path";
 import { type Endpoint, type Logger, UserError } from "../../core/index.js";
 import type { Store } from "../../store/index.js";
 import { startCollector } from "../collector.js";
@@ -10,6 +11,7 @@ import type { CollectorReadings } from "../metrics.js";
 import { recordSamplers } from "../sampler-store.js";
 import type { FlowStore } from "../store/index.js";
 import { AggregateWriter } from "./aggregate-writer.js";
+import { BatchSpool } from "./batch-spool.js";
 
 /** A periodic job for the caller's scheduler. */
 export interface CollectorJob {
@@ -43,6 +45,11 @@ export async function startCollectorRuntime(options: {
   readonly flows: FlowStore;
   readonly store: Store;
   readonly logger: Logger;
+  /**
+   * The data folder: batches wait in DATA/flow-batches/HOST_PORT until the flow store takes them,
+   * one folder per listening address (two collectors cannot bind the same one).
+   */
+  readonly dataDir?: string;
 }): Promise<CollectorRuntime> {
   const { flows, store, logger } = options;
   const collector = await startCollector({ ...options.listen, log: logger }).catch((error: Error) => {
@@ -50,7 +57,18 @@ export async function startCollectorRuntime(options: {
       `cannot listen on udp://${options.listen.host}:${options.listen.port} (${error.message})`,
     );
   });
-  const writer = new AggregateWriter(flows, { log: logger });
+  const spool =
+    options.dataDir === undefined
+      ? undefined
+      : new BatchSpool(
+          join(
+            options.dataDir,
+            "flow-batches",
+            `${options.listen.host}_${options.listen.port}`.replace(/[^A-Za-z0-9._-]/g, "_"),
+          ),
+          logger,
+        );
+  const writer = new AggregateWriter(flows, { log: logger, ...(spool ? { spool } : {}) });
   const readings = (): CollectorReadings => ({
     collector: collector.stats(),
     aggregatesWritten: writer.written,
