@@ -162,10 +162,16 @@ export interface ProgrammePage extends CoordinatorView, Page<ProgrammeOrganisati
 
 /**
  * The programme as the API gives it: the figures over all of it (coordinatorView) and a page of
- * its organisations (pageOrgs' order, filters and cursor), each with what concerns it. Each
- * organisation's part reads only that organisation's rows.
+ * its organisations (pageOrgs' order, filters and cursor), each with what concerns it, once per
+ * change of the data. Each organisation's part reads only that organisation's rows.
  */
 export function programmePage(store: Store, reader: Actor, request: PageRequest): ProgrammePage {
+  return computedOnce(store, `programme page ${visibilityKey(reader)} ${JSON.stringify(request)}`, () =>
+    workOutProgrammePage(store, reader, request),
+  ).value;
+}
+
+function workOutProgrammePage(store: Store, reader: Actor, request: PageRequest): ProgrammePage {
   const today = request.today;
   const orgs = pageOrgs(store, reader, request);
   const { report_every_days } = readSettings(store);
