@@ -58,10 +58,13 @@ async function loadSeeder(): Promise<SeedDemo | undefined> {
 }
 
 /**
- * The demo's web settings: unless the configuration names mailbox servers itself, the synthetic
- * ISP's mail domain and mailbox servers, so the demo's autoconfig is complete for its subscribers.
+ * The demo's web settings: its public pages in Portuguese, for the synthetic ISP is Brazilian, and
+ * unless the configuration names mailbox servers itself, the synthetic ISP's mail domain and
+ * mailbox servers, so the demo's autoconfig is complete for its subscribers. What the
+ * configuration sets wins.
  */
-export async function demoWebConfig(web: WebConfig): Promise<WebConfig> {
+export async function demoWebConfig(configured: WebConfig): Promise<WebConfig> {
+  const web: WebConfig = { ...configured, default_language: configured.default_language ?? "pt-BR" };
   if (autoconfigOn(web)) return web;
   const sim = await loadSim();
   if (!sim?.ISP || !sim.MAILBOX_SERVERS) return web;
