@@ -8,7 +8,7 @@ import {
   startCollectorRuntime,
   submissionAdoption,
 } from "../flows/index.js";
-import { dataDir } from "./config.js";
+import { dataDir, loadConfig } from "./config.js";
 import { type FlowStoreOptions, withFlowStore } from "./flow-store-options.js";
 import {
   type AnalysisOptions,
@@ -41,6 +41,12 @@ function listenOption(text: string): { host: string; port: number } {
   }
 }
 
+/** flows.retention_days from -c, if the config sets it. */
+function retentionOf(options: { config?: string }): { retentionDays?: number } {
+  const days = options.config ? loadConfig(options.config).flows.retention_days : undefined;
+  return days === undefined ? {} : { retentionDays: days };
+}
+
 async function collect(
   options: FlowStoreOptions & {
     listen: { host: string; port: number };
@@ -58,6 +64,7 @@ async function collect(
         store,
         logger: log,
         dataDir: dataDir(options),
+        ...retentionOf(options),
       });
       log.info({ flowsStore: flows.location }, "flow collector writing");
       const scheduler = startScheduler(runtime.jobs(options.flushSeconds, options.statsSeconds), log);

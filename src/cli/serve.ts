@@ -205,6 +205,7 @@ async function serve(options: ServeOptions): Promise<void> {
         store,
         logger: logger.child({ service: "flows" }),
         dataDir: data,
+        ...(config?.flows.retention_days === undefined ? {} : { retentionDays: config.flows.retention_days }),
       });
       jobs.push(...running.collector.jobs(FLOWS_FLUSH_SECONDS, FLOWS_STATS_SECONDS));
       process.stdout.write(

@@ -50,6 +50,8 @@ export async function startCollectorRuntime(options: {
    * one folder per listening address (two collectors cannot bind the same one).
    */
   readonly dataDir?: string;
+  /** flows.retention_days: older flows are removed once a day. */
+  readonly retentionDays?: number;
 }): Promise<CollectorRuntime> {
   const { flows, store, logger } = options;
   const collector = await startCollector({ ...options.listen, log: logger }).catch((error: Error) => {
@@ -125,6 +127,21 @@ export async function startCollectorRuntime(options: {
     flush,
     readings,
     jobs: (flushSeconds, statsSeconds) => [
+      ...(options.retentionDays === undefined
+        ? []
+        : [
+            {
+              name: "flows-retention",
+              everyMs: 86_400_000,
+              run: async () => {
+                const done = await flows.expire(options.retentionDays as number);
+                logger.info(
+                  { retentionDays: options.retentionDays, flowsStore: flows.location },
+                  `flow retention: ${done}`,
+                );
+              },
+            },
+          ]),
       { name: "flows-flush", everyMs: flushSeconds * 1000, run: async () => void (await flush()) },
       {
         name: "flows-stats",

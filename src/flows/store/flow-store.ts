@@ -61,6 +61,11 @@ export interface FlowStore {
   deleteHours(hours: readonly number[]): Promise<void>;
   /** Start of the last hour stored (epoch seconds), or undefined when none is. */
   lastHour(): Promise<number | undefined>;
+  /**
+   * Removes what is older than `days` before `nowMs` (flows.retention_days): whole days in
+   * SQLite, whole months (partitions) in ClickHouse. Returns a line saying what went.
+   */
+  expire(days: number, nowMs?: number): Promise<string>;
   /** A text that changes whenever the stored flows change: what the console's caches key on. */
   version(): Promise<string>;
   close(): Promise<void>;

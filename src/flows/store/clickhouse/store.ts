@@ -163,6 +163,11 @@ export class ClickHouseFlowStore implements FlowStore {
    * Drops the month partitions that end `days` days or more before `nowMs`: retention by whole
    * partitions, which costs nothing like a deletion. Returns the months dropped (YYYYMM).
    */
+  async expire(days: number, nowMs = Date.now()): Promise<string> {
+    const months = await this.dropOlderThan(days, nowMs);
+    return months.length === 0 ? "no whole month to drop" : `months ${months.join(", ")} dropped`;
+  }
+
   dropOlderThan(days: number, nowMs = Date.now()): Promise<number[]> {
     return this.run(() => dropMonthsBefore(this.client, this.url.database, nowMs - days * 86_400_000));
   }

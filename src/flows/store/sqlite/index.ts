@@ -2,8 +2,10 @@
  * The embedded flow store: the hourly aggregates in the data folder's porteiro.db, beside the
  * leases and the plan's state. Queries run in SQLite; the store stays open for its owner.
  */
+
 import type { Store } from "../../../store/index.js";
 import type { HourlyAggregate } from "../../mail-flow.js";
+import { plural } from "../../sender-signals.js";
 import type {
   DailyFlows,
   FlowPeriod,
@@ -113,19 +115,28 @@ export class SqliteFlowStore implements FlowStore {
       .run(JSON.stringify(hours));
   }
 
+  async expire(days: number, nowMs = Date.now()): Promise<string> {
+    const untilMs = Math.floor((nowMs - days * 86_400_000) / 86_400_000) * 86_400_000;
+    const flows = storedFlowCount(this.store, { untilMs });
+    deleteAggregates(this.store, { untilMs });
+    this.store.prepare("DELETE FROM flow_batches WHERE written_at < ?").run(new Date(untilMs).toISOString());
+    return `${plural(flows, "flow")} before ${new Date(untilMs).toISOString().slice(0, 10)} removed`;
+  }
+
   async lastHour(): Promise<number | undefined> {
     return lastFlowHour(this.store);
   }
 
   /**
-   * New aggregate rows, and the flows of the newest hour: the collector adds to the current
-   * hour's rows in place every few seconds, which no row id shows (the hour index finds them).
+   * The oldest and newest aggregate rows, and the flows of the newest hour: retention removes the
+   * oldest rows, imports and the collector add new ones, and the collector also adds to the
+   * current hour's rows in place every few seconds, which no row id shows (the hour index finds them).
    */
   async version(): Promise<string> {
     return String(
       this.store
         .prepare(
-          `SELECT COALESCE(MAX(rowid), 0) || ':' || (SELECT COALESCE(SUM(flows), 0) FROM flow_hours
+          `SELECT COALESCE(MIN(rowid), 0) || ':' || COALESCE(MAX(rowid), 0) || ':' || (SELECT COALESCE(SUM(flows), 0) FROM flow_hours
              WHERE hour = (SELECT MAX(hour) FROM flow_hours)) FROM flow_hours`,
         )
         .pluck()
