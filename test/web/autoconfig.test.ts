@@ -140,7 +140,7 @@ test("with web.incoming the help site names the mailbox servers and says new acc
   const home = (await app.inject({ url: "/?address=192.0.2.1" })).body;
   assert.match(
     home,
-    /Incoming mail: IMAP server <code>imap\.example\.net<\/code>, port <code>993<\/code> with SSL\/TLS, user name your full e-mail address, or POP3 server <code>pop\.example\.net<\/code>, port <code>110<\/code> with STARTTLS, user name the part of your e-mail address before the @\./,
+    /Incoming mail: IMAP server <code>imap\.example\.net<\/code>, port <code>993<\/code> with SSL\/TLS, user name your full e-mail address or POP3 server <code>pop\.example\.net<\/code>, port <code>110<\/code> with STARTTLS, user name the part of your e-mail address before the @\./,
   );
   assert.match(home, /Thunderbird or Outlook\? Type your address and password/);
 });
