@@ -12,7 +12,7 @@ import type { Store } from "../store/index.js";
 import type { Delivery, Spool, SpooledMessage } from "../submission/index.js";
 import { composeNotice } from "./compose.js";
 import type { CampaignPlan, CampaignTarget } from "./plan.js";
-import type { NoticeTemplates } from "./templates.js";
+import { asReminder, type NoticeTemplates } from "./templates.js";
 
 /** What a notice tells about the provider (from the web config) and who it comes from. */
 export interface NoticeSettings {
@@ -78,7 +78,8 @@ export async function sendCampaign(plan: CampaignPlan, options: SendOptions): Pr
   const dryRun = options.dryRun;
   if (dryRun) mkdirSync(dryRun, { recursive: true });
   const spool = dryRun ? undefined : options.spool;
-  if (spool) recordMembers(store, plan);
+  // A reminder's subscribers are members already, with the evidence of the first notice.
+  if (spool && round === 0) recordMembers(store, plan);
   const record = store.prepare(
     `INSERT INTO campaign_notices (campaign, subscriber, round, email, language, kind, message_id, recorded_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign, subscriber, round) DO NOTHING`,
@@ -120,6 +121,7 @@ export async function sendCampaign(plan: CampaignPlan, options: SendOptions): Pr
       messageId = row.message_id;
       if (!fresh) resumed++;
     }
+    const rendered = options.templates.render(target.language, target.kind, valuesOf(plan, target, settings));
     const content = await composeNotice(
       {
         from: settings.from,
@@ -130,7 +132,7 @@ export async function sendCampaign(plan: CampaignPlan, options: SendOptions): Pr
         language: target.language,
         date: new Date(),
       },
-      options.templates.render(target.language, target.kind, valuesOf(plan, target, settings)),
+      round === 0 ? rendered : asReminder(rendered, target.language),
     );
     if (dryRun) {
       writeFileSync(

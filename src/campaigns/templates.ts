@@ -39,6 +39,13 @@ const ESCAPES: Record<string, string> = {
 };
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
 
+const REMINDER: Record<NoticeLanguage, string> = { "pt-BR": "Lembrete", es: "Recordatorio", en: "Reminder" };
+
+/** A notice sent again: the subject says it is a reminder, in the notice's language. */
+export function asReminder(notice: RenderedNotice, language: NoticeLanguage): RenderedNotice {
+  return { ...notice, subject: `${REMINDER[language]}: ${notice.subject}` };
+}
+
 export class NoticeTemplates {
   private readonly cache = new Map<string, { subject: string; text: string; html: string }>();
 

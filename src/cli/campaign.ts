@@ -2,15 +2,18 @@
 import { hostname as systemHostname } from "node:os";
 import type { Command } from "commander";
 import {
+  affectedSenders,
   type CampaignPlan,
   campaignFunnel,
+  campaignName,
+  campaignTraffic,
   type FunnelRow,
-  firstNoticeAt,
   importBounces,
   type NoticeSettings,
   NoticeTemplates,
   openNotices,
   planCampaign,
+  reminderPlan,
   sendCampaign,
   settleNotices,
 } from "../campaigns/index.js";
@@ -19,7 +22,6 @@ import type { FlowStore } from "../flows/index.js";
 import type { Plan } from "../plan/index.js";
 import type { Store } from "../store/index.js";
 import { deliveryHolder, type OwnedDelivery, Spool, startOwnedDelivery } from "../submission/index.js";
-import { affectedSenders, seenOn25Since } from "./campaign-senders.js";
 import { type Config, dataDir, loadConfig } from "./config.js";
 import { withFlowStore } from "./flow-store-options.js";
 import {
@@ -176,6 +178,10 @@ export function registerCampaignCommands(program: Command): void {
   campaignOptions(campaign.command("send"))
     .description("send the notices through porteiro's submission queue (or write them to --dry-run DIR)")
     .option("--dry-run <dir>", "write each message to DIR as a .eml file; queue and record nothing")
+    .option(
+      "--reminders",
+      "send the campaign's reminders instead: to those notified campaigns.reminder_days ago or more and still on port 25 since (once each)",
+    )
     .addHelpText(
       "after",
       "\nEach notice is recorded before it is queued, and marked queued in the transaction that puts it in\n" +
@@ -183,17 +189,35 @@ export function registerCampaignCommands(program: Command): void {
         "campaigns.per_minute in porteiro.yaml sets the pace (0: unlimited). The notices go through the\n" +
         "submission spool and its delivery (submission.smarthost, else each domain's MX). When a `serve` or\n" +
         "`submission serve` on the same data folder delivers, it delivers them; otherwise this command does,\n" +
-        "until each notice had its first attempt (retries stay queued for the next delivery).\n\n" +
-        "Example:\n  porteiro campaign send -c porteiro.yaml --region sul --at 2027-03-01 --dry-run /tmp/notices",
+        "until each notice had its first attempt (retries stay queued for the next delivery).\n" +
+        "With --reminders, the subscribers notified at least campaigns.reminder_days ago (default 7) whom the\n" +
+        "flows still show sending direct to port 25 after their notice get the same notice again, its subject\n" +
+        "marked as a reminder; one reminder per subscriber and campaign.\n\n" +
+        "Examples:\n  porteiro campaign send -c porteiro.yaml --region sul --at 2027-03-01 --dry-run /tmp/notices\n" +
+        "  porteiro campaign send -c porteiro.yaml --region sul --at 2027-03-01\n" +
+        "  porteiro campaign send -c porteiro.yaml --region sul --at 2027-03-01 --reminders",
     )
-    .action(async (options: CampaignOptions & { dryRun?: string }) => {
+    .action(async (options: CampaignOptions & { dryRun?: string; reminders?: boolean }) => {
       if (!options.region) throw new UserError("give --region");
       const plan = loadedPlan(options);
       const config = configOf(options);
       const settings = settingsOf(config, plan);
       const data = dataDir(options);
+      const round = options.reminders ? 1 : 0;
       await withFlowStore(options, async (flows, store) => {
-        const campaignPlan = await planned(flows, store, plan, options);
+        const campaignPlan = options.reminders
+          ? reminderPlan(store, {
+              campaign: campaignName(options.region, options.at),
+              region: options.region,
+              at: options.at,
+              days: config?.campaigns.reminder_days ?? 7,
+              traffic: await campaignTraffic(flows, store, plan, {
+                region: options.region,
+                thresholds: thresholdsOf(options),
+              }),
+            })
+          : await planned(flows, store, plan, options);
+        const what = round === 0 ? "notices" : "reminders";
         const templates = new NoticeTemplates(data);
         if (options.dryRun) {
           const result = await sendCampaign(campaignPlan, {
@@ -202,9 +226,10 @@ export function registerCampaignCommands(program: Command): void {
             settings,
             perMinute: 0,
             dryRun: options.dryRun,
+            round,
           });
           process.stdout.write(
-            `${campaignPlan.campaign}: ${result.written} notices written to ${options.dryRun}\n`,
+            `${campaignPlan.campaign}: ${result.written} ${what} written to ${options.dryRun}\n`,
           );
           return;
         }
@@ -228,9 +253,10 @@ export function registerCampaignCommands(program: Command): void {
             perMinute: config?.campaigns.per_minute ?? 60,
             spool,
             delivery,
+            round,
           });
           const resumed = result.resumed > 0 ? ` (${result.resumed} recorded before an interruption)` : "";
-          process.stdout.write(`${campaignPlan.campaign}: ${result.queued} notices queued${resumed}\n`);
+          process.stdout.write(`${campaignPlan.campaign}: ${result.queued} ${what} queued${resumed}\n`);
           if (delivery.owns()) {
             await firstAttempts(spool, openNotices(store, campaignPlan.campaign));
             const settled = settleNotices(store, spool);
@@ -252,9 +278,11 @@ export function registerCampaignCommands(program: Command): void {
     .description("the funnel per region and class: affected, notified, delivered, moved, still on 25")
     .addHelpText(
       "after",
-      "\nnotified: a notice queued; delivered: the spool delivered it and no bounce came back; still_on_25:\n" +
-        "the subscriber (through the leases, whatever address they held) sent direct to port 25 after the\n" +
-        "notice; moved: delivered and not seen on port 25 since.\n\n" +
+      "\naffected: the subscribers the campaigns concern, listed apart or not; notified: a notice queued;\n" +
+        "delivered: the spool delivered it and no bounce came back; still_on_25: the subscriber (through the\n" +
+        "leases, whatever address they held) sent direct to port 25 after the notice; moved: delivered, not\n" +
+        "on port 25 since, and either seen on 587/465 from the notice's day on, or silent on 25 through at\n" +
+        "least a day of flows stored after the notice.\n\n" +
         "Example:\n  porteiro campaign status -c porteiro.yaml --format json",
     );
   classOptions(status).action(async (options: AnalysisOptions) => {
@@ -262,15 +290,11 @@ export function registerCampaignCommands(program: Command): void {
     const data = dataDir(options);
     const rows: FunnelRow[] = await withFlowStore(options, async (flows, store) => {
       settleNotices(store, new Spool(store, data));
-      const since = firstNoticeAt(store, options.region);
-      const seenOn25 = since
-        ? await seenOn25Since(flows, store, plan, {
-            since,
-            ...(options.region ? { region: options.region } : {}),
-            thresholds: thresholdsOf(options),
-          })
-        : [];
-      return campaignFunnel(store, { ...(options.region ? { region: options.region } : {}), seenOn25 });
+      const traffic = await campaignTraffic(flows, store, plan, {
+        ...(options.region ? { region: options.region } : {}),
+        thresholds: thresholdsOf(options),
+      });
+      return campaignFunnel(store, { ...(options.region ? { region: options.region } : {}), traffic });
     });
     const columns = ["region", "class", "affected", "notified", "delivered", "moved", "still_on_25"] as const;
     if (options.format === "json") process.stdout.write(`${toJson({ regions: rows })}\n`);

@@ -4,7 +4,8 @@
  * smarthost). While the first run queues, another process holds the spool's delivery lock (as a
  * `serve` would) and is killed too; the second run takes the stale lock over and delivers all.
  * (A kill between a smarthost's 250 and the record of it would send that one message again, as
- * any SMTP queue does; the lock holder keeps that moment out of this test.)
+ * any SMTP queue does; the lock holder keeps that moment out of this test.) Then the follow-up on
+ * the same world: the funnel's moved and still-on-25, and the one reminder.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -17,7 +18,7 @@ import { openStore } from "../../src/store/index.js";
 import { porteiro } from "../cli/run.js";
 import { startPostfix } from "../helpers/postfix.js";
 import { tempDir } from "../helpers/tmp.js";
-import { campaignWorld, WORLD_AT, worldSubscriber } from "./world.js";
+import { campaignWorld, WORLD_AT, worldFlowsNow, worldSubscriber } from "./world.js";
 
 const SUBSCRIBERS = 30;
 
@@ -32,6 +33,7 @@ test("campaign send killed with -9 mid-send, then run again: every subscriber no
     subscribers: SUBSCRIBERS,
     smarthostPort: postfix.port,
     perMinute: 600,
+    reminderDays: 0,
   });
   const send = ["campaign", "send", "-c", world.config, "--region", "sul", "--at", WORLD_AT];
   const store = openStore(world.data);
@@ -76,13 +78,43 @@ test("campaign send killed with -9 mid-send, then run again: every subscriber no
     ).map((r) => [r.email, r.message_id]),
   );
   for (const mailbox of mailboxes) {
-    const copies = await postfix.waitForMail(mailbox, 1);
-    const ids = new Set(
-      await Promise.all(copies.map(async (copy) => (await simpleParser(copy as Buffer)).messageId)),
-    );
+    const copies: Buffer[] = await postfix.waitForMail(mailbox, 1);
+    const ids = new Set(await Promise.all(copies.map(async (copy) => (await simpleParser(copy)).messageId)));
     assert.deepEqual([...ids], [recorded.get(mailbox)], `${mailbox}: one notice, the one recorded`);
     assert.equal(copies.length, 1, `${mailbox}: delivered once`);
   }
   const third = porteiro(send);
   assert.match(third.stdout, /: 0 notices queued/, "a third run finds everyone notified");
+
+  // The follow-up: this hour the first subscriber submits on 587 and the second still sends
+  // direct to port 25; the others are silent, but no flows are stored for a day past their
+  // notice yet, so their silence does not count as moved.
+  worldFlowsNow(
+    world.data,
+    new Map([
+      [0, 587],
+      [1, 25],
+    ]),
+  );
+  const status = porteiro(["campaign", "status", "-c", world.config, "--format", "json"]);
+  assert.equal(status.status, 0, status.stderr);
+  assert.deepEqual(JSON.parse(status.stdout), {
+    regions: [
+      {
+        region: "sul",
+        class: "mail-client",
+        affected: SUBSCRIBERS,
+        notified: SUBSCRIBERS,
+        delivered: SUBSCRIBERS,
+        moved: 1,
+        still_on_25: 1,
+      },
+    ],
+  });
+  // reminder_days 0: the one still on port 25 gets one reminder, once.
+  const remind = [...send, "--reminders"];
+  assert.match(porteiro(remind).stdout, /: 1 reminders queued/);
+  assert.match(porteiro(remind).stdout, /: 0 reminders queued/);
+  const [, reminder] = await postfix.waitForMail(worldSubscriber(1).email, 2);
+  assert.match((await simpleParser(reminder as Buffer)).subject ?? "", /^Lembrete: Telecom Açaí: /);
 });

@@ -140,7 +140,11 @@ test("campaign send: notices through the spool to Postfix, once each, in the sub
   }
   assert.equal(postfix.mail("ana@example.org").length, 1);
   const funnel = campaignFunnel(store, {
-    seenOn25: [{ subscriber: "sub-2", last_seen: "2999-01-01T00:00:00Z" }],
+    traffic: {
+      seenOn25: [{ subscriber: "sub-2", last_seen: "2999-01-01T00:00:00Z" }],
+      submissionDays: [],
+      flowsUntil: "2999-01-02T00:00:00.000Z",
+    },
   });
   const total = (key: "affected" | "notified" | "delivered" | "moved" | "still_on_25") =>
     funnel.reduce((sum, row) => sum + row[key], 0);

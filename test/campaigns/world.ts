@@ -1,24 +1,26 @@
 /**
  * A data folder where one region's switch to enforce affects N subscribers: a plan (region sul,
- * IPv6 dynamic pool 2001:db8:1000::/40, enforcing on AT), each subscriber's address leased to
- * them (RADIUS accounting), their direct-to-MX flows in the week before AT (and, for the first
- * `moved`, flows to 587 after it), their directory entries, and a porteiro.yaml naming the
- * notices' sender and pace. For the crash test, the follow-up test and bench/campaigns.
+ * IPv6 dynamic pool 2001:db8:1000::/40, enforcing on WORLD_AT), each subscriber's address leased
+ * to them (RADIUS accounting), their direct-to-MX flows in the days before today, their directory
+ * entries, and a porteiro.yaml naming the notices' sender and pace. For the crash and follow-up
+ * test and bench/campaigns; worldFlowsNow() adds the traffic after the notices.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { addDays, type Day, formatAddress, parseAddress } from "../../src/core/index.js";
+import { addDays, type Day, formatAddress, parseAddress, today } from "../../src/core/index.js";
 import { type HourlyAggregate, type MailPort, writeAggregates } from "../../src/flows/index.js";
 import { openStore } from "../../src/store/index.js";
 import { importDirectory, importLeases } from "../../src/subscribers/index.js";
 
-export const WORLD_AT = "2027-03-01" as Day;
+/** The region's enforce day, a month ahead; its senders' flows are of the three days before today. */
+export const WORLD_AT = addDays(today(), 30);
 
 export interface WorldOptions {
   readonly subscribers: number;
   /** The smarthost the notices go to (a test's Postfix); none for a dry run or a bench. */
   readonly smarthostPort?: number;
   readonly perMinute?: number;
+  readonly reminderDays?: number;
 }
 
 export interface World {
@@ -39,9 +41,28 @@ export function worldSubscriber(i: number): { id: string; email: string; address
 
 const hourOf = (day: Day, hour: number) => Date.parse(`${day}T00:00:00Z`) / 1000 + hour * 3600;
 
-/** Port-25 flows to three MXs in office hours of the three days before AT, as a mail program sends. */
-function flowsOf(address: string, day: Day, hour: number, port: MailPort): HourlyAggregate {
-  const start = hourOf(day, hour);
+/** Flows in the current hour from the i-th subscribers, on the port given for each. */
+export function worldFlowsNow(data: string, ports: ReadonlyMap<number, MailPort>): void {
+  const store = openStore(data);
+  const hour = Math.floor(Date.now() / 3_600_000) * 3600;
+  try {
+    // Seen at this moment, after every notice sent so far.
+    const now = Date.now();
+    writeAggregates(
+      store,
+      [...ports].map(([i, port]) => ({
+        ...flowsOf(worldSubscriber(i).address, hour, port),
+        firstSeenMs: now,
+        lastSeenMs: now,
+      })),
+    );
+  } finally {
+    store.close();
+  }
+}
+
+/** Flows of one hour (epoch seconds): port 25 to three MXs, as a mail program sends, or to one submission server. */
+function flowsOf(address: string, start: number, port: MailPort): HourlyAggregate {
   const destinations = new Map(
     port === 25
       ? [
@@ -79,12 +100,13 @@ export async function campaignWorld(dir: string, options: WorldOptions): Promise
 relays: [2001:db8:25::25]
 allow_relays_on_25: true
 regions:
-  - { id: sul, name: Região Sul, observe_from: 2027-01-01, enforce_from: ${WORLD_AT} }
+  - { id: sul, name: Região Sul, observe_from: ${addDays(today(), -10)}, enforce_from: ${WORLD_AT} }
 pools:
   - { prefix: 2001:db8:1000::/40, kind: dynamic, region: sul }
 `,
     );
-    const leaseStart = Date.parse("2027-01-01T00:00:00Z") / 1000;
+    // Leased two months ago; the header's date is a placeholder, the Timestamp counts.
+    const leaseStart = Date.parse(`${addDays(today(), -60)}T00:00:00Z`) / 1000;
     writeFileSync(
       join(dir, "detail"),
       people
@@ -104,8 +126,8 @@ pools:
     const batch: HourlyAggregate[] = [];
     for (const p of people) {
       for (const back of [3, 2, 1]) {
-        batch.push(flowsOf(p.address, addDays(WORLD_AT, -back), 9 + back, 25));
-        batch.push(flowsOf(p.address, addDays(WORLD_AT, -back), 14, 25));
+        batch.push(flowsOf(p.address, hourOf(addDays(today(), -back), 9 + back), 25));
+        batch.push(flowsOf(p.address, hourOf(addDays(today(), -back), 14), 25));
       }
       if (batch.length >= 60_000) writeAggregates(store, batch.splice(0));
     }
@@ -120,7 +142,7 @@ pools:
 data: data
 submission:
   hostname: porteiro.test
-${options.smarthostPort ? `  smarthost: { host: 127.0.0.1, port: ${options.smarthostPort} }\n` : ""}campaigns: { from: avisos@example.net, per_minute: ${options.perMinute ?? 0} }
+${options.smarthostPort ? `  smarthost: { host: 127.0.0.1, port: ${options.smarthostPort} }\n` : ""}campaigns: { from: avisos@example.net, per_minute: ${options.perMinute ?? 0}, reminder_days: ${options.reminderDays ?? 7} }
 web: { provider_name: Telecom Açaí, submission_host: smtp.example.net }
 `,
   );
