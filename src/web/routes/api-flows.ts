@@ -44,7 +44,6 @@ function nextEnforcement(plan: Plan, day: Day): Day {
 export function register(app: FastifyInstance, context: WebContext): void {
   const cache = cacheOf(context);
   serveDataTime(app);
-  const { store } = context;
 
   const reports = reportThreadOf(context);
 
