@@ -228,6 +228,7 @@ async function serve(options: ServeOptions): Promise<void> {
       running.seeding = seedInBackground(
         {
           store,
+          flows,
           dataDir: data,
           planFile,
           ...(running.collector

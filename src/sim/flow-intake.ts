@@ -8,14 +8,7 @@
 import { createSocket, type Socket } from "node:dgram";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Endpoint, Logger } from "../core/index.js";
-import {
-  deleteAggregates,
-  FlowDecoder,
-  HourlyAggregator,
-  storedFlowCount,
-  writeAggregates,
-} from "../flows/index.js";
-import type { Store } from "../store/index.js";
+import { FlowDecoder, type FlowStore, HourlyAggregator } from "../flows/index.js";
 import type { DemoState } from "./demo-state.js";
 
 /** A day of flows handed over, with what the store must hold for it. */
@@ -35,28 +28,26 @@ export interface FlowIntake {
 }
 
 /** Flows stored for a window of hours (epoch seconds, half-open). */
-export function storedFlows(store: Store, fromSec: number, untilSec: number): number {
-  return storedFlowCount(store, { sinceMs: fromSec * 1000, untilMs: untilSec * 1000 });
+export function storedFlows(flows: FlowStore, fromSec: number, untilSec: number): Promise<number> {
+  return flows.flowCount({ sinceMs: fromSec * 1000, untilMs: untilSec * 1000 });
 }
 
 /** Removes a half-written day's aggregates. */
-export function forgetFlows(store: Store, fromSec: number, untilSec: number): void {
-  deleteAggregates(store, { sinceMs: fromSec * 1000, untilMs: untilSec * 1000 });
+export function forgetFlows(flows: FlowStore, fromSec: number, untilSec: number): Promise<void> {
+  return flows.delete({ sinceMs: fromSec * 1000, untilMs: untilSec * 1000 });
 }
 
 const EXPORTER = "porteiro-demo";
 
-export function localIntake(store: Store, state: DemoState): FlowIntake {
+export function localIntake(flows: FlowStore, state: DemoState): FlowIntake {
   const aggregator = new HourlyAggregator();
   const decoder = new FlowDecoder(aggregator);
-  const write = store.transaction((day: SentDay) => {
-    writeAggregates(store, aggregator.drain());
-    state.markDone(day.step);
-  });
   return {
     deliver: async (packets, day) => {
       for (const packet of packets) decoder.decode(packet, EXPORTER);
-      write(day);
+      // Written without a batch id: a day cut short is deleted before it is sent again.
+      await flows.write(aggregator.drain());
+      state.markDone(day.step);
     },
     settle: async () => {},
     close: async () => {},
@@ -71,7 +62,7 @@ const SETTLE_PATIENCE_MS = 20_000;
 const FLUSHED_PATIENCE_MS = 3_000;
 
 export async function udpIntake(
-  store: Store,
+  flows: FlowStore,
   state: DemoState,
   collector: Endpoint,
   logger: Logger,
@@ -109,7 +100,7 @@ export async function udpIntake(
       let stored = 0;
       let lastChange = Date.now();
       while (pending.length > 0) {
-        const now = storedFlows(store, fromSec, untilSec);
+        const now = await storedFlows(flows, fromSec, untilSec);
         if (now !== stored) lastChange = Date.now();
         stored = now;
         if (stored >= expected || Date.now() - lastChange > patience) break;

@@ -1,15 +1,20 @@
+import { type FlowStore, SqliteFlowStore } from "../flows/index.js";
 import { dayFlows } from "./day-flows.js";
 import { type FlowIntake, forgetFlows, localIntake, storedFlows, udpIntake } from "./flow-intake.js";
 import type { IpfixExporter } from "./ipfix-export.js";
 import { DAY_MS, dayOf, dayStartMs } from "./options.js";
 import { type SeedRun, yieldToEventLoop } from "./seed-run.js";
 
+/** Where the demo's flows live: the context's flow store, else the data folder's own. */
+const flowsOf = (run: SeedRun): FlowStore => run.context.flows ?? new SqliteFlowStore(run.context.store);
+
 /** The running collector over loopback when there is one, else the decoder in this process. */
 export async function openFlowIntake(run: SeedRun): Promise<FlowIntake> {
-  const { store, collector, logger, flushCollector } = run.context;
+  const { collector, logger, flushCollector } = run.context;
+  const flows = flowsOf(run);
   return collector
-    ? udpIntake(store, run.state, collector, logger, flushCollector)
-    : localIntake(store, run.state);
+    ? udpIntake(flows, run.state, collector, logger, flushCollector)
+    : localIntake(flows, run.state);
 }
 
 /** Days of flows sent before waiting for the collector to store them (a day is ~40,000 flows). */
@@ -26,7 +31,7 @@ export async function seedFlows(
   days: readonly number[],
 ): Promise<void> {
   const { options } = run.world;
-  const { store } = run.context;
+  const store = flowsOf(run);
   const due = days.filter((day) => !run.state.done(`flows:${dayOf(options, day)}`));
   for (const [n, day] of due.entries()) {
     if (run.signal.aborted) return;
@@ -34,7 +39,7 @@ export async function seedFlows(
     run.progress(`flows ${date}`, n / due.length);
     const fromSec = dayStartMs(options, day) / 1000;
     const untilSec = fromSec + DAY_MS / 1000;
-    if (storedFlows(store, fromSec, untilSec) > 0) forgetFlows(store, fromSec, untilSec);
+    if ((await storedFlows(store, fromSec, untilSec)) > 0) await forgetFlows(store, fromSec, untilSec);
     const { isp, population, sessions } = run.world;
     const flows = dayFlows(isp, population, sessions, options, day);
     const packets = exporter.packets(flows, dayStartMs(options, day + 1));

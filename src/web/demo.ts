@@ -1,9 +1,12 @@
 import type { Endpoint, Logger } from "../core/index.js";
+import type { FlowStore } from "../flows/index.js";
 import type { Store } from "../store/index.js";
 
 /** What the demo generator is given: where to write, and the real intake paths to write through. */
 export interface DemoSeedContext {
   readonly store: Store;
+  /** Where the flows live (default: the store's own tables). */
+  readonly flows?: FlowStore;
   readonly dataDir: string;
   /** Where the demo's plan belongs; the web server re-reads it when it changes. */
   readonly planFile: string;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Day } from "../../src/core/index.js";
+import { type Day, formatIpv6 } from "../../src/core/index.js";
 import {
   DEFAULT_THRESHOLDS,
   type DirectSender,
@@ -16,6 +16,7 @@ import { parsePlan } from "../../src/plan/index.js";
 import { dayFlows } from "../../src/sim/day-flows.js";
 import { buildWorld, HISTORY_DAYS, planYaml, type SimOptions, type World } from "../../src/sim/index.js";
 import { IpfixExporter } from "../../src/sim/ipfix-export.js";
+import { delegatedPrefix, dualStack, sourceV6 } from "../../src/sim/ipv6.js";
 import { dayStartMs } from "../../src/sim/options.js";
 import { openStore, type Store } from "../../src/store/index.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -66,7 +67,20 @@ function holderLookup(world: World): (address: string, fromMs: number, toMs: num
     while ((sessions.firstSession[slot + 1] as number) <= id) slot++;
     return slot;
   };
+  // A dual-stack line keeps its delegated /56 for the year: its IPv6 source has one holder.
+  const v6Holders = new Map<string, string>();
+  population.active.forEach((subscriber, slot) => {
+    const region = world.isp.regions[subscriber.region];
+    if (region && dualStack(subscriber.index)) {
+      v6Holders.set(
+        formatIpv6(sourceV6(delegatedPrefix(region, slot))),
+        `${subscriber.kind}#${subscriber.index}`,
+      );
+    }
+  });
   return (address, firstMs, toMs) => {
+    const v6Holder = v6Holders.get(address);
+    if (v6Holder !== undefined) return v6Holder;
     const fromMs = Math.floor(firstMs / 3_600_000) * 3_600_000;
     let best: number | undefined;
     let longest = 0;
