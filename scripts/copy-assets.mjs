@@ -1,10 +1,11 @@
 // Copies the files tsc does not emit (the store's numbered SQL migrations, the web server's
-// static files) into dist/, and stamps the commit being built so `porteiro --version` names it.
+// static files, the notices' templates) into dist/, and stamps the commit being built so `porteiro --version` names it.
 import { execFileSync } from "node:child_process";
 import { cpSync, writeFileSync } from "node:fs";
 
 cpSync("src/store/migrations", "dist/store/migrations", { recursive: true });
 cpSync("src/web/public", "dist/web/public", { recursive: true });
+cpSync("src/campaigns/templates", "dist/campaigns/templates", { recursive: true });
 
 let commit;
 try {
