@@ -16,6 +16,7 @@ import {
   deleteSharedHoursIn,
   type FlowImport,
   importWithContent,
+  type NewImport,
   type Overlap,
   overlappingImports,
   type Replacement,
@@ -191,6 +192,24 @@ export function describeOverlaps(file: string, overlaps: readonly Overlap[]): st
   return `${file}: overlaps ${parts.join("; ")}; nothing imported (--force deletes the hours they share and imports the file)`;
 }
 
+/** What the ledger records of a file read. */
+function ledgerEntry(file: string, pass: Pass, options: ImportOptions): NewImport {
+  return {
+    file,
+    sha256: pass.sha256,
+    bytes: pass.bytes,
+    format: options.format,
+    samplingRate: options.samplingRate ?? 1,
+    records: pass.summary.records,
+    mailFlows: pass.summary.mailFlows,
+    badRecords: pass.summary.badRecords,
+    flowRange: pass.windows.flowRange(),
+    windows: pass.windows.windows(),
+    hourFlows: pass.windows.hourFlows(),
+    forced: options.force === true,
+  };
+}
+
 /**
  * Imports one nfdump output file (`-` for standard input) into the store, in one transaction
  * taken at the first write (the collector keeps its aggregates while the store is busy).
@@ -246,24 +265,7 @@ export async function importNfdump(
       const { onBadRecord: _reported, ...again } = options;
       pass = await readPass(file, again, write);
     }
-    const id = recordFlowImport(
-      store,
-      {
-        file,
-        sha256: pass.sha256,
-        bytes: pass.bytes,
-        format: options.format,
-        samplingRate: options.samplingRate ?? 1,
-        records: pass.summary.records,
-        mailFlows: pass.summary.mailFlows,
-        badRecords: pass.summary.badRecords,
-        flowRange: pass.windows.flowRange(),
-        windows: pass.windows.windows(),
-        hourFlows: pass.windows.hourFlows(),
-        forced: options.force === true,
-      },
-      replacement?.replaced ?? [],
-    );
+    const id = recordFlowImport(store, ledgerEntry(file, pass, options), replacement?.replaced ?? []);
     finish(true);
     return { kind: "imported", id, summary: pass.summary, replacement };
   } finally {
@@ -308,24 +310,7 @@ async function importInto(
     aggregates.length === 0 ? undefined : flows.write(aggregates, `${name} ${batch++}`),
   );
   const id = store.transaction(() =>
-    recordFlowImport(
-      store,
-      {
-        file,
-        sha256: pass.sha256,
-        bytes: pass.bytes,
-        format: options.format,
-        samplingRate: options.samplingRate ?? 1,
-        records: pass.summary.records,
-        mailFlows: pass.summary.mailFlows,
-        badRecords: pass.summary.badRecords,
-        flowRange: pass.windows.flowRange(),
-        windows: pass.windows.windows(),
-        hourFlows: pass.windows.hourFlows(),
-        forced: options.force === true,
-      },
-      replacement?.replaced ?? [],
-    ),
+    recordFlowImport(store, ledgerEntry(file, pass, options), replacement?.replaced ?? []),
   )();
   return { kind: "imported", id, summary: pass.summary, replacement };
 }
