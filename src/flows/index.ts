@@ -1,3 +1,4 @@
+export { HourlyAggregator, type HourlyAggregatorOptions } from "./aggregate/aggregator.js";
 export {
   ADOPTION_GROUPS,
   ADOPTION_INTERVALS,
@@ -7,8 +8,7 @@ export {
   type AdoptionRow,
   periodOf,
   submissionAdoption,
-} from "./adoption.js";
-export { HourlyAggregator, type HourlyAggregatorOptions } from "./aggregator.js";
+} from "./analysis/adoption.js";
 export {
   type Classification,
   classifySender,
@@ -16,11 +16,8 @@ export {
   SENDER_CLASSES,
   type SenderClass,
   shortFlowShare,
-} from "./classify.js";
-export { type Collector, type CollectorOptions, type CollectorStats, startCollector } from "./collector.js";
-export { type FlowsConfig, flowsConfigSchema } from "./config.js";
-export { type ExporterStats, FlowDecoder, type SamplerListing, totalStats } from "./decode.js";
-export { FeatureCollector, type LocalClock, localClock, type SenderFeatures } from "./features.js";
+} from "./analysis/classify.js";
+export { FeatureCollector, type LocalClock, localClock, type SenderFeatures } from "./analysis/features.js";
 export {
   type AlreadyBlocked,
   evidenceOf,
@@ -30,8 +27,50 @@ export {
   impactOf,
   impactOn,
   type Notice,
-} from "./impact.js";
-export { flowWindowOf, IMPACT_WINDOW_DAYS, type ImpactWindow, impactWindow } from "./impact-window.js";
+} from "./analysis/impact.js";
+export {
+  flowWindowOf,
+  IMPACT_WINDOW_DAYS,
+  type ImpactWindow,
+  impactWindow,
+} from "./analysis/impact-window.js";
+export {
+  type DirectSender,
+  directSenders,
+  dynamicPoolOf,
+  type ReportOptions,
+  relayTest,
+  type SubscriberLookup,
+} from "./analysis/report.js";
+export type { SenderScope } from "./analysis/report-scope.js";
+export {
+  SENDER_SORTS,
+  type SelectedSenders,
+  type SenderSelection,
+  type SenderSort,
+  selectSenders,
+} from "./analysis/report-select.js";
+export {
+  DEFAULT_THRESHOLDS,
+  loadThresholds,
+  type Thresholds,
+  thresholdsSchema,
+} from "./analysis/thresholds.js";
+export { type FlowsConfig, flowsConfigSchema } from "./config.js";
+export { type ExporterStats, FlowDecoder, type SamplerListing, totalStats } from "./decode/decode.js";
+export { type SamplingRate, samplingRateOf } from "./decode/sampling.js";
+export { AggregateWriter } from "./intake/aggregate-writer.js";
+export {
+  type Collector,
+  type CollectorOptions,
+  type CollectorStats,
+  startCollector,
+} from "./intake/collector.js";
+export {
+  type CollectorJob,
+  type CollectorRuntime,
+  startCollectorRuntime,
+} from "./intake/collector-runtime.js";
 export {
   IMPORT_FORMATS,
   type ImportFormat,
@@ -40,14 +79,22 @@ export {
   type ImportReading,
   type ImportSummary,
   importNfdump,
-} from "./import.js";
-export { type FlowImport, listFlowImports, type Overlap, type Replacement } from "./import-ledger.js";
-export { AggregateWriter } from "./intake/aggregate-writer.js";
+} from "./intake/import.js";
+export { type FlowImport, listFlowImports, type Overlap, type Replacement } from "./intake/import-ledger.js";
+export { type CollectorReadings, registerCollectorMetrics } from "./intake/metrics.js";
+export { NFDUMP_CSV_HEADER, NfdumpCsvReader } from "./intake/nfdump-csv.js";
+export type { NfdumpSink } from "./intake/nfdump-fields.js";
+export { NfdumpJsonReader } from "./intake/nfdump-json.js";
 export {
-  type CollectorJob,
-  type CollectorRuntime,
-  startCollectorRuntime,
-} from "./intake/collector-runtime.js";
+  latestObserveReading,
+  OBSERVE_HIT_SETS,
+  type ObserveHit,
+  type ObserveHitTotals,
+  observeHitTotals,
+  parseObserveHits,
+  recordObserveHits,
+} from "./intake/observe-hits.js";
+export { recordSamplers, type SamplerSeen, samplersSeen } from "./intake/sampler-store.js";
 export {
   DESTINATIONS_CAP,
   emptyMailFlow,
@@ -57,37 +104,6 @@ export {
   type MailFlow,
   type MailPort,
 } from "./mail-flow.js";
-export { type CollectorReadings, registerCollectorMetrics } from "./metrics.js";
-export { NFDUMP_CSV_HEADER, NfdumpCsvReader } from "./nfdump-csv.js";
-export type { NfdumpSink } from "./nfdump-fields.js";
-export { NfdumpJsonReader } from "./nfdump-json.js";
-export {
-  latestObserveReading,
-  OBSERVE_HIT_SETS,
-  type ObserveHit,
-  type ObserveHitTotals,
-  observeHitTotals,
-  parseObserveHits,
-  recordObserveHits,
-} from "./observe-hits.js";
-export {
-  type DirectSender,
-  directSenders,
-  dynamicPoolOf,
-  type ReportOptions,
-  relayTest,
-  type SubscriberLookup,
-} from "./report.js";
-export type { SenderScope } from "./report-scope.js";
-export {
-  SENDER_SORTS,
-  type SelectedSenders,
-  type SenderSelection,
-  type SenderSort,
-  selectSenders,
-} from "./report-select.js";
-export { recordSamplers, type SamplerSeen, samplersSeen } from "./sampler-store.js";
-export { type SamplingRate, samplingRateOf } from "./sampling.js";
 export {
   type CopyProgress,
   type CopyResult,
@@ -108,4 +124,3 @@ export {
   storedFlowCount,
   writeAggregates,
 } from "./store/index.js";
-export { DEFAULT_THRESHOLDS, loadThresholds, type Thresholds, thresholdsSchema } from "./thresholds.js";

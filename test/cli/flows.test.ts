@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { SENDER_CLASSES } from "../../src/flows/classify.js";
+import { SENDER_CLASSES } from "../../src/flows/analysis/classify.js";
 import { readAggregates } from "../../src/flows/store/index.js";
 import { openStore } from "../../src/store/index.js";
 import { CLOCK, flow4 } from "../flows/decode-helpers.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { periodOf, submissionAdoption } from "../../src/flows/adoption.js";
+import { periodOf, submissionAdoption } from "../../src/flows/analysis/adoption.js";
 import { SqliteFlowStore } from "../../src/flows/store/index.js";
 import { fixtureStore } from "./fixture-store.js";
 

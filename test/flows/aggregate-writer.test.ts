@@ -7,7 +7,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, type TestContext, test } from "node:test";
 import pino from "pino";
-import { HourlyAggregator } from "../../src/flows/aggregator.js";
+import { HourlyAggregator } from "../../src/flows/aggregate/aggregator.js";
 import {
   AGGREGATE_BYTES,
   AggregateWriter,

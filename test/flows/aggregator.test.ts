@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import { formatIpv4, formatIpv6 } from "../../src/core/index.js";
-import { HourlyAggregator } from "../../src/flows/aggregator.js";
-import { HyperLogLog, mix32 } from "../../src/flows/hll.js";
+import { HourlyAggregator } from "../../src/flows/aggregate/aggregator.js";
+import { HyperLogLog, mix32 } from "../../src/flows/aggregate/hll.js";
 import { emptyMailFlow, type HourlyAggregate, MAIL_PORTS, type MailFlow } from "../../src/flows/mail-flow.js";
 
 const BASE_MS = Date.UTC(2026, 10, 28);

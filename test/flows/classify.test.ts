@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { classifySender, SENDER_CLASSES, type SenderClass } from "../../src/flows/classify.js";
-import type { SenderFeatures } from "../../src/flows/features.js";
-import { DEFAULT_THRESHOLDS, type Thresholds } from "../../src/flows/thresholds.js";
+import { classifySender, SENDER_CLASSES, type SenderClass } from "../../src/flows/analysis/classify.js";
+import type { SenderFeatures } from "../../src/flows/analysis/features.js";
+import { DEFAULT_THRESHOLDS, type Thresholds } from "../../src/flows/analysis/thresholds.js";
 
 function hours(spec: Record<number, number>): number[] {
   return Array.from({ length: 24 }, (_, h) => spec[h] ?? 0);

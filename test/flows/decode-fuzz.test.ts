@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { FlowDecoder } from "../../src/flows/decode.js";
+import { FlowDecoder } from "../../src/flows/decode/decode.js";
 import type { MailFlow } from "../../src/flows/mail-flow.js";
 import { CLOCK, decoderWithSink, flow4, flow6 } from "./decode-helpers.js";
 import { type FieldDef, ipfixPacket, V4_FIELDS, V6_FIELDS, v5Packet, v9Packet } from "./exports.js";

@@ -1,5 +1,5 @@
 /** Shared pieces of the decoder tests: a collecting sink and flows of a known shape. */
-import { FlowDecoder } from "../../src/flows/decode.js";
+import { FlowDecoder } from "../../src/flows/decode/decode.js";
 import type { FlowSink, MailFlow } from "../../src/flows/mail-flow.js";
 import type { FlowSpec } from "./exports.js";
 

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { samplingRateOf } from "../../src/flows/sampling.js";
+import { samplingRateOf } from "../../src/flows/decode/sampling.js";
 import { CLOCK, decoderWithSink, flow4 } from "./decode-helpers.js";
 import { type FieldDef, ipfixPacket, v9Packet } from "./exports.js";
 import { XR_TEMPLATE, xrData, xrSampler } from "./router-shapes.js";

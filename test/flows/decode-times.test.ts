@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { HourlyAggregator } from "../../src/flows/aggregator.js";
-import { FlowDecoder } from "../../src/flows/decode.js";
+import { HourlyAggregator } from "../../src/flows/aggregate/aggregator.js";
+import { FlowDecoder } from "../../src/flows/decode/decode.js";
 import { EARLIEST_FLOW_MS, FLOW_AHEAD_MS, type MailFlow } from "../../src/flows/mail-flow.js";
 import { storedFlowCount, writeAggregates } from "../../src/flows/store/index.js";
 import { openStore } from "../../src/store/index.js";

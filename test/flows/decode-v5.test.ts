@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { MAX_EXPORTERS, OVERFLOW_EXPORTER } from "../../src/flows/decode.js";
+import { MAX_EXPORTERS, OVERFLOW_EXPORTER } from "../../src/flows/decode/decode.js";
 import { CLOCK, decoderWithSink, EXPORT_MS, flow4 } from "./decode-helpers.js";
 import { v5Packet } from "./exports.js";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { FeatureCollector, localClock } from "../../src/flows/features.js";
+import { FeatureCollector, localClock } from "../../src/flows/analysis/features.js";
 import type { HourlyAggregate } from "../../src/flows/mail-flow.js";
 
 const MONDAY = Date.UTC(2027, 0, 4) / 1000;

@@ -1,5 +1,5 @@
 import type { TestContext } from "node:test";
-import { importNfdump } from "../../src/flows/import.js";
+import { importNfdump } from "../../src/flows/intake/import.js";
 import { loadPlan, type Plan } from "../../src/plan/index.js";
 import { openStore, type Store } from "../../src/store/index.js";
 import { tempDir } from "../helpers/tmp.js";

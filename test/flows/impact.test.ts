@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type Day, parseDay as day } from "../../src/core/index.js";
-import { impactOn } from "../../src/flows/impact.js";
-import { impactWindow } from "../../src/flows/impact-window.js";
+import { impactOn } from "../../src/flows/analysis/impact.js";
+import { impactWindow } from "../../src/flows/analysis/impact-window.js";
 import { SqliteFlowStore, writeAggregates } from "../../src/flows/store/index.js";
-import { DEFAULT_THRESHOLDS } from "../../src/flows/thresholds.js";
+import { DEFAULT_THRESHOLDS } from "../../src/flows/analysis/thresholds.js";
 import { type Plan, parsePlan } from "../../src/plan/index.js";
 import type { Store } from "../../src/store/index.js";
 import { fixtureStore } from "./fixture-store.js";

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import fc from "fast-check";
-import { NFDUMP_CSV_HEADER, NfdumpCsvReader } from "../../src/flows/nfdump-csv.js";
-import { NfdumpJsonReader } from "../../src/flows/nfdump-json.js";
+import { NFDUMP_CSV_HEADER, NfdumpCsvReader } from "../../src/flows/intake/nfdump-csv.js";
+import { NfdumpJsonReader } from "../../src/flows/intake/nfdump-json.js";
 import {
   collectingSink,
   csvDocument,

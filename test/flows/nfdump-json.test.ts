@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import fc from "fast-check";
-import { NfdumpJsonReader } from "../../src/flows/nfdump-json.js";
+import { NfdumpJsonReader } from "../../src/flows/intake/nfdump-json.js";
 import {
   collectingSink,
   expectedFlow,

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { NfdumpCsvReader } from "../../src/flows/nfdump-csv.js";
-import { NfdumpJsonReader } from "../../src/flows/nfdump-json.js";
+import { NfdumpCsvReader } from "../../src/flows/intake/nfdump-csv.js";
+import { NfdumpJsonReader } from "../../src/flows/intake/nfdump-json.js";
 import { captureMailPcap, FIXTURES, nfdump } from "./nfcapd-capture.js";
 import { collectingSink, feed } from "./nfdump-render.js";
 

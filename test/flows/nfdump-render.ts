@@ -2,8 +2,8 @@
 import fc from "fast-check";
 import { formatIpv4, formatIpv6 } from "../../src/core/index.js";
 import type { MailFlow } from "../../src/flows/mail-flow.js";
-import { NFDUMP_CSV_HEADER } from "../../src/flows/nfdump-csv.js";
-import type { NfdumpSink } from "../../src/flows/nfdump-fields.js";
+import { NFDUMP_CSV_HEADER } from "../../src/flows/intake/nfdump-csv.js";
+import type { NfdumpSink } from "../../src/flows/intake/nfdump-fields.js";
 
 export interface RenderedFlow {
   family: 4 | 6;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { createRing, RING_EMPTY, RingReader, RingTag, RingWriter } from "../../src/flows/ring.js";
+import { createRing, RING_EMPTY, RingReader, RingTag, RingWriter } from "../../src/flows/intake/ring.js";
 
 const bytesOf = (n: number, length: number) => Buffer.from(Array.from({ length }, (_, i) => (n + i) & 0xff));
 

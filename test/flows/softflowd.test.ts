@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { formatIpv4, formatIpv6 } from "../../src/core/index.js";
-import { startCollector } from "../../src/flows/collector.js";
+import { startCollector } from "../../src/flows/intake/collector.js";
 import type { HourlyAggregate } from "../../src/flows/mail-flow.js";
 import { requirePeers } from "../helpers/peers.js";
 import { type TcpPacket, writePcap } from "./pcap.js";

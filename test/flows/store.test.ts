@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { HourlyAggregator } from "../../src/flows/aggregator.js";
+import { HourlyAggregator } from "../../src/flows/aggregate/aggregator.js";
 import {
   DESTINATIONS_CAP,
   type HourlyAggregate,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { DEFAULT_THRESHOLDS, loadThresholds } from "../../src/flows/thresholds.js";
+import { DEFAULT_THRESHOLDS, loadThresholds } from "../../src/flows/analysis/thresholds.js";
 import { tempDir } from "../helpers/tmp.js";
 
 /** A thresholds file as the README showed it before low_evidence existed. */

@@ -5,13 +5,13 @@
 import { join } from "node:path";
 import { type Endpoint, type Logger, UserError } from "../../core/index.js";
 import type { Store } from "../../store/index.js";
-import { startCollector } from "../collector.js";
 import type { HourlyAggregate } from "../mail-flow.js";
-import type { CollectorReadings } from "../metrics.js";
-import { recordSamplers } from "../sampler-store.js";
 import type { FlowStore } from "../store/index.js";
 import { AggregateWriter } from "./aggregate-writer.js";
 import { BatchSpool } from "./batch-spool.js";
+import { startCollector } from "./collector.js";
+import type { CollectorReadings } from "./metrics.js";
+import { recordSamplers } from "./sampler-store.js";
 
 /** A periodic job for the caller's scheduler. */
 export interface CollectorJob {

@@ -236,6 +236,7 @@ test("copyFlows moves SQLite's history into ClickHouse; resumed or repeated, it 
     months: 3,
     flowsDone: copied.flows,
     flows: copied.flows,
+    aggregatesDone: copied.aggregates,
   });
   assert.deepEqual(await answers(clickhouse), await answers(sqlite));
 });

@@ -4,8 +4,8 @@
  */
 
 import type { Store } from "../../../store/index.js";
+import { plural } from "../../analysis/sender-signals.js";
 import type { HourlyAggregate } from "../../mail-flow.js";
-import { plural } from "../../sender-signals.js";
 import type {
   DailyFlows,
   FlowPeriod,

@@ -2,7 +2,7 @@
  * Per-sender features over a window, built from the sender's hourly aggregates: what the
  * classification looks at (fan-out, flow shape, time of day, steadiness) and what the report shows.
  */
-import type { HourlyAggregate } from "./mail-flow.js";
+import type { HourlyAggregate } from "../mail-flow.js";
 
 export interface SenderFeatures {
   readonly source: string;

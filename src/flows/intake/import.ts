@@ -8,9 +8,11 @@ import { createHash } from "node:crypto";
 import { createReadStream, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { type Diagnostic, UserError } from "../core/index.js";
-import type { Store } from "../store/index.js";
-import { HourlyAggregator } from "./aggregator.js";
+import { type Diagnostic, UserError } from "../../core/index.js";
+import type { Store } from "../../store/index.js";
+import { HourlyAggregator } from "../aggregate/aggregator.js";
+import type { HourlyAggregate } from "../mail-flow.js";
+import { type FlowStore, SqliteFlowStore, writeAggregates } from "../store/index.js";
 import {
   deleteSharedHours,
   deleteSharedHoursIn,
@@ -23,11 +25,9 @@ import {
   recordFlowImport,
 } from "./import-ledger.js";
 import { ImportWindows } from "./import-windows.js";
-import type { HourlyAggregate } from "./mail-flow.js";
 import { NfdumpCsvReader } from "./nfdump-csv.js";
 import type { NfdumpSink } from "./nfdump-fields.js";
 import { NfdumpJsonReader } from "./nfdump-json.js";
-import { type FlowStore, SqliteFlowStore, writeAggregates } from "./store/index.js";
 
 export const IMPORT_FORMATS = ["nfdump-json", "nfdump-csv"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];

@@ -6,12 +6,12 @@
  * last report. Drains and the close are requests with ids, so that an answer always reaches its
  * request across a restart.
  */
-import { type Logger, siblingModule, startModuleWorker } from "../core/index.js";
+import { type Logger, siblingModule, startModuleWorker } from "../../core/index.js";
+import { type ExporterStats, emptyStats, type SamplerListing } from "../decode/decode.js";
+import { TEMPLATE_BOUNDS } from "../decode/template-table.js";
+import type { HourlyAggregate } from "../mail-flow.js";
 import type { CollectorWorkerData, CollectorWorkerMessage, WorkerReport } from "./collector-worker.js";
-import { type ExporterStats, emptyStats, type SamplerListing } from "./decode.js";
-import type { HourlyAggregate } from "./mail-flow.js";
 import { RingTag, type RingWriter } from "./ring.js";
-import { TEMPLATE_BOUNDS } from "./template-table.js";
 
 /** How long a control record waits for room in a full ring before trying again. */
 const RETRY_MS = 5;

@@ -4,7 +4,7 @@
  * template-table.ts; a data flowset whose template has not arrived (or was refused) is counted
  * as `noTemplate` and dropped.
  */
-import type { DecodeContext, PacketDecoder } from "./decode.js";
+import type { DecodeContext, PacketDecoder } from "./context.js";
 import { type FieldSpec, readDataSet, setsFit } from "./templates.js";
 
 export const V9_HEADER = 20;

@@ -5,8 +5,7 @@
  * is dropped before anything else is read. Field ids are the IANA IPFIX ids, which NetFlow v9
  * shares for everything read here.
  */
-import type { DecodeContext } from "./decode.js";
-import { flowTimesValid, type MailFlow, type MailPort } from "./mail-flow.js";
+import { type FlowSink, flowTimesValid, type MailFlow, type MailPort } from "../mail-flow.js";
 import {
   SAMPLING_FIELD_IDS,
   type SamplingFieldName,
@@ -118,6 +117,25 @@ const FALLBACK = new Map<number, number>([
 ]);
 
 /** One field of a template as parsed off the wire; enterprise-specific fields carry id -1. */
+/** The counters reading a data set adds to (an exporter's ExporterStats has them all). */
+export interface DataSetCounters {
+  records: number;
+  mailFlows: number;
+  malformed: number;
+  optionsRecords: number;
+  badTimes: number;
+}
+
+/** What reading a data set needs of the packet's decoding; context.ts's DecodeContext is one. */
+export interface DataSetContext {
+  readonly sink: FlowSink;
+  readonly flow: MailFlow;
+  readonly clock: ExportClock;
+  readonly stats: DataSetCounters;
+  templateUsed(template: Template): void;
+  samplersChanged(): void;
+}
+
 export interface FieldSpec {
   id: number;
   length: number;
@@ -316,7 +334,7 @@ export class Template {
     bytes: Uint8Array,
     view: DataView,
     base: number,
-    ctx: DecodeContext,
+    ctx: DataSetContext,
     domain: DomainState,
   ): void {
     if (this.samplingFields.length > 0) {
@@ -540,7 +558,7 @@ export function readDataSet(
   view: DataView,
   start: number,
   end: number,
-  ctx: DecodeContext,
+  ctx: DataSetContext,
   domain: DomainState,
 ): void {
   ctx.templateUsed(t);

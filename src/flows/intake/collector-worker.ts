@@ -8,9 +8,9 @@
  * changed one.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { HourlyAggregator } from "./aggregator.js";
-import { type ExporterStats, FlowDecoder, type SamplerListing } from "./decode.js";
-import type { HourlyAggregate } from "./mail-flow.js";
+import { HourlyAggregator } from "../aggregate/aggregator.js";
+import { type ExporterStats, FlowDecoder, type SamplerListing } from "../decode/decode.js";
+import type { HourlyAggregate } from "../mail-flow.js";
 import { RING_EMPTY, RingReader, RingTag } from "./ring.js";
 
 export interface CollectorWorkerData {

@@ -2,7 +2,7 @@
  * What an import's mail flows covered, gathered while they stream past: per exporter the window
  * they came from, and per hour the flows added (what the ledger records and --force replaces).
  */
-import { EARLIEST_FLOW_MS, type MailFlow } from "./mail-flow.js";
+import { EARLIEST_FLOW_MS, type MailFlow } from "../mail-flow.js";
 import { type NfdumpOrigin, parseNfdumpTime } from "./nfdump-fields.js";
 
 const HOUR_MS = 3_600_000;

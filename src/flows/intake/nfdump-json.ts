@@ -3,7 +3,7 @@
  * be gigabytes long, so each object is cut out of the line stream by brace depth and parsed alone.
  * Works as well for one object per line (compact or JSON lines).
  */
-import { emptyMailFlow, type MailFlow } from "./mail-flow.js";
+import { emptyMailFlow, type MailFlow } from "../mail-flow.js";
 import {
   mailPort,
   type NfdumpOrigin,

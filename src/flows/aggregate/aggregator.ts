@@ -13,15 +13,15 @@
  * IPv4 path. Past the cap an entry's further destinations only feed a HyperLogLog; the listed
  * ones are added to it at drain (registers take the maximum, so the order does not matter).
  */
-import { formatIpv4, formatIpv6 } from "../core/index.js";
-import { HLL_BYTES, HyperLogLog, hashV6, mix32 } from "./hll.js";
+import { formatIpv4, formatIpv6 } from "../../core/index.js";
 import {
   DESTINATIONS_CAP,
   type FlowSink,
   type HourlyAggregate,
   type MailFlow,
   type MailPort,
-} from "./mail-flow.js";
+} from "../mail-flow.js";
+import { HLL_BYTES, HyperLogLog, hashV6, mix32 } from "./hll.js";
 
 const HOUR_MS = 3_600_000;
 const TCP_SYN = 0x02;

@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from "prom-client";
+import type { ExporterStats } from "../decode/decode.js";
 import type { CollectorStats } from "./collector.js";
-import type { ExporterStats } from "./decode.js";
 
 /** What the collector and its store writer have counted so far, as one scrape reads them. */
 export interface CollectorReadings {

@@ -3,10 +3,10 @@
  * share of mail flows on 587/465 rather than 25, and the share of sources that use only 587/465
  * among those using any mail port (the Brazilian programme aimed at ≥ 90% before blocking).
  */
-import { addDays, type Day } from "../core/index.js";
-import type { Plan } from "../plan/index.js";
+import { addDays, type Day } from "../../core/index.js";
+import type { Plan } from "../../plan/index.js";
+import type { FlowStore, FlowWindow, SourcePeriodFlows } from "../store/index.js";
 import { checkRegion, dynamicPoolOf } from "./report.js";
-import type { FlowStore, FlowWindow, SourcePeriodFlows } from "./store/index.js";
 
 export const ADOPTION_GROUPS = ["region", "pool"] as const;
 export type AdoptionGroup = (typeof ADOPTION_GROUPS)[number];

@@ -10,7 +10,7 @@
  */
 import { createSocket } from "node:dgram";
 import type { AddressInfo } from "node:net";
-import { cannotListen, type Logger } from "../core/index.js";
+import { cannotListen, type Logger } from "../../core/index.js";
 import {
   type ExporterStats,
   emptyStats,
@@ -18,9 +18,9 @@ import {
   OVERFLOW_EXPORTER,
   type SamplerListing,
   totalStats,
-} from "./decode.js";
+} from "../decode/decode.js";
+import type { HourlyAggregate } from "../mail-flow.js";
 import { DecodingThread } from "./decoding-thread.js";
-import type { HourlyAggregate } from "./mail-flow.js";
 import { createRing, RingTag, RingWriter } from "./ring.js";
 
 /**

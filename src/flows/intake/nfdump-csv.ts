@@ -4,7 +4,7 @@
  * with -q has no header and is read with nfdump 1.7's default columns. The summary nfdump
  * appends after a blank line ends the records.
  */
-import { emptyMailFlow, type MailFlow } from "./mail-flow.js";
+import { emptyMailFlow, type MailFlow } from "../mail-flow.js";
 import {
   mailPort,
   type NfdumpOrigin,

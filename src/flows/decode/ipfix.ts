@@ -5,7 +5,7 @@
  * template-table.ts. Enterprise-specific fields and variable-length fields are skipped by their
  * lengths.
  */
-import type { DecodeContext, PacketDecoder } from "./decode.js";
+import type { DecodeContext, PacketDecoder } from "./context.js";
 import { type FieldSpec, readDataSet, setsFit } from "./templates.js";
 
 export const IPFIX_HEADER = 16;

@@ -2,8 +2,8 @@
  * The values nfdump prints (in its JSON and CSV outputs alike) turned into MailFlow fields.
  * A record that cannot be read throws NfdumpRecordError; the readers report it as `file:line`.
  */
-import { parseIpv4, parseIpv6 } from "../core/index.js";
-import { MAIL_PORTS, type MailFlow, type MailPort } from "./mail-flow.js";
+import { parseIpv4, parseIpv6 } from "../../core/index.js";
+import { MAIL_PORTS, type MailFlow, type MailPort } from "../mail-flow.js";
 
 export class NfdumpRecordError extends Error {}
 

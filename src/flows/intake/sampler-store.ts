@@ -2,9 +2,9 @@
  * The samplers the collector learnt, kept in the store (migration 020_flow_samplers.sql) so that
  * a report can say which rates renormalised its counts, with the imports given a sampling rate.
  */
-import type { Store } from "../store/index.js";
-import type { SamplerListing } from "./decode.js";
-import type { FlowWindow } from "./store/index.js";
+import type { Store } from "../../store/index.js";
+import type { SamplerListing } from "../decode/decode.js";
+import type { FlowWindow } from "../store/index.js";
 
 /** A sampler's rate as a report shows it: who sampled, at which rate, over which span. */
 export interface SamplerSeen {

@@ -2,9 +2,9 @@
  * The ledger of flow imports (migration 019_flow_imports.sql): what each brought in, which
  * earlier import a file repeats or overlaps, and the hours a forced import takes over.
  */
-import type { Store } from "../store/index.js";
+import type { Store } from "../../store/index.js";
+import type { FlowStore } from "../store/index.js";
 import type { ExporterWindow } from "./import-windows.js";
-import type { FlowStore } from "./store/index.js";
 
 /** What the file was and what it held, as the import read it. */
 interface ImportedFile {

@@ -4,8 +4,8 @@
  * stored when the data ends earlier (a switch planned months ahead is judged on the latest month
  * there is); `since` moves the start.
  */
-import { addDays, type Day, UserError } from "../core/index.js";
-import type { FlowStore, FlowWindow } from "./store/index.js";
+import { addDays, type Day, UserError } from "../../core/index.js";
+import type { FlowStore, FlowWindow } from "../store/index.js";
 
 export const IMPACT_WINDOW_DAYS = 30;
 

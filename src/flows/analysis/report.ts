@@ -10,14 +10,14 @@ import {
   type Prefix4,
   parseAddress,
   prefixContainsAddress,
-} from "../core/index.js";
-import type { Plan, Pool } from "../plan/index.js";
-import { activeExceptions } from "../policy/index.js";
+} from "../../core/index.js";
+import type { Plan, Pool } from "../../plan/index.js";
+import { activeExceptions } from "../../policy/index.js";
+import type { HourlyAggregate } from "../mail-flow.js";
+import type { FlowStore, FlowWindow } from "../store/index.js";
 import { type Classification, classifySender, SENDER_CLASSES, type SenderClass } from "./classify.js";
 import { FeatureCollector, localClock, type SenderFeatures } from "./features.js";
-import type { HourlyAggregate } from "./mail-flow.js";
 import { checkScope, dynamicPoolOf, type SenderScope, scopeTest } from "./report-scope.js";
-import type { FlowStore, FlowWindow } from "./store/index.js";
 import type { Thresholds } from "./thresholds.js";
 
 /**

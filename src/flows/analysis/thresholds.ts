@@ -5,8 +5,8 @@
  * the README for why).
  */
 import { z } from "zod";
-import { DiagnosticsError, parseYamlSource, zodDiagnostics } from "../core/index.js";
-import { readText } from "../plan/index.js";
+import { DiagnosticsError, parseYamlSource, zodDiagnostics } from "../../core/index.js";
+import { readText } from "../../plan/index.js";
 
 const count = z.number().int().nonnegative();
 const share = z.number().min(0).max(1);

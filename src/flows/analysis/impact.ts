@@ -5,14 +5,14 @@
  * before — split by class, with the list of subscribers to notify and the evidence for each.
  * Senders blocked already are listed apart with the day their block began, never to notify.
  */
-import { type AddressSet, addDays, type Day, parseAddress, prefixContainsAddress } from "../core/index.js";
-import { nextChange, type Plan, type Region } from "../plan/index.js";
-import { computePolicy } from "../policy/index.js";
+import { type AddressSet, addDays, type Day, parseAddress, prefixContainsAddress } from "../../core/index.js";
+import { nextChange, type Plan, type Region } from "../../plan/index.js";
+import { computePolicy } from "../../policy/index.js";
+import type { ObserveHitTotals } from "../intake/observe-hits.js";
+import type { FlowStore } from "../store/index.js";
 import { plural, SENDER_CLASSES, type SenderClass } from "./classify.js";
 import { flowWindowOf, type ImpactWindow } from "./impact-window.js";
-import type { ObserveHitTotals } from "./observe-hits.js";
 import { type DirectSender, directSenders, dynamicPoolOf, type SubscriberLookup } from "./report.js";
-import type { FlowStore } from "./store/index.js";
 import type { Thresholds } from "./thresholds.js";
 
 export interface ImpactOptions {

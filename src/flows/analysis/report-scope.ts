@@ -1,11 +1,11 @@
 /**
  * Which sources a report covers: a region, a pool (by name) and an address prefix, each optional.
  * The scope is checked against the plan first, then tested on each stored source before its
- * flows are read (store.ts runs the test in the query's WHERE).
+ * flows are read (the SQLite store runs the test in its query's WHERE; ClickHouse's as rows stream).
  */
-import { type Prefix, parseAddress, prefixContainsAddress, UserError } from "../core/index.js";
-import { type Plan, type Pool, poolTable } from "../plan/index.js";
-import type { SourceTest } from "./store/index.js";
+import { type Prefix, parseAddress, prefixContainsAddress, UserError } from "../../core/index.js";
+import { type Plan, type Pool, poolTable } from "../../plan/index.js";
+import type { SourceTest } from "../store/index.js";
 
 export interface SenderScope {
   /** Only sources in this region's pools. */

@@ -5,8 +5,8 @@
  * reading. Counters restart when the ruleset is reloaded or an entry expires, so hits over a
  * period are the increases from reading to reading (a drop, or an absence, is a restart).
  */
-import { type Address, formatAddress, parseAddress, UserError } from "../core/index.js";
-import type { Store } from "../store/index.js";
+import { type Address, formatAddress, parseAddress, UserError } from "../../core/index.js";
+import type { Store } from "../../store/index.js";
 
 export interface ObserveHit {
   readonly address: string;

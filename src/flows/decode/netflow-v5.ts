@@ -4,8 +4,9 @@
  * outside the sane range, see flowTimesValid, is dropped); the header's low 14 sampling bits
  * give the sampling interval.
  */
-import type { PacketDecoder } from "./decode.js";
-import { flowTimesValid, type MailPort } from "./mail-flow.js";
+
+import { flowTimesValid, type MailPort } from "../mail-flow.js";
+import type { PacketDecoder } from "./context.js";
 import { KEEP_PROTOCOL } from "./templates.js";
 
 export const V5_HEADER = 24;
