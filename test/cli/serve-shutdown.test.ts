@@ -73,7 +73,7 @@ test("serve's SIGTERM stops the honeypot and the store after the collector fails
     .map((line) => JSON.parse(line) as { msg: string; service?: string; err?: string });
   assert.deepEqual(
     logged.filter((l) => l.msg === "failed to stop").map((l) => [l.service, l.err]),
-    [["flows", "the store refused 1 flow aggregates, lost at shutdown (refused)"]],
+    [["flows", "the flow store (sqlite) refused 1 flow aggregates, lost at shutdown (refused)"]],
   );
   assert.equal(logged.at(-1)?.msg, "stopped", "every later service stopped and the store closed");
   assert.match(out.stderr, /porteiro: internal error: flows did not stop cleanly/);

@@ -98,7 +98,8 @@ test("porteiro serve --demo runs web, submission and collector; logs in over HTT
     );
     const help = await fetch(first.url);
     assert.equal(help.status, 200);
-    assert.match(await help.text(), /Can I still send e-mail\?/);
+    // The demo speaks Brazilian Portuguese to subscribers unless they ask otherwise.
+    assert.match(await help.text(), /Ainda consigo enviar e-mails\?/);
     assert.equal((await fetch(`${first.url}console/`, { redirect: "manual" })).status, 302);
 
     const cookie = await logIn(first.url);
