@@ -9,6 +9,7 @@ import { register as apiReputation } from "./api-reputation.js";
 import { register as apiSubmission } from "./api-submission.js";
 import { register as autoconfig } from "./autoconfig.js";
 import { register as console } from "./console.js";
+import { register as consoleCampaigns } from "./console-campaigns.js";
 import { register as consoleFlows } from "./console-flows.js";
 import { register as consoleHoneypot } from "./console-honeypot.js";
 import { register as consoleOverview } from "./console-overview.js";
@@ -39,6 +40,7 @@ export const ROUTE_MODULES: readonly RegisterRoutes[] = [
   consolePlan,
   consoleFlows,
   consoleSubmission,
+  consoleCampaigns,
   consoleReputation,
   consoleHoneypot,
   api,
