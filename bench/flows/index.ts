@@ -27,8 +27,8 @@ import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { HourlyAggregator } from "../../src/flows/aggregate/aggregator.js";
-import { startCollector } from "../../src/flows/intake/collector.js";
 import { FlowDecoder } from "../../src/flows/decode/decode.js";
+import { startCollector } from "../../src/flows/intake/collector.js";
 import { type GeneratedExport, generateExport } from "./generate.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -3,8 +3,8 @@ import { createSocket, type Socket } from "node:dgram";
 import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { HourlyAggregator } from "../../src/flows/aggregate/aggregator.js";
-import { type Collector, startCollector } from "../../src/flows/intake/collector.js";
 import { FlowDecoder } from "../../src/flows/decode/decode.js";
+import { type Collector, startCollector } from "../../src/flows/intake/collector.js";
 import { CLOCK, flow4, flow6 } from "./decode-helpers.js";
 import { ipfixPacket, V4_FIELDS, V6_FIELDS, v5Packet, v9Packet } from "./exports.js";
 

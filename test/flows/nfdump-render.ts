@@ -1,9 +1,9 @@
 /** Renders flow records the way nfdump 1.7 prints them (-o json, -o csv), for the parser tests. */
 import fc from "fast-check";
 import { formatIpv4, formatIpv6 } from "../../src/core/index.js";
-import type { MailFlow } from "../../src/flows/mail-flow.js";
 import { NFDUMP_CSV_HEADER } from "../../src/flows/intake/nfdump-csv.js";
 import type { NfdumpSink } from "../../src/flows/intake/nfdump-fields.js";
+import type { MailFlow } from "../../src/flows/mail-flow.js";
 
 export interface RenderedFlow {
   family: 4 | 6;

@@ -11,8 +11,8 @@ import {
 import { SENDER_CLASSES } from "../../src/flows/analysis/classify.js";
 import { directSenders, relayTest } from "../../src/flows/analysis/report.js";
 import { SENDER_SORTS, type SenderSelection, selectSenders } from "../../src/flows/analysis/report-select.js";
-import { SqliteFlowStore } from "../../src/flows/store/index.js";
 import { DEFAULT_THRESHOLDS } from "../../src/flows/analysis/thresholds.js";
+import { SqliteFlowStore } from "../../src/flows/store/index.js";
 import { parsePlan } from "../../src/plan/index.js";
 import { fixtureStore } from "./fixture-store.js";
 

@@ -7,7 +7,11 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import { FlowDecoder } from "../../src/flows/decode/decode.js";
-import { TEMPLATE_BOUNDS, TEMPLATE_PROTECTED_MS, TemplateTable } from "../../src/flows/decode/template-table.js";
+import {
+  TEMPLATE_BOUNDS,
+  TEMPLATE_PROTECTED_MS,
+  TemplateTable,
+} from "../../src/flows/decode/template-table.js";
 import { CLOCK, Collected, decoderWithSink, flow4 } from "./decode-helpers.js";
 import { type FieldDef, ipfixPacket, type SetSpec, V4_FIELDS, v9Packet } from "./exports.js";
 

@@ -4,19 +4,13 @@
  * template is counted against its exporter and dropped.
  */
 
-import { emptyMailFlow, type FlowSink, type MailFlow } from "../mail-flow.js";
-import {
-  type DecodeContext,
-  type ExporterStats,
-  emptyStats,
-  type PacketDecoder,
-  type SamplerListing,
-} from "./context.js";
+import { emptyMailFlow, type FlowSink } from "../mail-flow.js";
+import { type DecodeContext, type ExporterStats, emptyStats, type SamplerListing } from "./context.js";
 import { decodeIpfix, IPFIX_HEADER } from "./ipfix.js";
 import { decodeV5, V5_HEADER } from "./netflow-v5.js";
 import { decodeV9, V9_HEADER } from "./netflow-v9.js";
 import { type Domains, TemplateOffer, TemplateTable } from "./template-table.js";
-import type { DomainState, ExportClock, FieldSpec, Template } from "./templates.js";
+import type { ExportClock } from "./templates.js";
 
 export {
   type DecodeContext,
