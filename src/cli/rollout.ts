@@ -25,7 +25,7 @@ import {
   updateOrg,
 } from "../rollout/index.js";
 import { dataDir, loadConfig } from "./config.js";
-import { type FlowStoreOptions, withFlowStore } from "./flow-store-options.js";
+import { type FlowStoreOptions, flowStoreOption, withFlowStore } from "./flow-store-options.js";
 import { choiceOption, dayOption } from "./options.js";
 import { type OutputFormat, printable, table, toJson } from "./output.js";
 import { registerCommitmentCommands } from "./rollout-commitments.js";
@@ -315,7 +315,7 @@ interface PushOptions extends FlowStoreOptions {
 }
 
 function registerPush(rollout: Command): void {
-  storeOptions(rollout.command("push"))
+  flowStoreOption(storeOptions(rollout.command("push")))
     .description(
       "compute this organisation's status per region from its data and send it, signed, to the coordinator",
     )
@@ -326,10 +326,6 @@ function registerPush(rollout: Command): void {
     .option("--plan <file>", "the address plan (default: from -c, else plan.yaml in the data folder)")
     .option("--date <date>", "report as of this day (default today)", dayOption)
     .option("--dry-run", "print the signed push instead of sending it")
-    .option(
-      "--flows-store <url>",
-      "where the flows live: sqlite (the data folder's, the default) or clickhouse://HOST:PORT/DATABASE",
-    )
     .addHelpText(
       "after",
       "\nFrom the data folder: adoption (587/465 share of mail-client sources, last 7 days), blocked space (the\n" +

@@ -30,6 +30,7 @@ import {
   ensureDemoOperator,
   seedInBackground,
 } from "./demo.js";
+import { flowStoreOption } from "./flow-store-options.js";
 import { type Job, type Scheduler, startScheduler } from "./scheduler.js";
 import { shutdownSignal } from "./signals.js";
 import { endpointOption } from "./submission.js";
@@ -256,8 +257,7 @@ async function serve(options: ServeOptions): Promise<void> {
 }
 
 export function registerServeCommand(program: Command): void {
-  program
-    .command("serve")
+  flowStoreOption(program.command("serve"))
     .description(
       "run the whole platform in one process: web console and help site, submission, flow collector",
     )
@@ -266,10 +266,6 @@ export function registerServeCommand(program: Command): void {
       "porteiro.yaml (its web:, submission: sections, plan and data); flags override it",
     )
     .option("--data <dir>", "data folder (default: from -c, else ./data)")
-    .option(
-      "--flows-store <url>",
-      "where the flows live: sqlite (the data folder's, the default) or clickhouse://[USER[:PASSWORD]@]HOST:PORT/DATABASE (default: from -c)",
-    )
     .option("--plan <file>", "plan file (default: from -c; with --demo, DATA/demo/plan.yaml)")
     .option("--web <host:port>", "web server (default 127.0.0.1:8025)", endpointOption)
     .option("--listen <host:port>", "submission STARTTLS listener (default 127.0.0.1:2587)", endpointOption)

@@ -3,7 +3,7 @@
  * earlier import a file repeats or overlaps, and the hours a forced import takes over.
  */
 import type { Store } from "../../store/index.js";
-import type { FlowStore } from "../store/index.js";
+import { deleteHourAggregates, type FlowStore, storedFlowsInHours } from "../store/index.js";
 import type { ExporterWindow } from "./import-windows.js";
 
 /** What the file was and what it held, as the import read it. */
@@ -191,12 +191,8 @@ export function deleteSharedHours(
   hourFlows: ReadonlyMap<number, number>,
 ): Replacement {
   const { hours, replacedFlows } = sharedHours(store, replaced, hourFlows);
-  const shared = JSON.stringify(hours);
-  const deletedFlows = store
-    .prepare("SELECT coalesce(sum(flows), 0) FROM flow_hours WHERE hour IN (SELECT value FROM json_each(?))")
-    .pluck()
-    .get(shared) as number;
-  store.prepare("DELETE FROM flow_hours WHERE hour IN (SELECT value FROM json_each(?))").run(shared);
+  const deletedFlows = storedFlowsInHours(store, hours);
+  deleteHourAggregates(store, hours);
   forgetHours(store, hours);
   return { replaced, hours, deletedFlows, othersFlows: Math.max(0, deletedFlows - replacedFlows) };
 }

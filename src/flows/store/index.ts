@@ -11,12 +11,14 @@ export { openFlowStore } from "./open.js";
 export {
   dailyFlowsOf,
   deleteAggregates,
+  deleteHourAggregates,
   groupBySource,
   lastFlowDay,
   readAggregates,
   readAggregateTotals,
   SqliteFlowStore,
   storedFlowCount,
+  storedFlowsInHours,
   writeAggregates,
 } from "./sqlite/index.js";
 export { type FlowStoreUrl, parseFlowStoreUrl } from "./url.js";

@@ -275,6 +275,21 @@ export function storedFlowCount(store: Store, window: FlowWindow = {}): number {
     .get(...params) as number;
 }
 
+/** Flow records stored in the given hours (epoch seconds). */
+export function storedFlowsInHours(store: Store, hours: readonly number[]): number {
+  return store
+    .prepare("SELECT coalesce(sum(flows), 0) FROM flow_hours WHERE hour IN (SELECT value FROM json_each(?))")
+    .pluck()
+    .get(JSON.stringify(hours)) as number;
+}
+
+/** Removes the given hours' aggregates (epoch seconds), their destinations with them. */
+export function deleteHourAggregates(store: Store, hours: readonly number[]): void {
+  store
+    .prepare("DELETE FROM flow_hours WHERE hour IN (SELECT value FROM json_each(?))")
+    .run(JSON.stringify(hours));
+}
+
 /** Removes the window's aggregates, their destinations with them (ON DELETE CASCADE). */
 export function deleteAggregates(store: Store, window: FlowWindow): void {
   const { where, params } = windowClause(window);

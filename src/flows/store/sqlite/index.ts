@@ -17,9 +17,11 @@ import type {
 import {
   dailyFlowsOf,
   deleteAggregates,
+  deleteHourAggregates,
   lastFlowHour,
   readAggregates,
   storedFlowCount,
+  storedFlowsInHours,
   windowClause,
   writeAggregates,
 } from "./aggregates.js";
@@ -27,10 +29,12 @@ import {
 export {
   dailyFlowsOf,
   deleteAggregates,
+  deleteHourAggregates,
   lastFlowDay,
   readAggregates,
   readAggregateTotals,
   storedFlowCount,
+  storedFlowsInHours,
   writeAggregates,
 } from "./aggregates.js";
 
@@ -97,12 +101,7 @@ export class SqliteFlowStore implements FlowStore {
   }
 
   async flowCountInHours(hours: readonly number[]): Promise<number> {
-    return this.store
-      .prepare(
-        "SELECT coalesce(sum(flows), 0) FROM flow_hours WHERE hour IN (SELECT value FROM json_each(?))",
-      )
-      .pluck()
-      .get(JSON.stringify(hours)) as number;
+    return storedFlowsInHours(this.store, hours);
   }
 
   async delete(window: FlowWindow): Promise<void> {
@@ -110,9 +109,7 @@ export class SqliteFlowStore implements FlowStore {
   }
 
   async deleteHours(hours: readonly number[]): Promise<void> {
-    this.store
-      .prepare("DELETE FROM flow_hours WHERE hour IN (SELECT value FROM json_each(?))")
-      .run(JSON.stringify(hours));
+    deleteHourAggregates(this.store, hours);
   }
 
   async expire(days: number, nowMs = Date.now()): Promise<string> {
